@@ -1,0 +1,233 @@
+/**
+ * Tensor: a flat typed array in row-major order plus a shape, and (when it takes part in
+ * backpropagation) a gradient buffer of the same size. Nothing more: ops live in their own
+ * files, each backward beside its forward.
+ */
+import { DType, FloatArray, allocate, checkDType, dtypeOf, getDefaultDType } from './dtype';
+import { LstmError, describe } from './errors';
+
+export type Shape = readonly number[];
+/** Nested number arrays as users type them: 1.5, [1, 2], [[1, 2], [3, 4]], … */
+export type NestedNumbers = number | readonly NestedNumbers[];
+
+export function shapeSize(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+function checkShape(shape: unknown): Shape {
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) {
+    throw new LstmError(`shape: expected an array of non-negative integers, got ${describe(shape)}`);
+  }
+  return shape;
+}
+
+export class Tensor {
+  readonly data: FloatArray;
+  readonly shape: Shape;
+  /**
+   * ∂L/∂(this), same layout as `data`. null means "no gradient wanted here": ops skip the
+   * work of computing it. Parameters and outputs of recorded ops have one.
+   */
+  grad: FloatArray | null = null;
+
+  constructor(data: FloatArray, shape: Shape) {
+    checkShape(shape);
+    if (data.length !== shapeSize(shape)) {
+      throw new LstmError(`Tensor: data of length ${data.length} does not fit shape ${formatShape(shape)} (needs ${shapeSize(shape)})`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+  }
+
+  static zeros(shape: Shape, dtype: DType = getDefaultDType()): Tensor {
+    checkShape(shape);
+    return new Tensor(allocate(checkDType(dtype), shapeSize(shape)), shape);
+  }
+
+  static full(shape: Shape, value: number, dtype: DType = getDefaultDType()): Tensor {
+    const t = Tensor.zeros(shape, dtype);
+    t.data.fill(value);
+    return t;
+  }
+
+  /**
+   * Builds a tensor from nested arrays (shape inferred, ragged input rejected) or from a flat
+   * array-like with an explicit shape.
+   */
+  static from(values: NestedNumbers | ArrayLike<number>, shape?: Shape, dtype: DType = getDefaultDType()): Tensor {
+    checkDType(dtype);
+    if (shape !== undefined) {
+      checkShape(shape);
+      const flat = values as ArrayLike<number>;
+      if (typeof flat !== 'object' || flat === null || typeof flat.length !== 'number') {
+        throw new LstmError(`Tensor.from: with a shape, expected a flat array of numbers, got ${describe(values)}`);
+      }
+      if (flat.length !== shapeSize(shape)) {
+        throw new LstmError(`Tensor.from: expected ${shapeSize(shape)} values for shape ${formatShape(shape)}, got ${flat.length}`);
+      }
+      const data = allocate(dtype, flat.length);
+      for (let i = 0; i < flat.length; i++) data[i] = checkedNumber(flat[i], i);
+      return new Tensor(data, shape);
+    }
+    const inferred = inferShape(values as NestedNumbers);
+    const data = allocate(dtype, shapeSize(inferred));
+    let k = 0;
+    const fill = (v: NestedNumbers, depth: number, path: number[]): void => {
+      if (depth === inferred.length) {
+        data[k] = checkedNumber(v, k);
+        k++;
+        return;
+      }
+      if (!Array.isArray(v) || v.length !== inferred[depth]) {
+        throw new LstmError(`Tensor.from: ragged nested array at index [${path.join(', ')}]: expected an array of length ${inferred[depth]}, got ${describe(v)}`);
+      }
+      v.forEach((child, i) => fill(child, depth + 1, [...path, i]));
+    };
+    fill(values as NestedNumbers, 0, []);
+    return new Tensor(data, inferred);
+  }
+
+  get dtype(): DType {
+    return dtypeOf(this.data);
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** The element at a multi-index, bounds-checked. For inspection, not for hot loops. */
+  get(...index: number[]): number {
+    return this.data[this.offset(index)];
+  }
+
+  set(index: readonly number[], value: number): void {
+    this.data[this.offset(index)] = value;
+  }
+
+  private offset(index: readonly number[]): number {
+    if (index.length !== this.shape.length) {
+      throw new LstmError(`Tensor.get: expected ${this.shape.length} indices for shape ${formatShape(this.shape)}, got ${index.length}`);
+    }
+    let off = 0;
+    for (let d = 0; d < index.length; d++) {
+      const i = index[d];
+      if (!Number.isInteger(i) || i < 0 || i >= this.shape[d]) {
+        throw new LstmError(`Tensor.get: index ${i} out of range for dimension ${d} of size ${this.shape[d]}`);
+      }
+      off = off * this.shape[d] + i;
+    }
+    return off;
+  }
+
+  /** A view with another shape over the same data (and the same gradient buffer). */
+  reshape(shape: Shape): Tensor {
+    checkShape(shape);
+    if (shapeSize(shape) !== this.size) {
+      throw new LstmError(`reshape: cannot view ${formatShape(this.shape)} (${this.size} values) as ${formatShape(shape)} (${shapeSize(shape)} values)`);
+    }
+    const view = new Tensor(this.data, shape);
+    view.grad = this.grad;
+    return view;
+  }
+
+  /** A copy of the values, with no gradient. */
+  clone(dtype: DType = this.dtype): Tensor {
+    const data = allocate(dtype, this.size);
+    data.set(this.data);
+    return new Tensor(data, this.shape);
+  }
+
+  /** Gives this tensor a (zeroed) gradient buffer, so ops compute ∂L/∂(this). */
+  requireGrad(): this {
+    if (this.grad === null) this.grad = allocate(this.dtype, this.size);
+    return this;
+  }
+
+  zeroGrad(): void {
+    this.grad?.fill(0);
+  }
+
+  /** The gradient as a tensor (a copy), or null when none was asked for. */
+  gradTensor(): Tensor | null {
+    if (this.grad === null) return null;
+    const data = allocate(this.dtype, this.size);
+    data.set(this.grad);
+    return new Tensor(data, this.shape);
+  }
+
+  /** The values as nested arrays (a scalar for shape []). */
+  toArray(): NestedNumbers {
+    const build = (depth: number, off: number): NestedNumbers => {
+      if (depth === this.shape.length) return this.data[off];
+      const stride = shapeSize(this.shape.slice(depth + 1));
+      const out: NestedNumbers[] = [];
+      for (let i = 0; i < this.shape[depth]; i++) out.push(build(depth + 1, off + i * stride));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** The single value of a one-element tensor (a loss, say). */
+  item(): number {
+    if (this.size !== 1) throw new LstmError(`item: expected a tensor with one value, got shape ${formatShape(this.shape)}`);
+    return this.data[0];
+  }
+
+  toString(): string {
+    return `Tensor(${formatShape(this.shape)}, ${this.dtype})`;
+  }
+}
+
+function checkedNumber(v: unknown, index: number): number {
+  if (typeof v !== 'number') throw new LstmError(`Tensor.from: expected a number at flat index ${index}, got ${describe(v)}`);
+  return v;
+}
+
+function inferShape(values: NestedNumbers): number[] {
+  const shape: number[] = [];
+  let v: NestedNumbers = values;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    if (v.length === 0) break;
+    v = v[0];
+  }
+  if (shape.length === 0 && typeof values !== 'number') {
+    throw new LstmError(`Tensor.from: expected a number or nested arrays of numbers, got ${describe(values)}`);
+  }
+  return shape;
+}
+
+/** Throws unless `t` is a Tensor of the given rank (and sizes, where not null). */
+export function checkTensor(what: string, t: unknown, shape: readonly (number | null)[], dims?: readonly string[]): Tensor {
+  const expected = `[${shape.map((d, i) => (d === null ? (dims?.[i] ?? '?') : dims?.[i] ? `${dims[i]}=${d}` : d)).join(', ')}]`;
+  if (!(t instanceof Tensor)) throw new LstmError(`${what}: expected a Tensor of shape ${expected}, got ${describe(t)}`);
+  const ok = t.shape.length === shape.length && shape.every((d, i) => d === null || d === t.shape[i]);
+  if (!ok) throw new LstmError(`${what}: expected shape ${expected}, got ${formatShape(t.shape)}`);
+  return t;
+}
+
+/** Throws if any value is NaN or infinite, naming the first offending position. */
+export function checkFinite(what: string, t: Tensor): void {
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) {
+      const idx: number[] = [];
+      let rest = i;
+      for (let k = t.shape.length - 1; k >= 0; k--) {
+        idx.unshift(rest % t.shape[k]);
+        rest = Math.floor(rest / t.shape[k]);
+      }
+      throw new LstmError(`${what}: expected finite numbers, got ${d[i]} at index [${idx.join(', ')}] of shape ${formatShape(t.shape)}`);
+    }
+  }
+}
+
+export function checkSameDType(what: string, a: Tensor, b: Tensor): void {
+  if (a.dtype !== b.dtype) throw new LstmError(`${what}: expected tensors of one dtype, got ${a.dtype} and ${b.dtype}`);
+}

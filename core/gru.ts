@@ -1,0 +1,55 @@
+/**
+ * GRU model (see recurrent/gru-cell.ts for the equations), in PyTorch's "reset after" form by
+ * default or Cho et al. 2014's "reset before" form with { resetAfter: false }.
+ */
+import type { FloatArray } from './dtype';
+import { LstmError, checkKeys, describe } from './errors';
+import type { WeightInit } from './init';
+import { gruBackward, gruForward } from './recurrent/gru-cell';
+import { RECURRENT_OPTION_KEYS, RecurrentModel, RecurrentOptions } from './recurrent/model';
+import type { RecurrentSpec } from './recurrent-spec';
+import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './recurrent/run';
+
+export interface GruOptions extends RecurrentOptions {
+  /** true (default): PyTorch / cuDNN; false: Cho et al. 2014, reset applied to h_{t−1} before W_hn. */
+  resetAfter?: boolean;
+}
+
+export class GRU extends RecurrentModel {
+  readonly kind = 'gru' as const;
+  readonly gateBlocks = ['r', 'z', 'n'] as const;
+  protected readonly hasCell = false;
+  readonly resetAfter: boolean;
+
+  constructor(options: GruOptions) {
+    super('GRU', options);
+    checkKeys('GRU', options, [...RECURRENT_OPTION_KEYS, 'resetAfter']);
+    if (options.resetAfter !== undefined && typeof options.resetAfter !== 'boolean') throw new LstmError(`GRU: resetAfter expected true or false, got ${describe(options.resetAfter)}`);
+    this.resetAfter = options.resetAfter ?? true;
+    this.build((options.init ?? 'pytorch') as WeightInit, { peephole: false, gate: false });
+  }
+
+  get variant(): string {
+    return this.resetAfter ? 'reset-after' : 'cho';
+  }
+
+  override get spec(): RecurrentSpec {
+    return { ...super.spec, resetAfter: this.resetAfter };
+  }
+
+  protected get gateLabels(): Record<string, string> {
+    return { r: 'reset gate', z: 'update gate', n: 'candidate' };
+  }
+
+  protected tracedGates(): string[] {
+    return ['r', 'z', 'n'];
+  }
+
+  protected cellForward(run: SequenceRun, w: LayerWeights, h0: FloatArray): void {
+    gruForward(run, w, this.resetAfter, h0);
+  }
+
+  protected cellBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, opt: BackwardOptions): void {
+    gruBackward(run, w, g, this.resetAfter, opt);
+  }
+}

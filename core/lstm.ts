@@ -1,0 +1,127 @@
+/**
+ * LSTM model (see recurrent/lstm-cell.ts for the equations). Variants:
+ *   'standard'  PyTorch's nn.LSTM: forget gate, no peepholes.
+ *   'peephole'  Gers & Schmidhuber 2000; Greff et al.'s "vanilla" LSTM.
+ *   Greff et al. 2015 ablations, each applied to the peephole LSTM as in the paper:
+ *   'NIG' no input gate · 'NFG' no forget gate · 'NOG' no output gate ·
+ *   'NIAF' no input activation · 'NOAF' no output activation · 'NP' no peepholes (= standard) ·
+ *   'CIFG' coupled input–forget gate (f = 1 − i) · 'FGR' full gate recurrence.
+ * `peephole: true | false` overrides the peephole choice of any variant.
+ */
+import type { FloatArray } from './dtype';
+import { LstmError, checkKeys, checkNumber, describe } from './errors';
+import type { WeightInit } from './init';
+import { lstmBackward, lstmForward, LstmFlags } from './recurrent/lstm-cell';
+import { RECURRENT_OPTION_KEYS, RecurrentModel, RecurrentOptions } from './recurrent/model';
+import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './recurrent/run';
+
+export const LSTM_VARIANTS = ['standard', 'peephole', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'np', 'cifg', 'fgr'] as const;
+export type LstmVariant = (typeof LSTM_VARIANTS)[number] | 'NIG' | 'NFG' | 'NOG' | 'NIAF' | 'NOAF' | 'NP' | 'CIFG' | 'FGR';
+
+export interface LstmOptions extends RecurrentOptions {
+  variant?: LstmVariant;
+  peephole?: boolean;
+  /**
+   * Initial forget-gate bias (Gers et al. 2000; Jozefowicz et al. 2015): b_ih[f] = forgetBias,
+   * b_hh[f] = 0. Default 1; null keeps what `init` drew.
+   */
+  forgetBias?: number | null;
+}
+
+function flagsFor(variant: (typeof LSTM_VARIANTS)[number], peephole: boolean | undefined): LstmFlags {
+  const flags: LstmFlags = {
+    peephole: variant !== 'standard' && variant !== 'np',
+    inputGate: variant !== 'nig',
+    forgetGate: variant !== 'nfg',
+    outputGate: variant !== 'nog',
+    coupled: variant === 'cifg',
+    inputActivation: variant !== 'niaf',
+    outputActivation: variant !== 'noaf',
+    fullGateRecurrence: variant === 'fgr',
+  };
+  if (peephole !== undefined) flags.peephole = peephole;
+  return flags;
+}
+
+export class LSTM extends RecurrentModel {
+  readonly kind = 'lstm' as const;
+  readonly gateBlocks = ['i', 'f', 'g', 'o'] as const;
+  protected readonly hasCell = true;
+  readonly flags: Readonly<LstmFlags>;
+  private readonly variantName: (typeof LSTM_VARIANTS)[number];
+
+  constructor(options: LstmOptions) {
+    super('LSTM', options);
+    checkKeys('LSTM', options, [...RECURRENT_OPTION_KEYS, 'variant', 'peephole', 'forgetBias']);
+    const v = typeof options.variant === 'string' ? options.variant.toLowerCase() : options.variant ?? 'standard';
+    if (!(LSTM_VARIANTS as readonly unknown[]).includes(v)) {
+      throw new LstmError(`LSTM: variant expected one of ${LSTM_VARIANTS.map((x) => JSON.stringify(x)).join(', ')} (Greff names in either case), got ${describe(options.variant)}`);
+    }
+    if (options.peephole !== undefined && typeof options.peephole !== 'boolean') throw new LstmError(`LSTM: peephole expected true or false, got ${describe(options.peephole)}`);
+    this.variantName = v as (typeof LSTM_VARIANTS)[number];
+    this.flags = Object.freeze(flagsFor(this.variantName, options.peephole));
+    this.build((options.init ?? 'pytorch') as WeightInit, { peephole: this.flags.peephole, gate: this.flags.fullGateRecurrence });
+    this.zeroUnusedBlocks();
+    const fb = options.forgetBias === undefined ? 1 : options.forgetBias;
+    if (fb !== null) {
+      checkNumber('LSTM: forgetBias', fb);
+      if (!this.bias && options.forgetBias !== undefined) throw new LstmError('LSTM: forgetBias needs biases, but bias is false');
+      if (this.bias && this.flags.forgetGate && !this.flags.coupled) this.setForgetBias(fb);
+    }
+  }
+
+  get variant(): string {
+    if (this.flags.peephole && this.variantName === 'standard') return 'peephole';
+    return this.variantName;
+  }
+
+  protected get gateLabels(): Record<string, string> {
+    return { i: 'input gate', f: 'forget gate', g: 'candidate', o: 'output gate' };
+  }
+
+  protected tracedGates(): string[] {
+    const f = this.flags;
+    return ['i', 'f', 'g', 'o'].filter((k) => (k !== 'i' || f.inputGate) && (k !== 'f' || (f.forgetGate && !f.coupled)) && (k !== 'o' || f.outputGate));
+  }
+
+  /** Rows of gates a variant removes carry no meaning: zero them (they also get zero gradient). */
+  private zeroUnusedBlocks(): void {
+    const H = this.hiddenSize;
+    const dead: number[] = [];
+    if (!this.flags.inputGate) dead.push(0);
+    if (!this.flags.forgetGate || this.flags.coupled) dead.push(1);
+    if (!this.flags.outputGate) dead.push(3);
+    if (dead.length === 0) return;
+    for (const row of this.layers) for (const p of row) {
+      for (const block of dead) {
+        const I = p.wih.shape[1];
+        p.wih.data.fill(0, block * H * I, (block + 1) * H * I);
+        p.whh.data.fill(0, block * H * H, (block + 1) * H * H);
+        p.bih?.data.fill(0, block * H, (block + 1) * H);
+        p.bhh?.data.fill(0, block * H, (block + 1) * H);
+        const pb = block === 3 ? 2 : block; // peephole / gate-recurrence index among (i, f, o)
+        p.peephole?.data.fill(0, pb * H, (pb + 1) * H);
+        if (p.gate) {
+          p.gate.data.fill(0, pb * H * 3 * H, (pb + 1) * H * 3 * H);
+          for (let r = 0; r < 3 * H; r++) p.gate.data.fill(0, r * 3 * H + pb * H, r * 3 * H + (pb + 1) * H);
+        }
+      }
+    }
+  }
+
+  private setForgetBias(value: number): void {
+    const H = this.hiddenSize;
+    for (const row of this.layers) for (const p of row) {
+      p.bih!.data.fill(value, H, 2 * H);
+      p.bhh!.data.fill(0, H, 2 * H);
+    }
+  }
+
+  protected cellForward(run: SequenceRun, w: LayerWeights, h0: FloatArray, c0: FloatArray | null): void {
+    lstmForward(run, w, this.flags, h0, c0!);
+  }
+
+  protected cellBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, opt: BackwardOptions): void {
+    lstmBackward(run, w, g, this.flags, opt);
+  }
+}

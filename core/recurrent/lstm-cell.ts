@@ -1,0 +1,249 @@
+/**
+ * LSTM with forget gate (Hochreiter & Schmidhuber 1997; Gers, Schmidhuber & Cummins 2000),
+ * over a whole sequence, forward and backward. Gate blocks are stacked i, f, g, o (PyTorch).
+ *
+ *   i_t = σ(W_ii x_t + b_ii + W_hi h_{t−1} + b_hi [+ p_i ⊙ c_{t−1}])     input gate
+ *   f_t = σ(W_if x_t + b_if + W_hf h_{t−1} + b_hf [+ p_f ⊙ c_{t−1}])     forget gate
+ *   g_t = tanh(W_ig x_t + b_ig + W_hg h_{t−1} + b_hg)                    candidate
+ *   c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t                                      cell state
+ *   o_t = σ(W_io x_t + b_io + W_ho h_{t−1} + b_ho [+ p_o ⊙ c_t])         output gate
+ *   h_t = o_t ⊙ tanh(c_t)
+ *
+ * Bracketed terms are the peepholes (Gers & Schmidhuber 2000): i and f look at c_{t−1},
+ * o at c_t. The variants of Greff et al. 2015 switch parts off:
+ *   NIG i_t = 1    NFG f_t = 1    NOG o_t = 1    CIFG f_t = 1 − i_t
+ *   NIAF g_t = its pre-activation (no tanh)      NOAF h_t = o_t ⊙ c_t (no tanh)
+ *   FGR  the pre-activations of i, f, o add R·[i,f,o]_{t−1} (R: [3H, 3H])
+ * A switched-off gate keeps its rows in the weight matrices (so shapes match PyTorch), but
+ * they receive zero gradient and are initialised to zero.
+ *
+ * Backward, per step (dh = ∂L/∂h_t from the output plus from step t+1; dc likewise):
+ *   do = dh ⊙ tanh(c_t)             dc += dh ⊙ o_t ⊙ (1 − tanh²(c_t)) + dz_o ⊙ p_o
+ *   di = dc ⊙ g_t   dg = dc ⊙ i_t   df = dc ⊙ c_{t−1}        (CIFG: di −= df)
+ *   dz_a = da ⊙ a(1 − a) for a ∈ {i, f, o};   dz_g = dg ⊙ (1 − g²)
+ *   ∂L/∂c_{t−1} = dc ⊙ f_t + dz_i ⊙ p_i + dz_f ⊙ p_f      ∂L/∂h_{t−1} = dZ_t · W_hh
+ */
+import { allocate, dtypeOf, FloatArray } from '../dtype';
+import { gemmAB, gemmABt, gemmAtB } from '../kernels/gemm';
+import { hiddenSideGrads, inputSideGrads, projectInputs } from './projection';
+import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
+import { timeAt } from './run';
+
+export interface LstmFlags {
+  peephole: boolean;
+  inputGate: boolean;
+  forgetGate: boolean;
+  outputGate: boolean;
+  coupled: boolean;
+  inputActivation: boolean;
+  outputActivation: boolean;
+  fullGateRecurrence: boolean;
+}
+
+function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}
+
+export function lstmForward(run: SequenceRun, w: LayerWeights, flags: LstmFlags, h0: FloatArray, c0: FloatArray): void {
+  const { T, B, H, gates, pre, hPrev, out, outOff, ldOut } = run;
+  const cPrev = run.cPrev!;
+  const cBuf = run.c!;
+  const G4 = 4 * H;
+  const P = flags.peephole ? w.peephole : null;
+  const R = flags.fullGateRecurrence ? w.gate : null;
+  const { inputGate, forgetGate, outputGate, coupled, inputActivation, outputActivation } = flags;
+  // FGR scratch: the previous step's [i, f, o] activations and R times them.
+  const dtype = dtypeOf(gates);
+  const aPrev = R ? allocate(dtype, B * 3 * H) : null;
+  const rz = R ? allocate(dtype, B * 3 * H) : null;
+
+  projectInputs(run, w, true);
+  hPrev.set(h0, timeAt(run, 0) * B * H);
+  cPrev.set(c0, timeAt(run, 0) * B * H);
+
+  for (let s = 0; s < T; s++) {
+    const t = timeAt(run, s);
+    const zOff = t * B * G4;
+    const sOff = t * B * H;
+    // Z_t += h_{t−1}·W_hhᵀ
+    gemmABt(B, G4, H, hPrev, sOff, H, w.whh, 0, H, gates, zOff, G4);
+    if (R && aPrev && rz) {
+      rz.fill(0);
+      if (s > 0) gemmABt(B, 3 * H, 3 * H, aPrev, 0, 3 * H, R, 0, 3 * H, rz, 0, 3 * H);
+    }
+    const nextOff = s + 1 < T ? timeAt(run, s + 1) * B * H : -1;
+    for (let b = 0; b < B; b++) {
+      const zr = zOff + b * G4;
+      const sr = sOff + b * H;
+      const outRow = t * B * ldOut + b * ldOut + outOff;
+      for (let j = 0; j < H; j++) {
+        const cp = cPrev[sr + j];
+        let zi = gates[zr + j];
+        let zf = gates[zr + H + j];
+        const zg = gates[zr + 2 * H + j];
+        let zo = gates[zr + 3 * H + j];
+        if (P) {
+          zi += P[j] * cp;
+          zf += P[H + j] * cp;
+        }
+        if (rz) {
+          const r = b * 3 * H;
+          zi += rz[r + j];
+          zf += rz[r + H + j];
+          zo += rz[r + 2 * H + j];
+        }
+        const i = inputGate ? sigmoid(zi) : 1;
+        const f = coupled ? 1 - i : forgetGate ? sigmoid(zf) : 1;
+        const g = inputActivation ? Math.tanh(zg) : zg;
+        const c = f * cp + i * g;
+        if (P) zo += P[2 * H + j] * c;
+        const o = outputGate ? sigmoid(zo) : 1;
+        const h = o * (outputActivation ? Math.tanh(c) : c);
+        if (pre) {
+          pre[zr + j] = zi;
+          pre[zr + H + j] = zf;
+          pre[zr + 2 * H + j] = zg;
+          pre[zr + 3 * H + j] = zo;
+        }
+        gates[zr + j] = i;
+        gates[zr + H + j] = f;
+        gates[zr + 2 * H + j] = g;
+        gates[zr + 3 * H + j] = o;
+        cBuf[sr + j] = c;
+        out[outRow + j] = h;
+        if (nextOff >= 0) {
+          hPrev[nextOff + b * H + j] = h;
+          cPrev[nextOff + b * H + j] = c;
+        } else {
+          run.hLast[b * H + j] = h;
+          run.cLast![b * H + j] = c;
+        }
+        if (aPrev) {
+          const r = b * 3 * H;
+          aPrev[r + j] = i;
+          aPrev[r + H + j] = f;
+          aPrev[r + 2 * H + j] = o;
+        }
+      }
+    }
+  }
+}
+
+export function lstmBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, flags: LstmFlags, opt: BackwardOptions): void {
+  const { T, B, H, gates, ldOut, outOff } = run;
+  const cPrev = run.cPrev!;
+  const cBuf = run.c!;
+  const G4 = 4 * H;
+  const P = flags.peephole ? w.peephole : null;
+  const dP = flags.peephole ? g.peephole : null;
+  const R = flags.fullGateRecurrence ? w.gate : null;
+  const { inputGate, forgetGate, outputGate, coupled, inputActivation, outputActivation } = flags;
+  const dOut = opt.dOut;
+  // Scratch in the run's dtype, so every kernel call sees one array type (monomorphic in V8).
+  const dtype = dtypeOf(gates);
+  const dZ = allocate(dtype, T * B * G4);
+  const dhNext = allocate(dtype, B * H);
+  const dcNext = allocate(dtype, B * H);
+  if (opt.dhLast) dhNext.set(opt.dhLast);
+  if (opt.dcLast) dcNext.set(opt.dcLast);
+  // FGR: ∂L/∂[i,f,o]_t arriving from step t+1 through R, and scratch for dz_[i,f,o] and [i,f,o]_{t−1}.
+  const daNext = R ? allocate(dtype, B * 3 * H) : null;
+  const dzIfo = R ? allocate(dtype, B * 3 * H) : null;
+  const aPrev = R ? allocate(dtype, B * 3 * H) : null;
+  const normH = opt.norms?.h ?? null;
+  const normC = opt.norms?.c ?? null;
+
+  for (let s = T - 1; s >= 0; s--) {
+    const t = timeAt(run, s);
+    const zOff = t * B * G4;
+    const sOff = t * B * H;
+    let sumH = 0;
+    let sumC = 0;
+    for (let b = 0; b < B; b++) {
+      const zr = zOff + b * G4;
+      const sr = sOff + b * H;
+      const outRow = t * B * ldOut + b * ldOut + outOff;
+      for (let j = 0; j < H; j++) {
+        const dh = (dOut ? dOut[outRow + j] : 0) + dhNext[b * H + j];
+        const i = gates[zr + j];
+        const f = gates[zr + H + j];
+        const gg = gates[zr + 2 * H + j];
+        const o = gates[zr + 3 * H + j];
+        const c = cBuf[sr + j];
+        const cp = cPrev[sr + j];
+        const ac = outputActivation ? Math.tanh(c) : c;
+        let dO = dh * ac;
+        let di = 0;
+        let df = 0;
+        if (daNext) {
+          const r = b * 3 * H;
+          di = daNext[r + j];
+          df = daNext[r + H + j];
+          dO += daNext[r + 2 * H + j];
+        }
+        const dzo = outputGate ? dO * o * (1 - o) : 0;
+        let dc = dcNext[b * H + j] + dh * o * (outputActivation ? 1 - ac * ac : 1);
+        if (P) dc += dzo * P[2 * H + j];
+        di += dc * gg;
+        df += dc * cp;
+        const dg = dc * i;
+        if (coupled) di -= df; // f = 1 − i
+        const dzi = inputGate ? di * i * (1 - i) : 0;
+        const dzf = forgetGate && !coupled ? df * f * (1 - f) : 0;
+        const dzg = inputActivation ? dg * (1 - gg * gg) : dg;
+        let dcp = dc * f;
+        if (P) {
+          dcp += dzi * P[j] + dzf * P[H + j];
+          if (dP) {
+            dP[j] += dzi * cp;
+            dP[H + j] += dzf * cp;
+            dP[2 * H + j] += dzo * c;
+          }
+        }
+        dZ[zr + j] = dzi;
+        dZ[zr + H + j] = dzf;
+        dZ[zr + 2 * H + j] = dzg;
+        dZ[zr + 3 * H + j] = dzo;
+        dcNext[b * H + j] = dcp;
+        sumH += dh * dh;
+        sumC += dc * dc;
+        if (dzIfo) {
+          const r = b * 3 * H;
+          dzIfo[r + j] = dzi;
+          dzIfo[r + H + j] = dzf;
+          dzIfo[r + 2 * H + j] = dzo;
+        }
+      }
+    }
+    if (normH) normH[t] = Math.sqrt(sumH);
+    if (normC) normC[t] = Math.sqrt(sumC);
+    // ∂L/∂h_{t−1} = dZ_t · W_hh
+    dhNext.fill(0);
+    gemmAB(B, H, G4, dZ, zOff, G4, w.whh, 0, H, dhNext, 0, H);
+    if (R && daNext && dzIfo && aPrev) {
+      daNext.fill(0);
+      if (s > 0) {
+        // ∂L/∂[i,f,o]_{t−1} = dz_[i,f,o],t · R ;  ∂L/∂R += dz_[i,f,o],tᵀ · [i,f,o]_{t−1}
+        const pOff = timeAt(run, s - 1) * B * G4;
+        for (let b = 0; b < B; b++) {
+          for (let j = 0; j < H; j++) {
+            aPrev[b * 3 * H + j] = gates[pOff + b * G4 + j];
+            aPrev[b * 3 * H + H + j] = gates[pOff + b * G4 + H + j];
+            aPrev[b * 3 * H + 2 * H + j] = gates[pOff + b * G4 + 3 * H + j];
+          }
+        }
+        gemmAB(B, 3 * H, 3 * H, dzIfo, 0, 3 * H, R, 0, 3 * H, daNext, 0, 3 * H);
+        if (g.gate) gemmAtB(3 * H, 3 * H, B, dzIfo, 0, 3 * H, aPrev, 0, 3 * H, g.gate, 0, 3 * H);
+      }
+    }
+    if (opt.truncate > 0 && s > 0 && s % opt.truncate === 0) {
+      dhNext.fill(0);
+      dcNext.fill(0);
+      daNext?.fill(0);
+    }
+  }
+  if (opt.dh0) opt.dh0.set(dhNext);
+  if (opt.dc0) opt.dc0.set(dcNext);
+  inputSideGrads(run, w, g, dZ, opt.dx);
+  hiddenSideGrads(run, g, dZ);
+}

@@ -1,0 +1,412 @@
+/**
+ * What RNN, LSTM and GRU share: stacked layers, two directions, dropout between layers,
+ * batch-first input, initial and final states, stateful use, traces and per-step gradient
+ * norms. The cell-specific loops live in *-cell.ts; this file only wires buffers.
+ *
+ *   input  [T, B, I]  (batchFirst: [B, T, I])
+ *   h0, c0 [L·D, B, H]  (row k·D + d is layer k, direction d — PyTorch's order)
+ *   output [T, B, D·H]  (batchFirst: [B, T, D·H]); direction d fills columns d·H … d·H+H
+ *   layer k > 0 reads the previous layer's output, after dropout when training.
+ */
+import { allocate, DType, FloatArray, getDefaultDType } from '../dtype';
+import { LstmError, checkInt, checkNumber, describe } from '../errors';
+import { checkInit, fillGlorot, fillOrthogonal, fillUniform, WeightInit } from '../init';
+import { Module, parameter } from '../module';
+import { Rng, globalRng } from '../random';
+import type { RecurrentKind, RecurrentSpec } from '../recurrent-spec';
+import { directionSuffixes } from '../recurrent-spec';
+import type { Tape } from '../tape';
+import { Tensor, checkFinite, formatShape } from '../tensor';
+import { allocateRun, BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
+import type { GradNorms, LayerTrace, Trace } from './trace';
+
+export interface RecurrentOptions {
+  inputSize: number;
+  hiddenSize: number;
+  numLayers?: number;
+  bidirectional?: boolean;
+  batchFirst?: boolean;
+  /** Dropout probability on the outputs of every layer but the last, while training. */
+  dropout?: number;
+  bias?: boolean;
+  dtype?: DType;
+  /**
+   * 'pytorch' (default): every weight and bias U(±1/√H), as torch.nn.
+   * 'glorot': Glorot-uniform W_ih and W_hh per gate block, zero biases.
+   * 'orthogonal': Glorot-uniform W_ih, orthogonal W_hh per gate block, zero biases (Keras).
+   */
+  init?: WeightInit;
+  rng?: Rng;
+  /** Carry the final state of one call into the next (detached), until resetState(). */
+  stateful?: boolean;
+}
+
+export const RECURRENT_OPTION_KEYS = [
+  'inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'batchFirst', 'dropout', 'bias', 'dtype', 'init', 'rng', 'stateful',
+] as const;
+
+export interface RecurrentState {
+  /** [L·D, B, H] */
+  h: Tensor;
+  /** [L·D, B, H], LSTM only */
+  c?: Tensor;
+}
+
+export interface ForwardOptions {
+  /** Initial state; zeros (or the carried state of a stateful model) when absent. */
+  state?: RecurrentState;
+  /** Record on this tape for backpropagation. */
+  tape?: Tape;
+  /** Keep every gate's pre-activation and activation, c_t and h_t for the charts. */
+  trace?: boolean;
+  /** Measure ‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ per step during backward (needs a tape). */
+  gradNorms?: boolean;
+  /** Truncated BPTT: gradients flow back at most within chunks of k steps (0 = full BPTT). */
+  truncate?: number;
+  /** Dropout on? Defaults to true exactly when a tape is given (a training step). */
+  training?: boolean;
+}
+
+export interface ForwardResult {
+  output: Tensor;
+  state: RecurrentState;
+  trace?: Trace;
+  gradNorms?: GradNorms;
+}
+
+interface LayerParams {
+  wih: Tensor; whh: Tensor; bih: Tensor | null; bhh: Tensor | null; peephole: Tensor | null; gate: Tensor | null;
+}
+
+export abstract class RecurrentModel implements Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bidirectional: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bias: boolean;
+  readonly dtype: DType;
+  stateful: boolean;
+  protected readonly rng: Rng;
+  /** [layer][direction] */
+  protected readonly layers: LayerParams[][] = [];
+  private carried: RecurrentState | null = null;
+
+  abstract readonly kind: RecurrentKind;
+  abstract readonly gateBlocks: readonly string[];
+  protected abstract readonly hasCell: boolean;
+  abstract get variant(): string;
+  protected abstract get gateLabels(): Record<string, string>;
+  protected abstract cellForward(run: SequenceRun, w: LayerWeights, h0: FloatArray, c0: FloatArray | null): void;
+  protected abstract cellBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, opt: BackwardOptions): void;
+  /** Gate keys present in a trace (variants may drop some). */
+  protected abstract tracedGates(): string[];
+
+  protected constructor(name: string, options: RecurrentOptions) {
+    if (options === null || typeof options !== 'object') throw new LstmError(`${name}: expected an options object like { inputSize: 2, hiddenSize: 32 }, got ${describe(options)}`);
+    this.inputSize = checkInt(`${name}: inputSize`, options.inputSize, 1);
+    this.hiddenSize = checkInt(`${name}: hiddenSize`, options.hiddenSize, 1);
+    this.numLayers = checkInt(`${name}: numLayers`, options.numLayers ?? 1, 1);
+    this.bidirectional = checkBool(`${name}: bidirectional`, options.bidirectional ?? false);
+    this.batchFirst = checkBool(`${name}: batchFirst`, options.batchFirst ?? false);
+    this.stateful = checkBool(`${name}: stateful`, options.stateful ?? false);
+    this.bias = checkBool(`${name}: bias`, options.bias ?? true);
+    this.dropout = checkNumber(`${name}: dropout`, options.dropout ?? 0, 0, 0.999);
+    this.dtype = options.dtype ?? getDefaultDType();
+    if (this.dtype !== 'float32' && this.dtype !== 'float64') throw new LstmError(`${name}: dtype expected "float32" or "float64", got ${describe(this.dtype)}`);
+    checkInit(`${name}: init`, options.init ?? 'pytorch');
+    if (options.rng !== undefined && !(options.rng instanceof Rng)) throw new LstmError(`${name}: rng expected an Rng, got ${describe(options.rng)}`);
+    this.rng = options.rng ?? globalRng;
+  }
+
+  /** Allocates and initialises every layer's parameters. Subclasses call it last in their constructor. */
+  protected build(init: WeightInit, extra: { peephole: boolean; gate: boolean }): void {
+    const H = this.hiddenSize;
+    const G = this.gateBlocks.length;
+    const D = this.directions;
+    for (let k = 0; k < this.numLayers; k++) {
+      const I = k === 0 ? this.inputSize : H * D;
+      const row: LayerParams[] = [];
+      for (let d = 0; d < D; d++) {
+        const p: LayerParams = {
+          wih: parameter([G * H, I], this.dtype),
+          whh: parameter([G * H, H], this.dtype),
+          bih: this.bias ? parameter([G * H], this.dtype) : null,
+          bhh: this.bias ? parameter([G * H], this.dtype) : null,
+          peephole: extra.peephole ? parameter([3 * H], this.dtype) : null,
+          gate: extra.gate ? parameter([3 * H, 3 * H], this.dtype) : null,
+        };
+        if (init === 'pytorch') {
+          const a = 1 / Math.sqrt(H);
+          for (const t of [p.wih, p.whh, p.bih, p.bhh, p.peephole, p.gate]) if (t) fillUniform(t.data, -a, a, this.rng);
+        } else {
+          for (let gb = 0; gb < G; gb++) fillGlorot(p.wih.data, H, I, this.rng, gb * H * I);
+          for (let gb = 0; gb < G; gb++) {
+            if (init === 'orthogonal') fillOrthogonal(p.whh.data, H, this.rng, gb * H * H);
+            else fillGlorot(p.whh.data, H, H, this.rng, gb * H * H);
+          }
+          if (p.gate) fillGlorot(p.gate.data, 3 * H, 3 * H, this.rng);
+          if (p.peephole) fillUniform(p.peephole.data, -1 / Math.sqrt(H), 1 / Math.sqrt(H), this.rng);
+        }
+        row.push(p);
+      }
+      this.layers.push(row);
+    }
+  }
+
+  get directions(): number {
+    return this.bidirectional ? 2 : 1;
+  }
+
+  get spec(): RecurrentSpec {
+    return {
+      kind: this.kind, inputSize: this.inputSize, hiddenSize: this.hiddenSize, numLayers: this.numLayers,
+      bidirectional: this.bidirectional, bias: this.bias, gateBlocks: this.gateBlocks,
+    };
+  }
+
+  namedParameters(): Array<[string, Tensor]> {
+    const out: Array<[string, Tensor]> = [];
+    const sfx = directionSuffixes(this.bidirectional);
+    this.layers.forEach((row, k) => row.forEach((p, d) => {
+      const s = `_l${k}${sfx[d]}`;
+      out.push([`weight_ih${s}`, p.wih], [`weight_hh${s}`, p.whh]);
+      if (p.bih && p.bhh) out.push([`bias_ih${s}`, p.bih], [`bias_hh${s}`, p.bhh]);
+      if (p.peephole) out.push([`weight_peephole${s}`, p.peephole]);
+      if (p.gate) out.push([`weight_gate${s}`, p.gate]);
+    }));
+    return out;
+  }
+
+  /** Forgets the state a stateful model carries between calls. */
+  resetState(): void {
+    this.carried = null;
+  }
+
+  /** Zero initial state of the right shape for a batch of B. */
+  zeroState(batch: number): RecurrentState {
+    const shape = [this.numLayers * this.directions, batch, this.hiddenSize];
+    return this.hasCell ? { h: Tensor.zeros(shape, this.dtype), c: Tensor.zeros(shape, this.dtype) } : { h: Tensor.zeros(shape, this.dtype) };
+  }
+
+  forward(input: Tensor, options: ForwardOptions = {}): ForwardResult {
+    const name = this.constructor.name;
+    checkForwardKeys(name, options);
+    const I = this.inputSize;
+    const layout = this.batchFirst ? ['B', 'T', `I=${I}`] : ['T', 'B', `I=${I}`];
+    if (!(input instanceof Tensor)) throw new LstmError(`${name}.forward: expected an input Tensor of shape [${layout.join(', ')}], got ${describe(input)}`);
+    if (input.shape.length !== 3 || input.shape[2] !== I) {
+      throw new LstmError(`${name}.forward: expected input of shape [${layout.join(', ')}]${this.batchFirst ? ' (batchFirst)' : ''}, got ${formatShape(input.shape)}`);
+    }
+    if (input.dtype !== this.dtype) throw new LstmError(`${name}.forward: the model is ${this.dtype} but the input is ${input.dtype}; convert one with .clone('${this.dtype}') or build the model with { dtype: '${input.dtype}' }`);
+    checkFinite(`${name}.forward: input`, input);
+    const [T, B] = this.batchFirst ? [input.shape[1], input.shape[0]] : [input.shape[0], input.shape[1]];
+    if (T === 0 || B === 0) throw new LstmError(`${name}.forward: expected at least one time step and one sample, got input shape ${formatShape(input.shape)}`);
+    const tape = options.tape;
+    const truncate = checkInt(`${name}.forward: truncate`, options.truncate ?? 0, 0);
+    const training = options.training ?? tape !== undefined;
+    if (options.gradNorms && !tape) throw new LstmError(`${name}.forward: gradNorms needs a tape (they are measured during backward); pass { tape, gradNorms: true }`);
+    const state = this.initialState(name, options.state, B);
+
+    const H = this.hiddenSize;
+    const D = this.directions;
+    const L = this.numLayers;
+    const x0 = this.batchFirst ? swapFirstAxes(input.data, B, T, I, this.dtype) : input.data;
+    const runs: SequenceRun[][] = [];
+    const masks: Array<FloatArray | null> = [];
+    const layerOut: FloatArray[] = [];
+    const hN = Tensor.zeros([L * D, B, H], this.dtype);
+    const cN = this.hasCell ? Tensor.zeros([L * D, B, H], this.dtype) : null;
+    let x = x0;
+    for (let k = 0; k < L; k++) {
+      const Ik = k === 0 ? I : H * D;
+      const y = allocate(this.dtype, T * B * D * H);
+      const row: SequenceRun[] = [];
+      for (let d = 0; d < D; d++) {
+        const run = allocateRun(this.dtype, {
+          T, B, I: Ik, H, G: this.gateBlocks.length, reverse: d === 1, hasCell: this.hasCell,
+          trace: options.trace === true, isGru: this.kind === 'gru', gruResetBefore: this.kind === 'gru' && this.variant === 'cho',
+        }, x, y, d * H, D * H);
+        const sOff = (k * D + d) * B * H;
+        this.cellForward(run, this.weights(k, d), state.h.data.subarray(sOff, sOff + B * H),
+          state.c ? state.c.data.subarray(sOff, sOff + B * H) : null);
+        hN.data.set(run.hLast, sOff);
+        if (cN && run.cLast) cN.data.set(run.cLast, sOff);
+        row.push(run);
+      }
+      runs.push(row);
+      layerOut.push(y);
+      let mask: FloatArray | null = null;
+      if (k < L - 1 && training && this.dropout > 0) {
+        // Inverted dropout: keep with probability 1−p and scale by 1/(1−p), so eval needs no change.
+        mask = allocate(this.dtype, y.length);
+        const keep = 1 / (1 - this.dropout);
+        const dropped = allocate(this.dtype, y.length);
+        for (let n = 0; n < y.length; n++) {
+          mask[n] = this.rng.random() < this.dropout ? 0 : keep;
+          dropped[n] = y[n] * mask[n];
+        }
+        x = dropped;
+      } else {
+        x = y;
+      }
+      masks.push(mask);
+    }
+    const top = layerOut[L - 1];
+    const output = this.batchFirst
+      ? new Tensor(swapFirstAxes(top, T, B, D * H, this.dtype), [B, T, D * H])
+      : new Tensor(top, [T, B, D * H]);
+    const result: ForwardResult = { output, state: cN ? { h: hN, c: cN } : { h: hN } };
+    if (options.trace) result.trace = this.buildTrace(runs, layerOut, T, B);
+    if (this.stateful) this.carried = cN ? { h: hN.clone(), c: cN.clone() } : { h: hN.clone() };
+
+    if (tape) {
+      tape.track(output);
+      tape.track(hN);
+      if (cN) tape.track(cN);
+      const norms: GradNorms | undefined = options.gradNorms ? {
+        kind: this.kind, filled: false,
+        layers: runs.flatMap((row, k) => row.map((_, d) => ({
+          layer: k, direction: d === 0 ? 'forward' as const : 'reverse' as const,
+          h: new Float64Array(T), c: this.hasCell ? new Float64Array(T) : null,
+        }))),
+      } : undefined;
+      if (norms) result.gradNorms = norms;
+      const inputGrad = input.grad;
+      tape.record(() => {
+        let dY: FloatArray = this.batchFirst ? swapFirstAxes(output.grad!, B, T, D * H, this.dtype) : output.grad!;
+        for (let k = L - 1; k >= 0; k--) {
+          const Ik = k === 0 ? I : H * D;
+          const wantDx = k > 0 || inputGrad !== null;
+          const dx = wantDx ? allocate(this.dtype, T * B * Ik) : null;
+          for (let d = 0; d < D; d++) {
+            const sOff = (k * D + d) * B * H;
+            const g = this.grads(k, d);
+            this.cellBackward(runs[k][d], this.weights(k, d), g, {
+              dOut: dY,
+              dhLast: hN.grad!.subarray(sOff, sOff + B * H),
+              dcLast: cN ? cN.grad!.subarray(sOff, sOff + B * H) : null,
+              dx,
+              dh0: state.h.grad ? state.h.grad.subarray(sOff, sOff + B * H) : null,
+              dc0: state.c?.grad ? state.c.grad.subarray(sOff, sOff + B * H) : null,
+              truncate,
+              norms: norms ? { h: norms.layers[k * D + d].h, c: norms.layers[k * D + d].c } : null,
+            });
+          }
+          if (k > 0 && dx) {
+            const mask = masks[k - 1];
+            if (mask) for (let n = 0; n < dx.length; n++) dx[n] *= mask[n];
+            dY = dx;
+          } else if (dx && inputGrad) {
+            const dIn = this.batchFirst ? swapFirstAxes(dx, T, B, I, this.dtype) : dx;
+            for (let n = 0; n < dIn.length; n++) inputGrad[n] += dIn[n];
+          }
+        }
+        if (norms) norms.filled = true;
+      });
+    }
+    return result;
+  }
+
+  private initialState(name: string, given: RecurrentState | undefined, B: number): RecurrentState {
+    const shape = [this.numLayers * this.directions, B, this.hiddenSize];
+    if (given === undefined) {
+      if (this.carried && this.carried.h.shape[1] === B) return this.carried;
+      if (this.carried) throw new LstmError(`${name}.forward: this stateful model carries a state for batch ${this.carried.h.shape[1]}, got a batch of ${B}; call resetState() first`);
+      return this.zeroState(B);
+    }
+    if (given === null || typeof given !== 'object') throw new LstmError(`${name}.forward: state expected { h${this.hasCell ? ', c' : ''} } tensors of shape ${formatShape(shape)}, got ${describe(given)}`);
+    const check = (key: 'h' | 'c', t: unknown): Tensor => {
+      if (!(t instanceof Tensor)) throw new LstmError(`${name}.forward: state.${key} expected a Tensor of shape ${formatShape(shape)} [layers·directions, batch, hidden], got ${describe(t)}`);
+      if (t.shape.length !== 3 || t.shape[0] !== shape[0] || t.shape[1] !== shape[1] || t.shape[2] !== shape[2]) {
+        throw new LstmError(`${name}.forward: state.${key} expected shape ${formatShape(shape)} [layers·directions, batch, hidden], got ${formatShape(t.shape)}`);
+      }
+      if (t.dtype !== this.dtype) throw new LstmError(`${name}.forward: state.${key} expected ${this.dtype}, got ${t.dtype}`);
+      checkFinite(`${name}.forward: state.${key}`, t);
+      return t;
+    };
+    const h = check('h', given.h);
+    if (!this.hasCell) {
+      if (given.c !== undefined) throw new LstmError(`${name}.forward: a ${this.kind.toUpperCase()} has no cell state; expected state { h }, got one with c`);
+      return { h };
+    }
+    if (given.c === undefined) throw new LstmError(`${name}.forward: an LSTM state needs both h and c, got only h`);
+    return { h, c: check('c', given.c) };
+  }
+
+  private weights(k: number, d: number): LayerWeights {
+    const p = this.layers[k][d];
+    return {
+      wih: p.wih.data, whh: p.whh.data, bih: p.bih?.data ?? null, bhh: p.bhh?.data ?? null,
+      peephole: p.peephole?.data ?? null, gate: p.gate?.data ?? null,
+    };
+  }
+
+  private grads(k: number, d: number): LayerGrads {
+    const p = this.layers[k][d];
+    return {
+      wih: p.wih.grad, whh: p.whh.grad, bih: p.bih?.grad ?? null, bhh: p.bhh?.grad ?? null,
+      peephole: p.peephole?.grad ?? null, gate: p.gate?.grad ?? null,
+    };
+  }
+
+  private buildTrace(runs: SequenceRun[][], layerOut: FloatArray[], T: number, B: number): Trace {
+    const H = this.hiddenSize;
+    const D = this.directions;
+    const G = this.gateBlocks.length;
+    const keys = this.tracedGates();
+    const layers: LayerTrace[] = [];
+    const columns = (src: FloatArray, width: number, off: number): Tensor => {
+      const t = Tensor.zeros([T, B, H], this.dtype);
+      for (let r = 0; r < T * B; r++) t.data.set(src.subarray(r * width + off, r * width + off + H), r * H);
+      return t;
+    };
+    runs.forEach((row, k) => row.forEach((run, d) => {
+      const gates: LayerTrace['gates'] = {};
+      for (const key of keys) {
+        const block = this.gateBlocks.indexOf(key);
+        gates[key] = { pre: columns(run.pre!, G * H, block * H), act: columns(run.gates, G * H, block * H) };
+      }
+      layers.push({
+        layer: k, direction: d === 0 ? 'forward' : 'reverse', gates,
+        c: run.c ? new Tensor(run.c, [T, B, H]) : null,
+        h: columns(layerOut[k], D * H, d * H),
+      });
+    }));
+    return { kind: this.kind, variant: this.variant, steps: T, batch: B, hiddenSize: H, gateLabels: this.gateLabels, layers };
+  }
+
+  /** Direct access for layout converters and tests: layer k, direction d. */
+  parametersOf(k: number, d = 0): Readonly<LayerParams> {
+    if (!this.layers[k]?.[d]) throw new LstmError(`parametersOf: expected layer < ${this.numLayers} and direction < ${this.directions}, got ${k}, ${d}`);
+    return this.layers[k][d];
+  }
+
+  toString(): string {
+    const extras = [
+      this.numLayers > 1 ? `${this.numLayers} layers` : '', this.bidirectional ? 'bidirectional' : '',
+      this.variant !== 'standard' ? this.variant : '', this.dropout > 0 ? `dropout ${this.dropout}` : '',
+    ].filter(Boolean);
+    return `${this.constructor.name}(${this.inputSize} → ${this.hiddenSize}${extras.length ? ', ' + extras.join(', ') : ''})`;
+  }
+}
+
+/** [A, B, X] → [B, A, X] copy. */
+function swapFirstAxes(src: FloatArray, A: number, B: number, X: number, dtype: DType): FloatArray {
+  const out = allocate(dtype, src.length);
+  for (let a = 0; a < A; a++) for (let b = 0; b < B; b++) out.set(src.subarray((a * B + b) * X, (a * B + b + 1) * X), (b * A + a) * X);
+  return out;
+}
+
+function checkBool(what: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new LstmError(`${what}: expected true or false, got ${describe(v)}`);
+  return v;
+}
+
+const FORWARD_KEYS = ['state', 'tape', 'trace', 'gradNorms', 'truncate', 'training'];
+function checkForwardKeys(name: string, options: unknown): void {
+  if (options === null || typeof options !== 'object') throw new LstmError(`${name}.forward: expected options like { trace: true }, got ${describe(options)}`);
+  const unknown = Object.keys(options).filter((k) => !FORWARD_KEYS.includes(k));
+  if (unknown.length) throw new LstmError(`${name}.forward: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected one of ${FORWARD_KEYS.join(', ')}`);
+}

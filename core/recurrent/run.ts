@@ -1,0 +1,99 @@
+/**
+ * The buffers of one recurrent layer in one direction over one sequence: what the forward
+ * writes and the backward reads. Everything is allocated once per call, before the time
+ * loop; the loops themselves only index into these flat arrays.
+ *
+ * Layouts (τ is the time index in the sequence, whatever the direction):
+ *   x       [T, B, I]           the layer's input
+ *   gates   [T, B, G·H]         gate activations (LSTM i,f,g,o; GRU r,z,n; RNN h)
+ *   pre     [T, B, G·H] | null  gate pre-activations, kept only when a trace is asked for
+ *   hPrev   [T, B, H]           the hidden state that fed step τ (h0 for the first step)
+ *   cPrev   [T, B, H]           LSTM: the cell state that fed step τ;  c [T, B, H] its result
+ *   out     [T, B, ldOut]       the layer output; this direction writes columns outOff … outOff+H
+ */
+import { allocate, DType, FloatArray } from '../dtype';
+
+export interface LayerWeights {
+  /** [G·H, I] */ wih: FloatArray;
+  /** [G·H, H] */ whh: FloatArray;
+  /** [G·H] or null */ bih: FloatArray | null;
+  /** [G·H] or null */ bhh: FloatArray | null;
+  /** LSTM peepholes [3·H] (i, f, o) or null */ peephole: FloatArray | null;
+  /** LSTM full gate recurrence [3·H, 3·H] or null */ gate: FloatArray | null;
+}
+
+/** Gradient buffers in the same layout as LayerWeights; null where no gradient is wanted. */
+export type LayerGrads = { [K in keyof LayerWeights]: FloatArray | null };
+
+export interface SequenceRun {
+  T: number; B: number; I: number; H: number; G: number;
+  reverse: boolean;
+  x: FloatArray;
+  out: FloatArray; outOff: number; ldOut: number;
+  gates: FloatArray;
+  pre: FloatArray | null;
+  hPrev: FloatArray;
+  cPrev: FloatArray | null;
+  c: FloatArray | null;
+  /** GRU: W_hn·h + b_hn (reset-after) or W_hn·(r⊙h) + b_hn (Cho) per step, [T, B, H]. */
+  hn: FloatArray | null;
+  /** GRU Cho form: r⊙h_{t-1} per step, [T, B, H]. */
+  rh: FloatArray | null;
+  /** Final states [B, H]. */
+  hLast: FloatArray;
+  cLast: FloatArray | null;
+}
+
+export interface RunShape {
+  T: number; B: number; I: number; H: number; G: number;
+  reverse: boolean; hasCell: boolean; trace: boolean;
+  gruResetBefore?: boolean; isGru?: boolean;
+}
+
+export function allocateRun(
+  dtype: DType, s: RunShape, x: FloatArray, out: FloatArray, outOff: number, ldOut: number,
+): SequenceRun {
+  const { T, B, H, G } = s;
+  const steps = T * B;
+  return {
+    T, B, I: s.I, H, G, reverse: s.reverse, x, out, outOff, ldOut,
+    gates: allocate(dtype, steps * G * H),
+    pre: s.trace ? allocate(dtype, steps * G * H) : null,
+    hPrev: allocate(dtype, steps * H),
+    cPrev: s.hasCell ? allocate(dtype, steps * H) : null,
+    c: s.hasCell ? allocate(dtype, steps * H) : null,
+    hn: s.isGru ? allocate(dtype, steps * H) : null,
+    rh: s.isGru && s.gruResetBefore ? allocate(dtype, steps * H) : null,
+    hLast: allocate(dtype, B * H),
+    cLast: s.hasCell ? allocate(dtype, B * H) : null,
+  };
+}
+
+/** The time index of the s-th step processed: s forward, T−1−s in reverse. */
+export function timeAt(run: SequenceRun, s: number): number {
+  return run.reverse ? run.T - 1 - s : s;
+}
+
+/** Per-step gradient norms, filled by the backward pass when asked for. */
+export interface StepNorms {
+  /** ‖∂L/∂h_τ‖ over batch and units, indexed by time τ. */
+  h: Float64Array;
+  /** ‖∂L/∂c_τ‖ (LSTM only). */
+  c: Float64Array | null;
+}
+
+export interface BackwardOptions {
+  /** ∂L/∂out in the layout of run.out; null when the output is not used by the loss. */
+  dOut: FloatArray | null;
+  /** ∂L/∂h_T and ∂L/∂c_T of the final state [B, H], or null. */
+  dhLast: FloatArray | null;
+  dcLast: FloatArray | null;
+  /** Where to add ∂L/∂x [T, B, I]; null to skip. */
+  dx: FloatArray | null;
+  /** Where to write ∂L/∂h0, ∂L/∂c0 [B, H] (overwritten); null to skip. */
+  dh0: FloatArray | null;
+  dc0: FloatArray | null;
+  /** Truncated BPTT: no gradient crosses from step s to s−1 when s is a multiple of k (0 = full BPTT). */
+  truncate: number;
+  norms: StepNorms | null;
+}

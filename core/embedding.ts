@@ -5,7 +5,6 @@
  */
 import { DType, getDefaultDType } from './dtype';
 import { LstmError, checkInt, checkKeys, describe } from './errors';
-import { fillUniform } from './init';
 import { Module, parameter } from './module';
 import { Rng, globalRng } from './random';
 import type { Tape } from './tape';
@@ -26,8 +25,9 @@ export class Embedding implements Module {
     checkInt('Embedding: embeddingDim', embeddingDim, 1);
     this.dtype = options.dtype ?? getDefaultDType();
     this.weight = parameter([numEmbeddings, embeddingDim], this.dtype);
-    // PyTorch draws N(0, 1); a uniform of the same variance (±√3) keeps one generator call per value.
-    fillUniform(this.weight.data, -Math.sqrt(3), Math.sqrt(3), options.rng ?? globalRng);
+    // N(0, 1), as torch.nn.Embedding.
+    const rng = options.rng ?? globalRng;
+    for (let k = 0; k < this.weight.size; k++) this.weight.data[k] = rng.normal();
   }
 
   namedParameters(): Array<[string, Tensor]> {

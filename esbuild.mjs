@@ -1,0 +1,31 @@
+// Builds the three bundles of the extension, each for where it runs:
+//   dist/extension.js  extension host (Node, CommonJS, `vscode` external)
+//   dist/worker.js     kernel worker thread (Node, CommonJS), the core bundled in
+//   dist/renderer.js   notebook renderer (browser, ESM)
+//   dist/demo.js       the command-line demo that `npm start` runs for now
+// `node esbuild.mjs --watch` rebuilds on change; `--production` minifies without source maps.
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+  target: 'es2022',
+};
+
+const builds = [
+  { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  { ...common, entryPoints: ['extension/kernel/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: ['renderer/index.ts'], outfile: 'dist/renderer.js', platform: 'browser', format: 'esm' },
+  { ...common, entryPoints: ['examples/demo.ts'], outfile: 'dist/demo.js', platform: 'node', format: 'cjs' },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

@@ -9,8 +9,34 @@
  *   ∂L/∂x    += ∂L/∂Z · W_ih
  */
 import type { FloatArray } from '../dtype';
-import { gemmAB, gemmABt, gemmAtB } from '../kernels/gemm';
-import type { LayerGrads, LayerWeights, SequenceRun } from './run';
+import { gemmAB, gemmABt, gemmAtB, transpose } from '../kernels/gemm';
+import type { LayerGrads, LayerWeights, SequenceRun, SparseRows } from './run';
+
+/** Inputs with at most this fraction of non-zeros take the sparse path (one-hot text: 1/V). */
+const SPARSE_DENSITY = 0.25;
+
+/** The compressed-row form of a [rows, cols] matrix if it is sparse enough to pay off, else null. */
+export function sparseRows(x: FloatArray, rows: number, cols: number): SparseRows | null {
+  let nnz = 0;
+  for (let k = 0; k < x.length; k++) if (x[k] !== 0) nnz++;
+  if (nnz > SPARSE_DENSITY * x.length) return null;
+  const rowStart = new Int32Array(rows + 1);
+  const colIdx = new Int32Array(nnz);
+  const vals = new Float64Array(nnz);
+  let p = 0;
+  for (let r = 0; r < rows; r++) {
+    rowStart[r] = p;
+    for (let c = 0; c < cols; c++) {
+      const v = x[r * cols + c];
+      if (v !== 0) {
+        colIdx[p] = c;
+        vals[p++] = v;
+      }
+    }
+  }
+  rowStart[rows] = p;
+  return { rowStart, cols: colIdx, vals };
+}
 
 /** Fills run.gates with x·W_ihᵀ + b_ih, plus b_hh when `withHiddenBias`. */
 export function projectInputs(run: SequenceRun, w: LayerWeights, withHiddenBias: boolean): void {
@@ -25,7 +51,22 @@ export function projectInputs(run: SequenceRun, w: LayerWeights, withHiddenBias:
       }
     }
   }
-  gemmABt(rows, width, I, run.x, 0, I, w.wih, 0, I, gates, 0, width);
+  run.sparseX = sparseRows(run.x, rows, I);
+  const sp = run.sparseX;
+  if (sp) {
+    // Z[r, :] += Σ_(k, v) in row r  v · W_ihᵀ[k, :]   — one row of W_ihᵀ per non-zero input.
+    const wt = transpose(w.wih, 0, I, width, I);
+    for (let r = 0; r < rows; r++) {
+      const z = r * width;
+      for (let p = sp.rowStart[r]; p < sp.rowStart[r + 1]; p++) {
+        const v = sp.vals[p];
+        const src = sp.cols[p] * width;
+        for (let k = 0; k < width; k++) gates[z + k] += v * wt[src + k];
+      }
+    }
+  } else {
+    gemmABt(rows, width, I, run.x, 0, I, w.wih, 0, I, gates, 0, width);
+  }
 }
 
 /** Adds the column sums of a [rows, width] matrix (at stride ld) into `out`. */
@@ -44,7 +85,22 @@ export function inputSideGrads(run: SequenceRun, w: LayerWeights, g: LayerGrads,
   const { T, B, I, H, G } = run;
   const width = G * H;
   const rows = T * B;
-  if (g.wih) gemmAtB(width, I, rows, dZx, 0, width, run.x, 0, I, g.wih, 0, I);
+  const sp = run.sparseX;
+  if (g.wih && sp) {
+    // ∂L/∂W_ihᵀ[k, :] += v · dZ[r, :] for each non-zero x[r, k] = v; then add the transpose.
+    const dwt = new Float64Array(I * width);
+    for (let r = 0; r < rows; r++) {
+      const z = r * width;
+      for (let p = sp.rowStart[r]; p < sp.rowStart[r + 1]; p++) {
+        const v = sp.vals[p];
+        const dst = sp.cols[p] * width;
+        for (let k = 0; k < width; k++) dwt[dst + k] += v * dZx[z + k];
+      }
+    }
+    for (let m = 0; m < width; m++) for (let k = 0; k < I; k++) g.wih[m * I + k] += dwt[k * width + m];
+  } else if (g.wih) {
+    gemmAtB(width, I, rows, dZx, 0, width, run.x, 0, I, g.wih, 0, I);
+  }
   if (g.bih) addColumnSums(g.bih, dZx, rows, width);
   if (dx) gemmAB(rows, I, width, dZx, 0, width, w.wih, 0, I, dx, 0, I);
 }

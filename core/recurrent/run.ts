@@ -39,9 +39,18 @@ export interface SequenceRun {
   hn: FloatArray | null;
   /** GRU Cho form: r⊙h_{t-1} per step, [T, B, H]. */
   rh: FloatArray | null;
+  /** The input in compressed-row form when it is mostly zeros (one-hot characters), else null. */
+  sparseX: SparseRows | null;
   /** Final states [B, H]. */
   hLast: FloatArray;
   cLast: FloatArray | null;
+}
+
+/** Compressed sparse rows: row r holds cols[rowStart[r] … rowStart[r+1]) with values vals[…]. */
+export interface SparseRows {
+  rowStart: Int32Array;
+  cols: Int32Array;
+  vals: Float64Array;
 }
 
 export interface RunShape {
@@ -64,6 +73,7 @@ export function allocateRun(
     c: s.hasCell ? allocate(dtype, steps * H) : null,
     hn: s.isGru ? allocate(dtype, steps * H) : null,
     rh: s.isGru && s.gruResetBefore ? allocate(dtype, steps * H) : null,
+    sparseX: null,
     hLast: allocate(dtype, B * H),
     cLast: s.hasCell ? allocate(dtype, B * H) : null,
   };

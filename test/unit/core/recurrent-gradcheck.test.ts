@@ -149,3 +149,13 @@ for (const kind of ['lstm', 'gru', 'rnn'] as const) {
     assert.ok(Math.max(...whh.grad!.map((g, n) => Math.abs(g - truncWhh[n]))) > 1e-4, 'truncation changed nothing');
   });
 }
+
+test('one-hot (sparse) inputs take the sparse path and still match finite differences', () => {
+  const V = 7;
+  const model = new LSTM({ inputSize: V, hiddenSize: H, dtype: 'float64', rng: new Rng(12), numLayers: 2 });
+  const x = Tensor.zeros([T, B, V], 'float64').requireGrad();
+  for (let n = 0; n < T * B; n++) x.data[n * V + ((n * 3) % V)] = 1;
+  const wo = randn([T, B, H], 13);
+  const report = gradCheck((tape) => weightedSum(model.forward(x, { tape }).output, wo, tape), [...model.namedParameters(), ['input', x]]);
+  assert.ok(report.ok, JSON.stringify(report.worst));
+});

@@ -42,7 +42,10 @@ export function fillOrthogonal(out: FloatArray, n: number, rng: Rng = globalRng,
     for (let k = 0; k < n; k++) norm += q[i * n + k] * q[i * n + k];
     norm = Math.sqrt(norm);
     if (!(norm > 1e-12)) throw new LstmError(`orthogonal init: degenerate random matrix of size ${n}; try another seed`);
-    for (let k = 0; k < n; k++) out[off + i * n + k] = (gain * q[i * n + k]) / norm;
+    for (let k = 0; k < n; k++) {
+      q[i * n + k] /= norm; // later rows are projected against unit rows
+      out[off + i * n + k] = gain * q[i * n + k];
+    }
   }
 }
 

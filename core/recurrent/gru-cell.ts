@@ -17,7 +17,7 @@
  *   ∂L/∂h_{t−1} += dh ⊙ z + dZh_t · W_hh   (only the r, z rows in the reset-before form)
  */
 import { allocate, dtypeOf, FloatArray } from '../dtype';
-import { gemmAB, gemmABt, gemmAtB } from '../kernels/gemm';
+import { gemmABt, gemmAtB, transpose } from '../kernels/gemm';
 import { addColumnSums, inputSideGrads, projectInputs } from './projection';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
@@ -101,6 +101,11 @@ export function gruBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, re
   const dRh = resetAfter ? null : allocate(dtype, B * H);
   if (opt.dhLast) dhNext.set(opt.dhLast);
   const normH = opt.norms?.h ?? null;
+  // Transposed recurrent weights, so the products with W_hh run as contiguous dot products:
+  // the rows that multiply h_{t−1} directly (all three reset-after, r and z reset-before) and W_hn.
+  const direct = resetAfter ? G3 : 2 * H;
+  const whhT = transpose(w.whh, 0, H, direct, H);
+  const whnT = resetAfter ? null : transpose(w.whh, 2 * H * H, H, H, H);
 
   for (let s = T - 1; s >= 0; s--) {
     const t = timeAt(run, s);
@@ -139,7 +144,7 @@ export function gruBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, re
     if (dRh) {
       // d(r⊙h_{t−1}) = dz_n · W_hn, then split into dr and ∂L/∂h_{t−1}.
       dRh.fill(0);
-      gemmAB(B, H, H, dZh, zOff + 2 * H, G3, w.whh, 2 * H * H, H, dRh, 0, H);
+      gemmABt(B, H, H, dZh, zOff + 2 * H, G3, whnT!, 0, H, dRh, 0, H);
       for (let b = 0; b < B; b++) {
         const zr = zOff + b * G3;
         for (let j = 0; j < H; j++) {
@@ -152,7 +157,7 @@ export function gruBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, re
         }
       }
     }
-    gemmAB(B, H, resetAfter ? G3 : 2 * H, dZh, zOff, G3, w.whh, 0, H, dhNext, 0, H);
+    gemmABt(B, H, direct, dZh, zOff, G3, whhT, 0, direct, dhNext, 0, H);
     if (opt.truncate > 0 && s > 0 && s % opt.truncate === 0) dhNext.fill(0);
   }
   if (opt.dh0) opt.dh0.set(dhNext);

@@ -24,7 +24,7 @@
  *   ∂L/∂c_{t−1} = dc ⊙ f_t + dz_i ⊙ p_i + dz_f ⊙ p_f      ∂L/∂h_{t−1} = dZ_t · W_hh
  */
 import { allocate, dtypeOf, FloatArray } from '../dtype';
-import { gemmAB, gemmABt, gemmAtB } from '../kernels/gemm';
+import { gemmAB, gemmABt, gemmAtB, transpose } from '../kernels/gemm';
 import { hiddenSideGrads, inputSideGrads, projectInputs } from './projection';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
@@ -152,6 +152,8 @@ export function lstmBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, f
   const aPrev = R ? allocate(dtype, B * 3 * H) : null;
   const normH = opt.norms?.h ?? null;
   const normC = opt.norms?.c ?? null;
+  // W_hhᵀ [H, 4H] once, so ∂L/∂h_{t−1} = dZ_t · W_hh runs as contiguous dot products.
+  const whhT = transpose(w.whh, 0, H, G4, H);
 
   for (let s = T - 1; s >= 0; s--) {
     const t = timeAt(run, s);
@@ -219,7 +221,7 @@ export function lstmBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, f
     if (normC) normC[t] = Math.sqrt(sumC);
     // ∂L/∂h_{t−1} = dZ_t · W_hh
     dhNext.fill(0);
-    gemmAB(B, H, G4, dZ, zOff, G4, w.whh, 0, H, dhNext, 0, H);
+    gemmABt(B, H, G4, dZ, zOff, G4, whhT, 0, G4, dhNext, 0, H);
     if (R && daNext && dzIfo && aPrev) {
       daNext.fill(0);
       if (s > 0) {

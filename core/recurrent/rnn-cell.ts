@@ -8,7 +8,7 @@
  *   gradient vanishes over long lags (Bengio et al. 1994; Hochreiter 1991).
  */
 import { allocate, dtypeOf, FloatArray } from '../dtype';
-import { gemmAB, gemmABt } from '../kernels/gemm';
+import { gemmABt, transpose } from '../kernels/gemm';
 import { hiddenSideGrads, inputSideGrads, projectInputs } from './projection';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
@@ -46,6 +46,7 @@ export function rnnBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, re
   const dhNext = allocate(dtype, B * H);
   if (opt.dhLast) dhNext.set(opt.dhLast);
   const normH = opt.norms?.h ?? null;
+  const whhT = transpose(w.whh, 0, H, H, H); // ∂L/∂h_{t−1} = dZ_t · W_hh as dot products
   for (let s = T - 1; s >= 0; s--) {
     const t = timeAt(run, s);
     const sOff = t * B * H;
@@ -62,7 +63,7 @@ export function rnnBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, re
     }
     if (normH) normH[t] = Math.sqrt(sumH);
     dhNext.fill(0);
-    gemmAB(B, H, H, dZ, sOff, H, w.whh, 0, H, dhNext, 0, H);
+    gemmABt(B, H, H, dZ, sOff, H, whhT, 0, H, dhNext, 0, H);
     if (opt.truncate > 0 && s > 0 && s % opt.truncate === 0) dhNext.fill(0);
   }
   if (opt.dh0) opt.dh0.set(dhNext);

@@ -1,0 +1,151 @@
+/**
+ * State dicts in and out as JSON-able objects, in two layouts:
+ *   'torch' (default): keys are the parameter names (PyTorch's, see recurrent-spec.ts), values
+ *     nested arrays of the parameter's shape — what `{k: v.tolist() for k, v in
+ *     model.state_dict().items()}` gives. On import a value may also be { shape, data } with
+ *     flat row-major data (a Tensor qualifies).
+ *   'keras': the weights of Keras LSTM / GRU / SimpleRNN / Dense / Embedding layers, one
+ *     recurrent layer per `_l{k}` suffix; see statedict/keras.ts for the mapping and for why
+ *     the bias conversions keep the forward pass exact.
+ *
+ * Import checks every key before it writes anything, and reports every problem (missing and
+ * unknown keys, shapes, non-numbers, ragged arrays) in one LstmError: a failed import leaves the
+ * model as it was. `strict: false` ignores unknown keys; missing keys are always an error
+ * (unlike PyTorch's strict=False, which also skips missing ones), so that no parameter is
+ * silently left as initialised.
+ */
+import { LstmError, checkKeys, describe } from './errors';
+import { Tensor, formatShape, NestedNumbers } from './tensor';
+import { kerasSlots } from './statedict/keras';
+import { parametersByName, Slot, StateDictModule, torchSlots } from './statedict/slots';
+import { parseValue } from './statedict/values';
+
+export type { StateDictModule } from './statedict/slots';
+export type Layout = 'torch' | 'keras';
+/** Key → nested arrays of numbers: JSON.stringify-able, and what PyTorch's `.tolist()` gives. */
+export type StateDictJSON = Record<string, NestedNumbers>;
+
+export interface ExportStateDictOptions {
+  /** 'torch' (default) or 'keras'. */
+  layout?: Layout;
+}
+
+export interface ImportStateDictOptions {
+  /** 'torch' (default) or 'keras'. */
+  layout?: Layout;
+  /** true (default): keys the model does not have are an error; false: they are ignored. */
+  strict?: boolean;
+}
+
+/** The model's parameters as a JSON-able object in the given layout. */
+export function exportStateDict(module: StateDictModule, options: ExportStateDictOptions = {}): StateDictJSON {
+  const what = 'exportStateDict';
+  checkKeys(what, options, ['layout']);
+  const slots = slotsFor(what, module, checkLayout(what, options?.layout));
+  const out: StateDictJSON = {};
+  for (const slot of slots) out[slot.key] = new Tensor(slot.read(), slot.shape).toArray();
+  return out;
+}
+
+/**
+ * Loads a state dict (as exportStateDict gives, or parsed from PyTorch / Keras JSON) into the
+ * model's parameter tensors, in place. All or nothing: on any problem it throws one LstmError
+ * listing them all and changes nothing.
+ */
+export function importStateDict(module: StateDictModule, dict: unknown, options: ImportStateDictOptions = {}): void {
+  const what = 'importStateDict';
+  checkKeys(what, options, ['layout', 'strict']);
+  const layout = checkLayout(what, options?.layout);
+  const strict = options?.strict ?? true;
+  if (typeof strict !== 'boolean') throw new LstmError(`${what}: strict expected true or false, got ${describe(strict)}`);
+  const slots = slotsFor(what, module, layout);
+  const entries = checkDict(what, dict, slots);
+  const float32 = module.dtype === 'float32';
+
+  const missing: Slot[] = [];
+  const problems: string[] = [];
+  const ready: Array<[Slot, Float64Array]> = [];
+  for (const slot of slots) {
+    if (!Object.prototype.hasOwnProperty.call(entries, slot.key)) {
+      missing.push(slot);
+      continue;
+    }
+    const value = parseValue(entries[slot.key]);
+    if (typeof value === 'string') {
+      problems.push(`${slot.key}: ${value}`);
+    } else if (!sameShape(value.shape, slot.shape)) {
+      const transposed = value.shape.length === 2 && slot.shape.length === 2 && value.shape[0] === slot.shape[1] && value.shape[1] === slot.shape[0];
+      const hint = slot.shapeHint?.(value.shape) ?? (transposed ? 'transposed?' : null);
+      problems.push(`${slot.key}: expected shape ${formatShape(slot.shape)}, got ${formatShape(value.shape)}${hint ? ` (${hint})` : ''}`);
+    } else {
+      const k = float32 ? value.data.findIndex((x) => !Number.isFinite(Math.fround(x))) : -1;
+      if (k >= 0) problems.push(`${slot.key}: value ${value.data[k]} at flat index ${k} does not fit in float32`);
+      else ready.push([slot, value.data]);
+    }
+  }
+  const known = new Set(slots.map((s) => s.key));
+  const unknown = Object.keys(entries).filter((key) => !known.has(key));
+  if (missing.length > 0) {
+    problems.unshift(`missing key${missing.length > 1 ? 's' : ''}: ${missing.map((s) => `${s.key} ${formatShape(s.shape)}`).join(', ')}`);
+  }
+  if (strict && unknown.length > 0) {
+    problems.push(`unknown key${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => JSON.stringify(k)).join(', ')} (pass { strict: false } to ignore keys the model does not have)`);
+  }
+  if (problems.length > 0) {
+    const hints = [layoutHint(layout, Object.keys(entries)), prefixHint(unknown, missing)].filter((h) => h !== null);
+    throw new LstmError(
+      `${what} (${layout} layout): ${problems.length} problem${problems.length > 1 ? 's' : ''}, nothing was loaded:\n  - ${problems.join('\n  - ')}` +
+        hints.map((h) => `\n  hint: ${h}`).join(''),
+    );
+  }
+  for (const [slot, values] of ready) slot.write(values);
+}
+
+function checkLayout(what: string, layout: unknown): Layout {
+  if (layout === undefined) return 'torch';
+  if (layout !== 'torch' && layout !== 'keras') throw new LstmError(`${what}: layout expected "torch" or "keras", got ${describe(layout)}`);
+  return layout;
+}
+
+function slotsFor(what: string, module: StateDictModule, layout: Layout): Slot[] {
+  const params = parametersByName(what, module);
+  return layout === 'torch' ? torchSlots(params) : kerasSlots(what, module, params);
+}
+
+function checkDict(what: string, dict: unknown, slots: Slot[]): Record<string, unknown> {
+  const example = slots.length > 0 ? `{ ${JSON.stringify(slots[0].key)}: [...], … }` : '{ name: [...], … }';
+  if (typeof dict === 'string') throw new LstmError(`${what}: expected a state dict object like ${example}, got a string (JSON text? JSON.parse it first)`);
+  if (dict instanceof Map) throw new LstmError(`${what}: expected a state dict object like ${example}, got a Map (pass Object.fromEntries(map))`);
+  if (dict === null || typeof dict !== 'object' || Array.isArray(dict) || ArrayBuffer.isView(dict) || dict instanceof Tensor) {
+    throw new LstmError(`${what}: expected a state dict object like ${example}, got ${describe(dict)}`);
+  }
+  return dict as Record<string, unknown>;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+const TORCH_KEY = /^(weight|bias)(_(ih|hh|peephole|gate))?(_l\d+(_reverse)?)?$/;
+const KERAS_KEY = /^(kernel|recurrent_kernel|embeddings)(_l\d+(_reverse)?)?$|^bias_l\d+(_reverse)?$/;
+
+/** Advice when the keys look like the other layout's. */
+function layoutHint(layout: Layout, keys: string[]): string | null {
+  const torch = keys.filter((k) => TORCH_KEY.test(k) && k !== 'bias').length;
+  const keras = keys.filter((k) => KERAS_KEY.test(k)).length;
+  if (layout === 'keras' && torch > keras) return "the keys look like a torch layout state dict; pass { layout: 'torch' }";
+  if (layout === 'torch' && keras > torch) return "the keys look like a keras layout state dict; pass { layout: 'keras' }";
+  return null;
+}
+
+/** Advice when unknown keys are the missing ones behind a prefix ("lstm.weight_ih_l0", "lstm/kernel"). */
+function prefixHint(unknown: string[], missing: Slot[]): string | null {
+  for (const key of unknown) {
+    for (const slot of missing) {
+      if (key.length > slot.key.length && key.endsWith(slot.key) && /[./]$/.test(key.slice(0, -slot.key.length))) {
+        return `keys carry a prefix (${JSON.stringify(key.slice(0, -slot.key.length))}); strip it from every key before importing`;
+      }
+    }
+  }
+  return null;
+}

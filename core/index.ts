@@ -9,7 +9,7 @@ export type { DType } from './dtype';
 export { LstmError } from './errors';
 export { Rng, seed, globalRng } from './random';
 export { Tape } from './tape';
-export { parametersOf, zeroGrad, countParameters } from './module';
+export { parametersOf, zeroGrad, countParameters, namedGradients } from './module';
 export type { Module } from './module';
 
 export { LSTM, LSTM_VARIANTS } from './lstm';
@@ -28,3 +28,5 @@ export { Embedding } from './embedding';
 export { weightedSum, addScalars, timeStep, add } from './ops';
 export { gradCheck } from './gradcheck';
 export type { GradCheckOptions, GradCheckReport, GradCheckEntry } from './gradcheck';
+export { exportStateDict, importStateDict } from './statedict';
+export type { Layout, StateDictJSON, ExportStateDictOptions, ImportStateDictOptions, StateDictModule } from './statedict';

@@ -9,6 +9,7 @@ import { LstmError, checkInt, checkKeys, describe } from './errors';
 import { checkInit, fillGlorot, fillUniform, WeightInit } from './init';
 import { gemmAB, gemmABt, gemmAtB } from './kernels/gemm';
 import { Module, parameter } from './module';
+import { exportStateDict, importStateDict, Layout, StateDictJSON } from './statedict';
 import { Rng, globalRng } from './random';
 import type { Tape } from './tape';
 import { Tensor, checkSameDType, formatShape } from './tensor';
@@ -47,6 +48,15 @@ export class Linear implements Module {
 
   namedParameters(): Array<[string, Tensor]> {
     return this.bias ? [['weight', this.weight], ['bias', this.bias]] : [['weight', this.weight]];
+  }
+
+  stateDict(options: { layout?: Layout } = {}): StateDictJSON {
+    return exportStateDict(this, options);
+  }
+
+  loadStateDict(dict: unknown, options: { layout?: Layout; strict?: boolean } = {}): this {
+    importStateDict(this, dict, options);
+    return this;
   }
 
   forward(x: Tensor, options: { tape?: Tape } = {}): Tensor {

@@ -45,3 +45,13 @@ export function zeroGrad(modules: Module | readonly Module[]): void {
 export function countParameters(modules: Module | readonly Module[]): number {
   return parametersOf(modules).reduce((n, p) => n + p.size, 0);
 }
+
+/**
+ * ∂L/∂θ of every parameter after a backward pass, under its state-dict name (copies, so the
+ * next step does not overwrite what a cell keeps).
+ */
+export function namedGradients(module: Module): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const [name, p] of module.namedParameters()) out[name] = p.gradTensor() ?? Tensor.zeros(p.shape, p.dtype);
+  return out;
+}

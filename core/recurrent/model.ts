@@ -11,7 +11,8 @@
 import { allocate, DType, FloatArray, getDefaultDType } from '../dtype';
 import { LstmError, checkInt, checkNumber, describe } from '../errors';
 import { checkInit, fillGlorot, fillOrthogonal, fillUniform, WeightInit } from '../init';
-import { Module, parameter } from '../module';
+import { Module, namedGradients, parameter } from '../module';
+import { exportStateDict, importStateDict, Layout, StateDictJSON } from '../statedict';
 import { Rng, globalRng } from '../random';
 import type { RecurrentKind, RecurrentSpec } from '../recurrent-spec';
 import { directionSuffixes } from '../recurrent-spec';
@@ -177,6 +178,25 @@ export abstract class RecurrentModel implements Module {
       if (p.gate) out.push([`weight_gate${s}`, p.gate]);
     }));
     return out;
+  }
+
+  /** The weights as JSON-able nested arrays, in PyTorch's (default) or Keras's layout. */
+  stateDict(options: { layout?: Layout } = {}): StateDictJSON {
+    return exportStateDict(this, options);
+  }
+
+  /**
+   * Loads weights saved by PyTorch (`{k: v.tolist() for k, v in m.state_dict().items()}`) or
+   * Keras. Everything is checked first; a mismatch lists every offending key and changes nothing.
+   */
+  loadStateDict(dict: unknown, options: { layout?: Layout; strict?: boolean } = {}): this {
+    importStateDict(this, dict, options);
+    return this;
+  }
+
+  /** ∂L/∂θ after a backward pass, under the state-dict names (weight_ih_l0, …). */
+  gradients(): Record<string, Tensor> {
+    return namedGradients(this);
   }
 
   /** Forgets the state a stateful model carries between calls. */

@@ -1,0 +1,70 @@
+/**
+ * Adagrad (Duchi, Hazan & Singer 2011), torch.optim.Adagrad (torch 1.13, dense gradients).
+ * Per step t of a parameter θ with gradient g:
+ *
+ *   g ← −g if maximize
+ *   g ← g + λ θ                                  (weightDecay λ ≠ 0)
+ *   γ̃ ← γ / (1 + (t − 1) η)                      (lrDecay η)
+ *   s ← s + g²                                   (s starts at initialAccumulatorValue)
+ *   θ ← θ − γ̃ g / (√s + ε)
+ */
+import type { FloatArray } from '../dtype';
+import { Optimizer, ParamState, describeOptimizer, flag, nonNegative, optionsOf } from './optimizer';
+
+export interface AdagradOptions {
+  /** Learning rate (default 1e-2). */
+  lr?: number;
+  lrDecay?: number;
+  weightDecay?: number;
+  initialAccumulatorValue?: number;
+  /** Default 1e-10. */
+  eps?: number;
+  maximize?: boolean;
+}
+
+interface AdagradState extends ParamState {
+  /** Σ g² so far, s. */
+  sum: Float64Array;
+}
+
+const KEYS = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'maximize'];
+
+export class Adagrad extends Optimizer<AdagradState> {
+  readonly lrDecay: number;
+  readonly weightDecay: number;
+  readonly initialAccumulatorValue: number;
+  readonly eps: number;
+  readonly maximize: boolean;
+
+  constructor(options?: number | AdagradOptions) {
+    const o = optionsOf<AdagradOptions>('Adagrad', options, KEYS);
+    super('Adagrad', o.lr ?? 1e-2);
+    this.lrDecay = nonNegative('Adagrad: lrDecay', o.lrDecay, 0);
+    this.weightDecay = nonNegative('Adagrad: weightDecay', o.weightDecay, 0);
+    this.initialAccumulatorValue = nonNegative('Adagrad: initialAccumulatorValue', o.initialAccumulatorValue, 0);
+    this.eps = nonNegative('Adagrad: eps', o.eps, 1e-10);
+    this.maximize = flag('Adagrad: maximize', o.maximize, false);
+  }
+
+  protected init(size: number): AdagradState {
+    return { step: 0, sum: new Float64Array(size).fill(this.initialAccumulatorValue) };
+  }
+
+  protected update(p: FloatArray, g: FloatArray, s: AdagradState, lr: number): void {
+    const { eps, weightDecay: wd } = this;
+    const sign = this.maximize ? -1 : 1;
+    const clr = lr / (1 + (s.step - 1) * this.lrDecay);
+    const sum = s.sum;
+    for (let k = 0; k < p.length; k++) {
+      const theta = p[k];
+      let gk = sign * g[k];
+      if (wd !== 0) gk += wd * theta;
+      const sk = (sum[k] += gk * gk);
+      p[k] = theta - clr * (gk / (Math.sqrt(sk) + eps));
+    }
+  }
+
+  override toString(): string {
+    return describeOptimizer('Adagrad', [['lr', this.lr], ['lrDecay', this.lrDecay], ['weightDecay', this.weightDecay], ['initialAccumulatorValue', this.initialAccumulatorValue], ['eps', this.eps], ['maximize', this.maximize]]);
+  }
+}

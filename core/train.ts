@@ -9,6 +9,7 @@
  * The loop is async so a host (the notebook kernel) can yield to its event loop from a
  * callback and stop a long run cleanly; with synchronous callbacks it never waits.
  */
+import type { SequenceDataset } from './data/dataset';
 import { LstmError, checkInt, checkKeys, checkNumber, describe } from './errors';
 import { Linear } from './linear';
 import { bceWithLogitsLoss, crossEntropyLoss, mseLoss } from './loss';
@@ -25,18 +26,6 @@ import { Tensor, formatShape } from './tensor';
 
 export type LossName = 'mse' | 'crossEntropy' | 'bce';
 
-/** What training needs of a dataset (data/dataset.ts's SequenceDataset is one). */
-export interface SequenceDataset {
-  readonly name: string;
-  readonly size: number;
-  readonly inputSize: number;
-  readonly target: 'last' | 'sequence';
-  readonly classes?: number;
-  readonly targets: Tensor;
-  /** Samples [start, end), time-major: inputs [T, B, I]; targets [B, …] or [T, B, …]. */
-  batch(start: number, end: number): { inputs: Tensor; targets: Tensor };
-  shuffled(rng?: Rng): SequenceDataset;
-}
 
 export interface StepInfo {
   step: number;

@@ -1,9 +1,82 @@
 /**
- * Kernel worker entry: one worker thread per open notebook runs the user's cells against the
- * embedded core. The execution engine (transpile, REPL rewrite, display protocol) arrives with
- * issue 3; this entry already bundles the core so the bundle layout is fixed.
+ * Kernel worker entry: one worker thread per open notebook. It owns the notebook's globals,
+ * runs one cell at a time, and answers the host in the order of protocol/kernel.ts.
  */
-import { parentPort } from 'node:worker_threads';
-import * as core from '../../core/index';
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
+import { parentPort, workerData } from 'node:worker_threads';
+import { INTERRUPT_FLAG, type HostMessage, type WorkerConfig, type WorkerMessage } from '../../protocol/kernel';
+import { charts } from './charts';
+import { createCellApi } from './cell-api';
+import { CellRunner, InterruptedError } from './cell-runner';
+import { Displays } from './display';
+import { ModuleLoader } from './imports';
+import { Outbox } from './outbox';
+import { KERNEL_GLOBAL } from './rewrite';
+import { bundleOf } from './values';
 
-parentPort?.postMessage({ type: 'ready', exports: Object.keys(core).sort() });
+const port = parentPort;
+if (!port) throw new Error('the kernel worker must run in a worker thread');
+const config = workerData as WorkerConfig;
+const flags = new Int32Array(config.interruptBuffer);
+const post = (message: WorkerMessage) => port.postMessage(message);
+
+let currentId = 0;
+const outbox = new Outbox(post, () => currentId);
+const displays = new Displays(outbox, () => currentId, (value, options) => bundleOf(value, charts, options));
+
+/** Polled by every loop of a cell and by train() between steps. */
+function check(): void {
+  if (Atomics.load(flags, INTERRUPT_FLAG) === 1) throw new InterruptedError();
+}
+
+const api = createCellApi({ displays, check, charts });
+const loader = new ModuleLoader(config.notebookDir, { 'lstm-notebook': api });
+const runner = new CellRunner({
+  post, outbox, displays,
+  resultBundle: (value) => bundleOf(value, charts, { svg: true }),
+  enginePaths: [__filename, __dirname + '/worker.js', 'node_modules/sucrase', 'node_modules/acorn'],
+});
+
+// The cell's view of the world: console and process.stdout stream into the running cell.
+const stream = (name: 'stdout' | 'stderr') => new Writable({
+  write(chunk: Buffer | string, _encoding, callback) {
+    outbox.stream(name, typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    callback();
+  },
+});
+const stdout = stream('stdout');
+const stderr = stream('stderr');
+const globals = globalThis as Record<string, unknown>;
+globals.console = new Console({ stdout, stderr, colorMode: false });
+process.stdout.write = stdout.write.bind(stdout) as typeof process.stdout.write;
+process.stderr.write = stderr.write.bind(stderr) as typeof process.stderr.write;
+globals.display = api.display;
+globals.require = loader.require;
+globals[KERNEL_GLOBAL] = Object.freeze({ check, import: (specifier: unknown) => loader.load(specifier) });
+
+// A timer or promise of an earlier cell that throws must not end the kernel.
+process.on('uncaughtException', (error) => outbox.stream('stderr', `Uncaught ${error?.stack ?? String(error)}\n`));
+process.on('unhandledRejection', (reason) => outbox.stream('stderr', `Unhandled promise rejection: ${(reason as Error)?.stack ?? String(reason)}\n`));
+
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (message: HostMessage) => {
+  switch (message.type) {
+    case 'execute':
+      queue = queue.then(async () => {
+        currentId = message.id;
+        Atomics.store(flags, INTERRUPT_FLAG, 0);
+        await runner.run(message.id, message.code, message.cellName);
+        Atomics.store(flags, INTERRUPT_FLAG, 0);
+      });
+      break;
+    case 'interrupt':
+      if (message.id === currentId) runner.interruptWaiting();
+      break;
+    default: {
+      const unknown: never = message;
+      throw new Error(`unknown message ${JSON.stringify(unknown)}`);
+    }
+  }
+});
+post({ type: 'ready' });

@@ -1,0 +1,65 @@
+/**
+ * The module a cell gets from `import … from 'lstm-notebook'`: the whole core, plus what only
+ * makes sense in a notebook — display(), plot.*, and a train() that can draw its loss curve
+ * live (`plot: true`) and that the kernel can interrupt between steps.
+ */
+import * as core from '../../core/index';
+import type { EpochInfo, History, StepInfo, Trainable, TrainOptions } from '../../core/index';
+import { describe } from '../../core/errors';
+import type { Displays, DisplayHandle } from './display';
+import type { Namespace } from './imports';
+import type { ChartLike, ChartSupport } from './values';
+
+/** What the charts module gives the kernel (see plot/index.ts). */
+export interface ChartModule extends ChartSupport {
+  plot: object;
+  LiveLoss: new () => { pushStep(step: number, loss: number): void; pushValidation(step: number, loss: number): void; chart(): ChartLike };
+}
+
+export interface NotebookTrainOptions extends TrainOptions {
+  /** Draw the loss curve in the cell's output, updated in place while training runs. */
+  plot?: boolean;
+}
+
+export interface CellApiDeps {
+  displays: Displays;
+  /** Throws the Interrupted error when the user has asked to stop the cell. */
+  check: () => void;
+  charts: ChartModule | null;
+}
+
+export function createCellApi({ displays, check, charts }: CellApiDeps): Namespace {
+  const display = (value: unknown): DisplayHandle => displays.display(value);
+
+  async function train(modules: Trainable, data: Parameters<typeof core.train>[1], options: NotebookTrainOptions = {}): Promise<History> {
+    const { plot: wantsPlot, ...rest } = options ?? {};
+    if (wantsPlot !== undefined && typeof wantsPlot !== 'boolean') {
+      throw new core.LstmError(`train: option plot must be true or false, got ${describe(wantsPlot)}`);
+    }
+    if (wantsPlot && !charts) throw new core.LstmError('train: plot: true needs the chart renderer, which this kernel was built without');
+    const live = wantsPlot && charts ? new charts.LiveLoss() : null;
+    const handle = live ? displays.display(live.chart()) : null;
+    const redraw = () => {
+      if (live && handle) displays.updateLazy(handle.id, () => live.chart());
+    };
+    return core.train(modules, data, {
+      ...rest,
+      onStep: (info: StepInfo) => {
+        check();
+        live?.pushStep(info.step, info.loss);
+        redraw();
+        return rest.onStep?.(info);
+      },
+      onEpoch: (info: EpochInfo) => {
+        check();
+        if (live && info.validationLoss !== undefined) live.pushValidation(info.step, info.validationLoss);
+        redraw();
+        return rest.onEpoch?.(info);
+      },
+    });
+  }
+
+  const api: Namespace = { ...core, train, display };
+  if (charts) api.plot = charts.plot;
+  return { ...api, default: api };
+}

@@ -1,0 +1,70 @@
+/**
+ * Runs cells inside the worker: transpile, rewrite, run in this realm (one worker per notebook,
+ * so the notebook's globals are the worker's; a second realm would break `instanceof
+ * Float32Array` between cells and the core), then report the value, the error, and `done`.
+ */
+import { runInThisContext } from 'node:vm';
+import { INTERRUPTED, type MimeBundle, type WorkerMessage } from '../../protocol/kernel';
+import type { Outbox } from './outbox';
+import type { Displays } from './display';
+import { rewriteCell } from './rewrite';
+import { cellError, syntaxError } from './stack';
+import { CellSyntaxError, transpileCell } from './transpile';
+
+export class InterruptedError extends Error {
+  constructor() {
+    super('The cell was stopped. Every variable defined so far is kept.');
+    this.name = INTERRUPTED;
+  }
+}
+
+export interface RunnerDeps {
+  post: (message: WorkerMessage) => void;
+  outbox: Outbox;
+  displays: Displays;
+  resultBundle: (value: unknown) => Promise<MimeBundle>;
+  /** Paths of the engine's own files: their stack frames are hidden. */
+  enginePaths: readonly string[];
+}
+
+export class CellRunner {
+  private interrupt: ((error: Error) => void) | null = null;
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /** Ends the running cell with Interrupted if it is waiting (an await that never resolves). */
+  interruptWaiting(): void {
+    this.interrupt?.(new InterruptedError());
+  }
+
+  async run(id: number, code: string, cellName: string): Promise<void> {
+    const { post, outbox, displays } = this.deps;
+    let mappings: number[][][] = [];
+    try {
+      const rewritten = rewriteCell(transpileCell(code));
+      mappings = rewritten.mappings;
+      const globals = globalThis as Record<string, unknown>;
+      for (const name of rewritten.declared) if (!(name in globals)) globals[name] = undefined;
+      const interrupted = new Promise<never>((_, reject) => { this.interrupt = reject; });
+      const running = runInThisContext(rewritten.script, { filename: cellName }) as Promise<{ value: unknown } | undefined>;
+      const result = await Promise.race([running, interrupted]);
+      if (result && result.value !== undefined) {
+        const value = result.value;
+        outbox.send(async () => ({ type: 'result', id, bundle: await this.deps.resultBundle(value) }));
+      }
+      displays.flush();
+      await outbox.drain();
+      post({ type: 'done', id, ok: true });
+    } catch (thrown) {
+      const error = thrown instanceof CellSyntaxError
+        ? syntaxError(thrown, cellName)
+        : cellError(thrown, { filename: cellName, mappings }, this.deps.enginePaths);
+      displays.flush();
+      await outbox.drain();
+      post({ type: 'error', id, error });
+      post({ type: 'done', id, ok: false });
+    } finally {
+      this.interrupt = null;
+    }
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * A kernel session: one worker thread running one notebook's cells, seen from the host (the
+ * VS Code controller, the headless runner, tests). No `vscode` import.
+ *
+ * Cells run one at a time in the order they were asked for. interrupt() sets a flag in shared
+ * memory that the cell's loops poll and also messages the worker (for a cell that is waiting on
+ * a promise); if the worker has not ended the cell after `interruptGraceMs`, it is restarted and
+ * the cell ends with an error saying that state was lost. A worker that runs out of heap or
+ * exits ends its cell the same way, and a fresh worker takes its place.
+ */
+import { Worker } from 'node:worker_threads';
+import { INTERRUPT_FLAG, INTERRUPTED, type CellError, type HostMessage, type MimeBundle, type WorkerConfig, type WorkerMessage } from '../../protocol/kernel';
+
+export type KernelState = 'starting' | 'idle' | 'busy' | 'restarting' | 'disposed';
+
+/** What a running cell produces, in order. */
+export type CellOutput =
+  | { type: 'stream'; name: 'stdout' | 'stderr'; text: string }
+  | { type: 'display'; displayId: string; bundle: MimeBundle; update: boolean }
+  | { type: 'result'; bundle: MimeBundle }
+  | { type: 'error'; error: CellError };
+
+export interface ExecutionResult {
+  ok: boolean;
+  /** The error the cell ended with (also delivered as an 'error' output). */
+  error?: CellError;
+  /** True when the cell ended because of interrupt(). */
+  interrupted: boolean;
+  /** True when the worker had to be replaced: every variable is gone. */
+  stateLost: boolean;
+}
+
+export interface SessionOptions {
+  /** The bundled worker (dist/worker.js). */
+  workerPath: string;
+  notebookDir: string;
+  /** V8 old-space limit of the worker, in MiB. */
+  heapLimitMb?: number;
+  /** How long an interrupted cell may take to stop before the worker is replaced. */
+  interruptGraceMs?: number;
+  onStateChange?: (state: KernelState) => void;
+}
+
+interface Pending {
+  id: number;
+  code: string;
+  cellName: string;
+  onOutput: (output: CellOutput) => void;
+  resolve: (result: ExecutionResult) => void;
+  started: boolean;
+  interrupted: boolean;
+  error?: CellError;
+}
+
+export class KernelSession {
+  private worker!: Worker;
+  private ready!: Promise<void>;
+  private flags!: Int32Array;
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private graceTimer: ReturnType<typeof setTimeout> | null = null;
+  private currentState: KernelState = 'starting';
+
+  constructor(private readonly options: SessionOptions) {
+    this.start();
+  }
+
+  get state(): KernelState {
+    return this.currentState;
+  }
+
+  /** Resolves once the worker can run cells (cold start). */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  execute(code: string, cellName: string, onOutput: (output: CellOutput) => void = () => {}): Promise<ExecutionResult> {
+    if (this.currentState === 'disposed') return Promise.reject(new Error('the kernel session was disposed'));
+    return new Promise((resolve) => {
+      this.queue.push({ id: this.nextId++, code, cellName, onOutput, resolve, started: false, interrupted: false });
+      void this.pump();
+    });
+  }
+
+  /** Stops the running cell and cancels those waiting behind it, as Jupyter does. */
+  interrupt(): void {
+    const [running, ...waiting] = this.queue;
+    for (const cell of waiting) this.finish(cell, { ok: false, interrupted: true, stateLost: false, error: cancelled(cell.cellName) }, false);
+    this.queue.length = running ? 1 : 0;
+    if (!running || !running.started) return;
+    running.interrupted = true;
+    Atomics.store(this.flags, INTERRUPT_FLAG, 1);
+    this.worker.postMessage({ type: 'interrupt', id: running.id } satisfies HostMessage);
+    if (!this.graceTimer) {
+      const grace = this.options.interruptGraceMs ?? 3000;
+      this.graceTimer = setTimeout(() => {
+        this.graceTimer = null;
+        this.replaceWorker(`The kernel did not stop within ${grace / 1000} s of the interrupt and was restarted: every variable was lost.`, true);
+      }, grace);
+    }
+  }
+
+  /** A fresh worker: every variable is gone. A running cell ends with an error saying so. */
+  async restart(): Promise<void> {
+    this.replaceWorker('The kernel was restarted while this cell ran: every variable was lost.', false);
+    await this.ready;
+  }
+
+  async dispose(): Promise<void> {
+    this.setState('disposed');
+    for (const cell of this.queue.splice(0)) cell.resolve({ ok: false, interrupted: false, stateLost: true, error: { name: 'Error', message: 'The kernel was shut down.', stack: 'Error: The kernel was shut down.' } });
+    this.clearGrace();
+    await this.worker.terminate();
+  }
+
+  private start(): void {
+    const buffer = new SharedArrayBuffer(4);
+    this.flags = new Int32Array(buffer);
+    const config: WorkerConfig = { notebookDir: this.options.notebookDir, interruptBuffer: buffer };
+    const worker = new Worker(this.options.workerPath, {
+      workerData: config,
+      resourceLimits: { maxOldGenerationSizeMb: this.options.heapLimitMb ?? 4096 },
+      stdout: false,
+      stderr: false,
+    });
+    this.worker = worker;
+    this.ready = new Promise((resolve, reject) => {
+      const onMessage = (message: WorkerMessage) => {
+        if (message.type === 'ready') {
+          worker.off('message', onMessage);
+          resolve();
+        }
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+    this.ready.then(() => {
+      if (this.worker !== worker) return;
+      worker.on('message', (message: WorkerMessage) => this.onMessage(message));
+      this.setState(this.queue.length > 0 ? 'busy' : 'idle');
+      void this.pump();
+    }, () => {});
+    let started = false;
+    this.ready.then(() => { started = true; }, () => {});
+    worker.on('error', (error) => this.onWorkerGone(worker, error, started));
+    worker.on('exit', (code) => this.onWorkerGone(worker, new Error(`the kernel worker exited with code ${code}`), started));
+  }
+
+  private onWorkerGone(worker: Worker, error: Error, started: boolean): void {
+    if (worker !== this.worker || this.currentState === 'disposed') return;
+    if (!started) {
+      // A worker that cannot even start would fail again: end every cell with the reason.
+      const message = `The kernel could not start: ${error.message}`;
+      this.setState('disposed');
+      for (const cell of this.queue.splice(0)) this.finish(cell, { ok: false, interrupted: false, stateLost: true, error: { name: 'KernelDied', message, stack: message } }, true);
+      return;
+    }
+    const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const why = outOfMemory
+      ? `The kernel ran out of memory (heap limit ${this.options.heapLimitMb ?? 4096} MiB) and was restarted: every variable was lost.`
+      : `The kernel stopped unexpectedly (${error.message}) and was restarted: every variable was lost.`;
+    this.replaceWorker(why, false, outOfMemory ? 'OutOfMemory' : 'KernelDied');
+  }
+
+  private replaceWorker(why: string, interrupted: boolean, name = interrupted ? INTERRUPTED : 'KernelRestarted'): void {
+    this.clearGrace();
+    const old = this.worker;
+    const running = this.queue[0]?.started ? this.queue.shift() : undefined;
+    this.setState('restarting');
+    this.start();
+    void old.terminate();
+    if (running) {
+      const error: CellError = { name, message: why, stack: `${name}: ${why}` };
+      this.finish(running, { ok: false, interrupted, stateLost: true, error }, true);
+    }
+  }
+
+  private async pump(): Promise<void> {
+    const cell = this.queue[0];
+    if (!cell || cell.started || this.currentState === 'starting' || this.currentState === 'restarting' || this.currentState === 'disposed') return;
+    cell.started = true;
+    this.setState('busy');
+    this.worker.postMessage({ type: 'execute', id: cell.id, code: cell.code, cellName: cell.cellName } satisfies HostMessage);
+  }
+
+  private onMessage(message: WorkerMessage): void {
+    if (message.type === 'ready') return;
+    const cell = this.queue[0];
+    if (!cell || cell.id !== message.id) return; // output of a cell that has already ended (a late timer)
+    switch (message.type) {
+      case 'stream':
+        cell.onOutput({ type: 'stream', name: message.name, text: message.text });
+        break;
+      case 'display':
+        cell.onOutput({ type: 'display', displayId: message.displayId, bundle: message.bundle, update: message.update });
+        break;
+      case 'result':
+        cell.onOutput({ type: 'result', bundle: message.bundle });
+        break;
+      case 'error':
+        cell.error = message.error;
+        cell.onOutput({ type: 'error', error: message.error });
+        break;
+      case 'done':
+        this.clearGrace();
+        this.queue.shift();
+        cell.resolve({ ok: message.ok, error: cell.error, interrupted: cell.interrupted || cell.error?.name === INTERRUPTED, stateLost: false });
+        this.setState(this.queue.length > 0 ? 'busy' : 'idle');
+        void this.pump();
+        break;
+      default: {
+        const unknown: never = message;
+        throw new Error(`unknown worker message ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  private finish(cell: Pending, result: ExecutionResult, report: boolean): void {
+    if (report && result.error) cell.onOutput({ type: 'error', error: result.error });
+    cell.resolve(result);
+  }
+
+  private clearGrace(): void {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
+  }
+
+  private setState(state: KernelState): void {
+    if (this.currentState === state || this.currentState === 'disposed') return;
+    this.currentState = state;
+    this.options.onStateChange?.(state);
+  }
+}
+
+function cancelled(cellName: string): CellError {
+  const message = `${cellName} did not run: the cell before it was interrupted.`;
+  return { name: INTERRUPTED, message, stack: `${INTERRUPTED}: ${message}` };
+}

@@ -1,0 +1,36 @@
+/**
+ * How a value is shown: charts (plot.* results, and the default chart of a trace, history or
+ * gradient record) as their MIME bundle; everything else as text, the way Node's REPL prints
+ * it — except objects of the core that describe themselves (models, tensors, layers).
+ */
+import { inspect } from 'node:util';
+import type { MimeBundle } from '../../protocol/kernel';
+
+/** A chart, as plot.* returns it: its bundle is a custom MIME type, image/svg+xml and text/plain. */
+export interface ChartLike {
+  toBundle(options?: { svg?: boolean }): Promise<MimeBundle>;
+}
+
+/** What the charts module gives the kernel. */
+export interface ChartSupport {
+  defaultChart(value: unknown): ChartLike | null;
+}
+
+export function isChartLike(value: unknown): value is ChartLike {
+  return typeof value === 'object' && value !== null && typeof (value as ChartLike).toBundle === 'function';
+}
+
+export async function bundleOf(value: unknown, charts: ChartSupport | null, options: { svg?: boolean } = {}): Promise<MimeBundle> {
+  if (isChartLike(value)) return value.toBundle(options);
+  const chart = charts?.defaultChart(value) ?? null;
+  if (chart) return chart.toBundle(options);
+  return { 'text/plain': textOf(value) };
+}
+
+export function textOf(value: unknown): string {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && !(value instanceof Error)) {
+    const own = (value as { toString?: unknown }).toString;
+    if (typeof own === 'function' && own !== Object.prototype.toString) return String(value);
+  }
+  return inspect(value, { depth: 4, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100 });
+}

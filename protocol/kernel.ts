@@ -1,0 +1,53 @@
+/**
+ * Messages between the kernel session (extension host, headless runner, tests) and the kernel
+ * worker thread, declared once. Every message names its direction; both sides switch on
+ * `type` exhaustively. Interrupts also travel through shared memory (INTERRUPT_FLAG), because
+ * a worker stuck in `while (true) {}` never reads its message port.
+ */
+
+/** Output of one kind, keyed by MIME type: 'text/plain' and 'image/svg+xml' are strings, custom JSON types are objects. */
+export type MimeBundle = Record<string, unknown>;
+
+/** Given to the worker at start (worker_threads workerData). */
+export interface WorkerConfig {
+  /** Folder of the notebook: relative imports and workspace packages resolve from here. */
+  notebookDir: string;
+  /** Int32Array view [0] = INTERRUPT_FLAG: set by the host, polled by the cell's loops. */
+  interruptBuffer: SharedArrayBuffer;
+}
+
+/** Host → worker. */
+export type HostMessage =
+  /** Run one cell. `cellName` names the cell in stacks and syntax errors, e.g. "Cell 3". */
+  | { type: 'execute'; id: number; code: string; cellName: string }
+  /** Stop the running cell (the flag in shared memory is already set when this arrives). */
+  | { type: 'interrupt'; id: number };
+
+/** A cell's error as the user sees it: stack lines already mapped to cell lines, engine frames removed. */
+export interface CellError {
+  name: string;
+  message: string;
+  /** "Name: message" then "    at … (Cell 3:4:5)" lines. */
+  stack: string;
+}
+
+/** Worker → host. */
+export type WorkerMessage =
+  /** The worker has loaded and can execute. */
+  | { type: 'ready' }
+  /** console.log / console.error text of cell `id`, batched, in order. */
+  | { type: 'stream'; id: number; name: 'stdout' | 'stderr'; text: string }
+  /** display(value) (update: false) or handle.update(value) (update: true) of output `displayId`. */
+  | { type: 'display'; id: number; displayId: string; bundle: MimeBundle; update: boolean }
+  /** The value of the cell's last expression. */
+  | { type: 'result'; id: number; bundle: MimeBundle }
+  /** The cell failed; `done` follows. */
+  | { type: 'error'; id: number; error: CellError }
+  /** The cell ended; ok is false after an error or an interrupt. */
+  | { type: 'done'; id: number; ok: boolean };
+
+/** Index in the interrupt Int32Array: 1 while an interrupt is requested. */
+export const INTERRUPT_FLAG = 0;
+
+/** Name of the error a stopped cell ends with. */
+export const INTERRUPTED = 'Interrupted';

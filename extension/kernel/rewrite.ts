@@ -84,9 +84,10 @@ export function rewriteCell(js: string): RewrittenCell {
         out.overwrite(statement.start, statement.end, importAssignments(statement, declared) + newlinesIn(js, statement.start, statement.end));
         break;
       case 'ExpressionStatement':
-        if (index === body.length - 1 && !statement.directive && js[statement.end - 1] !== ';') {
-          out.prependRight(statement.expression.start, 'return { value: (');
-          out.appendLeft(statement.expression.end, ') }');
+        if (index === body.length - 1 && statement.directive !== 'use strict' && js[statement.end - 1] !== ';') {
+          // The statement, not its expression: `({ a: 1 })` starts at its parenthesis.
+          out.prependRight(statement.start, 'return { value: (');
+          out.appendLeft(statement.end, ') }');
         }
         break;
       default:

@@ -1,0 +1,146 @@
+/**
+ * Interrupt, restart and failure: a stopped cell keeps every variable; a worker that does not
+ * answer, runs out of heap or exits is replaced and the cell says that state was lost.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { KernelSession, type KernelState } from '../../../extension/kernel/session';
+import { newSession, run } from '../../helpers/kernel';
+
+const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test("interrupting the user's own `while (true) {}` ends it within a second and keeps its variables", async () => {
+  const session = newSession();
+  try {
+    await run(session, 'let spins = 0; const before = "kept";');
+    const running = run(session, 'while (true) { spins++ }');
+    await later(300);
+    const asked = Date.now();
+    session.interrupt();
+    const r = await running;
+    const took = Date.now() - asked;
+    assert.equal(r.ok, false);
+    assert.equal(r.interrupted, true);
+    assert.equal(r.stateLost, false);
+    assert.equal(r.error?.name, 'Interrupted');
+    assert.ok(took < 1000, `interrupt took ${took} ms`);
+    assert.equal((await run(session, '[before, spins > 1000]')).value, "[ 'kept', true ]");
+  } finally {
+    await session.dispose();
+  }
+});
+
+test('interrupting a training loop in the core stops it between steps; the model is kept', async () => {
+  const session = newSession();
+  try {
+    await run(session, [
+      "import { seed, LSTM, Linear, Adam, train, tasks } from 'lstm-notebook';",
+      'seed(3);',
+      'const data = tasks.adding({ length: 30, count: 4000 });',
+      'const model = new LSTM({ inputSize: 2, hiddenSize: 16 });',
+      'const head = new Linear(16, 1);',
+      'let steps = 0;',
+    ].join('\n'));
+    const running = run(session, 'await train([model, head], data, { epochs: 1000, batchSize: 16, optimizer: new Adam(1e-2), onStep: () => { steps++ } });');
+    await later(1500);
+    const asked = Date.now();
+    session.interrupt();
+    const r = await running;
+    assert.equal(r.error?.name, 'Interrupted');
+    assert.ok(Date.now() - asked < 1000, 'the training loop took more than a second to stop');
+    const after = await run(session, "[steps > 0, model.toString(), typeof head]");
+    assert.match(after.value!, /^\[ true, 'LSTM\(2 → 16\)', 'object' \]$/);
+  } finally {
+    await session.dispose();
+  }
+});
+
+test('interrupting a cell that awaits forever ends it; cells queued behind it are cancelled', async () => {
+  const session = newSession();
+  try {
+    await run(session, 'const x = 5;');
+    const waiting = run(session, 'await new Promise(() => {});');
+    const queued = run(session, 'const never = 1;');
+    await later(200);
+    session.interrupt();
+    assert.equal((await waiting).error?.name, 'Interrupted');
+    const q = await queued;
+    assert.equal(q.ok, false);
+    assert.match(q.error!.message, /did not run/);
+    assert.equal((await run(session, '[x, typeof never]')).value, "[ 5, 'undefined' ]");
+  } finally {
+    await session.dispose();
+  }
+});
+
+test('a worker that ignores the interrupt is restarted after the grace period, and says state was lost', async () => {
+  const session = newSession({ interruptGraceMs: 500 });
+  try {
+    await run(session, 'const lost = 1;');
+    // Code built with new Function is not rewritten, so its loop never polls the interrupt flag.
+    const running = run(session, "new Function('while (true) {}')()");
+    await later(200);
+    session.interrupt();
+    const r = await running;
+    assert.equal(r.stateLost, true);
+    assert.equal(r.interrupted, true);
+    assert.match(r.error!.message, /did not stop within 0.5 s .* restarted: every variable was lost/);
+    assert.equal((await run(session, 'typeof lost')).value, "'undefined'");
+  } finally {
+    await session.dispose();
+  }
+});
+
+test('restart gives a fresh kernel, reports its states, and a running cell says state was lost', async () => {
+  const states: KernelState[] = [];
+  const session = newSession({ onStateChange: (s) => states.push(s) });
+  try {
+    await session.whenReady();
+    await run(session, 'const gone = 1;');
+    const running = run(session, 'await new Promise(() => {});');
+    await later(100);
+    await session.restart();
+    const r = await running;
+    assert.equal(r.stateLost, true);
+    assert.match(r.error!.message, /restarted while this cell ran: every variable was lost/);
+    assert.equal((await run(session, 'typeof gone')).value, "'undefined'");
+    assert.deepEqual(states.slice(0, 6), ['idle', 'busy', 'idle', 'busy', 'restarting', 'idle']);
+  } finally {
+    await session.dispose();
+  }
+});
+
+test('running out of heap ends the cell with a clear error and a fresh kernel, the host unharmed', async () => {
+  const session = newSession({ heapLimitMb: 64 });
+  try {
+    await run(session, 'const before = 1;');
+    const r = await run(session, 'const hoard: number[][] = []; while (true) hoard.push(new Array(100000).fill(Math.random()));');
+    assert.equal(r.ok, false);
+    assert.equal(r.stateLost, true);
+    assert.equal(r.error?.name, 'OutOfMemory');
+    assert.match(r.error!.message, /ran out of memory \(heap limit 64 MiB\)/);
+    assert.equal((await run(session, '1 + 1')).value, '2');
+  } finally {
+    await session.dispose();
+  }
+});
+
+test('a cell that exits the worker ends with an error and a fresh kernel', async () => {
+  const session = newSession();
+  try {
+    const r = await run(session, 'process.exit(3)');
+    assert.equal(r.stateLost, true);
+    assert.match(r.error!.message, /stopped unexpectedly \(the kernel worker exited with code 3\)/);
+    assert.equal((await run(session, '"alive"')).value, "'alive'");
+  } finally {
+    await session.dispose();
+  }
+});
+
+test('a session whose worker file is missing fails its cells with the reason, without retrying forever', async () => {
+  const session = new KernelSession({ workerPath: '/nonexistent/worker.js', notebookDir: process.cwd() });
+  const r = await session.execute('1', 'Cell 1');
+  assert.equal(r.ok, false);
+  assert.match(r.error!.message, /could not start/);
+  await session.dispose();
+});

@@ -2,6 +2,7 @@
 //   dist/extension.js  extension host (Node, CommonJS, `vscode` external)
 //   dist/worker.js     kernel worker thread (Node, CommonJS), the core bundled in
 //   dist/renderer.js   notebook renderer (browser, ESM)
+//   dist/cli.js        headless notebook runner (bin/lstm-notebook.js), the same engine
 //   dist/demo.js       the command-line demo that `npm start` runs for now
 // `node esbuild.mjs --watch` rebuilds on change; `--production` minifies without source maps.
 import * as esbuild from 'esbuild';
@@ -21,6 +22,7 @@ const builds = [
   { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
   { ...common, entryPoints: ['extension/kernel/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['renderer/index.ts'], outfile: 'dist/renderer.js', platform: 'browser', format: 'esm' },
+  { ...common, entryPoints: ['extension/kernel/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['examples/demo.ts'], outfile: 'dist/demo.js', platform: 'node', format: 'cjs' },
 ];
 

@@ -1,12 +1,24 @@
 /**
- * Extension entry. Activation is thin wiring: the notebook controller, commands and kernel
- * sessions (issue 3) register here. Until then the extension contributes nothing and activates
- * only on its own command, so installing it costs nothing.
+ * Extension entry: thin wiring. The controller runs cells; commands create a notebook and
+ * restart its kernel; the status bar shows the kernel's state for the active notebook.
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { LstmController } from './controller';
+import { newNotebook } from './new-notebook';
+import { KernelStatusBar } from './status-bar';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // The kernel controller is registered here by the notebook-kernel work (issue 3).
+export function activate(context: vscode.ExtensionContext): { controller: LstmController } {
+  const controller = new LstmController(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
+  context.subscriptions.push(
+    controller,
+    new KernelStatusBar(controller),
+    vscode.commands.registerCommand('lstm-notebook.newNotebook', newNotebook),
+    vscode.commands.registerCommand('lstm-notebook.restartKernel', async () => {
+      const notebook = vscode.window.activeNotebookEditor?.notebook;
+      if (notebook) await controller.restart(notebook);
+    }),
+  );
+  return { controller };
 }
 
 export function deactivate(): void {}

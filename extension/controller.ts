@@ -1,0 +1,179 @@
+/**
+ * The notebook controller: "LSTM (TypeScript)" for .ipynb files. One kernel session (one
+ * worker thread) per open notebook, created on its first run and ended when it closes.
+ * Execution follows the samples' discipline: order number, start, outputs, end(success).
+ */
+import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import * as vscode from 'vscode';
+import { KernelSession, type CellOutput, type KernelState } from './kernel/session';
+import { errorItem, outputItems } from './outputs';
+
+export const CONTROLLER_ID = 'lstm-notebook';
+export const KERNELSPEC_NAME = 'lstm-notebook';
+
+export class LstmController implements vscode.Disposable {
+  readonly controller: vscode.NotebookController;
+  private readonly sessions = new Map<vscode.NotebookDocument, { session: KernelSession; order: number }>();
+  private readonly stateEmitter = new vscode.EventEmitter<{ notebook: vscode.NotebookDocument; state: KernelState }>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly workerPath: string) {
+    this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, 'jupyter-notebook', 'LSTM (TypeScript)');
+    this.controller.supportedLanguages = ['typescript'];
+    this.controller.supportsExecutionOrder = true;
+    this.controller.description = 'TypeScript cells with the embedded LSTM core';
+    this.controller.executeHandler = (cells, notebook) => this.executeCells(cells, notebook);
+    this.controller.interruptHandler = (notebook) => this.sessions.get(notebook)?.session.interrupt();
+    this.disposables.push(
+      this.controller,
+      this.stateEmitter,
+      vscode.workspace.onDidOpenNotebookDocument((notebook) => this.preferIfOurs(notebook)),
+      vscode.workspace.onDidCloseNotebookDocument((notebook) => void this.endSession(notebook)),
+    );
+    vscode.workspace.notebookDocuments.forEach((notebook) => this.preferIfOurs(notebook));
+  }
+
+  stateOf(notebook: vscode.NotebookDocument): KernelState | null {
+    return this.sessions.get(notebook)?.session.state ?? null;
+  }
+
+  async restart(notebook: vscode.NotebookDocument): Promise<void> {
+    const entry = this.sessions.get(notebook);
+    if (!entry) return;
+    entry.order = 0;
+    await entry.session.restart();
+  }
+
+  async dispose(): Promise<void> {
+    this.disposables.forEach((d) => d.dispose());
+    await Promise.all([...this.sessions.keys()].map((notebook) => this.endSession(notebook)));
+  }
+
+  private preferIfOurs(notebook: vscode.NotebookDocument): void {
+    if (notebook.notebookType === 'jupyter-notebook' && kernelspecName(notebook) === KERNELSPEC_NAME) {
+      this.controller.updateNotebookAffinity(notebook, vscode.NotebookControllerAffinity.Preferred);
+    }
+  }
+
+  private sessionFor(notebook: vscode.NotebookDocument): { session: KernelSession; order: number } {
+    let entry = this.sessions.get(notebook);
+    if (!entry) {
+      const settings = vscode.workspace.getConfiguration('lstmNotebook.kernel');
+      const session = new KernelSession({
+        workerPath: this.workerPath,
+        notebookDir: notebookFolder(notebook),
+        heapLimitMb: settings.get<number>('heapLimitMb', 4096),
+        interruptGraceMs: 1000 * settings.get<number>('interruptGraceSeconds', 3),
+        onStateChange: (state) => this.stateEmitter.fire({ notebook, state }),
+      });
+      entry = { session, order: 0 };
+      this.sessions.set(notebook, entry);
+    }
+    return entry;
+  }
+
+  private async endSession(notebook: vscode.NotebookDocument): Promise<void> {
+    const entry = this.sessions.get(notebook);
+    this.sessions.delete(notebook);
+    await entry?.session.dispose();
+  }
+
+  private async executeCells(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument): Promise<void> {
+    // Every cell gets its execution at once so VS Code shows them queued, as Jupyter does.
+    const executions = cells.map((cell) => this.controller.createNotebookCellExecution(cell));
+    for (const [index, execution] of executions.entries()) {
+      const ok = await this.executeCell(execution, notebook);
+      if (!ok) {
+        // As in Jupyter, a failing cell stops the run: the rest end without running.
+        for (const rest of executions.slice(index + 1)) {
+          rest.start(Date.now());
+          rest.end(undefined);
+        }
+        return;
+      }
+    }
+  }
+
+  private async executeCell(execution: vscode.NotebookCellExecution, notebook: vscode.NotebookDocument): Promise<boolean> {
+    const cell = execution.cell;
+    const entry = this.sessionFor(notebook);
+    execution.executionOrder = ++entry.order;
+    execution.start(Date.now());
+    await execution.clearOutput();
+    if (!vscode.workspace.isTrusted) {
+      await execution.appendOutput(new vscode.NotebookCellOutput([errorItem({ name: 'UntrustedWorkspace', message: 'This workspace is not trusted, so LSTM Notebook runs no code in it. Trust the workspace to run cells.', stack: '' })]));
+      execution.end(false, Date.now());
+      return false;
+    }
+    const cancel = execution.token.onCancellationRequested(() => entry.session.interrupt());
+    const writer = new OutputWriter(execution);
+    try {
+      const result = await entry.session.execute(cell.document.getText(), `Cell ${cell.index + 1}`, (output) => writer.write(output));
+      await writer.idle();
+      execution.end(result.ok, Date.now());
+      return result.ok;
+    } finally {
+      cancel.dispose();
+    }
+  }
+}
+
+/** Writes outputs in order (VS Code's output calls are async) and keeps display ids → outputs. */
+class OutputWriter {
+  private chain: Promise<unknown> = Promise.resolve();
+  private lastStream: { name: string; output: vscode.NotebookCellOutput } | null = null;
+  private readonly displays = new Map<string, vscode.NotebookCellOutput>();
+
+  constructor(private readonly execution: vscode.NotebookCellExecution) {}
+
+  write(output: CellOutput): void {
+    this.chain = this.chain.then(() => this.apply(output)).catch((error) => console.error('LSTM Notebook: could not show an output', error));
+  }
+
+  idle(): Promise<unknown> {
+    return this.chain;
+  }
+
+  private async apply(output: CellOutput): Promise<void> {
+    const { execution } = this;
+    if (output.type === 'stream') {
+      const item = output.name === 'stdout' ? vscode.NotebookCellOutputItem.stdout(output.text) : vscode.NotebookCellOutputItem.stderr(output.text);
+      // Consecutive text of one stream joins one output, as in Jupyter.
+      if (this.lastStream?.name === output.name) return execution.appendOutputItems(item, this.lastStream.output);
+      const created = new vscode.NotebookCellOutput([item]);
+      this.lastStream = { name: output.name, output: created };
+      return execution.appendOutput(created);
+    }
+    this.lastStream = null;
+    switch (output.type) {
+      case 'display': {
+        const existing = this.displays.get(output.displayId);
+        if (output.update && existing) return execution.replaceOutputItems(outputItems(output.bundle), existing);
+        const created = new vscode.NotebookCellOutput(outputItems(output.bundle), { displayId: output.displayId });
+        this.displays.set(output.displayId, created);
+        return execution.appendOutput(created);
+      }
+      case 'result':
+        return execution.appendOutput(new vscode.NotebookCellOutput(outputItems(output.bundle)));
+      case 'error':
+        return execution.appendOutput(new vscode.NotebookCellOutput([errorItem(output.error)]));
+      default: {
+        const unknown: never = output;
+        throw new Error(`unknown output ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+}
+
+/** The ipynb serializer keeps the file's metadata under `metadata` (older builds: `custom.metadata`). */
+export function kernelspecName(notebook: vscode.NotebookDocument): string | undefined {
+  const m = notebook.metadata as { metadata?: { kernelspec?: { name?: string } }; custom?: { metadata?: { kernelspec?: { name?: string } } } };
+  return m.metadata?.kernelspec?.name ?? m.custom?.metadata?.kernelspec?.name;
+}
+
+function notebookFolder(notebook: vscode.NotebookDocument): string {
+  if (notebook.uri.scheme === 'file') return dirname(notebook.uri.fsPath);
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? tmpdir();
+}

@@ -1,0 +1,90 @@
+/**
+ * The headless runner: `lstm-notebook run in.ipynb [--out out.ipynb] [--timeout s] [--check]`.
+ * Runs every code cell with the kernel engine and writes the outputs (to --out, else in
+ * place). --check writes nothing and fails if the outputs differ from the notebook's own
+ * (timing metadata aside) — how CI keeps the tutorials honest. Exits 1 on the first failing
+ * cell, printing its error; 2 on bad usage or an invalid notebook, which is never overwritten.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { NotebookFormatError, parseNotebook } from './nbformat';
+import { comparableOutputs, runNotebook } from './run-notebook';
+
+const USAGE = 'usage: lstm-notebook run <notebook.ipynb> [--out <out.ipynb>] [--timeout <seconds per cell>] [--check]';
+
+interface Args { input: string; out?: string; timeout?: number; check: boolean }
+
+function parseArgs(argv: string[]): Args {
+  const [command, ...rest] = argv;
+  if (command !== 'run') throw new UsageError(command === undefined ? 'expected a command' : `unknown command ${JSON.stringify(command)}: expected "run"`);
+  const args: Partial<Args> = { check: false };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '--out') args.out = value(rest, ++i, '--out');
+    else if (arg === '--timeout') {
+      const seconds = Number(value(rest, ++i, '--timeout'));
+      if (!(seconds > 0)) throw new UsageError(`--timeout expects a positive number of seconds, got ${JSON.stringify(rest[i])}`);
+      args.timeout = seconds;
+    } else if (arg === '--check') args.check = true;
+    else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    else if (args.input) throw new UsageError(`expected one notebook, got ${JSON.stringify(args.input)} and ${JSON.stringify(arg)}`);
+    else args.input = arg;
+  }
+  if (!args.input) throw new UsageError('expected a notebook file');
+  return args as Args;
+}
+
+function value(list: string[], index: number, option: string): string {
+  if (list[index] === undefined) throw new UsageError(`${option} expects a value`);
+  return list[index];
+}
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`lstm-notebook: ${error.message}\n${USAGE}`);
+    return 2;
+  }
+  const input = resolve(args.input);
+  let notebook;
+  try {
+    notebook = parseNotebook(readFileSync(input, 'utf8'), args.input);
+  } catch (error) {
+    const reason = error instanceof NotebookFormatError ? error.message : `cannot read ${args.input}: ${(error as Error).message}`;
+    console.error(`lstm-notebook: ${reason}`);
+    return 2;
+  }
+  const result = await runNotebook(notebook, {
+    workerPath: join(__dirname, 'worker.js'),
+    notebookDir: dirname(input),
+    timeoutSeconds: args.timeout,
+    onCell: ({ index, ok, seconds }) => console.error(`  Cell ${index + 1}: ${ok ? 'ok' : 'FAILED'} (${seconds.toFixed(1)} s)`),
+  });
+  if (result.failure) {
+    const { cell, error } = result.failure;
+    console.error(`lstm-notebook: ${args.input}, Cell ${cell} failed:\n${error.stack || `${error.name}: ${error.message}`}`);
+  }
+  if (args.check) {
+    if (result.failure) return 1;
+    if (comparableOutputs(result.notebook) !== comparableOutputs(notebook)) {
+      console.error(`lstm-notebook: ${args.input}: the outputs differ from the committed ones; re-run without --check to update them`);
+      return 1;
+    }
+    console.error(`lstm-notebook: ${args.input}: outputs match`);
+    return 0;
+  }
+  writeFileSync(resolve(args.out ?? args.input), `${JSON.stringify(result.notebook, null, 1)}\n`);
+  return result.failure ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

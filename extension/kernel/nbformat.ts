@@ -1,0 +1,117 @@
+/**
+ * Reading and writing Jupyter notebooks (nbformat 4) for the headless runner: validation with
+ * errors that say what was expected, and kernel outputs as nbformat outputs (stream,
+ * display_data, execute_result, error). Text is stored as lists of lines, as Jupyter does.
+ */
+import type { CellError, MimeBundle } from '../../protocol/kernel';
+import type { CellOutput } from './session';
+
+export interface NotebookJson {
+  nbformat: number;
+  nbformat_minor: number;
+  metadata: Record<string, unknown>;
+  cells: CellJson[];
+}
+
+export interface CellJson {
+  cell_type: 'code' | 'markdown' | 'raw';
+  source: string | string[];
+  metadata: Record<string, unknown>;
+  outputs?: OutputJson[];
+  execution_count?: number | null;
+  [key: string]: unknown;
+}
+
+export type OutputJson =
+  | { output_type: 'stream'; name: 'stdout' | 'stderr'; text: string[] }
+  | { output_type: 'display_data'; data: Record<string, unknown>; metadata: Record<string, unknown> }
+  | { output_type: 'execute_result'; execution_count: number; data: Record<string, unknown>; metadata: Record<string, unknown> }
+  | { output_type: 'error'; ename: string; evalue: string; traceback: string[] };
+
+export class NotebookFormatError extends Error {
+  constructor(file: string, problem: string) {
+    super(`${file} is not a notebook this runner can execute: ${problem}`);
+    this.name = 'NotebookFormatError';
+  }
+}
+
+export function parseNotebook(text: string, file: string): NotebookJson {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new NotebookFormatError(file, `expected JSON, got a parse error (${(error as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new NotebookFormatError(file, `expected a JSON object, got ${Array.isArray(json) ? 'an array' : typeof json}`);
+  const nb = json as Partial<NotebookJson>;
+  if (nb.nbformat !== 4) throw new NotebookFormatError(file, `expected "nbformat": 4, got ${JSON.stringify(nb.nbformat)}`);
+  if (!Array.isArray(nb.cells)) throw new NotebookFormatError(file, `expected "cells" to be a list, got ${nb.cells === undefined ? 'nothing' : typeof nb.cells}`);
+  nb.cells.forEach((cell, index) => {
+    const where = `cell ${index + 1}`;
+    if (typeof cell !== 'object' || cell === null) throw new NotebookFormatError(file, `${where}: expected an object, got ${JSON.stringify(cell)}`);
+    if (!['code', 'markdown', 'raw'].includes(cell.cell_type)) throw new NotebookFormatError(file, `${where}: expected cell_type "code", "markdown" or "raw", got ${JSON.stringify(cell.cell_type)}`);
+    if (typeof cell.source !== 'string' && !(Array.isArray(cell.source) && cell.source.every((s) => typeof s === 'string'))) {
+      throw new NotebookFormatError(file, `${where}: expected source to be a string or a list of strings`);
+    }
+  });
+  // Jupyter's key order, so a re-run notebook diffs cleanly.
+  return { cells: nb.cells, metadata: nb.metadata ?? {}, nbformat: 4, nbformat_minor: nb.nbformat_minor ?? 5 } as NotebookJson;
+}
+
+export function sourceOf(cell: CellJson): string {
+  return Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+}
+
+/** "a\nb\n" → ["a\n", "b\n"], the way Jupyter writes multi-line strings. */
+export function lines(text: string): string[] {
+  return text.split(/(?<=\n)/).filter((line) => line.length > 0);
+}
+
+function data(bundle: MimeBundle): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [mime, value] of Object.entries(bundle)) out[mime] = typeof value === 'string' ? lines(value) : value;
+  return out;
+}
+
+/** Collects one cell's outputs as nbformat: streams merged, display updates applied in place. */
+export class OutputCollector {
+  readonly outputs: OutputJson[] = [];
+  private readonly displays = new Map<string, OutputJson & { output_type: 'display_data' }>();
+
+  constructor(private readonly executionCount: number) {}
+
+  add(output: CellOutput): void {
+    switch (output.type) {
+      case 'stream': {
+        const last = this.outputs.at(-1);
+        if (last?.output_type === 'stream' && last.name === output.name) last.text = lines(last.text.join('') + output.text);
+        else this.outputs.push({ output_type: 'stream', name: output.name, text: lines(output.text) });
+        break;
+      }
+      case 'display': {
+        const existing = this.displays.get(output.displayId);
+        if (output.update && existing) existing.data = data(output.bundle);
+        else {
+          const created = { output_type: 'display_data' as const, data: data(output.bundle), metadata: {} };
+          this.displays.set(output.displayId, created);
+          this.outputs.push(created);
+        }
+        break;
+      }
+      case 'result':
+        this.outputs.push({ output_type: 'execute_result', execution_count: this.executionCount, data: data(output.bundle), metadata: {} });
+        break;
+      case 'error':
+        this.outputs.push(errorOutput(output.error));
+        break;
+      default: {
+        const unknown: never = output;
+        throw new Error(`unknown output ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+}
+
+export function errorOutput(error: CellError): OutputJson {
+  return { output_type: 'error', ename: error.name, evalue: error.message, traceback: error.stack.split('\n') };
+}

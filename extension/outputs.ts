@@ -1,0 +1,23 @@
+/**
+ * Kernel outputs → VS Code notebook outputs. Rich bundles list the custom MIME type first, so
+ * the chart renderer is chosen, then the SVG and text fallbacks other clients use.
+ */
+import * as vscode from 'vscode';
+import type { CellError, MimeBundle } from '../protocol/kernel';
+
+const FALLBACKS = ['image/svg+xml', 'text/plain'];
+
+export function outputItems(bundle: MimeBundle): vscode.NotebookCellOutputItem[] {
+  const mimes = Object.keys(bundle).sort((a, b) => FALLBACKS.indexOf(a) - FALLBACKS.indexOf(b));
+  return mimes.map((mime) => {
+    const data = bundle[mime];
+    return typeof data === 'string' ? vscode.NotebookCellOutputItem.text(data, mime) : vscode.NotebookCellOutputItem.json(data, mime);
+  });
+}
+
+export function errorItem(error: CellError): vscode.NotebookCellOutputItem {
+  const e = new Error(error.message);
+  e.name = error.name;
+  e.stack = error.stack;
+  return vscode.NotebookCellOutputItem.error(e);
+}

@@ -1,0 +1,113 @@
+/**
+ * The headless runner as a user calls it (`node dist/cli.js run …`): outputs written in
+ * nbformat 4, identical across runs apart from timing, the first failing cell reported with a
+ * non-zero exit, invalid notebooks refused without being overwritten, --check and --timeout.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+
+const CLI = join(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'lstm-notebook-runner-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function notebook(...sources: string[]): string {
+  return JSON.stringify({
+    nbformat: 4, nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'lstm-notebook', display_name: 'LSTM (TypeScript)', language: 'typescript' } },
+    cells: [{ cell_type: 'markdown', metadata: {}, source: '# title' }, ...sources.map((source) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null }))],
+  });
+}
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stderr: r.stderr };
+}
+
+function write(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const SEEDED = [
+  "import { seed, LSTM, Tensor } from 'lstm-notebook';\nseed(42);\nconst m = new LSTM({ inputSize: 2, hiddenSize: 3 });\nconsole.log('weights', (m.stateDict()['weight_hh_l0'] as number[][])[0].slice(0, 3));",
+  "const h = display('first');\nh.update('second');\nconsole.error('to stderr');\n[1, 2, 3].map((x) => x * x)",
+];
+
+test('a notebook runs and gets nbformat outputs: stream, display (updated in place), execute_result', () => {
+  const file = write('ok.ipynb', notebook(...SEEDED));
+  const r = cli('run', file, '--out', join(dir, 'ok.out.ipynb'));
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(readFileSync(join(dir, 'ok.out.ipynb'), 'utf8'));
+  const [, first, second] = out.cells;
+  assert.equal(first.execution_count, 1);
+  assert.equal(first.outputs[0].output_type, 'stream');
+  assert.match(first.outputs[0].text.join(''), /^weights \[/);
+  assert.equal(second.execution_count, 2);
+  assert.deepEqual(second.outputs.map((o: { output_type: string }) => o.output_type), ['display_data', 'stream', 'execute_result']);
+  assert.deepEqual(second.outputs[0].data['text/plain'], ["'second'"]);
+  assert.deepEqual(second.outputs[1], { output_type: 'stream', name: 'stderr', text: ['to stderr\n'] });
+  assert.deepEqual(second.outputs[2].data['text/plain'], ['[ 1, 4, 9 ]']);
+  assert.equal(second.outputs[2].execution_count, 2);
+});
+
+test('two runs with one seed give identical outputs apart from timing metadata', () => {
+  const file = write('twice.ipynb', notebook(...SEEDED));
+  assert.equal(cli('run', file, '--out', join(dir, 'a.ipynb')).code, 0);
+  assert.equal(cli('run', file, '--out', join(dir, 'b.ipynb')).code, 0);
+  const strip = (name: string) => {
+    const nb = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    for (const cell of nb.cells) delete cell.metadata.execution;
+    return nb;
+  };
+  assert.deepEqual(strip('a.ipynb'), strip('b.ipynb'));
+  // --check passes against a run's own output, and fails once an output is edited.
+  assert.equal(cli('run', join(dir, 'a.ipynb'), '--check').code, 0);
+  const edited = strip('a.ipynb');
+  edited.cells[2].outputs[2].data['text/plain'] = ['[ 1, 4, 10 ]'];
+  const editedFile = write('edited.ipynb', JSON.stringify(edited));
+  const check = cli('run', editedFile, '--check');
+  assert.equal(check.code, 1);
+  assert.match(check.stderr, /outputs differ from the committed ones/);
+  assert.equal(readFileSync(editedFile, 'utf8'), JSON.stringify(edited), '--check must not write');
+});
+
+test('the first failing cell stops the run, exits 1 and prints its error', () => {
+  const file = write('fails.ipynb', notebook('const a = 1;', "throw new RangeError('no good')", "console.log('never')"));
+  const r = cli('run', file, '--out', join(dir, 'fails.out.ipynb'));
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /Cell 3 failed:\nRangeError: no good/);
+  const out = JSON.parse(readFileSync(join(dir, 'fails.out.ipynb'), 'utf8'));
+  assert.equal(out.cells[2].outputs[0].output_type, 'error');
+  assert.equal(out.cells[2].outputs[0].ename, 'RangeError');
+  assert.deepEqual(out.cells[3].outputs, [], 'the cell after the failure must not run');
+});
+
+test('invalid notebooks get a clear error, exit 2, and are not overwritten', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['{ not json', /expected JSON, got a parse error/],
+    [JSON.stringify({ nbformat: 3, cells: [] }), /expected "nbformat": 4, got 3/],
+    [JSON.stringify({ nbformat: 4 }), /expected "cells" to be a list, got nothing/],
+    [JSON.stringify({ nbformat: 4, cells: [{ cell_type: 'code', source: 7 }] }), /cell 1: expected source to be a string or a list of strings/],
+  ];
+  for (const [index, [text, message]] of cases.entries()) {
+    const file = write(`bad${index}.ipynb`, text);
+    const r = cli('run', file);
+    assert.equal(r.code, 2, text);
+    assert.match(r.stderr, message);
+    assert.equal(readFileSync(file, 'utf8'), text);
+  }
+  assert.equal(cli('run').code, 2);
+  assert.match(cli('run', 'x.ipynb', '--timeout', 'soon').stderr, /--timeout expects a positive number of seconds, got "soon"/);
+});
+
+test('--timeout interrupts a cell that runs too long and fails the run', () => {
+  const file = write('slow.ipynb', notebook('while (true) {}'));
+  const r = cli('run', file, '--timeout', '1', '--out', join(dir, 'slow.out.ipynb'));
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /ran longer than the 1 s timeout/);
+});

@@ -99,10 +99,9 @@ export class LstmController implements vscode.Disposable {
   private async executeCell(execution: vscode.NotebookCellExecution, notebook: vscode.NotebookDocument): Promise<boolean> {
     const cell = execution.cell;
     const entry = this.sessionFor(notebook);
-    execution.executionOrder = ++entry.order;
-    execution.start(Date.now());
-    await execution.clearOutput();
     if (!vscode.workspace.isTrusted) {
+      execution.start(Date.now());
+      await execution.clearOutput();
       await execution.appendOutput(new vscode.NotebookCellOutput([errorItem({ name: 'UntrustedWorkspace', message: 'This workspace is not trusted, so LSTM Notebook runs no code in it. Trust the workspace to run cells.', stack: '' })]));
       execution.end(false, Date.now());
       return false;
@@ -110,8 +109,17 @@ export class LstmController implements vscode.Disposable {
     const cancel = execution.token.onCancellationRequested(() => entry.session.interrupt());
     const writer = new OutputWriter(execution);
     try {
-      const result = await entry.session.execute(cell.document.getText(), `Cell ${cell.index + 1}`, (output) => writer.write(output));
+      // The cell shows as running (with its order number) only once the kernel starts it.
+      let begun = false;
+      const started = () => {
+        begun = true;
+        execution.executionOrder = ++entry.order;
+        execution.start(Date.now());
+        writer.clear();
+      };
+      const result = await entry.session.execute(cell.document.getText(), `Cell ${cell.index + 1}`, (output) => writer.write(output), started);
       await writer.idle();
+      if (!begun) execution.start(Date.now()); // cancelled while queued: it ends without an order number
       execution.end(result.ok, Date.now());
       return result.ok;
     } finally {
@@ -127,6 +135,10 @@ class OutputWriter {
   private readonly displays = new Map<string, vscode.NotebookCellOutput>();
 
   constructor(private readonly execution: vscode.NotebookCellExecution) {}
+
+  clear(): void {
+    this.chain = this.chain.then(() => this.execution.clearOutput());
+  }
 
   write(output: CellOutput): void {
     this.chain = this.chain.then(() => this.apply(output)).catch((error) => console.error('LSTM Notebook: could not show an output', error));

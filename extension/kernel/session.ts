@@ -46,6 +46,7 @@ interface Pending {
   code: string;
   cellName: string;
   onOutput: (output: CellOutput) => void;
+  onStart: () => void;
   resolve: (result: ExecutionResult) => void;
   started: boolean;
   interrupted: boolean;
@@ -74,10 +75,11 @@ export class KernelSession {
     return this.ready;
   }
 
-  execute(code: string, cellName: string, onOutput: (output: CellOutput) => void = () => {}): Promise<ExecutionResult> {
+  /** Queues a cell; `onStart` fires when it actually begins (after the cells before it). */
+  execute(code: string, cellName: string, onOutput: (output: CellOutput) => void = () => {}, onStart: () => void = () => {}): Promise<ExecutionResult> {
     if (this.currentState === 'disposed') return Promise.reject(new Error('the kernel session was disposed'));
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, code, cellName, onOutput, resolve, started: false, interrupted: false });
+      this.queue.push({ id: this.nextId++, code, cellName, onOutput, onStart, resolve, started: false, interrupted: false });
       void this.pump();
     });
   }
@@ -180,6 +182,7 @@ export class KernelSession {
     if (!cell || cell.started || this.currentState === 'starting' || this.currentState === 'restarting' || this.currentState === 'disposed') return;
     cell.started = true;
     this.setState('busy');
+    cell.onStart();
     this.worker.postMessage({ type: 'execute', id: cell.id, code: cell.code, cellName: cell.cellName } satisfies HostMessage);
   }
 

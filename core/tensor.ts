@@ -4,7 +4,8 @@
  * files, each backward beside its forward.
  */
 import { DType, FloatArray, allocate, checkDType, dtypeOf, getDefaultDType } from './dtype';
-import { LstmError, describe } from './errors';
+import { LstmError, checkKeys, describe } from './errors';
+import { globalRng, type Rng } from './random';
 
 export type Shape = readonly number[];
 /** Nested number arrays as users type them: 1.5, [1, 2], [[1, 2], [3, 4]], … */
@@ -48,6 +49,24 @@ export class Tensor {
   static zeros(shape: Shape, dtype: DType = getDefaultDType()): Tensor {
     checkShape(shape);
     return new Tensor(allocate(checkDType(dtype), shapeSize(shape)), shape);
+  }
+
+  /** Samples from N(mean, std²), from `rng` or the seeded global generator (see seed()). */
+  static randn(shape: Shape, options: { mean?: number; std?: number; rng?: Rng; dtype?: DType } = {}): Tensor {
+    checkKeys('Tensor.randn', options, ['mean', 'std', 'rng', 'dtype']);
+    const { mean = 0, std = 1, rng = globalRng, dtype = getDefaultDType() } = options;
+    const t = Tensor.zeros(shape, dtype);
+    for (let k = 0; k < t.data.length; k++) t.data[k] = rng.normal(mean, std);
+    return t;
+  }
+
+  /** Samples from U(low, high), from `rng` or the seeded global generator. */
+  static rand(shape: Shape, options: { low?: number; high?: number; rng?: Rng; dtype?: DType } = {}): Tensor {
+    checkKeys('Tensor.rand', options, ['low', 'high', 'rng', 'dtype']);
+    const { low = 0, high = 1, rng = globalRng, dtype = getDefaultDType() } = options;
+    const t = Tensor.zeros(shape, dtype);
+    for (let k = 0; k < t.data.length; k++) t.data[k] = rng.uniform(low, high);
+    return t;
   }
 
   static full(shape: Shape, value: number, dtype: DType = getDefaultDType()): Tensor {

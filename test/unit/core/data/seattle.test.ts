@@ -9,6 +9,7 @@ test('SEATTLE_TEMP_MAX has one finite value per day of 2012-2015, matching the s
   assert.ok(SEATTLE_TEMP_MAX.every((v) => Number.isFinite(v) && v > -20 && v < 45));
   // First and last rows of vega-datasets 3.2.1 data/seattle-weather.csv, read by hand.
   assert.deepEqual(SEATTLE_TEMP_MAX.slice(0, 4), [12.8, 10.6, 11.7, 12.2]);
+  assert.equal(SEATTLE_TEMP_MAX.at(-1), 5.6);
   assert.equal(SEATTLE_TEMP_MAX_SOURCE.licence, 'U.S. Government work, public domain');
   assert.ok(Object.isFrozen(SEATTLE_TEMP_MAX));
 });

@@ -1,0 +1,37 @@
+/**
+ * In an untrusted workspace (run by test/vscode/run-integration.mjs --untrusted, workspace
+ * trust enforced) no cell code runs: VS Code holds notebook execution back, and if the
+ * controller is asked directly it ends the cell with an error saying why.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { api, errorOf, openNotebook, waitFor } from './notebook-helpers';
+
+const printed = (cell: vscode.NotebookCell) => cell.outputs.flatMap((o) => o.items).filter((i) => i.mime === 'application/vnd.code.notebook.stdout').length;
+
+describe('LSTM (TypeScript) in an untrusted workspace', function () {
+  this.timeout(60_000);
+
+  before(() => {
+    assert.equal(vscode.workspace.isTrusted, false, 'this suite must run with workspace trust enforced');
+  });
+
+  it('Run from the UI runs nothing', async () => {
+    const notebook = await openNotebook(["console.log('must not run')"]);
+    void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: notebook.uri });
+    await new Promise((r) => setTimeout(r, 5000));
+    const cell = notebook.cellAt(0);
+    assert.notEqual(cell.executionSummary?.success, true);
+    assert.equal(printed(cell), 0, 'the cell printed: code ran in an untrusted workspace');
+  });
+
+  it('the controller itself refuses a cell with an UntrustedWorkspace error', async () => {
+    const { controller } = await api();
+    const notebook = await openNotebook(["console.log('must not run either')"]);
+    const cell = notebook.cellAt(0);
+    await controller.controller.executeHandler([cell], notebook, controller.controller);
+    await waitFor(() => cell.executionSummary?.success === false, 10_000, 'the refusal');
+    assert.equal(errorOf(cell)?.name, 'UntrustedWorkspace');
+    assert.equal(printed(cell), 0);
+  });
+});

@@ -1,0 +1,58 @@
+// Runs the mocha suite (out/test/integration/index.js) inside VS Code's extension host, with
+// this repository as the extension under development — the @vscode/test-electron contract —
+// through code-server and Chromium. Exit code = the suite's.
+//   node test/vscode/run-integration.mjs [--untrusted] [--files kernel,untrusted]
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { format } from 'node:util';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, startCodeServer } from './code-server.mjs';
+import { install } from './install.mjs';
+import { CHROMIUM, RESULTS, ROOT } from './paths.mjs';
+
+export async function runIntegration({ untrusted = false, files } = {}) {
+  install();
+  const workspace = mkdtempSync(join(tmpdir(), 'lstm-notebook-workspace-'));
+  writeFileSync(join(workspace, 'README.md'), 'integration test workspace\n');
+  const server = await startCodeServer({
+    trust: !untrusted,
+    smokeDriver: true,
+    env: { LSTM_NOTEBOOK_TEST_FILES: files ?? '', LSTM_NOTEBOOK_UNTRUSTED: untrusted ? '1' : '' },
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const exit = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
+    // VS Code logs as (level, printf-format, ...values); the workbench's own noise is cut to one line.
+    await page.exposeFunction('codeAutomationLog', (...raw) => {
+      let [level, ...args] = raw.length === 1 && Array.isArray(raw[0]) ? raw[0] : raw;
+      if (args.length === 1 && Array.isArray(args[0])) args = args[0];
+      const text = format(...args);
+      console.log(level === 'error' ? `  [vscode ${level}] ${text.split('\n')[0]}` : text);
+    });
+    const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
+    const payload = [['extensionDevelopmentPath', remote(ROOT)], ['extensionTestsPath', remote(join(ROOT, 'out', 'test', 'integration', 'index.js'))]];
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 8 * 60_000));
+    const code = await Promise.race([exit, timeout]);
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: join(RESULTS, `integration${untrusted ? '-untrusted' : ''}.png`) }).catch(() => {});
+    if (code === 'timeout') {
+      console.error(`integration: the suite did not finish within 8 minutes\n${server.log()}`);
+      return 1;
+    }
+    return code;
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const untrusted = process.argv.includes('--untrusted');
+  const filesAt = process.argv.indexOf('--files');
+  const code = await runIntegration({ untrusted, files: filesAt > 0 ? process.argv[filesAt + 1] : undefined });
+  console.log(`integration${untrusted ? ' (untrusted workspace)' : ''}: exit ${code}`);
+  process.exit(code);
+}

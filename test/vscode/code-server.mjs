@@ -50,7 +50,7 @@ export async function startCodeServer(options = {}) {
   };
   const common = ['--config', join(state, 'config.yaml'), '--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions];
   if (options.vsix) await runToEnd(NODE24, [CODE_SERVER_ENTRY, ...common, '--install-extension', options.vsix], env);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = [CODE_SERVER_ENTRY, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override'];
   if (options.trust !== false) args.push('--disable-workspace-trust');

@@ -1,0 +1,23 @@
+// `npm start`, the main job: package the extension, start a real VS Code (code-server) with it
+// installed and the tutorial notebooks open, and print the address. Ctrl-C stops it.
+import { join } from 'node:path';
+import { startCodeServer } from '../test/vscode/code-server.mjs';
+import { install } from '../test/vscode/install.mjs';
+import { ROOT } from '../test/vscode/paths.mjs';
+import { packageVsix } from './package.mjs';
+
+install();
+const vsix = packageVsix();
+const port = Number(process.env.PORT) || undefined;
+const server = await startCodeServer({ vsix, port, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+const examples = join(ROOT, 'examples');
+console.log(`\nLSTM Notebook is running in VS Code (code-server) with ${vsix.split('/').pop()} installed.`);
+console.log(`Open this address in a browser:\n\n  ${server.url}/?folder=${encodeURIComponent(examples)}\n`);
+console.log('Open a notebook from examples/, then Run All. Press Ctrl-C to stop.');
+const stop = () => {
+  server.stop();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+setInterval(() => {}, 1 << 30);

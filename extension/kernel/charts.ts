@@ -1,7 +1,5 @@
-/**
- * The chart module as the kernel sees it. Kept in one place so the engine builds and runs
- * (text outputs only) in any configuration where the charts are absent.
- */
+/** The chart module as the kernel sees it: plot.*, the live loss curve, default charts. */
+import { defaultChart, LiveLoss, plot } from '../../plot/index';
 import type { ChartModule } from './cell-api';
 
-export const charts: ChartModule | null = null;
+export const charts: ChartModule | null = { plot, LiveLoss, defaultChart };

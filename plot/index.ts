@@ -1,0 +1,86 @@
+/**
+ * The plot API cells use (`import { plot } from 'lstm-notebook'`), the live loss curve that
+ * train(…, { plot: true }) draws, and the default chart of a cell's last value.
+ */
+import { RecurrentModel } from '../core/recurrent/model';
+import type { History } from '../core/train';
+import { gatesPayload, gradientsPayload, lossPayload, saturationPayload, statesPayload, type GatesOptions, type GradientsOptions, type LossOptions, type SaturationOptions, type StatesOptions } from './builders';
+import { Chart } from './chart';
+
+export { Chart } from './chart';
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+export const plot = {
+  /** Heatmaps, time × unit, of every gate, the candidate, c_t and h_t of one layer and sample. */
+  gates(trace: unknown, options?: GatesOptions): Chart {
+    const p = gatesPayload(trace, options);
+    return new Chart(p, `${p.title}: ${p.panels.map((x) => x.name).join(', ')} over ${count(p.steps, 'step')} × ${count(p.units, 'unit')}`);
+  },
+  /** c_t and h_t of chosen units over time, and the PCA path of h_t. */
+  states(trace: unknown, options?: StatesOptions): Chart {
+    const p = statesPayload(trace, options);
+    return new Chart(p, `${p.title}: units ${p.units.join(', ')} over ${count(p.steps, 'step')}`);
+  },
+  /** Train and validation loss against step (or several named runs). */
+  loss(source: unknown, options?: LossOptions): Chart {
+    const p = lossPayload(source, options);
+    return new Chart(p, `${p.title}: ${p.series.map((s) => `${s.name} ${s.y.length ? s.y[s.y.length - 1].toPrecision(4) : '–'} after ${count(s.y.length, 'point')}`).join('; ')}`);
+  },
+  /** ‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ against time lag, several models overlaid. */
+  gradients(runs: unknown, options?: GradientsOptions): Chart {
+    const p = gradientsPayload(runs, options);
+    const summary = p.series.map((s) => `${s.name}: ${s.y[0].toExponential(1)} at lag 0, ${s.y[s.y.length - 1].toExponential(1)} at lag ${s.x[s.x.length - 1]}`).join('; ');
+    return new Chart(p, `${p.title}: ${summary}`);
+  },
+  /** Per gate unit, the fraction of steps left- (< 0.1) and right-saturated (> 0.9). */
+  saturation(trace: unknown, options?: SaturationOptions): Chart {
+    const p = saturationPayload(trace, options);
+    return new Chart(p, `${p.title}: ${count(p.points.unit.length, 'gate unit')}`);
+  },
+};
+
+/** The loss curve of a running train(): steps and validation points arrive as training goes. */
+export class LiveLoss {
+  private readonly train = { x: [] as number[], y: [] as number[] };
+  private readonly validation = { x: [] as number[], y: [] as number[] };
+
+  pushStep(step: number, loss: number): void {
+    this.train.x.push(step);
+    this.train.y.push(loss);
+  }
+
+  pushValidation(step: number, loss: number): void {
+    this.validation.x.push(step);
+    this.validation.y.push(loss);
+  }
+
+  chart(options: LossOptions = {}): Chart {
+    const series = [{ name: 'train', ...this.train }, ...(this.validation.x.length ? [{ name: 'validation', ...this.validation }] : [])];
+    return plot.loss(series, { title: 'Training loss', ...options });
+  }
+}
+
+function isTrace(v: unknown): boolean {
+  const t = v as { layers?: unknown; steps?: unknown; gateLabels?: unknown };
+  return typeof v === 'object' && v !== null && Array.isArray(t.layers) && typeof t.steps === 'number' && typeof t.gateLabels === 'object';
+}
+
+function isHistory(v: unknown): v is History {
+  const h = v as History;
+  return typeof v === 'object' && v !== null && Array.isArray(h.steps) && Array.isArray(h.epochs) && typeof h.stopped === 'string';
+}
+
+function isGradNorms(v: unknown): boolean {
+  const g = v as { layers?: unknown; filled?: unknown };
+  return typeof v === 'object' && v !== null && Array.isArray(g.layers) && g.filled === true;
+}
+
+/** A cell whose value is a trace shows its gates; a history its loss; gradient norms their flow. */
+export function defaultChart(value: unknown): Chart | null {
+  if (value instanceof RecurrentModel) return null; // models describe themselves as text
+  if (isTrace(value)) return plot.gates(value);
+  if (isHistory(value) && value.steps.length > 0) return plot.loss(value);
+  if (isGradNorms(value)) return plot.gradients(value);
+  return null;
+}

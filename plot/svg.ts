@@ -1,0 +1,33 @@
+/**
+ * Charts as SVG without a browser: vega renders the same spec the renderer draws, headless
+ * (renderer 'none', no canvas needed). Heatmap panels become PNG images inside the SVG.
+ */
+import { PNG } from 'pngjs';
+import * as vega from 'vega';
+import { compile } from 'vega-lite';
+import type { ChartPayload, GatePanel, GatesPayload } from '../protocol/charts';
+import { colourTable, heatmapPixels, LIGHT_THEME, schemeFor, specFor } from '../renderer/specs/index';
+
+const tables = new Map<string, Uint8Array>();
+
+function table(name: string): Uint8Array {
+  let t = tables.get(name);
+  if (!t) tables.set(name, (t = colourTable(name)));
+  return t;
+}
+
+export function panelPng(p: GatesPayload, panel: GatePanel): string {
+  const png = new PNG({ width: p.steps, height: p.units });
+  png.data = Buffer.from(heatmapPixels(panel.values, p.steps, p.units, panel.range, table(schemeFor(panel.range))).buffer);
+  return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
+}
+
+export async function renderSvg(payload: ChartPayload): Promise<string> {
+  const spec = specFor(payload, { theme: LIGHT_THEME, imageUrl: (panel) => panelPng(payload as GatesPayload, panel) });
+  const view = new vega.View(vega.parse(compile(spec as never).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Spec builders: chart payload → vega-lite spec. Pure functions with no DOM, shared by the
+ * renderer (browser) and the SVG fallback (Node).
+ */
+import type { ChartPayload, GatePanel } from '../../protocol/charts';
+import { gatesSpec } from './gates';
+import { gradientsSpec } from './gradients';
+import { lossSpec } from './loss';
+import { saturationSpec } from './saturation';
+import { statesSpec } from './states';
+import type { Theme } from './theme';
+
+export { LIGHT_THEME, type Theme } from './theme';
+export { colourTable, heatmapPixels, schemeFor } from './colours';
+export { lossPoints, smoothInto, type LossPoint, type Smoother } from './loss';
+export { PANEL_WIDTH, panelHeight } from './gates';
+
+export interface SpecOptions {
+  theme: Theme;
+  imageUrl: (panel: GatePanel) => string;
+  /** Loss charts: overrides of the payload's own settings (the renderer's controls). */
+  logScale?: boolean;
+  smoothing?: number;
+}
+
+export function specFor(p: ChartPayload, o: SpecOptions): Record<string, unknown> {
+  switch (p.kind) {
+    case 'gates': return gatesSpec(p, o.theme, o.imageUrl);
+    case 'states': return statesSpec(p, o.theme);
+    case 'loss': return lossSpec(p, o.theme, { logScale: o.logScale ?? p.logScale, smoothing: o.smoothing ?? p.smoothing });
+    case 'gradients': return gradientsSpec(p, o.theme);
+    case 'saturation': return saturationSpec(p, o.theme);
+    default: {
+      const unknown: never = p;
+      throw new Error(`no spec for ${JSON.stringify(unknown)}`);
+    }
+  }
+}

@@ -14,7 +14,7 @@ const FLUSH_BYTES = 16 * 1024;
 const FLUSH_MS = 50;
 
 export class Outbox {
-  private text: { name: 'stdout' | 'stderr'; chunks: string[]; bytes: number; since: number } | null = null;
+  private text: { id: number; name: 'stdout' | 'stderr'; chunks: string[]; bytes: number; since: number } | null = null;
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -23,8 +23,10 @@ export class Outbox {
 
   stream(name: 'stdout' | 'stderr', chunk: string): void {
     if (chunk.length === 0) return;
-    if (this.text && this.text.name !== name) this.flushText();
-    if (!this.text) this.text = { name, chunks: [], bytes: 0, since: Date.now() };
+    // Text belongs to the cell running when it was written, not to the one running at the flush.
+    const id = this.cellId();
+    if (this.text && (this.text.name !== name || this.text.id !== id)) this.flushText();
+    if (!this.text) this.text = { id, name, chunks: [], bytes: 0, since: Date.now() };
     this.text.chunks.push(chunk);
     this.text.bytes += chunk.length;
     if (this.text.bytes >= FLUSH_BYTES || Date.now() - this.text.since >= FLUSH_MS) this.flushText();
@@ -74,7 +76,7 @@ export class Outbox {
     const text = this.text;
     if (!text) return;
     this.text = null;
-    const message: WorkerMessage = { type: 'stream', id: this.cellId(), name: text.name, text: text.chunks.join('') };
+    const message: WorkerMessage = { type: 'stream', id: text.id, name: text.name, text: text.chunks.join('') };
     if (this.pending === 0) this.post(message);
     else this.enqueue(() => message);
   }

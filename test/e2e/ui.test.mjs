@@ -43,6 +43,11 @@ after(async () => {
  * opens an .ipynb as JSON text: then the tab is closed and the file opened again.
  */
 async function openNotebook(name) {
+  // One notebook at a time, so there is one output webview to look into.
+  await page.keyboard.press('F1');
+  await page.keyboard.type('View: Close All Editors');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(500);
   const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${name}"]`);
   await row.waitFor({ timeout: 30_000 });
   const until = Date.now() + 90_000;
@@ -75,12 +80,18 @@ async function runAll() {
   }
 }
 
-const editor = () => page.locator('.notebook-editor:visible');
+const editor = () => page.locator('.notebookOverlay:visible').first();
 const toolbarButton = (label) => editor().locator(`.notebook-toolbar-left a.action-label[aria-label="${label}"], .notebook-toolbar-container a.action-label[aria-label="${label}"]`).first();
 const cellStates = async (state) => editor().locator(`.cell-statusbar-container .codicon-notebook-state-${state}`).count();
 
 test('a tutorial notebook: Run All succeeds in every cell and the charts are drawn', { timeout: 300_000 }, async () => {
   await openNotebook(TUTORIAL);
+  // The file carries the outputs and run states of its last run: clear them, so that what we
+  // check below can only come from this run.
+  await toolbarButton('Clear All Outputs').click();
+  await page.waitForTimeout(1000);
+  assert.equal(await cellStates('success'), 0, 'cells still show a success state after Clear All Outputs');
+  assert.equal(await page.frameLocator('.notebookOverlay iframe.webview').frameLocator('#active-frame').locator('.lstm-chart').count(), 0);
   await runAll();
   const codeCells = await editor().locator('.code-cell-row').count();
   const until = Date.now() + 240_000;
@@ -89,10 +100,28 @@ test('a tutorial notebook: Run All succeeds in every cell and the charts are dra
     assert.ok(Date.now() < until, 'Run All did not finish in 4 minutes');
     await page.waitForTimeout(500);
   }
+  // The last cell draws the gate heatmaps: bring it into view, then look inside the webview.
+  // The notebook list is virtual: scroll with the wheel until the heatmap's output is laid out.
   const webview = page.frameLocator('.notebookOverlay iframe.webview').frameLocator('#active-frame');
-  await webview.locator('.lstm-chart').first().waitFor({ timeout: 30_000 });
-  const charts = await webview.locator('.lstm-chart svg, .lstm-chart canvas').count();
-  assert.ok(charts >= 1, 'no chart drawn in the output webview');
+  const heatmap = webview.locator('.lstm-chart.lstm-gates canvas');
+  const box0 = await editor().boundingBox();
+  await page.mouse.move(box0.x + box0.width / 2, box0.y + box0.height / 2);
+  for (let k = 0; k < 60 && (await heatmap.count()) === 0; k++) {
+    await page.mouse.wheel(0, 800);
+    await page.waitForTimeout(150);
+  }
+  await heatmap.first().waitFor({ state: 'attached', timeout: 30_000 }).catch(async (error) => {
+    await page.screenshot({ path: join(RESULTS, 'e2e-no-heatmap.png') });
+    const text = await webview.locator('body').innerText().catch(() => '(no webview)');
+    throw new Error(`${error.message}\nwebview text: ${text.slice(-1500)}`);
+  });
+  for (let k = 0; k < 4; k++) {
+    await page.mouse.wheel(0, 300);
+    await page.waitForTimeout(150);
+  }
+  const box = await heatmap.first().evaluate((canvas) => ({ width: canvas.width, height: canvas.height }));
+  assert.ok(box.width > 300 && box.height > 300, `the gate heatmap canvas is ${box.width} × ${box.height}`);
+  assert.equal(await webview.locator('.lstm-error').count(), 0, 'a chart shows an error box');
   await page.screenshot({ path: join(RESULTS, 'e2e-run-all.png') });
 });
 

@@ -1,16 +1,33 @@
-// `npm run test:vscode`: everything that needs a real VS Code — the integration suite in a
-// trusted workspace, then in an untrusted one. Fails if any part fails.
+// The part of `npm test` after the unit tests: it installs what it needs (Chromium, Node 24,
+// code-server; see install.mjs) and fails loudly if it cannot, then runs
+//   1. the renderer tests in headless Chromium (test/browser),
+//   2. the integration suite inside VS Code's extension host, trusted and untrusted,
+//   3. the end-to-end UI tests through code-server (test/e2e),
+//   4. every tutorial notebook through the headless runner, outputs checked against the committed ones.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { install } from './install.mjs';
+import { ROOT } from './paths.mjs';
 import { runIntegration } from './run-integration.mjs';
 
+const node = (args) => () => spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' }).status ?? 1;
+const notebooks = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.ipynb')).sort();
+
+install();
 const parts = [
+  ['renderer in headless Chromium', node(['--test', 'test/browser/'])],
   ['integration (trusted workspace)', () => runIntegration({ files: 'kernel' })],
   ['integration (untrusted workspace)', () => runIntegration({ untrusted: true, files: 'untrusted' })],
+  ['end to end through the UI', node(['--test', '--test-concurrency=1', 'test/e2e/'])],
+  ...notebooks.map((nb) => [`tutorial ${nb} re-runs to its committed outputs`, node([join(ROOT, 'bin', 'lstm-notebook.js'), 'run', join('examples', nb), '--check', '--timeout', '180'])]),
 ];
-let failed = 0;
+const results = [];
 for (const [name, run] of parts) {
   const started = Date.now();
   const code = await run();
-  console.log(`${code === 0 ? 'PASS' : 'FAIL'} ${name} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-  if (code !== 0) failed++;
+  results.push(`${code === 0 ? 'PASS' : 'FAIL'}  ${name} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(results.at(-1));
 }
-process.exit(failed > 0 ? 1 : 0);
+console.log(`\n${results.join('\n')}`);
+process.exit(results.some((r) => r.startsWith('FAIL')) ? 1 : 0);

@@ -74,3 +74,39 @@ test('a promise rejected after its cell ended is reported, and the kernel lives 
   const r = await run(session, '2 + 2');
   assert.equal(r.value, '4');
 });
+
+test('charts reach the host with their custom MIME type, an SVG and text; a trace as the last value shows its gates', async () => {
+  const r = await run(session, [
+    "import { seed, LSTM, Tensor, plot } from 'lstm-notebook';",
+    'seed(1);',
+    'const traced = new LSTM({ inputSize: 2, hiddenSize: 3 }).forward(Tensor.randn([5, 1, 2]), { trace: true }).trace!;',
+    'display(plot.states(traced, { units: [0, 1] }));',
+    'traced',
+  ].join('\n'));
+  assert.equal(r.ok, true, r.error?.stack);
+  const shown = r.outputs.filter((o) => o.type === 'display' || o.type === 'result');
+  const mimes = shown.map((o) => (o.type === 'display' || o.type === 'result' ? Object.keys(o.bundle) : []));
+  assert.deepEqual(mimes, [
+    ['application/vnd.lstm-notebook.states+json', 'image/svg+xml', 'text/plain'],
+    ['application/vnd.lstm-notebook.gates+json', 'image/svg+xml', 'text/plain'],
+  ]);
+});
+
+test('train(…, { plot: true }) draws a live loss curve: updates without SVG while training, the last one with it', async () => {
+  const r = await run(session, [
+    "import { seed, LSTM, Linear, Adam, train, tasks } from 'lstm-notebook';",
+    'seed(5);',
+    'const live = await train([new LSTM({ inputSize: 2, hiddenSize: 8 }), new Linear(8, 1)], tasks.adding({ length: 20, count: 3200 }), { epochs: 1, batchSize: 8, optimizer: new Adam(1e-2), plot: true });',
+    'live.steps.length',
+  ].join('\n'));
+  assert.equal(r.ok, true, r.error?.stack);
+  assert.equal(r.value, '400');
+  const displays = r.outputs.filter((o) => o.type === 'display');
+  assert.ok(displays.length >= 3, `${displays.length} display messages`);
+  const last = displays.at(-1)!;
+  const middle = displays.slice(1, -1);
+  assert.ok(middle.every((d) => d.type === 'display' && d.update && !('image/svg+xml' in d.bundle)), 'a live update carried an SVG');
+  assert.ok(last.type === 'display' && last.update && 'image/svg+xml' in last.bundle, 'the final update has no SVG');
+  const payload = last.type === 'display' ? (last.bundle['application/vnd.lstm-notebook.loss+json'] as { series: Array<{ y: number[] }> }) : null;
+  assert.equal(payload?.series[0].y.length, 400);
+});

@@ -1,0 +1,176 @@
+// The notebook renderer in headless Chromium (Debian's chromium through playwright-core): each
+// chart draws the payload it was given, a live loss chart grows in place, bad payloads show an
+// error box (as text), and a view is finalized when its output goes. Payloads come from the
+// real plot builders over real traces of the core.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../vscode/code-server.mjs';
+import { CHROMIUM, ROOT } from '../vscode/paths.mjs';
+
+const core = await import(join(ROOT, 'out', 'core', 'index.js'));
+const builders = await import(join(ROOT, 'out', 'plot', 'builders.js'));
+const { MIME } = await import(join(ROOT, 'out', 'protocol', 'charts.js'));
+
+let server;
+let browser;
+let page;
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run node test/vscode/install.mjs (apt-get install chromium)`);
+  const files = { '/': join(ROOT, 'test', 'browser', 'page.html'), '/dist/renderer.js': join(ROOT, 'dist', 'renderer.js') };
+  server = createServer((req, res) => {
+    const file = files[req.url];
+    if (!file) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : 'text/javascript' }).end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 }).catch(() => {
+    throw new Error(`the renderer page did not load: ${errors.join('; ')}`);
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+const render = (id, mime, payload) => page.evaluate(([i, m, t]) => window.render(i, m, t), [id, mime, typeof payload === 'string' ? payload : JSON.stringify(payload)]);
+
+function traceOf(model, T, B, I) {
+  core.seed(3);
+  return model.forward(core.Tensor.randn([T, B, I]), { trace: true }).trace;
+}
+
+test('gate heatmaps: one image per panel, and the tooltip reads the exact value under the pointer', async () => {
+  const trace = traceOf(new core.LSTM({ inputSize: 3, hiddenSize: 12 }), 40, 2, 3);
+  const payload = builders.gatesPayload(trace, { sample: 1 });
+  await render('gates', MIME.gates, payload);
+  // Every image mark of the scenegraph, with its panel and its position in the view.
+  const images = await page.evaluate(() => {
+    const { view } = window.liveViews().get('gates');
+    const found = [];
+    const walk = (node, ox, oy) => {
+      for (const item of node.items ?? []) {
+        if (node.marktype === 'image') found.push({ panel: item.datum.panel, x: ox + item.x, y: oy + item.y, w: item.width, h: item.height });
+        if (node.marktype === 'group') for (const child of item.items ?? []) walk(child, ox + (item.x ?? 0), oy + (item.y ?? 0));
+      }
+    };
+    walk(view.scenegraph().root, 0, 0);
+    return { found, origin: view.origin() };
+  });
+  assert.deepEqual(images.found.map((i) => i.panel).sort(), payload.panels.map((_, k) => k));
+  assert.deepEqual(payload.panels.map((p) => p.name), ['i', 'f', 'g', 'o', 'c', 'h']);
+  // Hover over the first panel at a few places; the tooltip must name a step and unit whose value it shows.
+  const box = await page.locator('#gates canvas').boundingBox();
+  let checked = 0;
+  for (const [k, fx, fy] of [[0, 0.1, 0.1], [2, 0.55, 0.5], [5, 0.95, 0.9]]) {
+    const image = images.found.find((i) => i.panel === k);
+    await page.mouse.move(box.x + images.origin[0] + image.x + fx * image.w, box.y + images.origin[1] + image.y + fy * image.h);
+    const tip = await page.locator('#gates .lstm-tooltip').textContent();
+    const m = /^(.+?) {2}· {2}step (\d+) {2}· {2}unit (\d+) {2}· {2}(-?\d\.\d{4})/.exec(tip ?? '');
+    if (!m) continue;
+    const panel = payload.panels[k];
+    assert.equal(m[1], panel.label, tip);
+    // The step and unit under the pointer, from its position in the image.
+    assert.equal(Number(m[2]), Math.floor(fx * payload.steps), tip);
+    assert.equal(Number(m[3]), Math.floor(fy * payload.units), tip);
+    // The value straight from the trace's tensor: x[t, sample, u].
+    const t = Number(m[2]);
+    const u = Number(m[3]);
+    const source = panel.name === 'c' ? trace.layers[0].c : panel.name === 'h' ? trace.layers[0].h : trace.layers[0].gates[panel.name].act;
+    assert.equal(Number(m[4]).toFixed(4), source.get(t, 1, u).toFixed(4), tip);
+    checked++;
+  }
+  assert.equal(checked, 3, 'the tooltip did not appear over each heatmap');
+});
+
+test('loss chart: the points drawn are the payload; a longer payload is appended to the same view', async () => {
+  const losses = Array.from({ length: 300 }, (_, k) => 2 * Math.exp(-k / 80) + 0.1);
+  const first = builders.lossPayload([{ name: 'train', loss: losses.slice(0, 200) }]);
+  await render('loss', MIME.loss, first);
+  const before = await page.evaluate(() => {
+    const { view } = window.liveViews().get('loss');
+    window.lossView = view;
+    return view.data('points').map((d) => d.y);
+  });
+  assert.deepEqual(before, losses.slice(0, 200));
+  await render('loss', MIME.loss, builders.lossPayload([{ name: 'train', loss: losses }]));
+  const after = await page.evaluate(() => {
+    const { view } = window.liveViews().get('loss');
+    return { same: view === window.lossView, ys: view.data('points').map((d) => d.y), smooth: view.data('points').map((d) => d.smooth) };
+  });
+  assert.equal(after.same, true, 'the view was re-created for an update');
+  assert.deepEqual(after.ys, losses);
+  // Debiased EMA with β = 0.6 (the default), computed here independently.
+  let m = 0;
+  const expected = losses.map((y, k) => { m = 0.6 * m + 0.4 * y; return m / (1 - 0.6 ** (k + 1)); });
+  after.smooth.forEach((s, k) => assert.ok(Math.abs(s - expected[k]) < 1e-12, `smoothed point ${k}: ${s} vs ${expected[k]}`));
+});
+
+test('states, gradients and saturation charts draw one mark per datum', async () => {
+  const trace = traceOf(new core.LSTM({ inputSize: 2, hiddenSize: 6 }), 25, 1, 2);
+  await render('states', MIME.states, builders.statesPayload(trace, { units: [0, 2, 5] }));
+  // Trajectories: 3 units × (c, h) lines; PCA: one path line plus 25 points.
+  assert.equal(await page.locator('#states .mark-line.role-mark path').count(), 3 * 2 + 1);
+  assert.equal(await page.locator('#states .mark-symbol.role-mark path').count(), 25);
+
+  const rnn = new core.RNN({ inputSize: 2, hiddenSize: 5 });
+  const lstm = new core.LSTM({ inputSize: 2, hiddenSize: 5 });
+  const norms = (model) => {
+    const tape = new core.Tape();
+    const x = core.Tensor.randn([20, 1, 2]);
+    const { output, gradNorms } = model.forward(x, { tape, gradNorms: true });
+    tape.backward(core.mseLoss(core.timeStep(output, 19, tape), core.Tensor.zeros([1, 5]), { tape }));
+    return gradNorms;
+  };
+  await render('gradients', MIME.gradients, builders.gradientsPayload([{ name: 'RNN', norms: norms(rnn) }, { name: 'LSTM', norms: norms(lstm) }]));
+  // RNN: h; LSTM: h and c — three lines, and the legend names both models.
+  assert.equal(await page.locator('#gradients .mark-line.role-mark path').count(), 3);
+  const legend = (await page.locator('#gradients .role-legend').allTextContents()).join(' ');
+  assert.match(legend, /RNN/);
+  assert.match(legend, /LSTM/);
+
+  const sat = builders.saturationPayload(traceOf(new core.LSTM({ inputSize: 3, hiddenSize: 7, numLayers: 2 }), 30, 2, 3));
+  await render('saturation', MIME.saturation, sat);
+  // 2 layers × 3 sigmoid gates (i, f, o) × 7 units.
+  assert.equal(sat.points.unit.length, 2 * 3 * 7);
+  assert.equal(await page.locator('#saturation .mark-symbol.role-mark path').count(), 2 * 3 * 7);
+});
+
+test('malformed, truncated and future payloads show an error box, as text, never HTML', async () => {
+  const good = builders.lossPayload([{ name: 'train', loss: [3, 2, 1] }]);
+  const cases = [
+    ['not-json', '{ "kind": "loss", ', /not valid JSON/],
+    ['wrong-kind', { ...good, kind: '<b id="injected">x</b>' }, /expected "kind": "loss", got "<b id=\\"injected\\">x<\/b>"/],
+    ['future', { ...good, version: 99 }, /newer LSTM Notebook \(schema version 99\)/],
+    ['truncated', { ...good, series: [{ name: 'train', x: [1, 2, 3], y: [3, 2] }] }, /series\[0\]\.y to have 3 numbers, got 2/],
+    ['not-object', '[1, 2]', /expected a JSON object, got an array/],
+  ];
+  for (const [id, payload, message] of cases) {
+    await render(id, MIME.loss, payload);
+    const box = page.locator(`#${id} .lstm-error`);
+    assert.equal(await box.count(), 1, `${id}: no error box`);
+    assert.match(await box.textContent(), message);
+  }
+  assert.equal(await page.locator('#injected').count(), 0, 'payload text was interpreted as HTML');
+  const truncatedGates = builders.gatesPayload(traceOf(new core.GRU({ inputSize: 2, hiddenSize: 3 }), 5, 1, 2));
+  truncatedGates.panels[1].values.pop();
+  await render('gates-truncated', MIME.gates, truncatedGates);
+  assert.match(await page.locator('#gates-truncated .lstm-error').textContent(), /panels\[1\]\.values to have 15 numbers, got 14/);
+});
+
+test('a disposed output finalizes its view', async () => {
+  await render('to-dispose', MIME.loss, builders.lossPayload([{ name: 'a', loss: [1, 0.5] }]));
+  assert.equal(await page.evaluate(() => window.liveViews().has('to-dispose')), true);
+  await page.evaluate(() => window.dispose('to-dispose'));
+  assert.equal(await page.evaluate(() => window.liveViews().has('to-dispose')), false);
+});

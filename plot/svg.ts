@@ -10,6 +10,8 @@ import { colourTable, heatmapPixels, LIGHT_THEME, schemeFor, specFor } from '../
 
 const tables = new Map<string, Uint8Array>();
 
+const SILENT = { level: () => SILENT, error: () => SILENT, warn: () => SILENT, info: () => SILENT, debug: () => SILENT };
+
 function table(name: string): Uint8Array {
   let t = tables.get(name);
   if (!t) tables.set(name, (t = colourTable(name)));
@@ -24,7 +26,8 @@ export function panelPng(p: GatesPayload, panel: GatePanel): string {
 
 export async function renderSvg(payload: ChartPayload): Promise<string> {
   const spec = specFor(payload, { theme: LIGHT_THEME, imageUrl: (panel) => panelPng(payload as GatesPayload, panel) });
-  const view = new vega.View(vega.parse(compile(spec as never).spec), { renderer: 'none' });
+  // Warnings of vega and vega-lite would land in the cell's output (the worker's console is the cell's).
+  const view = new vega.View(vega.parse(compile(spec as never, { logger: SILENT as never }).spec), { renderer: 'none', logLevel: vega.None });
   try {
     return await view.toSVG();
   } finally {

@@ -38,7 +38,7 @@ export function lossPoints(p: LossPayload, beta: number): LossPoint[] {
 }
 
 export function lossSpec(p: LossPayload, theme: Theme, options: { logScale: boolean; smoothing: number; width?: number }): Record<string, unknown> {
-  const y = { field: 'y', type: 'quantitative', title: 'loss', scale: { type: options.logScale ? 'log' : 'linear', zero: false } };
+  const y = { field: 'y', type: 'quantitative', title: 'loss', scale: options.logScale ? { type: 'log' } : { type: 'linear', zero: false } };
   const x = { field: 'x', type: 'quantitative', title: 'step' };
   const color = { field: 'series', type: 'nominal', title: null, legend: p.series.length > 1 ? { orient: 'top' } : null };
   return {

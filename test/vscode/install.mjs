@@ -7,6 +7,16 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE, CHROMIUM, CODE_SERVER_ENTRY, CODE_SERVER_VERSION, NODE24, NODE24_DIR } from './paths.mjs';
 
+/**
+ * The environment for a nested npm: without the npm_* variables an outer `npm test` exports,
+ * which the nested npm would read as its own configuration (and run install scripts with the
+ * outer npm's Node 20 instead of Node 24).
+ */
+function cleanEnv(extra = {}) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE' && key !== 'INIT_CWD'));
+  return { ...env, ...extra };
+}
+
 function sh(command, args, options = {}) {
   execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
 }
@@ -37,7 +47,7 @@ export function install() {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
     try {
-      sh('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts', 'node@24'], { cwd: dir });
+      sh('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts', 'node@24'], { cwd: dir, env: cleanEnv() });
     } catch (error) {
       fail(`npm install node@24 failed: ${error.message}`);
     }
@@ -52,7 +62,7 @@ export function install() {
       // The machine's ~/.npmrc points node-gyp at Node 20's headers; code-server must build against Node 24's.
       sh('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], {
         cwd: dir,
-        env: { ...process.env, PATH: `${join(NODE24_DIR, 'bin')}:${process.env.PATH}`, npm_config_nodedir: NODE24_DIR },
+        env: cleanEnv({ PATH: `${join(NODE24_DIR, 'bin')}:${process.env.PATH}`, npm_config_nodedir: NODE24_DIR }),
       });
     } catch (error) {
       fail(`npm install code-server@${CODE_SERVER_VERSION} failed: ${error.message}`);

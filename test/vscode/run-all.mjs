@@ -17,6 +17,7 @@ const notebooks = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('
 install();
 const parts = [
   ['renderer in headless Chromium', node(['--test', 'test/browser/'])],
+  ['the .vsix holds only what it should', node(['--test', 'test/vscode/vsix.test.mjs'])],
   ['integration (trusted workspace)', () => runIntegration({ files: 'kernel' })],
   ['integration (untrusted workspace)', () => runIntegration({ untrusted: true, files: 'untrusted' })],
   ['end to end through the UI', node(['--test', '--test-concurrency=1', 'test/e2e/'])],

@@ -97,15 +97,16 @@ export function statesPayload(traceArg: unknown, options: StatesOptions = {}): S
   };
 }
 
-export interface LossOptions { logScale?: boolean; smoothing?: number; title?: string }
+export interface LossOptions { logScale?: boolean; smoothing?: number; title?: string; xTitle?: string; yTitle?: string }
 export type LossSource = History | Series[] | Array<{ name: string; loss: number[] }>;
 
 export function lossPayload(source: unknown, options: LossOptions = {}): LossPayload {
   const what = 'plot.loss';
-  checkKeys(what, options, ['logScale', 'smoothing', 'title']);
+  checkKeys(what, options, ['logScale', 'smoothing', 'title', 'xTitle', 'yTitle']);
   const smoothing = options.smoothing ?? 0.6;
   if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing < 1)) throw new LstmError(`${what}: smoothing must be a number in [0, 1), got ${describe(smoothing)}`);
-  return { kind: 'loss', version: SCHEMA_VERSION, title: options.title ?? 'Loss', series: lossSeries(what, source), logScale: options.logScale ?? false, smoothing };
+  const titles = { ...(options.xTitle ? { xTitle: options.xTitle } : {}), ...(options.yTitle ? { yTitle: options.yTitle } : {}) };
+  return { kind: 'loss', version: SCHEMA_VERSION, title: options.title ?? 'Loss', series: lossSeries(what, source), logScale: options.logScale ?? false, smoothing, ...titles };
 }
 
 function lossSeries(what: string, source: unknown): Series[] {

@@ -27,6 +27,10 @@ export const plot = {
     const p = lossPayload(source, options);
     return new Chart(p, `${p.title}: ${p.series.map((s) => `${s.name} ${s.y.length ? s.y[s.y.length - 1].toPrecision(4) : '–'} after ${count(s.y.length, 'point')}`).join('; ')}`);
   },
+  /** Named series as lines — a forecast against the truth, say: { name, x, y } or { name, loss }. */
+  series(runs: unknown, options: LossOptions = {}): Chart {
+    return plot.loss(runs, { smoothing: 0, title: 'Series', xTitle: 'x', yTitle: 'y', ...options });
+  },
   /** ‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ against time lag, several models overlaid. */
   gradients(runs: unknown, options?: GradientsOptions): Chart {
     const p = gradientsPayload(runs, options);

@@ -65,6 +65,9 @@ export interface LossPayload extends Base<'loss'> {
   logScale: boolean;
   /** Debiased exponential smoothing weight in [0, 1) (0 = none). */
   smoothing: number;
+  /** Axis titles, when the series are not a loss against steps (plot.series). */
+  xTitle?: string;
+  yTitle?: string;
 }
 
 /** ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) against time lag from the loss, per run. */

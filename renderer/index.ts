@@ -73,7 +73,7 @@ async function draw(entry: Live): Promise<void> {
       logScale: entry.logScale,
       smoothing: entry.smoothing,
     });
-    const result = await embed(plotArea, spec as never, { actions: false, renderer: payload.kind === 'gates' ? 'canvas' : 'svg', mode: 'vega-lite' });
+    const result = await embed(plotArea, spec as never, { actions: false, renderer: payload.kind === 'gates' || payload.kind === 'loss' ? 'canvas' : 'svg', mode: 'vega-lite' });
     entry.view = result.view;
     entry.cleanup.push(() => result.finalize());
     if (payload.kind === 'gates') entry.cleanup.push(heatmapTooltip(result.view, payload, root));

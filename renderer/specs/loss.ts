@@ -38,8 +38,8 @@ export function lossPoints(p: LossPayload, beta: number): LossPoint[] {
 }
 
 export function lossSpec(p: LossPayload, theme: Theme, options: { logScale: boolean; smoothing: number; width?: number }): Record<string, unknown> {
-  const y = { field: 'y', type: 'quantitative', title: 'loss', scale: options.logScale ? { type: 'log' } : { type: 'linear', zero: false } };
-  const x = { field: 'x', type: 'quantitative', title: 'step' };
+  const y = { field: 'y', type: 'quantitative', title: p.yTitle ?? 'loss', scale: options.logScale ? { type: 'log' } : { type: 'linear', zero: false } };
+  const x = { field: 'x', type: 'quantitative', title: p.xTitle ?? 'step' };
   const color = { field: 'series', type: 'nominal', title: null, legend: p.series.length > 1 ? { orient: 'top' } : null };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',

@@ -1,0 +1,74 @@
+// Render benchmarks (issue 4), in headless Chromium with the real renderer bundle: the gate
+// heatmap of 256 units × 1,000 steps × 6 panels, a 100,000-point loss curve, and appending
+// 1,000 points to that live curve. Prints a table and a BENCH_JSON line; asserts nothing.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../test/vscode/code-server.mjs';
+import { CHROMIUM, ROOT } from '../test/vscode/paths.mjs';
+
+const { MIME, SCHEMA_VERSION } = await import(join(ROOT, 'out', 'protocol', 'charts.js'));
+const files = { '/': join(ROOT, 'test', 'browser', 'page.html'), '/dist/renderer.js': join(ROOT, 'dist', 'renderer.js') };
+const server = createServer((req, res) => {
+  const file = files[req.url];
+  if (!file) return res.writeHead(404).end();
+  res.writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : 'text/javascript' }).end(readFileSync(file));
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+await page.goto(`http://127.0.0.1:${server.address().port}/`);
+await page.waitForFunction(() => window.ready === true);
+
+// Deterministic data with the shapes of the issue (the values do not change the work).
+const H = 256;
+const T = 1000;
+const panel = (name, range, f) => ({ name, label: name, range, values: Array.from({ length: T * H }, (_, k) => f(k)) });
+const gates = {
+  kind: 'gates', version: SCHEMA_VERSION, title: 'bench', steps: T, units: H,
+  panels: [panel('i', [0, 1], (k) => (k % 97) / 97), panel('f', [0, 1], (k) => (k % 89) / 89), panel('g', [-1, 1], (k) => Math.sin(k)), panel('o', [0, 1], (k) => (k % 83) / 83), panel('c', [-1, 1], (k) => Math.cos(k)), panel('h', [-1, 1], (k) => Math.sin(k / 7))],
+};
+const N = 100_000;
+const lossOf = (n) => ({ kind: 'loss', version: SCHEMA_VERSION, title: 'bench', logScale: false, smoothing: 0.6, series: [{ name: 'train', x: Array.from({ length: n }, (_, k) => k + 1), y: Array.from({ length: n }, (_, k) => 2 * Math.exp(-k / 20000) + 0.05 * Math.sin(k)) }] });
+
+async function timeRender(id, mime, payload, reps) {
+  const text = JSON.stringify(payload);
+  const times = [];
+  for (let r = 0; r < reps; r++) {
+    const ms = await page.evaluate(async ([i, m, t]) => {
+      const t0 = performance.now();
+      await window.render(i, m, t);
+      await new Promise((resolve) => requestAnimationFrame(() => resolve()));
+      return performance.now() - t0;
+    }, [`${id}-${r}`, mime, text]);
+    times.push(ms);
+    await page.evaluate((i) => window.dispose(i), `${id}-${r}`);
+  }
+  return { ms: times.sort((a, b) => a - b)[Math.floor(reps / 2)], bytes: text.length };
+}
+
+const heat = await timeRender('gates', MIME.gates, gates, 3);
+const loss = await timeRender('loss', MIME.loss, lossOf(N), 3);
+// Live append: a 100,000-point view, then a payload 1,000 points longer for the same output.
+await page.evaluate(([m, t]) => window.render('live', m, t), [MIME.loss, JSON.stringify(lossOf(N))]);
+const longer = JSON.stringify(lossOf(N + 1000));
+const append = await page.evaluate(async ([m, t]) => {
+  const t0 = performance.now();
+  await window.render('live', m, t);
+  await window.liveViews().get('live').view.runAsync();
+  await new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  return performance.now() - t0;
+}, [MIME.loss, longer]);
+await browser.close();
+server.close();
+
+const results = {
+  gateHeatmap256x1000x6Ms: +heat.ms.toFixed(0), gatePayloadMB: +(heat.bytes / 1e6).toFixed(1),
+  lossCurve100kMs: +loss.ms.toFixed(0), lossPayloadMB: +(loss.bytes / 1e6).toFixed(1),
+  liveAppend1000To100kMs: +append.toFixed(0),
+};
+console.log(`gate heatmap 256 units × 1,000 steps × 6 panels  ${results.gateHeatmap256x1000x6Ms} ms (payload ${results.gatePayloadMB} MB, median of 3)`);
+console.log(`loss curve, 100,000 points                      ${results.lossCurve100kMs} ms (payload ${results.lossPayloadMB} MB, median of 3)`);
+console.log(`live update: 1,000 points appended to 100,000   ${results.liveAppend1000To100kMs} ms (parse + append + draw)`);
+console.log('BENCH_JSON ' + JSON.stringify({ bench: 'render', chromium: CHROMIUM, results }));

@@ -53,6 +53,9 @@ process.stdout.write = stdout.write.bind(stdout) as typeof process.stdout.write;
 process.stderr.write = stderr.write.bind(stderr) as typeof process.stderr.write;
 globals.display = api.display;
 globals.require = loader.require;
+// A worker cannot chdir, so relative fs paths resolve from the editor's folder, not the
+// notebook's: cells get the notebook's folder as __dirname, as a Node module would.
+globals.__dirname = config.notebookDir;
 globals[KERNEL_GLOBAL] = Object.freeze({ check, import: (specifier: unknown) => loader.load(specifier) });
 
 // A timer or promise of an earlier cell that throws must not end the kernel.

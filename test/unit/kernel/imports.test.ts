@@ -83,3 +83,8 @@ test('an unknown module names what was looked for and where', async () => {
   const rel = await run(session, "import './missing.js';");
   assert.match(rel.error!.message, /expected the file .*missing\.js/);
 });
+
+test('__dirname in a cell is the notebook folder, for reading files beside it', async () => {
+  const r = await run(session, "import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\nreadFileSync(join(__dirname, 'helpers', 'local.mjs'), 'utf8').trim()");
+  assert.equal(r.value, "'export const answer = 42;'", r.error?.stack);
+});

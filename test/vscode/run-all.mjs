@@ -18,8 +18,8 @@ install();
 const parts = [
   ['renderer in headless Chromium', node(['--test', 'test/browser/'])],
   ['the .vsix holds only what it should', node(['--test', 'test/vscode/vsix.test.mjs'])],
-  ['integration (trusted workspace)', () => runIntegration({ files: 'kernel' })],
-  ['integration (untrusted workspace)', () => runIntegration({ untrusted: true, files: 'untrusted' })],
+  ['integration (trusted workspace)', () => runIntegration()],
+  ['integration (untrusted workspace)', () => runIntegration({ untrusted: true })],
   ['end to end through the UI', node(['--test', '--test-concurrency=1', 'test/e2e/'])],
   ...notebooks.map((nb) => [`tutorial ${nb} re-runs to its committed outputs`, node([join(ROOT, 'bin', 'lstm-notebook.js'), 'run', join('examples', nb), '--check', '--timeout', '180'])]),
 ];

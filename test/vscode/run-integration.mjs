@@ -1,24 +1,30 @@
 // Runs the mocha suite (out/test/integration/index.js) inside VS Code's extension host, with
 // this repository as the extension under development — the @vscode/test-electron contract —
 // through code-server and Chromium. Exit code = the suite's.
-//   node test/vscode/run-integration.mjs [--untrusted] [--files kernel,untrusted]
+//   node test/vscode/run-integration.mjs [--untrusted] [--files kernel,extension] [--workspace DIR]
+// --untrusted enforces workspace trust (the folder opens in restricted mode) and runs the
+// untrusted*.test.js files; without it trust is off and every other file runs (see index.ts).
+// --files picks files by name prefix instead; --workspace opens DIR instead of an empty folder.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, startCodeServer } from './code-server.mjs';
 import { install } from './install.mjs';
 import { CHROMIUM, RESULTS, ROOT } from './paths.mjs';
 
-export async function runIntegration({ untrusted = false, files } = {}) {
+/** env: extra variables for the extension host (code-server passes its environment on). */
+export async function runIntegration({ untrusted = false, files, workspace, env = {} } = {}) {
   install();
-  const workspace = mkdtempSync(join(tmpdir(), 'lstm-notebook-workspace-'));
-  writeFileSync(join(workspace, 'README.md'), 'integration test workspace\n');
+  if (!workspace) {
+    workspace = mkdtempSync(join(tmpdir(), 'lstm-notebook-workspace-'));
+    writeFileSync(join(workspace, 'README.md'), 'integration test workspace\n');
+  }
   const server = await startCodeServer({
     trust: !untrusted,
     smokeDriver: true,
-    env: { LSTM_NOTEBOOK_TEST_FILES: files ?? '', LSTM_NOTEBOOK_UNTRUSTED: untrusted ? '1' : '' },
+    env: { ...env, LSTM_NOTEBOOK_TEST_FILES: files ?? '', LSTM_NOTEBOOK_UNTRUSTED: untrusted ? '1' : '' },
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   try {
@@ -51,8 +57,9 @@ export async function runIntegration({ untrusted = false, files } = {}) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const untrusted = process.argv.includes('--untrusted');
-  const filesAt = process.argv.indexOf('--files');
-  const code = await runIntegration({ untrusted, files: filesAt > 0 ? process.argv[filesAt + 1] : undefined });
+  const option = (name) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+  const workspace = option('--workspace');
+  const code = await runIntegration({ untrusted, files: option('--files'), workspace: workspace && resolve(workspace) });
   console.log(`integration${untrusted ? ' (untrusted workspace)' : ''}: exit ${code}`);
   process.exit(code);
 }

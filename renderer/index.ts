@@ -7,9 +7,9 @@
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import { changeset, type View } from 'vega';
 import embed from 'vega-embed';
-import { validatePayload, type ChartPayload, type GatesPayload, type LossPayload } from '../protocol/charts';
+import { validatePayload, type ChartPayload, type GatesPayload } from '../protocol/charts';
 import { heatmapTooltip, panelDataUrl } from './heatmap';
-import { smoothInto, specFor, type LossPoint, type Smoother } from './specs/index';
+import { lossRows, specFor, type LossRows } from './specs/index';
 import { currentTheme, watchTheme } from './theme';
 import { STYLE } from './style';
 
@@ -18,11 +18,10 @@ interface Live {
   payload: ChartPayload;
   view: View | null;
   cleanup: Array<() => void>;
-  /** Loss charts: the reader's settings and the smoothers' running state, per series. */
+  /** Loss charts: the reader's settings, and the drawn rows that live updates extend. */
   logScale: boolean;
   smoothing: number;
-  smoothers: Map<string, Smoother>;
-  counts: Map<string, number>;
+  rows: LossRows | null;
 }
 
 const live = new Map<string, Live>();
@@ -46,7 +45,7 @@ export const activate: ActivationFunction = () => {
       const existing = live.get(item.id);
       if (existing && existing.element === element && extendLoss(existing, payload)) return;
       dispose(item.id);
-      const entry: Live = { element, payload, view: null, cleanup: [], logScale: payload.kind === 'loss' && payload.logScale, smoothing: payload.kind === 'loss' ? payload.smoothing : 0, smoothers: new Map(), counts: new Map() };
+      const entry: Live = { element, payload, view: null, cleanup: [], logScale: payload.kind === 'loss' && payload.logScale, smoothing: payload.kind === 'loss' ? payload.smoothing : 0, rows: null };
       live.set(item.id, entry);
       await draw(entry);
     },
@@ -67,8 +66,10 @@ async function draw(entry: Live): Promise<void> {
   root.appendChild(plotArea);
   element.replaceChildren(root);
   try {
+    entry.rows = payload.kind === 'loss' ? lossRows(payload, entry.smoothing) : null;
     const spec = specFor(payload, {
       theme: currentTheme(),
+      lossRows: entry.rows ?? undefined,
       imageUrl: (panel) => panelDataUrl(payload as GatesPayload, panel),
       logScale: entry.logScale,
       smoothing: entry.smoothing,
@@ -77,38 +78,34 @@ async function draw(entry: Live): Promise<void> {
     entry.view = result.view;
     entry.cleanup.push(() => result.finalize());
     if (payload.kind === 'gates') entry.cleanup.push(heatmapTooltip(result.view, payload, root));
-    if (payload.kind === 'loss') resetSmoothers(entry, payload);
   } catch (error) {
     showError(null, element, `This chart could not be drawn: ${(error as Error).message}`);
   }
 }
 
-/** A longer version of the same loss chart: append the new points to the live view. */
+/**
+ * A longer version of the same loss chart (a live update): the new points go into the kept
+ * rows, and the view swaps only the rows that changed (the last bucket of each series, or all
+ * of a series whose buckets just merged). Anything else — another series, a shorter series —
+ * is a new chart, drawn afresh.
+ */
 function extendLoss(entry: Live, next: ChartPayload): boolean {
   const previous = entry.payload;
-  if (previous.kind !== 'loss' || next.kind !== 'loss' || !entry.view) return false;
-  if (next.series.length !== previous.series.length || next.series.some((s, k) => s.name !== previous.series[k].name || s.x.length < (entry.counts.get(s.name) ?? 0))) return false;
-  const added: LossPoint[] = [];
-  for (const s of next.series) {
-    const from = entry.counts.get(s.name) ?? 0;
-    smoothInto(s.name, s.x.slice(from), s.y.slice(from), entry.smoothing, entry.smoothers.get(s.name)!, added);
-    entry.counts.set(s.name, s.x.length);
-  }
+  const rows = entry.rows;
+  if (previous.kind !== 'loss' || next.kind !== 'loss' || !entry.view || !rows) return false;
+  if (next.series.length !== previous.series.length || next.series.some((s, k) => s.name !== previous.series[k].name || s.x.length < rows.count(s.name))) return false;
   entry.payload = next;
-  if (added.length > 0) void entry.view.change('points', changeset().insert(added)).runAsync();
-  return true;
-}
-
-function resetSmoothers(entry: Live, payload: LossPayload): void {
-  entry.smoothers.clear();
-  entry.counts.clear();
-  // Replay the smoother over the drawn points so appended points continue from its state.
-  for (const s of payload.series) {
-    const state = { m: 0, n: 0 };
-    smoothInto(s.name, s.x, s.y, entry.smoothing, state, []);
-    entry.smoothers.set(s.name, state);
-    entry.counts.set(s.name, s.x.length);
+  let change = changeset();
+  let changed = false;
+  for (const s of next.series) {
+    const from = rows.count(s.name);
+    if (from === s.x.length) continue;
+    const { fromBucket, insert } = rows.append(s.name, s.x, s.y, from);
+    change = change.remove((d: { series: string; bucket: number }) => d.series === s.name && d.bucket >= fromBucket).insert(insert);
+    changed = true;
   }
+  if (changed) void entry.view.change('points', change).runAsync();
+  return true;
 }
 
 function lossControls(entry: Live): HTMLElement {

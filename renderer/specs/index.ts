@@ -8,11 +8,13 @@ import { gradientsSpec } from './gradients';
 import { lossSpec } from './loss';
 import { saturationSpec } from './saturation';
 import { statesSpec } from './states';
+import type { LossRows } from './loss-rows';
 import type { Theme } from './theme';
 
 export { LIGHT_THEME, type Theme } from './theme';
 export { colourTable, heatmapPixels, schemeFor } from './colours';
-export { lossPoints, smoothInto, type LossPoint, type Smoother } from './loss';
+export { lossRows } from './loss';
+export { LossRows, MAX_BUCKETS, type LossPoint, type RowsChange } from './loss-rows';
 export { PANEL_WIDTH, panelHeight } from './gates';
 
 export interface SpecOptions {
@@ -21,13 +23,15 @@ export interface SpecOptions {
   /** Loss charts: overrides of the payload's own settings (the renderer's controls). */
   logScale?: boolean;
   smoothing?: number;
+  /** Loss charts: the rows to draw, when the caller keeps them (a live view). */
+  lossRows?: LossRows;
 }
 
 export function specFor(p: ChartPayload, o: SpecOptions): Record<string, unknown> {
   switch (p.kind) {
     case 'gates': return gatesSpec(p, o.theme, o.imageUrl);
     case 'states': return statesSpec(p, o.theme);
-    case 'loss': return lossSpec(p, o.theme, { logScale: o.logScale ?? p.logScale, smoothing: o.smoothing ?? p.smoothing });
+    case 'loss': return lossSpec(p, o.theme, { logScale: o.logScale ?? p.logScale, smoothing: o.smoothing ?? p.smoothing, rows: o.lossRows });
     case 'gradients': return gradientsSpec(p, o.theme);
     case 'saturation': return saturationSpec(p, o.theme);
     default: {

@@ -100,13 +100,14 @@ test('loss chart: the points drawn are the payload; a longer payload is appended
   const before = await page.evaluate(() => {
     const { view } = window.liveViews().get('loss');
     window.lossView = view;
-    return view.data('points').map((d) => d.y);
+    return view.data('points').slice().sort((p, q) => p.x - q.x).map((d) => d.y);
   });
   assert.deepEqual(before, losses.slice(0, 200));
   await render('loss', MIME.loss, builders.lossPayload([{ name: 'train', loss: losses }]));
   const after = await page.evaluate(() => {
     const { view } = window.liveViews().get('loss');
-    return { same: view === window.lossView, ys: view.data('points').map((d) => d.y), smooth: view.data('points').map((d) => d.smooth) };
+    const points = view.data('points').slice().sort((p, q) => p.x - q.x);
+    return { same: view === window.lossView, ys: points.map((d) => d.y), smooth: points.map((d) => d.smooth) };
   });
   assert.equal(after.same, true, 'the view was re-created for an update');
   assert.deepEqual(after.ys, losses);
@@ -114,6 +115,37 @@ test('loss chart: the points drawn are the payload; a longer payload is appended
   let m = 0;
   const expected = losses.map((y, k) => { m = 0.6 * m + 0.4 * y; return m / (1 - 0.6 ** (k + 1)); });
   after.smooth.forEach((s, k) => assert.ok(Math.abs(s - expected[k]) < 1e-12, `smoothed point ${k}: ${s} vs ${expected[k]}`));
+});
+
+test('a 30,000-point loss chart draws bounded rows and stays the same view as 10,000 points arrive', async () => {
+  const ys = Array.from({ length: 40_000 }, (_, k) => 2 * Math.exp(-k / 5000) + 0.2 * Math.sin(k * 0.37) ** 5 + (k === 31_234 ? 5 : 0));
+  const payload = (n) => ({ ...builders.lossPayload([{ name: 'train', loss: ys.slice(0, n) }]), smoothing: 0.9 });
+  await render('big-loss', MIME.loss, payload(30_000));
+  await page.evaluate(() => { window.bigView = window.liveViews().get('big-loss').view; });
+  for (const n of [31_000, 35_000, 40_000]) await render('big-loss', MIME.loss, payload(n));
+  const drawn = await page.evaluate(async () => {
+    const { view } = window.liveViews().get('big-loss');
+    await view.runAsync();
+    return { same: view === window.bigView, rows: view.data('points').map((d) => [d.x, d.y, d.smooth]) };
+  });
+  assert.equal(drawn.same, true, 'the view was re-created for an update');
+  // 40,000 points in ≤ 2,048 buckets of 32: at most 2 rows per bucket.
+  assert.ok(drawn.rows.length <= 2 * 1250 && drawn.rows.length >= 1250, `${drawn.rows.length} rows`);
+  // Every row is a point of the payload (x = index + 1), with its debiased EMA (β = 0.9) computed here.
+  let m = 0;
+  const smooth = ys.map((y, k) => { m = 0.9 * m + 0.1 * y; return m / (1 - 0.9 ** (k + 1)); });
+  for (const [x, y, s] of drawn.rows) {
+    assert.equal(y, ys[x - 1], `row at x = ${x}`);
+    assert.ok(Math.abs(s - smooth[x - 1]) < 1e-9, `smooth at x = ${x}`);
+  }
+  // The spike that arrived in a live update is drawn, and so is each bucket's low.
+  assert.ok(drawn.rows.some(([x]) => x === 31_235), 'the spike is missing');
+  const lows = new Set(drawn.rows.map(([x]) => x));
+  for (let start = 0; start < 40_000; start += 32) {
+    let lo = start;
+    for (let k = start; k < start + 32; k++) if (ys[k] < ys[lo]) lo = k;
+    assert.ok(lows.has(lo + 1), `bucket at ${start}: its lowest point ${lo + 1} is not drawn`);
+  }
 });
 
 test('states, gradients and saturation charts draw one mark per datum', async () => {

@@ -20,4 +20,5 @@ const stop = () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+process.on('SIGHUP', stop); // terminal closed: code-server runs in its own process group and would outlive us
 setInterval(() => {}, 1 << 30);

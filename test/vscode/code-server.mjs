@@ -37,6 +37,12 @@ export async function startCodeServer(options = {}) {
     'security.workspace.trust.enabled': options.trust === false,
     'security.workspace.trust.startupPrompt': 'never',
     'notebook.output.textLineLimit': 200,
+    // No chat panel or AI features: they open a side bar, add notebook toolbar buttons and
+    // keep the extension host busy looking for sign-ins that never come here.
+    'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    // examples/ sits inside this repository: no prompt to open the parent git repository.
+    'git.openRepositoryInParentFolders': 'never',
     ...options.settings,
   }, null, 2));
   writeFileSync(join(state, 'config.yaml'), 'auth: none\n');

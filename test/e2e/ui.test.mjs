@@ -121,6 +121,8 @@ test('a tutorial notebook: Run All succeeds in every cell and the charts are dra
   }
   const box = await heatmap.first().evaluate((canvas) => ({ width: canvas.width, height: canvas.height }));
   assert.ok(box.width > 300 && box.height > 300, `the gate heatmap canvas is ${box.width} × ${box.height}`);
+  // The training cell drew its loss curve live (train(…, { plot: true })).
+  assert.ok((await webview.locator('.lstm-chart.lstm-loss canvas').count()) >= 1, 'no loss chart in the output webview');
   assert.equal(await webview.locator('.lstm-error').count(), 0, 'a chart shows an error box');
   await page.screenshot({ path: join(RESULTS, 'e2e-run-all.png') });
 });

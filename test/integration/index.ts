@@ -10,18 +10,21 @@
  * So a new test file needs no registration anywhere: drop `name.test.ts` here (or
  * `untrusted-name.test.ts` for the restricted-mode run).
  * `extension.test.js` runs first: it measures activation in a host where nothing has
- * activated the extension yet.
+ * activated the extension yet. Files in BENCH_ONLY run only when named (a benchmark does).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
+
+/** Files that need a fresh host of their own (they activate the extension first thing). */
+const BENCH_ONLY = ['activation.test.js'];
 
 export function selectFiles(files: string[], env: NodeJS.ProcessEnv): string[] {
   const only = env.LSTM_NOTEBOOK_TEST_FILES?.split(',').map((s) => s.trim()).filter(Boolean);
   const untrusted = env.LSTM_NOTEBOOK_UNTRUSTED === '1';
   const chosen = files
     .filter((f) => f.endsWith('.test.js'))
-    .filter((f) => (only?.length ? only.some((o) => f.startsWith(o)) : f.startsWith('untrusted') === untrusted));
+    .filter((f) => (only?.length ? only.some((o) => f.startsWith(o)) : !BENCH_ONLY.includes(f) && f.startsWith('untrusted') === untrusted));
   const rank = (f: string) => (f === 'extension.test.js' ? 0 : 1);
   return chosen.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }

@@ -9,6 +9,7 @@ import { CHROMIUM_ARGS } from '../test/vscode/code-server.mjs';
 import { CHROMIUM, ROOT } from '../test/vscode/paths.mjs';
 
 const { MIME, SCHEMA_VERSION } = await import(join(ROOT, 'out', 'protocol', 'charts.js'));
+const { encodeF32 } = await import(join(ROOT, 'out', 'renderer', 'specs', 'f32.js'));
 const files = { '/': join(ROOT, 'test', 'browser', 'page.html'), '/dist/renderer.js': join(ROOT, 'dist', 'renderer.js') };
 const server = createServer((req, res) => {
   const file = files[req.url];
@@ -24,7 +25,8 @@ await page.waitForFunction(() => window.ready === true);
 // Deterministic data with the shapes of the issue (the values do not change the work).
 const H = 256;
 const T = 1000;
-const panel = (name, range, f) => ({ name, label: name, range, values: Array.from({ length: T * H }, (_, k) => f(k)) });
+// Panels this large travel as base64 float32, as plot.gates sends them.
+const panel = (name, range, f) => ({ name, label: name, range, values: encodeF32(Array.from({ length: T * H }, (_, k) => f(k))) });
 const gates = {
   kind: 'gates', version: SCHEMA_VERSION, title: 'bench', steps: T, units: H,
   panels: [panel('i', [0, 1], (k) => (k % 97) / 97), panel('f', [0, 1], (k) => (k % 89) / 89), panel('g', [-1, 1], (k) => Math.sin(k)), panel('o', [0, 1], (k) => (k % 83) / 83), panel('c', [-1, 1], (k) => Math.cos(k)), panel('h', [-1, 1], (k) => Math.sin(k / 7))],

@@ -7,6 +7,7 @@ import type { GradNorms, LayerTrace, Trace } from '../core/recurrent/trace';
 import type { Tensor } from '../core/tensor';
 import type { History } from '../core/train';
 import { SCHEMA_VERSION, type GatePanel, type GatesPayload, type GradientsPayload, type LossPayload, type SaturationPayload, type Series, type StatesPayload } from '../protocol/charts';
+import { encodeF32, F32_THRESHOLD } from '../renderer/specs/f32';
 import { pca2 } from './pca';
 
 const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 1e5) / 1e5 : v);
@@ -61,7 +62,8 @@ export function gatesPayload(traceArg: unknown, options: GatesOptions = {}): Gat
     return panel(name, trace.gateLabels[name] ?? name, tanhLike ? [-1, 1] : [0, 1], gate.act);
   });
   function panel(name: string, label: string, range: [number, number], x: Tensor): GatePanel {
-    return { name, label, range, values: Array.from(sampleOf(x, sample), round) };
+    const values = sampleOf(x, sample);
+    return { name, label, range, values: values.length > F32_THRESHOLD ? encodeF32(values) : Array.from(values, round) };
   }
   const tokens = typeof options.tokens === 'string' ? [...options.tokens] : options.tokens;
   if (tokens && tokens.length !== trace.steps) throw new LstmError(`${what}: tokens must label each of the ${trace.steps} steps, got ${tokens.length}`);

@@ -6,7 +6,7 @@ import { PNG } from 'pngjs';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { ChartPayload, GatePanel, GatesPayload } from '../protocol/charts';
-import { colourTable, heatmapPixels, LIGHT_THEME, schemeFor, specFor } from '../renderer/specs/index';
+import { colourTable, heatmapPixels, LIGHT_THEME, panelValues, schemeFor, specFor } from '../renderer/specs/index';
 
 const tables = new Map<string, Uint8Array>();
 
@@ -20,7 +20,7 @@ function table(name: string): Uint8Array {
 
 export function panelPng(p: GatesPayload, panel: GatePanel): string {
   const png = new PNG({ width: p.steps, height: p.units });
-  png.data = Buffer.from(heatmapPixels(panel.values, p.steps, p.units, panel.range, table(schemeFor(panel.range))).buffer);
+  png.data = Buffer.from(heatmapPixels(panelValues(panel), p.steps, p.units, panel.range, table(schemeFor(panel.range))).buffer);
   return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
 }
 

@@ -26,12 +26,16 @@ interface Base<K extends ChartKind> {
   title: string;
 }
 
-/** One heatmap: values[t · units + u] for step t and unit u, coloured on `range`. */
+/**
+ * One heatmap: values[t · units + u] for step t and unit u, coloured on `range`. Small panels
+ * carry a JSON list; large ones (a 256 × 1,000 panel is 256,000 values) a string, base64 of
+ * little-endian float32 values — 4 bytes a value, a third of the JSON.
+ */
 export interface GatePanel {
   name: string;
   label: string;
   range: [number, number];
-  values: number[];
+  values: number[] | string;
 }
 
 /** Gate activations (time × unit heatmaps) of one layer, direction and batch sample. */
@@ -83,6 +87,13 @@ export interface SaturationPayload extends Base<'saturation'> {
 
 export type ChartPayload = GatesPayload | StatesPayload | LossPayload | GradientsPayload | SaturationPayload;
 
+/** Why `text` is not `count` float32 values in base64, or null when it is. */
+function float32s(path: string, text: string, count: number): string | null {
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return `expected ${path} to be a list of numbers or base64 float32 data, got a string that is not base64 (${text.length} characters)`;
+  const bytes = (text.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
+  return bytes === 4 * count ? null : `expected ${path} to hold ${count} float32 numbers (${4 * count} bytes), got ${bytes} bytes`;
+}
+
 /** Why `data` is not a drawable payload of `mime`, or null when it is. */
 export function validatePayload(mime: string, data: unknown): string | null {
   const kind = (Object.keys(MIME) as ChartKind[]).find((k) => MIME[k] === mime);
@@ -114,8 +125,10 @@ export function validatePayload(mime: string, data: unknown): string | null {
       if (!Array.isArray(panels) || panels.length === 0) return 'expected "panels" to be a non-empty list';
       for (const [i, panel] of panels.entries()) {
         if (typeof panel?.name !== 'string') return `expected panels[${i}] to have a name`;
-        const e = numbers(`panels[${i}].values`, panel.values, steps! * units!) ?? numbers(`panels[${i}].range`, panel.range, 2);
+        const values = typeof panel.values === 'string' ? float32s(`panels[${i}].values`, panel.values, steps! * units!) : numbers(`panels[${i}].values`, panel.values, steps! * units!);
+        const e = values ?? numbers(`panels[${i}].range`, panel.range, 2);
         if (e) return e;
+        if (typeof panel.label !== 'string') return `expected panels[${i}].label to be a string, got ${JSON.stringify(panel.label)}`;
       }
       return null;
     }

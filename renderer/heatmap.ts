@@ -5,7 +5,7 @@
  */
 import type { View } from 'vega';
 import type { GatePanel, GatesPayload } from '../protocol/charts';
-import { colourTable, heatmapPixels, schemeFor } from './specs/index';
+import { colourTable, heatmapPixels, panelValues, schemeFor } from './specs/index';
 
 const tables = new Map<string, Uint8Array>();
 
@@ -18,7 +18,7 @@ export function panelDataUrl(p: GatesPayload, panel: GatePanel): string {
   canvas.height = p.units;
   const context = canvas.getContext('2d');
   if (!context) throw new Error('this webview cannot draw on a canvas');
-  context.putImageData(new ImageData(heatmapPixels(panel.values, p.steps, p.units, panel.range, table), p.steps, p.units), 0, 0);
+  context.putImageData(new ImageData(heatmapPixels(panelValues(panel), p.steps, p.units, panel.range, table), p.steps, p.units), 0, 0);
   return canvas.toDataURL('image/png');
 }
 
@@ -53,7 +53,9 @@ export function heatmapTooltip(view: View, p: GatesPayload, host: HTMLElement): 
       return;
     }
     const token = p.tokens ? `  ·  ${JSON.stringify(p.tokens[t])}` : '';
-    tip.textContent = `${panel.label}  ·  step ${t}  ·  unit ${u}  ·  ${panel.values[t * p.units + u].toFixed(4)}${token}`;
+    // JSON has no NaN: a NaN of the trace arrives as null (or NaN from float32 data).
+    const v = panelValues(panel)[t * p.units + u] as number | null;
+    tip.textContent = `${panel.label}  ·  step ${t}  ·  unit ${u}  ·  ${typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : String(v ?? NaN)}${token}`;
     tip.style.left = `${mouse.offsetX + 12}px`;
     tip.style.top = `${mouse.offsetY + 12}px`;
     tip.hidden = false;

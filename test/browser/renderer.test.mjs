@@ -50,13 +50,13 @@ function traceOf(model, T, B, I) {
   return model.forward(core.Tensor.randn([T, B, I]), { trace: true }).trace;
 }
 
-test('gate heatmaps: one image per panel, and the tooltip reads the exact value under the pointer', async () => {
-  const trace = traceOf(new core.LSTM({ inputSize: 3, hiddenSize: 12 }), 40, 2, 3);
-  const payload = builders.gatesPayload(trace, { sample: 1 });
-  await render('gates', MIME.gates, payload);
+/** Renders the gate chart of `trace` and hovers over three panels: the tooltip must name the step and unit under the pointer and their value in the trace. */
+async function checkGates(id, trace, sample) {
+  const payload = builders.gatesPayload(trace, { sample });
+  await render(id, MIME.gates, payload);
   // Every image mark of the scenegraph, with its panel and its position in the view.
-  const images = await page.evaluate(() => {
-    const { view } = window.liveViews().get('gates');
+  const images = await page.evaluate((i) => {
+    const { view } = window.liveViews().get(i);
     const found = [];
     const walk = (node, ox, oy) => {
       for (const item of node.items ?? []) {
@@ -66,16 +66,17 @@ test('gate heatmaps: one image per panel, and the tooltip reads the exact value 
     };
     walk(view.scenegraph().root, 0, 0);
     return { found, origin: view.origin() };
-  });
+  }, id);
   assert.deepEqual(images.found.map((i) => i.panel).sort(), payload.panels.map((_, k) => k));
   assert.deepEqual(payload.panels.map((p) => p.name), ['i', 'f', 'g', 'o', 'c', 'h']);
-  // Hover over the first panel at a few places; the tooltip must name a step and unit whose value it shows.
-  const box = await page.locator('#gates canvas').boundingBox();
   let checked = 0;
   for (const [k, fx, fy] of [[0, 0.1, 0.1], [2, 0.55, 0.5], [5, 0.95, 0.9]]) {
     const image = images.found.find((i) => i.panel === k);
+    // Tall charts run past the viewport: scroll the panel into view, then take the canvas's place.
+    await page.locator(`#${id} canvas`).evaluate((canvas, top) => window.scrollTo(0, canvas.getBoundingClientRect().top + window.scrollY + top - 100), images.origin[1] + image.y);
+    const box = await page.locator(`#${id} canvas`).boundingBox();
     await page.mouse.move(box.x + images.origin[0] + image.x + fx * image.w, box.y + images.origin[1] + image.y + fy * image.h);
-    const tip = await page.locator('#gates .lstm-tooltip').textContent();
+    const tip = await page.locator(`#${id} .lstm-tooltip`).textContent();
     const m = /^(.+?) {2}· {2}step (\d+) {2}· {2}unit (\d+) {2}· {2}(-?\d\.\d{4})/.exec(tip ?? '');
     if (!m) continue;
     const panel = payload.panels[k];
@@ -87,10 +88,21 @@ test('gate heatmaps: one image per panel, and the tooltip reads the exact value 
     const t = Number(m[2]);
     const u = Number(m[3]);
     const source = panel.name === 'c' ? trace.layers[0].c : panel.name === 'h' ? trace.layers[0].h : trace.layers[0].gates[panel.name].act;
-    assert.equal(Number(m[4]).toFixed(4), source.get(t, 1, u).toFixed(4), tip);
+    assert.equal(Number(m[4]).toFixed(4), source.get(t, sample, u).toFixed(4), tip);
     checked++;
   }
   assert.equal(checked, 3, 'the tooltip did not appear over each heatmap');
+  return payload;
+}
+
+test('gate heatmaps: one image per panel, and the tooltip reads the exact value under the pointer', async () => {
+  const payload = await checkGates('gates', traceOf(new core.LSTM({ inputSize: 3, hiddenSize: 12 }), 40, 2, 3), 1);
+  assert.ok(Array.isArray(payload.panels[0].values), 'a small panel travels as a JSON list');
+});
+
+test('large gate panels (base64 float32) draw and read back the same way', async () => {
+  const payload = await checkGates('gates-large', traceOf(new core.LSTM({ inputSize: 3, hiddenSize: 128 }), 120, 1, 3), 0);
+  assert.equal(typeof payload.panels[0].values, 'string', 'a 128 × 120 panel should travel as base64');
 });
 
 test('loss chart: the points drawn are the payload; a longer payload is appended to the same view', async () => {

@@ -28,9 +28,9 @@ test('gates: one panel per gate plus c and h, values[t·H + u] = act[t, sample, 
   assert.deepEqual(p.panels.map((x) => [x.name, x.range]), [['i', [0, 1]], ['f', [0, 1]], ['g', [-1, 1]], ['o', [0, 1]], ['c', [-1, 1]], ['h', [-1, 1]]]);
   const layer = trace.layers[0];
   for (const [t, u] of [[0, 0], [3, 4], [6, 2]]) {
-    assert.ok(Math.abs(p.panels[0].values[t * 5 + u] - layer.gates.i.act.get(t, 2, u)) < 1e-5);
-    assert.ok(Math.abs(p.panels[4].values[t * 5 + u] - layer.c!.get(t, 2, u)) < 1e-5);
-    assert.ok(Math.abs(p.panels[5].values[t * 5 + u] - layer.h.get(t, 2, u)) < 1e-5);
+    assert.ok(Math.abs((p.panels[0].values as number[])[t * 5 + u] - layer.gates.i.act.get(t, 2, u)) < 1e-5);
+    assert.ok(Math.abs((p.panels[4].values as number[])[t * 5 + u] - layer.c!.get(t, 2, u)) < 1e-5);
+    assert.ok(Math.abs((p.panels[5].values as number[])[t * 5 + u] - layer.h.get(t, 2, u)) < 1e-5);
   }
   assert.deepEqual(p.tokens, ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   assert.equal(validatePayload(MIME.gates, JSON.parse(JSON.stringify(p))), null);

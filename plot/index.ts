@@ -6,6 +6,7 @@ import { RecurrentModel } from '../core/recurrent/model';
 import type { History } from '../core/train';
 import { gatesPayload, gradientsPayload, lossPayload, saturationPayload, statesPayload, type GatesOptions, type GradientsOptions, type LossOptions, type SaturationOptions, type StatesOptions } from './builders';
 import { Chart } from './chart';
+import type { Series } from '../protocol/charts';
 
 export { Chart } from './chart';
 
@@ -22,9 +23,9 @@ export const plot = {
     const p = statesPayload(trace, options);
     return new Chart(p, `${p.title}: units ${p.units.join(', ')} over ${count(p.steps, 'step')}`);
   },
-  /** Train and validation loss against step (or several named runs). */
+  /** Train and validation loss against step: a history, a live curve, or several named runs. */
   loss(source: unknown, options?: LossOptions): Chart {
-    const p = lossPayload(source, options);
+    const p = lossPayload(source instanceof LiveLoss ? source.series() : source, options);
     return new Chart(p, `${p.title}: ${p.series.map((s) => `${s.name} ${s.y.length ? s.y[s.y.length - 1].toPrecision(4) : '–'} after ${count(s.y.length, 'point')}`).join('; ')}`);
   },
   /** Named series as lines — a forecast against the truth, say: { name, x, y } or { name, loss }. */
@@ -59,9 +60,13 @@ export class LiveLoss {
     this.validation.y.push(loss);
   }
 
+  /** The curve so far: train, and validation once it has a point. */
+  series(): Series[] {
+    return [{ name: 'train', ...this.train }, ...(this.validation.x.length ? [{ name: 'validation', ...this.validation }] : [])];
+  }
+
   chart(options: LossOptions = {}): Chart {
-    const series = [{ name: 'train', ...this.train }, ...(this.validation.x.length ? [{ name: 'validation', ...this.validation }] : [])];
-    return plot.loss(series, { title: 'Training loss', ...options });
+    return plot.loss(this.series(), { title: 'Training loss', ...options });
   }
 }
 

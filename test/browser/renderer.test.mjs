@@ -197,7 +197,7 @@ test('malformed, truncated and future payloads show an error box, as text, never
     ['wrong-kind', { ...good, kind: '<b id="injected">x</b>' }, /expected "kind": "loss", got "<b id=\\"injected\\">x<\/b>"/],
     ['future', { ...good, version: 99 }, /newer LSTM Notebook \(schema version 99\)/],
     ['truncated', { ...good, series: [{ name: 'train', x: [1, 2, 3], y: [3, 2] }] }, /series\[0\]\.y to have 3 numbers, got 2/],
-    ['not-object', '[1, 2]', /expected a JSON object, got an array/],
+    ['not-object', '[1, 2]', /expected a JSON object, got a list/],
   ];
   for (const [id, payload, message] of cases) {
     await render(id, MIME.loss, payload);

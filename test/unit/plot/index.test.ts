@@ -1,0 +1,47 @@
+/**
+ * The plot API as the kernel calls it: a live loss curve fed point by point, plot.loss of it,
+ * and the default chart of a cell's value (trace → gates, history → loss, gradient norms →
+ * gradients, anything else → none).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { seed } from '../../../core/random';
+import { LSTM } from '../../../core/lstm';
+import { Tensor } from '../../../core/tensor';
+import { Tape } from '../../../core/tape';
+import { timeStep } from '../../../core/ops';
+import { mseLoss } from '../../../core/loss';
+import { Chart, defaultChart, LiveLoss, plot } from '../../../plot/index';
+import { MIME, type LossPayload } from '../../../protocol/charts';
+
+test('a live loss curve holds what was pushed; plot.loss and chart() draw it', async () => {
+  const live = new LiveLoss();
+  live.pushStep(1, 2.5);
+  live.pushStep(2, 2.0);
+  assert.deepEqual((live.chart().payload as LossPayload).series, [{ name: 'train', x: [1, 2], y: [2.5, 2.0] }]);
+  live.pushValidation(2, 2.2);
+  live.pushStep(3, 1.5);
+  const chart = plot.loss(live, { logScale: true });
+  assert.ok(chart instanceof Chart);
+  assert.equal(chart.mime, MIME.loss);
+  const p = chart.payload as LossPayload;
+  assert.deepEqual(p.series, [{ name: 'train', x: [1, 2, 3], y: [2.5, 2.0, 1.5] }, { name: 'validation', x: [2], y: [2.2] }]);
+  assert.equal(p.logScale, true);
+  assert.equal(chart.summary, 'Loss: train 1.500 after 3 points; validation 2.200 after 1 point');
+  const bundle = await live.chart().toBundle({ svg: false });
+  assert.deepEqual(Object.keys(bundle).sort(), [MIME.loss, 'text/plain'].sort());
+});
+
+test('default charts: a trace shows its gates, gradient norms their flow, other values nothing', () => {
+  seed(3);
+  const model = new LSTM({ inputSize: 2, hiddenSize: 3 });
+  const { trace } = model.forward(Tensor.randn([5, 1, 2]), { trace: true });
+  assert.equal(defaultChart(trace)?.mime, MIME.gates);
+  const tape = new Tape();
+  const { output, gradNorms } = model.forward(Tensor.randn([5, 1, 2]), { tape, gradNorms: true });
+  tape.backward(mseLoss(timeStep(output, 4, tape), Tensor.zeros([1, 3]), { tape }));
+  assert.equal(defaultChart(gradNorms)?.mime, MIME.gradients);
+  const history = { steps: [{ step: 1, loss: 1 }], epochs: [], stopped: 'completed' };
+  assert.equal(defaultChart(history)?.mime, MIME.loss);
+  for (const other of [model, 42, 'text', null, undefined, { layers: [] }, [1, 2]]) assert.equal(defaultChart(other), null, String(other));
+});

@@ -212,6 +212,30 @@ test('malformed, truncated and future payloads show an error box, as text, never
   assert.match(await page.locator('#gates-truncated .lstm-error').textContent(), /panels\[1\]\.values to have 15 numbers, got 14/);
 });
 
+test('charts follow VS Code\'s theme: a switch to high contrast redraws axes and grid in its foreground', async () => {
+  const norms = { kind: 'rnn', filled: true, layers: [{ layer: 0, direction: 'forward', h: Float64Array.from([1, 0.5, 0.25]), c: null }] };
+  await render('themed', MIME.gradients, builders.gradientsPayload(norms));
+  const colours = () => page.evaluate(() => ({
+    labels: [...document.querySelectorAll('#themed .role-axis-label text')].map((t) => t.getAttribute('fill')),
+    grid: [...document.querySelectorAll('#themed .role-axis-grid line')].map((t) => t.getAttribute('stroke')),
+  }));
+  const light = await colours();
+  assert.ok(light.labels.length > 0 && light.labels.every((c) => c === '#222222'), `light labels ${light.labels}`);
+  // VS Code changes the body's class and its CSS variables together.
+  await page.evaluate(() => {
+    document.body.style.setProperty('--vscode-editor-foreground', '#ffff00');
+    document.body.className = 'vscode-high-contrast';
+  });
+  await page.waitForFunction(() => document.querySelector('#themed .role-axis-label text')?.getAttribute('fill') === '#ffff00', null, { timeout: 10_000 });
+  const contrast = await colours();
+  assert.ok(contrast.labels.every((c) => c === '#ffff00'), `high-contrast labels ${contrast.labels}`);
+  assert.ok(contrast.grid.length > 0 && contrast.grid.every((c) => c === '#ffff00'), `high-contrast grid ${contrast.grid}`);
+  await page.evaluate(() => {
+    document.body.style.setProperty('--vscode-editor-foreground', '#222222');
+    document.body.className = 'vscode-light';
+  });
+});
+
 test('a disposed output finalizes its view', async () => {
   await render('to-dispose', MIME.loss, builders.lossPayload([{ name: 'a', loss: [1, 0.5] }]));
   assert.equal(await page.evaluate(() => window.liveViews().has('to-dispose')), true);

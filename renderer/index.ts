@@ -22,9 +22,17 @@ interface Live {
   logScale: boolean;
   smoothing: number;
   rows: LossRows | null;
+  /** Counts draws: a draw that finishes after a newer one began (or after dispose) drops its view. */
+  generation: number;
+  /** The draw under way, and the newest payload that arrived meanwhile (applied when it ends). */
+  drawing: Promise<void> | null;
+  queued: ChartPayload | null;
+  disposed: boolean;
 }
 
 const live = new Map<string, Live>();
+/** Vega views embedded and not yet finalized, for the leak checks of the browser tests. */
+let openViews = 0;
 
 export const activate: ActivationFunction = () => {
   injectStyle();
@@ -43,9 +51,17 @@ export const activate: ActivationFunction = () => {
       if (problem) return showError(item.id, element, `This chart cannot be drawn: ${problem}`);
       const payload = data as ChartPayload;
       const existing = live.get(item.id);
-      if (existing && existing.element === element && extendLoss(existing, payload)) return;
+      if (existing && existing.element === element) {
+        // Live updates (10 a second) can arrive while the first draw of a large chart is under
+        // way: keep only the newest, and apply it when that draw ends, instead of starting over.
+        if (existing.drawing) {
+          existing.queued = payload;
+          return existing.drawing;
+        }
+        if (extendLoss(existing, payload)) return;
+      }
       dispose(item.id);
-      const entry: Live = { element, payload, view: null, cleanup: [], logScale: payload.kind === 'loss' && payload.logScale, smoothing: payload.kind === 'loss' ? payload.smoothing : 0, rows: null };
+      const entry: Live = { element, payload, view: null, cleanup: [], ...settingsOf(payload), rows: null, generation: 0, drawing: null, queued: null, disposed: false };
       live.set(item.id, entry);
       await draw(entry);
     },
@@ -56,8 +72,28 @@ export const activate: ActivationFunction = () => {
   };
 };
 
+function settingsOf(payload: ChartPayload): { logScale: boolean; smoothing: number } {
+  return { logScale: payload.kind === 'loss' && payload.logScale, smoothing: payload.kind === 'loss' ? payload.smoothing : 0 };
+}
+
+/** Draws the entry's payload afresh; then applies a payload that arrived meanwhile. */
 async function draw(entry: Live): Promise<void> {
+  const drawing = drawOnce(entry);
+  entry.drawing = drawing;
+  await drawing;
+  if (entry.drawing !== drawing) return; // a newer draw took over and will apply the queue
+  entry.drawing = null;
+  const next = entry.queued;
+  entry.queued = null;
+  if (next && !entry.disposed && !extendLoss(entry, next)) {
+    Object.assign(entry, { payload: next, ...settingsOf(next) });
+    await draw(entry);
+  }
+}
+
+async function drawOnce(entry: Live): Promise<void> {
   finalize(entry);
+  const generation = ++entry.generation;
   const { element, payload } = entry;
   const root = document.createElement('div');
   root.className = `lstm-chart lstm-${payload.kind}`;
@@ -75,11 +111,17 @@ async function draw(entry: Live): Promise<void> {
       smoothing: entry.smoothing,
     });
     const result = await embed(plotArea, spec as never, { actions: false, renderer: payload.kind === 'gates' || payload.kind === 'loss' ? 'canvas' : 'svg', mode: 'vega-lite' });
+    openViews++;
+    const close = () => {
+      result.finalize();
+      openViews--;
+    };
+    if (entry.disposed || entry.generation !== generation) return close();
     entry.view = result.view;
-    entry.cleanup.push(() => result.finalize());
+    entry.cleanup.push(close);
     if (payload.kind === 'gates') entry.cleanup.push(heatmapTooltip(result.view, payload, root));
   } catch (error) {
-    showError(null, element, `This chart could not be drawn: ${(error as Error).message}`);
+    if (!entry.disposed && entry.generation === generation) showError(null, element, `This chart could not be drawn: ${(error as Error).message}`);
   }
 }
 
@@ -158,6 +200,7 @@ function finalize(entry: Live): void {
 function dispose(id: string): void {
   const entry = live.get(id);
   if (!entry) return;
+  entry.disposed = true;
   finalize(entry);
   live.delete(id);
 }
@@ -173,4 +216,9 @@ function injectStyle(): void {
 /** For the browser tests: the live views by output id. */
 export function liveViews(): ReadonlyMap<string, { view: View | null; kind: string }> {
   return new Map([...live].map(([id, e]) => [id, { view: e.view, kind: e.payload.kind }]));
+}
+
+/** For the browser tests: vega views embedded and not finalized (one per live chart, or a leak). */
+export function openViewCount(): number {
+  return openViews;
 }

@@ -160,6 +160,32 @@ test('a 30,000-point loss chart draws bounded rows and stays the same view as 10
   }
 });
 
+test('updates that arrive while a large loss chart is first drawn are applied once it is drawn, without leaking views', async () => {
+  const ys = Array.from({ length: 60_000 }, (_, k) => 1 + Math.cos(k / 100) / (1 + k / 1000));
+  const text = (n) => JSON.stringify(builders.lossPayload([{ name: 'train', loss: ys.slice(0, n) }]));
+  const before = await page.evaluate(() => window.openViewCount());
+  // Five renders of the same output, not awaited one by one: VS Code does not wait either.
+  await page.evaluate(([mime, texts]) => Promise.all(texts.map((t) => window.render('racing', mime, t))), [MIME.loss, [50_000, 52_000, 54_000, 57_000, 60_000].map(text)]);
+  const after = await page.evaluate(async () => {
+    const { view } = window.liveViews().get('racing');
+    await view.runAsync();
+    const xs = view.data('points').map((d) => d.x);
+    return { open: window.openViewCount(), last: Math.max(...xs), canvases: document.querySelectorAll('#racing canvas').length };
+  });
+  assert.equal(after.last, 60_000, 'the newest update was not applied');
+  assert.equal(after.open, before + 1, 'a view of a superseded draw was not finalized');
+  assert.equal(after.canvases, 1);
+  await page.evaluate(() => window.dispose('racing'));
+  assert.equal(await page.evaluate(() => window.openViewCount()), before);
+  // An output removed while its first draw is under way: the view it was making is finalized.
+  await page.evaluate(async ([mime, t]) => {
+    const drawing = window.render('removed-early', mime, t);
+    window.dispose('removed-early');
+    await drawing;
+  }, [MIME.loss, text(50_000)]);
+  assert.equal(await page.evaluate(() => window.openViewCount()), before, 'the view of a removed output was not finalized');
+});
+
 test('states, gradients and saturation charts draw one mark per datum', async () => {
   const trace = traceOf(new core.LSTM({ inputSize: 2, hiddenSize: 6 }), 25, 1, 2);
   await render('states', MIME.states, builders.statesPayload(trace, { units: [0, 2, 5] }));

@@ -1,6 +1,7 @@
 // Render benchmarks (issue 4), in headless Chromium with the real renderer bundle: the gate
 // heatmap of 256 units × 1,000 steps × 6 panels, a 100,000-point loss curve, and appending
-// 1,000 points to that live curve. Prints a table and a BENCH_JSON line; asserts nothing.
+// 1,000 points to that live curve; then, in Node, what the kernel does for the same charts
+// (payload from a real trace, SVG fallback). Prints a table and a BENCH_JSON line; asserts nothing.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -65,12 +66,27 @@ const append = await page.evaluate(async ([m, t]) => {
 await browser.close();
 server.close();
 
+// The kernel's side, in Node: plot.gates of a real 256-unit, 1,000-step trace and plot.loss of
+// 100,000 points, each built and turned into its bundle with the SVG fallback.
+const core = await import(join(ROOT, 'out', 'core', 'index.js'));
+const { plot } = await import(join(ROOT, 'out', 'plot', 'index.js'));
+core.seed(1);
+const trace = new core.LSTM({ inputSize: 4, hiddenSize: H }).forward(core.Tensor.randn([T, 1, 4]), { trace: true }).trace;
+const timed = async (f) => { const t0 = performance.now(); const value = await f(); return [performance.now() - t0, value]; };
+const [gateChartMs, gateChart] = await timed(() => plot.gates(trace));
+const [gateSvgMs, gateBundle] = await timed(() => gateChart.toBundle());
+const [lossSvgMs, lossBundle] = await timed(() => plot.loss(lossOf(N).series).toBundle());
+
 const results = {
   gateHeatmap256x1000x6Ms: +heat.ms.toFixed(0), gatePayloadMB: +(heat.bytes / 1e6).toFixed(1),
   lossCurve100kMs: +loss.ms.toFixed(0), lossPayloadMB: +(loss.bytes / 1e6).toFixed(1),
   liveAppend1000To100kMs: +append.toFixed(0),
+  nodeGatePayloadMs: +gateChartMs.toFixed(0), nodeGateSvgMs: +gateSvgMs.toFixed(0), gateSvgMB: +(gateBundle['image/svg+xml'].length / 1e6).toFixed(1),
+  nodeLossSvg100kMs: +lossSvgMs.toFixed(0), lossSvgKB: +(lossBundle['image/svg+xml'].length / 1e3).toFixed(0),
 };
 console.log(`gate heatmap 256 units × 1,000 steps × 6 panels  ${results.gateHeatmap256x1000x6Ms} ms (payload ${results.gatePayloadMB} MB, median of 3)`);
 console.log(`loss curve, 100,000 points                      ${results.lossCurve100kMs} ms (payload ${results.lossPayloadMB} MB, median of 3)`);
 console.log(`live update: 1,000 points appended to 100,000   ${results.liveAppend1000To100kMs} ms (parse + append + draw)`);
+console.log(`Node: plot.gates payload (256 × 1,000 trace)      ${results.nodeGatePayloadMs} ms; its SVG fallback ${results.nodeGateSvgMs} ms (${results.gateSvgMB} MB)`);
+console.log(`Node: 100,000-point loss bundle with SVG          ${results.nodeLossSvg100kMs} ms (SVG ${results.lossSvgKB} KB)`);
 console.log('BENCH_JSON ' + JSON.stringify({ bench: 'render', chromium: CHROMIUM, results }));

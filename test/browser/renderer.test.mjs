@@ -186,6 +186,32 @@ test('updates that arrive while a large loss chart is first drawn are applied on
   assert.equal(await page.evaluate(() => window.openViewCount()), before, 'the view of a removed output was not finalized');
 });
 
+test('the loss controls: log scale switches the y scale, the smoothing slider recomputes the debiased EMA', async () => {
+  const losses = [5, 3, 4, 1, 2, 0.5];
+  await render('controls', MIME.loss, builders.lossPayload([{ name: 'train', loss: losses }], { smoothing: 0.6 }));
+  const yScale = () => page.evaluate(() => window.liveViews().get('controls').view.scale('y').type);
+  assert.equal(await yScale(), 'linear');
+  await page.locator('#controls input[type=checkbox]').check();
+  await page.waitForFunction(() => window.liveViews().get('controls').view?.scale('y').type === 'log');
+  // β = 0.3 through the slider, as a reader would drag it.
+  await page.locator('#controls input[type=range]').fill('0.3');
+  let m = 0;
+  const expected = losses.map((y, k) => { m = 0.3 * m + 0.7 * y; return m / (1 - 0.3 ** (k + 1)); });
+  // The chart is redrawn with the new β: wait until its second point is smoothed with it.
+  await page.waitForFunction((s1) => {
+    const points = window.liveViews().get('controls').view?.data('points') ?? [];
+    const second = points.find((d) => d.x === 2);
+    return second !== undefined && Math.abs(second.smooth - s1) < 1e-12;
+  }, expected[1], { timeout: 10_000 });
+  const smooth = await page.evaluate(async () => {
+    const { view } = window.liveViews().get('controls');
+    await view.runAsync();
+    return { log: view.scale('y').type, values: view.data('points').slice().sort((p, q) => p.x - q.x).map((d) => d.smooth) };
+  });
+  assert.equal(smooth.log, 'log', 'changing the smoothing lost the log scale');
+  smooth.values.forEach((v, k) => assert.ok(Math.abs(v - expected[k]) < 1e-12, `smoothed point ${k}: ${v} vs ${expected[k]}`));
+});
+
 test('states, gradients and saturation charts draw one mark per datum', async () => {
   const trace = traceOf(new core.LSTM({ inputSize: 2, hiddenSize: 6 }), 25, 1, 2);
   await render('states', MIME.states, builders.statesPayload(trace, { units: [0, 2, 5] }));

@@ -9,6 +9,7 @@ import { changeset, type View } from 'vega';
 import embed from 'vega-embed';
 import { validatePayload, type ChartPayload, type GatesPayload } from '../protocol/charts';
 import { heatmapTooltip, panelDataUrl } from './heatmap';
+import { lossControls } from './loss-controls';
 import { lossRows, specFor, type LossRows } from './specs/index';
 import { currentTheme, watchTheme } from './theme';
 import { STYLE } from './style';
@@ -98,7 +99,12 @@ async function drawOnce(entry: Live): Promise<void> {
   const root = document.createElement('div');
   root.className = `lstm-chart lstm-${payload.kind}`;
   const plotArea = document.createElement('div');
-  if (payload.kind === 'loss') root.appendChild(lossControls(entry));
+  if (payload.kind === 'loss') {
+    root.appendChild(lossControls(entry, (settings) => {
+      Object.assign(entry, settings);
+      void draw(entry);
+    }));
+  }
   root.appendChild(plotArea);
   element.replaceChildren(root);
   try {
@@ -148,39 +154,6 @@ function extendLoss(entry: Live, next: ChartPayload): boolean {
   }
   if (changed) void entry.view.change('points', change).runAsync();
   return true;
-}
-
-function lossControls(entry: Live): HTMLElement {
-  const bar = document.createElement('div');
-  bar.className = 'lstm-controls';
-  const log = document.createElement('input');
-  log.type = 'checkbox';
-  log.checked = entry.logScale;
-  log.addEventListener('change', () => {
-    entry.logScale = log.checked;
-    void draw(entry);
-  });
-  const smooth = document.createElement('input');
-  smooth.type = 'range';
-  smooth.min = '0';
-  smooth.max = '0.99';
-  smooth.step = '0.01';
-  smooth.value = String(entry.smoothing);
-  const shown = document.createElement('span');
-  shown.textContent = entry.smoothing.toFixed(2);
-  smooth.addEventListener('input', () => { shown.textContent = Number(smooth.value).toFixed(2); });
-  smooth.addEventListener('change', () => {
-    entry.smoothing = Number(smooth.value);
-    void draw(entry);
-  });
-  bar.append(label('log scale', log), label('smoothing', smooth), shown);
-  return bar;
-}
-
-function label(text: string, input: HTMLElement): HTMLElement {
-  const l = document.createElement('label');
-  l.append(input, document.createTextNode(` ${text} `));
-  return l;
 }
 
 function showError(id: string | null, element: HTMLElement, message: string): void {

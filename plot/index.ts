@@ -60,9 +60,10 @@ export class LiveLoss {
     this.validation.y.push(loss);
   }
 
-  /** The curve so far: train, and validation once it has a point. */
+  /** The curve so far (copies: a chart made now does not grow with training): train, and validation once it has a point. */
   series(): Series[] {
-    return [{ name: 'train', ...this.train }, ...(this.validation.x.length ? [{ name: 'validation', ...this.validation }] : [])];
+    const copy = (name: string, s: { x: number[]; y: number[] }) => ({ name, x: s.x.slice(), y: s.y.slice() });
+    return [copy('train', this.train), ...(this.validation.x.length ? [copy('validation', this.validation)] : [])];
   }
 
   chart(options: LossOptions = {}): Chart {

@@ -28,6 +28,9 @@ test('a live loss curve holds what was pushed; plot.loss and chart() draw it', a
   assert.deepEqual(p.series, [{ name: 'train', x: [1, 2, 3], y: [2.5, 2.0, 1.5] }, { name: 'validation', x: [2], y: [2.2] }]);
   assert.equal(p.logScale, true);
   assert.equal(chart.summary, 'Loss: train 1.500 after 3 points; validation 2.200 after 1 point');
+  // A chart is a snapshot: training goes on, the chart made before does not change.
+  live.pushStep(4, 1.2);
+  assert.deepEqual((chart.payload as LossPayload).series[0].y, [2.5, 2.0, 1.5]);
   const bundle = await live.chart().toBundle({ svg: false });
   assert.deepEqual(Object.keys(bundle).sort(), [MIME.loss, 'text/plain'].sort());
 });

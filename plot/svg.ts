@@ -1,12 +1,14 @@
 /**
  * Charts as SVG without a browser: vega renders the same spec the renderer draws, headless
- * (renderer 'none', no canvas needed). Heatmap panels become PNG images inside the SVG.
+ * (renderer 'none', no canvas needed). Heatmap panels become PNG images inside the SVG, at most
+ * the chart's own size (downsample.ts).
  */
 import { PNG } from 'pngjs';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { ChartPayload, GatePanel, GatesPayload } from '../protocol/charts';
-import { colourTable, heatmapPixels, LIGHT_THEME, panelValues, schemeFor, specFor } from '../renderer/specs/index';
+import { colourTable, heatmapPixels, LIGHT_THEME, PANEL_WIDTH, panelHeight, panelValues, schemeFor, specFor } from '../renderer/specs/index';
+import { boxes, downsample } from './downsample';
 
 const tables = new Map<string, Uint8Array>();
 
@@ -19,8 +21,10 @@ function table(name: string): Uint8Array {
 }
 
 export function panelPng(p: GatesPayload, panel: GatePanel): string {
-  const png = new PNG({ width: p.steps, height: p.units });
-  png.data = Buffer.from(heatmapPixels(panelValues(panel), p.steps, p.units, panel.range, table(schemeFor(panel.range))).buffer);
+  const [kt, ku] = boxes(p.steps, p.units, PANEL_WIDTH, panelHeight(p.units));
+  const small = kt * ku > 1 ? downsample(panelValues(panel), p.steps, p.units, kt, ku) : { values: panelValues(panel), steps: p.steps, units: p.units };
+  const png = new PNG({ width: small.steps, height: small.units });
+  png.data = Buffer.from(heatmapPixels(small.values, small.steps, small.units, panel.range, table(schemeFor(panel.range))).buffer);
   return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
 }
 

@@ -61,8 +61,9 @@ export const activate: ActivationFunction = () => {
         }
         if (extendLoss(existing, payload)) return;
       }
+      const settings = settingsOf(payload, existing?.element === element ? existing : undefined);
       dispose(item.id);
-      const entry: Live = { element, payload, view: null, cleanup: [], ...settingsOf(payload), rows: null, generation: 0, drawing: null, queued: null, disposed: false };
+      const entry: Live = { element, payload, view: null, cleanup: [], ...settings, rows: null, generation: 0, drawing: null, queued: null, disposed: false };
       live.set(item.id, entry);
       await draw(entry);
     },
@@ -73,8 +74,11 @@ export const activate: ActivationFunction = () => {
   };
 };
 
-function settingsOf(payload: ChartPayload): { logScale: boolean; smoothing: number } {
-  return { logScale: payload.kind === 'loss' && payload.logScale, smoothing: payload.kind === 'loss' ? payload.smoothing : 0 };
+/** A loss chart's settings: the payload's, unless it replaces a loss chart whose reader chose their own. */
+function settingsOf(payload: ChartPayload, replacing?: Live): { logScale: boolean; smoothing: number } {
+  if (payload.kind !== 'loss') return { logScale: false, smoothing: 0 };
+  if (replacing?.payload.kind === 'loss') return { logScale: replacing.logScale, smoothing: replacing.smoothing };
+  return { logScale: payload.logScale, smoothing: payload.smoothing };
 }
 
 /** Draws the entry's payload afresh; then applies a payload that arrived meanwhile. */
@@ -87,7 +91,7 @@ async function draw(entry: Live): Promise<void> {
   const next = entry.queued;
   entry.queued = null;
   if (next && !entry.disposed && !extendLoss(entry, next)) {
-    Object.assign(entry, { payload: next, ...settingsOf(next) });
+    Object.assign(entry, { ...settingsOf(next, entry), payload: next });
     await draw(entry);
   }
 }

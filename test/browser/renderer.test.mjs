@@ -210,6 +210,10 @@ test('the loss controls: log scale switches the y scale, the smoothing slider re
   });
   assert.equal(smooth.log, 'log', 'changing the smoothing lost the log scale');
   smooth.values.forEach((v, k) => assert.ok(Math.abs(v - expected[k]) < 1e-12, `smoothed point ${k}: ${v} vs ${expected[k]}`));
+  // A validation series appears (a new chart for the same output): the reader's settings stay.
+  await render('controls', MIME.loss, builders.lossPayload([{ name: 'train', loss: losses }, { name: 'validation', x: [3, 6], y: [4, 1] }], { smoothing: 0.6 }));
+  const kept = await page.evaluate(() => ({ log: window.liveViews().get('controls').view.scale('y').type, slider: document.querySelector('#controls input[type=range]').value }));
+  assert.deepEqual(kept, { log: 'log', slider: '0.3' });
 });
 
 test('states, gradients and saturation charts draw one mark per datum', async () => {

@@ -14,6 +14,8 @@ const common = {
   bundle: true,
   sourcemap: !production,
   minify: production,
+  // Class names are shown to users (a model prints as `LSTM(2 → 3)`, errors by name): keep them when minifying.
+  keepNames: true,
   logLevel: 'info',
   target: 'es2022',
 };

@@ -2,26 +2,13 @@
 // heatmap of 256 units × 1,000 steps × 6 panels, a 100,000-point loss curve, and appending
 // 1,000 points to that live curve; then, in Node, what the kernel does for the same charts
 // (payload from a real trace, SVG fallback). Prints a table and a BENCH_JSON line; asserts nothing.
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../test/vscode/code-server.mjs';
+import { openRendererPage } from '../test/browser/renderer-page.mjs';
 import { CHROMIUM, ROOT } from '../test/vscode/paths.mjs';
 
 const { MIME, SCHEMA_VERSION } = await import(join(ROOT, 'out', 'protocol', 'charts.js'));
 const { encodeF32 } = await import(join(ROOT, 'out', 'renderer', 'specs', 'f32.js'));
-const files = { '/': join(ROOT, 'test', 'browser', 'page.html'), '/dist/renderer.js': join(ROOT, 'dist', 'renderer.js') };
-const server = createServer((req, res) => {
-  const file = files[req.url];
-  if (!file) return res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : 'text/javascript' }).end(readFileSync(file));
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-await page.goto(`http://127.0.0.1:${server.address().port}/`);
-await page.waitForFunction(() => window.ready === true);
+const { page, close } = await openRendererPage();
 
 // Deterministic data with the shapes of the issue (the values do not change the work).
 const H = 256;
@@ -67,8 +54,7 @@ const append = await page.evaluate(async (m) => {
   await new Promise((resolve) => requestAnimationFrame(() => resolve()));
   return performance.now() - t0;
 }, MIME.loss);
-await browser.close();
-server.close();
+await close();
 
 // The kernel's side, in Node: plot.gates of a real 256-unit, 1,000-step trace and plot.loss of
 // 100,000 points, each built and turned into its bundle with the SVG fallback.

@@ -3,45 +3,24 @@
 // error box (as text), and a view is finalized when its output goes. Payloads come from the
 // real plot builders over real traces of the core.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../vscode/code-server.mjs';
-import { CHROMIUM, ROOT } from '../vscode/paths.mjs';
+import { ROOT } from '../vscode/paths.mjs';
+import { openRendererPage } from './renderer-page.mjs';
 
 const core = await import(join(ROOT, 'out', 'core', 'index.js'));
 const builders = await import(join(ROOT, 'out', 'plot', 'builders.js'));
 const { MIME } = await import(join(ROOT, 'out', 'protocol', 'charts.js'));
 
-let server;
-let browser;
+let harness;
 let page;
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run node test/vscode/install.mjs (apt-get install chromium)`);
-  const files = { '/': join(ROOT, 'test', 'browser', 'page.html'), '/dist/renderer.js': join(ROOT, 'dist', 'renderer.js') };
-  server = createServer((req, res) => {
-    const file = files[req.url];
-    if (!file) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : 'text/javascript' }).end(readFileSync(file));
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
-  await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 }).catch(() => {
-    throw new Error(`the renderer page did not load: ${errors.join('; ')}`);
-  });
+  harness = await openRendererPage();
+  page = harness.page;
 });
 
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+after(() => harness?.close());
 
 const render = (id, mime, payload) => page.evaluate(([i, m, t]) => window.render(i, m, t), [id, mime, typeof payload === 'string' ? payload : JSON.stringify(payload)]);
 

@@ -1,0 +1,36 @@
+// The renderer's test page in headless Chromium: test/browser/page.html and the real bundle
+// dist/renderer.js served on loopback, Debian's Chromium through playwright-core. Shared by
+// the browser tests and bench/render.mjs.
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../vscode/code-server.mjs';
+import { CHROMIUM, ROOT } from '../vscode/paths.mjs';
+
+/** Resolves once the page has activated the renderer; close() stops browser and server. */
+export async function openRendererPage() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run node test/vscode/install.mjs (apt-get install chromium)`);
+  const files = { '/': join(ROOT, 'test', 'browser', 'page.html'), '/dist/renderer.js': join(ROOT, 'dist', 'renderer.js') };
+  const server = createServer((req, res) => {
+    const file = files[req.url];
+    if (!file) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : 'text/javascript' }).end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 }).catch(() => {
+    throw new Error(`the renderer page did not load: ${errors.join('; ')}`);
+  });
+  return {
+    page,
+    async close() {
+      await browser.close();
+      server.close();
+    },
+  };
+}

@@ -4,7 +4,7 @@
  * Float32Array` between cells and the core), then report the value, the error, and `done`.
  */
 import { runInThisContext } from 'node:vm';
-import { INTERRUPTED, type MimeBundle, type WorkerMessage } from '../../protocol/kernel';
+import { INTERRUPTED, type CellError, type MimeBundle, type WorkerMessage } from '../../protocol/kernel';
 import type { Outbox } from './outbox';
 import type { Displays } from './display';
 import { rewriteCell } from './rewrite';
@@ -40,6 +40,7 @@ export class CellRunner {
   async run(id: number, code: string, cellName: string): Promise<void> {
     const { post, outbox, displays } = this.deps;
     let mappings: number[][][] = [];
+    let error: CellError | null = null;
     try {
       const rewritten = rewriteCell(transpileCell(code));
       mappings = rewritten.mappings;
@@ -52,19 +53,17 @@ export class CellRunner {
         const value = result.value;
         outbox.send(async () => ({ type: 'result', id, bundle: await this.deps.resultBundle(value) }));
       }
-      displays.flush();
-      await outbox.drain();
-      post({ type: 'done', id, ok: true });
     } catch (thrown) {
-      const error = thrown instanceof CellSyntaxError
+      error = thrown instanceof CellSyntaxError
         ? syntaxError(thrown, cellName)
         : cellError(thrown, { filename: cellName, mappings }, this.deps.enginePaths);
-      displays.flush();
-      await outbox.drain();
-      post({ type: 'error', id, error });
-      post({ type: 'done', id, ok: false });
     } finally {
       this.interrupt = null;
     }
+    // Everything the cell printed or displayed goes out before its error and its end.
+    displays.flush();
+    await outbox.drain();
+    if (error) post({ type: 'error', id, error });
+    post({ type: 'done', id, ok: error === null });
   }
 }

@@ -44,20 +44,27 @@ function sampleOf(x: Tensor, sample: number): Float64Array {
   return out;
 }
 
+/** What plot.gates and plot.states share: the options checked, the trace, one layer and one sample. */
+function selectSample(what: string, traceArg: unknown, options: { layer?: number; direction?: 'forward' | 'reverse'; sample?: number }, keys: string[]) {
+  checkKeys(what, options, keys);
+  const trace = checkTrace(what, traceArg);
+  const layer = pickLayer(what, trace, options.layer, options.direction);
+  const sample = checkSample(what, trace, options.sample ?? 0);
+  return { trace, layer, sample };
+}
+
 export interface GatesOptions { layer?: number; direction?: 'forward' | 'reverse'; sample?: number; tokens?: string | string[]; gates?: string[]; title?: string }
 
 export function gatesPayload(traceArg: unknown, options: GatesOptions = {}): GatesPayload {
   const what = 'plot.gates';
-  checkKeys(what, options, ['layer', 'direction', 'sample', 'tokens', 'gates', 'title']);
-  const trace = checkTrace(what, traceArg);
-  const layer = pickLayer(what, trace, options.layer, options.direction);
-  const sample = checkSample(what, trace, options.sample ?? 0);
-  const names = options.gates ?? [...Object.keys(layer.gates), ...(layer.c ? ['c'] : []), 'h'];
+  const { trace, layer, sample } = selectSample(what, traceArg, options, ['layer', 'direction', 'sample', 'tokens', 'gates', 'title']);
+  const available = [...Object.keys(layer.gates), ...(layer.c ? ['c'] : []), 'h'];
+  const names = options.gates ?? available;
   const panels: GatePanel[] = names.map((name) => {
     const gate = layer.gates[name];
     if (name === 'c' && layer.c) return panel('c', 'cell state c_t', [-1, 1], layer.c);
     if (name === 'h') return panel('h', 'hidden state h_t', [-1, 1], layer.h);
-    if (!gate) throw new LstmError(`${what}: no gate ${describe(name)} in this ${trace.kind} trace; expected one of ${[...Object.keys(layer.gates), ...(layer.c ? ['c'] : []), 'h'].join(', ')}`);
+    if (!gate) throw new LstmError(`${what}: no gate ${describe(name)} in this ${trace.kind} trace; expected one of ${available.join(', ')}`);
     const tanhLike = name === 'g' || name === 'n' || (trace.kind === 'rnn' && name === 'h');
     return panel(name, trace.gateLabels[name] ?? name, tanhLike ? [-1, 1] : [0, 1], gate.act);
   });
@@ -78,10 +85,7 @@ export interface StatesOptions { units?: number[]; layer?: number; direction?: '
 
 export function statesPayload(traceArg: unknown, options: StatesOptions = {}): StatesPayload {
   const what = 'plot.states';
-  checkKeys(what, options, ['units', 'layer', 'direction', 'sample', 'pca', 'title']);
-  const trace = checkTrace(what, traceArg);
-  const layer = pickLayer(what, trace, options.layer, options.direction);
-  const sample = checkSample(what, trace, options.sample ?? 0);
+  const { trace, layer, sample } = selectSample(what, traceArg, options, ['units', 'layer', 'direction', 'sample', 'pca', 'title']);
   const H = trace.hiddenSize;
   const units = options.units ?? Array.from({ length: Math.min(H, 4) }, (_, u) => u);
   for (const u of units) if (!Number.isInteger(u) || u < 0 || u >= H) throw new LstmError(`${what}: units must be integers in [0, ${H - 1}], got ${describe(u)}`);

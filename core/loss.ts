@@ -38,6 +38,15 @@ export interface BceWithLogitsOptions extends LossOptions {
 /** Class indices, one per row of the logits: integers, or a float Tensor holding integers. */
 export type ClassTargets = Int32Array | readonly number[] | Tensor;
 
+/** Both arguments are tensors and the second has the first's shape; the message names each. */
+function checkPair(what: string, a: unknown, aName: string, b: unknown, bName: string): asserts a is Tensor {
+  if (!(a instanceof Tensor)) throw new LstmError(`${what}: expected ${aName} to be a Tensor, got ${describe(a)}`);
+  if (!(b instanceof Tensor)) throw new LstmError(`${what}: expected ${bName} to be a Tensor of shape ${formatShape(a.shape)}, got ${describe(b)}`);
+  if (!sameShape(a.shape, b.shape)) {
+    throw new LstmError(`${what}: expected ${bName} of shape ${formatShape(a.shape)} (the shape of ${aName}), got ${formatShape(b.shape)}`);
+  }
+}
+
 /**
  * Mean (or summed) squared error between `pred` and `target` of one shape. The target is a
  * constant unless it has a gradient buffer, in which case it receives −∂L/∂pred.
@@ -46,11 +55,7 @@ export function mseLoss(pred: Tensor, target: Tensor, options: LossOptions = {})
   checkKeys('mseLoss', options, ['reduction', 'tape']);
   const reduction = checkReduction('mseLoss', options.reduction);
   const tape = checkTape('mseLoss', options.tape);
-  if (!(pred instanceof Tensor)) throw new LstmError(`mseLoss: expected pred to be a Tensor, got ${describe(pred)}`);
-  if (!(target instanceof Tensor)) throw new LstmError(`mseLoss: expected target to be a Tensor of shape ${formatShape(pred.shape)}, got ${describe(target)}`);
-  if (!sameShape(pred.shape, target.shape)) {
-    throw new LstmError(`mseLoss: expected target of shape ${formatShape(pred.shape)} (the shape of pred), got ${formatShape(target.shape)}`);
-  }
+  checkPair('mseLoss', pred, 'pred', target, 'target');
   const P = pred.data;
   const Y = target.data;
   const n = P.length;
@@ -145,11 +150,7 @@ export function bceWithLogitsLoss(logits: Tensor, targets: Tensor, options: BceW
   checkKeys('bceWithLogitsLoss', options, ['reduction', 'tape', 'posWeight']);
   const reduction = checkReduction('bceWithLogitsLoss', options.reduction);
   const tape = checkTape('bceWithLogitsLoss', options.tape);
-  if (!(logits instanceof Tensor)) throw new LstmError(`bceWithLogitsLoss: expected logits to be a Tensor, got ${describe(logits)}`);
-  if (!(targets instanceof Tensor)) throw new LstmError(`bceWithLogitsLoss: expected targets to be a Tensor of shape ${formatShape(logits.shape)}, got ${describe(targets)}`);
-  if (!sameShape(logits.shape, targets.shape)) {
-    throw new LstmError(`bceWithLogitsLoss: expected targets of shape ${formatShape(logits.shape)} (the shape of logits), got ${formatShape(targets.shape)}`);
-  }
+  checkPair('bceWithLogitsLoss', logits, 'logits', targets, 'targets');
   const X = logits.data;
   const Y = targets.data;
   const n = X.length;

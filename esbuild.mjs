@@ -6,6 +6,7 @@
 //   dist/demo.js       the command-line demo that `npm start` runs for now
 // `node esbuild.mjs --watch` rebuilds on change; `--production` minifies without source maps.
 import * as esbuild from 'esbuild';
+import { buildWasm } from './scripts/build-wasm.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -28,6 +29,9 @@ const builds = [
   { ...common, entryPoints: ['extension/kernel/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['examples/demo.ts'], outfile: 'dist/demo.js', platform: 'node', format: 'cjs' },
 ];
+
+// The WebAssembly kernels first: the bundles (and tsc) embed what it generates.
+await buildWasm();
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -6,6 +6,7 @@ import type { FloatArray } from './dtype';
 import { LstmError, checkKeys, describe } from './errors';
 import type { WeightInit } from './init';
 import { gruBackward, gruForward } from './recurrent/gru-cell';
+import { gruBackwardWasm, gruForwardWasm } from './recurrent/gru-cell-wasm';
 import { RECURRENT_OPTION_KEYS, RecurrentModel, RecurrentOptions } from './recurrent/model';
 import type { RecurrentSpec } from './recurrent-spec';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './recurrent/run';
@@ -46,10 +47,12 @@ export class GRU extends RecurrentModel {
   }
 
   protected cellForward(run: SequenceRun, w: LayerWeights, h0: FloatArray): void {
-    gruForward(run, w, this.resetAfter, h0);
+    if (this.engine === 'wasm') gruForwardWasm(run, w, this.resetAfter, h0);
+    else gruForward(run, w, this.resetAfter, h0);
   }
 
   protected cellBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, opt: BackwardOptions): void {
-    gruBackward(run, w, g, this.resetAfter, opt);
+    if (this.engine === 'wasm') gruBackwardWasm(run, w, g, this.resetAfter, opt);
+    else gruBackward(run, w, g, this.resetAfter, opt);
   }
 }

@@ -5,6 +5,8 @@
 export { Tensor } from './tensor';
 export type { Shape, NestedNumbers } from './tensor';
 export { setDefaultDType, getDefaultDType } from './dtype';
+export { setEngine, getEngine } from './kernels/engine';
+export type { Engine } from './kernels/engine';
 export type { DType } from './dtype';
 export { LstmError } from './errors';
 export { Rng, seed, globalRng } from './random';

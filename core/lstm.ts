@@ -12,6 +12,7 @@ import type { FloatArray } from './dtype';
 import { LstmError, checkKeys, checkNumber, describe } from './errors';
 import type { WeightInit } from './init';
 import { lstmBackward, lstmForward, LstmFlags } from './recurrent/lstm-cell';
+import { lstmBackwardWasm, lstmCoveredByWasm, lstmForwardWasm } from './recurrent/lstm-cell-wasm';
 import { RECURRENT_OPTION_KEYS, RecurrentModel, RecurrentOptions } from './recurrent/model';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './recurrent/run';
 
@@ -117,11 +118,17 @@ export class LSTM extends RecurrentModel {
     }
   }
 
+  protected override wasmCovers(): boolean {
+    return lstmCoveredByWasm(this.flags);
+  }
+
   protected cellForward(run: SequenceRun, w: LayerWeights, h0: FloatArray, c0: FloatArray | null): void {
-    lstmForward(run, w, this.flags, h0, c0!);
+    if (this.engine === 'wasm') lstmForwardWasm(run, w, this.flags, h0, c0!);
+    else lstmForward(run, w, this.flags, h0, c0!);
   }
 
   protected cellBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, opt: BackwardOptions): void {
-    lstmBackward(run, w, g, this.flags, opt);
+    if (this.engine === 'wasm') lstmBackwardWasm(run, w, g, this.flags, opt);
+    else lstmBackward(run, w, g, this.flags, opt);
   }
 }

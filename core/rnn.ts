@@ -3,6 +3,7 @@ import type { FloatArray } from './dtype';
 import { LstmError, checkKeys, describe } from './errors';
 import type { WeightInit } from './init';
 import { rnnBackward, rnnForward } from './recurrent/rnn-cell';
+import { rnnBackwardWasm, rnnForwardWasm } from './recurrent/rnn-cell-wasm';
 import { RECURRENT_OPTION_KEYS, RecurrentModel, RecurrentOptions } from './recurrent/model';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './recurrent/run';
 
@@ -38,10 +39,12 @@ export class RNN extends RecurrentModel {
   }
 
   protected cellForward(run: SequenceRun, w: LayerWeights, h0: FloatArray): void {
-    rnnForward(run, w, this.nonlinearity === 'relu', h0);
+    if (this.engine === 'wasm') rnnForwardWasm(run, w, this.nonlinearity === 'relu', h0);
+    else rnnForward(run, w, this.nonlinearity === 'relu', h0);
   }
 
   protected cellBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, opt: BackwardOptions): void {
-    rnnBackward(run, w, g, this.nonlinearity === 'relu', opt);
+    if (this.engine === 'wasm') rnnBackwardWasm(run, w, g, this.nonlinearity === 'relu', opt);
+    else rnnBackward(run, w, g, this.nonlinearity === 'relu', opt);
   }
 }

@@ -10,6 +10,7 @@
  */
 import { allocate, DType, FloatArray, getDefaultDType } from '../dtype';
 import { LstmError, checkInt, checkNumber, describe } from '../errors';
+import { Engine, usesWasm } from '../kernels/engine';
 import { checkInit, fillGlorot, fillOrthogonal, fillUniform, WeightInit } from '../init';
 import { Module, namedGradients, parameter } from '../module';
 import { exportStateDict, importStateDict, Layout, StateDictJSON } from '../statedict';
@@ -154,6 +155,19 @@ export abstract class RecurrentModel implements Module {
       }
       this.layers.push(row);
     }
+  }
+
+  /**
+   * Where this model's loops run now: 'wasm' when the engine is 'wasm' (setEngine), the model
+   * is float32 and its cell has WebAssembly kernels; 'js' otherwise.
+   */
+  get engine(): Engine {
+    return usesWasm(this.dtype) && this.wasmCovers() ? 'wasm' : 'js';
+  }
+
+  /** Whether the WebAssembly kernels compute this cell (variants may not). */
+  protected wasmCovers(): boolean {
+    return true;
   }
 
   get directions(): number {

@@ -1,0 +1,35 @@
+/**
+ * Which kernels run the float32 hot loops: 'wasm' (WebAssembly SIMD, core/kernels/wasm/) or
+ * 'js' (the plain TypeScript reference, core/kernels/gemm.ts and core/recurrent/*-cell.ts).
+ * float64 always runs on 'js' — it is there for gradient checks and exact comparisons.
+ *
+ * The two engines agree to float32 rounding, not bit for bit: 'js' computes in doubles and
+ * rounds each stored value, 'wasm' computes in float32 (as PyTorch's CPU kernels do). Each is
+ * deterministic on its own, on every host.
+ */
+import type { DType } from '../dtype';
+import { LstmError, describe } from '../errors';
+import { wasmUnavailableReason } from './wasm/runtime';
+
+export type Engine = 'wasm' | 'js';
+
+let engine: Engine = 'js';
+
+/** Selects the engine for float32 work from now on. 'wasm' throws, naming why, where WebAssembly SIMD is missing. */
+export function setEngine(e: Engine): void {
+  if (e !== 'wasm' && e !== 'js') throw new LstmError(`setEngine: expected "wasm" or "js", got ${describe(e)}`);
+  if (e === 'wasm') {
+    const reason = wasmUnavailableReason();
+    if (reason !== null) throw new LstmError(`setEngine("wasm"): the WebAssembly engine cannot run here: ${reason}`);
+  }
+  engine = e;
+}
+
+export function getEngine(): Engine {
+  return engine;
+}
+
+/** True when work on arrays of this dtype goes to the WebAssembly kernels. */
+export function usesWasm(dtype: DType): boolean {
+  return engine === 'wasm' && dtype === 'float32';
+}

@@ -1,0 +1,16 @@
+/**
+ * The WebAssembly kernels of the core (AssemblyScript, SIMD128): the entry point the build
+ * compiles (scripts/build-wasm.mjs). Pointers are byte offsets into the memory the host
+ * imports; every array is f32 unless named otherwise. Host side: core/kernels/wasm.ts.
+ */
+export { packA, packB, gemmPacked } from './gemm';
+export { sigmoidArray, tanhArray, expArray } from './activations';
+export { lstmForwardStep, lstmBackwardStep } from './lstm';
+export { gruGatesStep, gruCandidateStep, gruBackwardStep, gruResetBackwardStep } from './gru';
+export { rnnForwardStep, rnnBackwardStep } from './rnn';
+export { broadcastRows, addColumnSums, sparseRowsTimes, sparseRowsTransposeTimes } from './rows';
+
+/** Where the host may start allocating: after the kernels' own static scratch. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,73 @@
+/**
+ * Row-wise helpers around the products: broadcast a bias, column sums (bias gradients),
+ * and the sparse input side used when the input is mostly zeros (one-hot characters).
+ * JS twins: core/recurrent/projection.ts (projectInputs, addColumnSums, inputSideGrads).
+ */
+
+/** dst[r, :] = v (width values) for r < rows, rows ld apart. */
+export function broadcastRows(dst: usize, rows: i32, width: i32, ld: i32, v: usize): void {
+  const w4 = <usize>width << 2;
+  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>r * (<usize>ld << 2), v, w4);
+}
+
+/** out[k] += Σ_r m[r·ld + k] for k < width. Rows in order, so the sum is deterministic. */
+export function addColumnSums(out: usize, m: usize, rows: i32, width: i32, ld: i32): void {
+  let k = 0;
+  for (; k + 4 <= width; k += 4) {
+    let s = f32x4.splat(0);
+    let p = m + (<usize>k << 2);
+    for (let r = 0; r < rows; r++) {
+      s = f32x4.add(s, v128.load(p));
+      p += <usize>ld << 2;
+    }
+    const q = out + (<usize>k << 2);
+    v128.store(q, f32x4.add(v128.load(q), s));
+  }
+  for (; k < width; k++) {
+    let s: f32 = 0;
+    for (let r = 0; r < rows; r++) s += load<f32>(m + ((<usize>r * <usize>ld + <usize>k) << 2));
+    const q = out + (<usize>k << 2);
+    store<f32>(q, load<f32>(q) + s);
+  }
+}
+
+/** y[k] += a · x[k] for k < n. */
+@inline function axpy(n: i32, a: f32, x: usize, y: usize): void {
+  const va = f32x4.splat(a);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const o = <usize>k << 2;
+    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(va, v128.load(x + o))));
+  }
+  for (; k < n; k++) {
+    const o = <usize>k << 2;
+    store<f32>(y + o, load<f32>(y + o) + a * load<f32>(x + o));
+  }
+}
+
+/**
+ * Sparse rows (compressed: row r holds cols[rowStart[r] … rowStart[r+1]) with values vals)
+ * times a dense matrix: Z[r, :] += Σ_(k, v) in row r  v · Wt[k, :]   (Z, Wt: width columns).
+ */
+export function sparseRowsTimes(rows: i32, width: i32, rowStart: usize, cols: usize, vals: usize, wt: usize, z: usize): void {
+  const w4 = <usize>width << 2;
+  for (let r = 0; r < rows; r++) {
+    const end = load<i32>(rowStart + (<usize>(r + 1) << 2));
+    for (let p = load<i32>(rowStart + (<usize>r << 2)); p < end; p++) {
+      const k = load<i32>(cols + (<usize>p << 2));
+      axpy(width, load<f32>(vals + (<usize>p << 2)), wt + <usize>k * w4, z + <usize>r * w4);
+    }
+  }
+}
+
+/** The transpose product for the weight gradient: dWt[k, :] += v · dZ[r, :] for each stored (r, k, v). */
+export function sparseRowsTransposeTimes(rows: i32, width: i32, rowStart: usize, cols: usize, vals: usize, dZ: usize, dwt: usize): void {
+  const w4 = <usize>width << 2;
+  for (let r = 0; r < rows; r++) {
+    const end = load<i32>(rowStart + (<usize>(r + 1) << 2));
+    for (let p = load<i32>(rowStart + (<usize>r << 2)); p < end; p++) {
+      const k = load<i32>(cols + (<usize>p << 2));
+      axpy(width, load<f32>(vals + (<usize>p << 2)), dZ + <usize>r * w4, dwt + <usize>k * w4);
+    }
+  }
+}

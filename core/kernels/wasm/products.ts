@@ -1,0 +1,84 @@
+/**
+ * Matrix products through the WebAssembly gemm (core/kernels/wasm/assembly/gemm.ts), at two
+ * levels:
+ *  - on arena pointers (`gemmPtr`), for the recurrent drivers whose operands already live in
+ *    the arena;
+ *  - on ordinary Float32Arrays with the signatures of the JS kernels in core/kernels/gemm.ts
+ *    (`wasmABt`, `wasmAB`, `wasmAtB`: same names, same meaning, C += product), copying
+ *    operands in and C back out.
+ *
+ *   C[m, n] += Σ_k A(m, k) · B(k, n),  A(m, k) = A[m·sam + k·sak],  B(k, n) = B[k·sbk + n·sbn]
+ */
+import type { Arena, KernelExports } from './runtime';
+import { wasmKernels } from './runtime';
+
+/** Floats of a packA panel set for M rows (rounded up to 4) by K. */
+export function packedASize(M: number, K: number): number {
+  return Math.ceil(M / 4) * 4 * K;
+}
+
+/** Floats of a packB panel set for K by N columns (rounded up to 8). */
+export function packedBSize(K: number, N: number): number {
+  return Math.ceil(N / 8) * 8 * K;
+}
+
+/** C += A·B with every operand an arena pointer; packing scratch comes from the arena and is released. */
+export function gemmPtr(
+  k: KernelExports, arena: Arena, M: number, N: number, K: number,
+  a: number, sam: number, sak: number, b: number, sbk: number, sbn: number, c: number, ldc: number,
+): void {
+  if (M === 0 || N === 0 || K === 0) return;
+  const mark = arena.mark();
+  const ap = arena.alloc(packedASize(M, K));
+  const bp = arena.alloc(packedBSize(K, N));
+  k.packA(M, K, a, sam, sak, ap);
+  k.packB(K, N, b, sbk, sbn, bp);
+  k.gemmPacked(M, N, K, ap, bp, c, ldc);
+  arena.release(mark);
+}
+
+/** The span of a strided operand: the elements from its first to its last, inclusive. */
+function span(rows: number, cols: number, sr: number, sc: number): number {
+  return (rows - 1) * sr + (cols - 1) * sc + 1;
+}
+
+function gemmArrays(
+  M: number, N: number, K: number,
+  A: Float32Array, aOff: number, sam: number, sak: number,
+  B: Float32Array, bOff: number, sbk: number, sbn: number,
+  C: Float32Array, cOff: number, ldc: number,
+): void {
+  if (M === 0 || N === 0 || K === 0) return;
+  const { k, arena } = wasmKernels();
+  const mark = arena.mark();
+  try {
+    const aLen = span(M, K, sam, sak);
+    const bLen = span(K, N, sbk, sbn);
+    const cLen = span(M, N, ldc, 1);
+    const a = arena.put(A.subarray(aOff, aOff + aLen));
+    const b = arena.put(B.subarray(bOff, bOff + bLen));
+    const c = arena.put(C.subarray(cOff, cOff + cLen));
+    gemmPtr(k, arena, M, N, K, a, sam, sak, b, sbk, sbn, c, ldc);
+    // Copy back row by row: C's gaps between rows (ldc > N) belong to someone else.
+    const view = arena.f32(c, cLen);
+    if (ldc === N) C.set(view, cOff);
+    else for (let m = 0; m < M; m++) C.set(view.subarray(m * ldc, m * ldc + N), cOff + m * ldc);
+  } finally {
+    arena.release(mark);
+  }
+}
+
+/** C[m, n] += Σ_k A[m, k] · B[n, k]  (twin of gemmABt) */
+export function wasmABt(M: number, N: number, K: number, A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number, C: Float32Array, cOff: number, ldc: number): void {
+  gemmArrays(M, N, K, A, aOff, lda, 1, B, bOff, 1, ldb, C, cOff, ldc);
+}
+
+/** C[m, n] += Σ_k A[m, k] · B[k, n]  (twin of gemmAB) */
+export function wasmAB(M: number, N: number, K: number, A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number, C: Float32Array, cOff: number, ldc: number): void {
+  gemmArrays(M, N, K, A, aOff, lda, 1, B, bOff, ldb, 1, C, cOff, ldc);
+}
+
+/** C[m, n] += Σ_k A[k, m] · B[k, n]  (twin of gemmAtB) */
+export function wasmAtB(M: number, N: number, K: number, A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number, C: Float32Array, cOff: number, ldc: number): void {
+  gemmArrays(M, N, K, A, aOff, 1, lda, B, bOff, ldb, 1, C, cOff, ldc);
+}

@@ -1,0 +1,199 @@
+/**
+ * The WebAssembly engine against its references:
+ *  - every PyTorch fixture case (test/fixtures/make_torch_fixtures.py), run in float32 on the
+ *    WebAssembly kernels, against PyTorch's float64 values at float32 tolerance;
+ *  - the JS engine (the readable reference) on the same float32 models and inputs, over odd
+ *    sizes and every feature the layers have: stacks, both directions, batch-first, initial
+ *    states, one-hot (sparse) input, truncated BPTT, gradient norms, traces, dropout;
+ *  - determinism, the variants that stay on JS, and the engine switch's errors.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getEngine, setEngine, type Engine } from '../../../core/kernels/engine';
+import { GRU } from '../../../core/gru';
+import { Linear } from '../../../core/linear';
+import { LSTM } from '../../../core/lstm';
+import { addScalars, weightedSum } from '../../../core/ops';
+import { Rng } from '../../../core/random';
+import type { ForwardOptions, RecurrentModel } from '../../../core/recurrent/model';
+import { RNN } from '../../../core/rnn';
+import { Tape } from '../../../core/tape';
+import { Tensor } from '../../../core/tensor';
+import { assertClose, EncodedTensor, loadFixture, toTensor, TOLERANCE } from '../../helpers/fixtures';
+import { maxRelDiff } from '../../helpers/tensors';
+
+function withEngine<T>(engine: Engine, fn: () => T): T {
+  const before = getEngine();
+  setEngine(engine);
+  try {
+    return fn();
+  } finally {
+    setEngine(before);
+  }
+}
+
+// ---- PyTorch fixtures through the WebAssembly kernels ----
+
+interface RecurrentCase {
+  name: string;
+  module: 'LSTM' | 'GRU' | 'RNN';
+  config: { inputSize: number; hiddenSize: number; numLayers: number; bidirectional: boolean; batchFirst: boolean; nonlinearity?: 'tanh' | 'relu'; bias: boolean };
+  stateDict: Record<string, EncodedTensor>;
+  input: EncodedTensor; h0: EncodedTensor | null; c0: EncodedTensor | null;
+  output: EncodedTensor; hn: EncodedTensor; cn: EncodedTensor | null;
+  lossWeights: { output: EncodedTensor; hn: EncodedTensor; cn: EncodedTensor | null };
+  loss: number;
+  grads: Record<string, EncodedTensor | null>;
+}
+
+const fixture = loadFixture('recurrent.json') as { cases: RecurrentCase[] };
+
+for (const c of fixture.cases) {
+  test(`wasm engine: ${c.module} ${c.name} in float32 matches PyTorch (output, state, every gradient)`, () => withEngine('wasm', () => {
+    const { rtol, atol } = TOLERANCE.float32;
+    const { inputSize, hiddenSize, numLayers, bidirectional, batchFirst, bias } = c.config;
+    const common = { inputSize, hiddenSize, numLayers, bidirectional, batchFirst, bias, dtype: 'float32' as const };
+    const model = c.module === 'LSTM' ? new LSTM(common) : c.module === 'GRU' ? new GRU(common) : new RNN({ ...common, nonlinearity: c.config.nonlinearity ?? 'tanh' });
+    model.loadStateDict(c.stateDict, { layout: 'torch' });
+    assert.equal(model.engine, 'wasm');
+    const x = toTensor(c.input, 'float32').requireGrad();
+    const h0 = c.h0 ? toTensor(c.h0, 'float32').requireGrad() : undefined;
+    const c0 = c.c0 ? toTensor(c.c0, 'float32').requireGrad() : undefined;
+    const tape = new Tape();
+    const r = model.forward(x, { tape, state: h0 ? (c0 ? { h: h0, c: c0 } : { h: h0 }) : undefined });
+    assertClose(r.output.data, c.output.data, rtol, atol, 'output');
+    assertClose(r.state.h.data, c.hn.data, rtol, atol, 'h_n');
+    if (c.cn) assertClose(r.state.c!.data, c.cn.data, rtol, atol, 'c_n');
+    const terms = [weightedSum(r.output, toTensor(c.lossWeights.output, 'float32'), tape), weightedSum(r.state.h, toTensor(c.lossWeights.hn, 'float32'), tape)];
+    if (c.lossWeights.cn) terms.push(weightedSum(r.state.c!, toTensor(c.lossWeights.cn, 'float32'), tape));
+    tape.backward(addScalars(terms, tape));
+    const grads = model.gradients();
+    for (const name of Object.keys(c.stateDict)) assertClose(grads[name].data, c.grads[name]!.data, rtol, atol, `∂L/∂${name}`);
+    assertClose(x.grad!, c.grads.input!.data, rtol, atol, '∂L/∂input');
+    if (h0) assertClose(h0.grad!, c.grads.h0!.data, rtol, atol, '∂L/∂h0');
+    if (c0) assertClose(c0.grad!, c.grads.c0!.data, rtol, atol, '∂L/∂c0');
+  }));
+}
+
+// ---- the two engines on the same float32 work ----
+
+interface Case {
+  name: string;
+  make: (rng: Rng) => RecurrentModel;
+  T: number; B: number;
+  oneHot?: boolean;
+  states?: boolean;
+  forward?: Omit<ForwardOptions, 'tape' | 'state'>;
+}
+
+const I = 5, H = 7;
+const CASES: Case[] = [
+  { name: 'LSTM', make: (rng) => new LSTM({ inputSize: I, hiddenSize: H, rng }), T: 9, B: 3 },
+  { name: 'LSTM, peephole, initial states, gradient norms', make: (rng) => new LSTM({ inputSize: I, hiddenSize: H, variant: 'peephole', rng }), T: 8, B: 5, states: true, forward: { gradNorms: true } },
+  { name: 'LSTM, 2 layers, bidirectional, initial states', make: (rng) => new LSTM({ inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, rng }), T: 6, B: 4, states: true },
+  { name: 'LSTM, batch-first, hidden 1, batch 1', make: (rng) => new LSTM({ inputSize: I, hiddenSize: 1, batchFirst: true, rng }), T: 7, B: 1 },
+  { name: 'LSTM, one-hot input, truncated BPTT (k = 3)', make: (rng) => new LSTM({ inputSize: 11, hiddenSize: 9, rng }), T: 10, B: 6, oneHot: true, forward: { truncate: 3, gradNorms: true } },
+  { name: 'LSTM, 3 layers with dropout 0.3', make: (rng) => new LSTM({ inputSize: I, hiddenSize: H, numLayers: 3, dropout: 0.3, rng }), T: 5, B: 3 },
+  { name: 'GRU (reset after)', make: (rng) => new GRU({ inputSize: I, hiddenSize: H, rng }), T: 9, B: 3, states: true, forward: { gradNorms: true } },
+  { name: 'GRU (Cho, reset before), bidirectional', make: (rng) => new GRU({ inputSize: I, hiddenSize: H, resetAfter: false, bidirectional: true, rng }), T: 7, B: 5, states: true },
+  { name: 'GRU (Cho), truncated BPTT (k = 2)', make: (rng) => new GRU({ inputSize: I, hiddenSize: 6, resetAfter: false, rng }), T: 9, B: 2, forward: { truncate: 2 } },
+  { name: 'RNN tanh, 2 layers, gradient norms', make: (rng) => new RNN({ inputSize: I, hiddenSize: H, numLayers: 2, rng }), T: 12, B: 3, states: true, forward: { gradNorms: true } },
+  { name: 'RNN ReLU, one-hot input', make: (rng) => new RNN({ inputSize: 13, hiddenSize: 10, nonlinearity: 'relu', rng }), T: 8, B: 4, oneHot: true },
+];
+
+interface Outcome {
+  engine: string;
+  arrays: Record<string, ArrayLike<number>>;
+}
+
+/** Forward with a trace, a fixed weighted loss of every output, backward: everything observable. */
+function observe(c: Case, engine: Engine): Outcome {
+  return withEngine(engine, () => {
+    const rng = new Rng(11);
+    const model = c.make(rng);
+    const D = model.directions;
+    const L = model.numLayers;
+    const x = Tensor.zeros(model.batchFirst ? [c.B, c.T, model.inputSize] : [c.T, c.B, model.inputSize]);
+    for (let r = 0; r < c.T * c.B; r++) {
+      if (c.oneHot) x.data[r * model.inputSize + rng.int(model.inputSize)] = 1;
+      else for (let k = 0; k < model.inputSize; k++) x.data[r * model.inputSize + k] = rng.normal(0, 1);
+    }
+    x.requireGrad();
+    const state = c.states ? model.zeroState(c.B) : undefined;
+    if (state) for (const t of [state.h, state.c]) if (t) { for (let k = 0; k < t.size; k++) t.data[k] = rng.normal(0, 0.5); t.requireGrad(); }
+    const tape = new Tape();
+    // The dropout masks come from the model's generator: fresh and equal for both engines.
+    const r = model.forward(x, { ...c.forward, tape, state, trace: true });
+    const terms = [weightedSum(r.output, Tensor.randn(r.output.shape, { rng }), tape), weightedSum(r.state.h, Tensor.randn(r.state.h.shape, { rng }), tape)];
+    if (r.state.c) terms.push(weightedSum(r.state.c, Tensor.randn(r.state.c.shape, { rng }), tape));
+    tape.backward(addScalars(terms, tape));
+    const arrays: Record<string, ArrayLike<number>> = { output: r.output.data, hN: r.state.h.data, dx: x.grad! };
+    if (r.state.c) arrays.cN = r.state.c.data;
+    if (state) {
+      arrays.dh0 = state.h.grad!;
+      if (state.c) arrays.dc0 = state.c.grad!;
+    }
+    for (const [name, g] of Object.entries(model.gradients())) arrays[`∂${name}`] = g.data;
+    r.trace!.layers.forEach((lt, i) => {
+      for (const [gate, gt] of Object.entries(lt.gates)) {
+        arrays[`trace ${i} ${gate} pre`] = gt.pre.data;
+        arrays[`trace ${i} ${gate} act`] = gt.act.data;
+      }
+      arrays[`trace ${i} h`] = lt.h.data;
+      if (lt.c) arrays[`trace ${i} c`] = lt.c.data;
+    });
+    r.gradNorms?.layers.forEach((n, i) => {
+      arrays[`‖∂h‖ ${i}`] = n.h;
+      if (n.c) arrays[`‖∂c‖ ${i}`] = n.c;
+    });
+    assert.equal(L * D, r.state.h.shape[0]);
+    return { engine: model.engine, arrays };
+  });
+}
+
+for (const c of CASES) {
+  test(`wasm and js engines agree to float32 rounding: ${c.name}`, () => {
+    const js = observe(c, 'js');
+    const wasm = observe(c, 'wasm');
+    assert.equal(js.engine, 'js');
+    assert.equal(wasm.engine, 'wasm');
+    assert.deepEqual(Object.keys(wasm.arrays), Object.keys(js.arrays));
+    for (const [name, ref] of Object.entries(js.arrays)) {
+      const { err, index } = maxRelDiff(wasm.arrays[name], ref, 1e-3);
+      assert.ok(err <= 2e-4, `${name}: entry ${index} is ${wasm.arrays[name][index]} on wasm, ${ref[index]} on js (relative ${err.toExponential(2)})`);
+    }
+  });
+}
+
+test('the wasm engine is bit-identical run to run', () => {
+  for (const c of CASES) assert.deepEqual(observe(c, 'wasm').arrays, observe(c, 'wasm').arrays, c.name);
+});
+
+test('LSTM variants without WebAssembly kernels stay on the JS engine, with the JS results', () => {
+  for (const variant of ['cifg', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'fgr'] as const) {
+    const c: Case = { name: variant, make: (rng) => new LSTM({ inputSize: I, hiddenSize: H, variant, rng }), T: 5, B: 2 };
+    const wasm = observe(c, 'wasm');
+    assert.equal(wasm.engine, 'js', variant);
+    assert.deepEqual(wasm.arrays, observe(c, 'js').arrays, variant);
+  }
+  withEngine('wasm', () => assert.equal(new LSTM({ inputSize: 2, hiddenSize: 3, dtype: 'float64' }).engine, 'js'));
+});
+
+test('Linear on the wasm engine: output and gradients as on js', () => {
+  const run = (engine: Engine): Float32Array[] => withEngine(engine, () => {
+    const rng = new Rng(5);
+    const lin = new Linear(13, 6, { rng });
+    const x = Tensor.randn([4, 5, 13], { rng }).requireGrad();
+    const tape = new Tape();
+    const y = lin.forward(x, { tape });
+    tape.backward(weightedSum(y, Tensor.randn(y.shape, { rng }), tape));
+    return [y.data, x.grad!, lin.weight.grad!, lin.bias!.grad!] as Float32Array[];
+  });
+  const [a, b] = [run('js'), run('wasm')];
+  a.forEach((ref, i) => assert.ok(maxRelDiff(b[i], ref).err < 1e-5, `array ${i}`));
+});
+
+test('setEngine takes "wasm" or "js" and names what it got otherwise', () => {
+  assert.throws(() => setEngine('gpu' as Engine), /setEngine: expected "wasm" or "js", got "gpu"/);
+  assert.throws(() => setEngine(undefined as unknown as Engine), /got undefined/);
+});

@@ -1,25 +1,59 @@
 /**
- * `npm run bench`: time one training step — forward over the sequence, BPTT, Adam update —
- * of a character-level LSTM language model (one-hot input → LSTM → Linear → softmax CE),
- * float32, one thread, as issue 2 specifies:
- *   tiny:   vocab 16, hidden 32,  batch 1,  seq 50
- *   small:  vocab 65, hidden 128, batch 32, seq 64
- *   medium: vocab 65, hidden 512, batch 64, seq 100
- * FLOPs per step = 6 × (4H(V+H) + HV) × B × T (2 per multiply-add; forward + 2× backward).
- * With one-hot inputs the core skips the zero products of the input side, so GFLOP/s is the
- * dense-equivalent rate: the formula's work over the measured time.
+ * `npm run bench` / `npm run bench:torch`: one training step — forward over the sequence, BPTT,
+ * Adam — of a character-level language model (one-hot input → recurrent layer → Linear →
+ * softmax cross-entropy, float32), ours and PyTorch's for the same model, sizes and optimizer,
+ * **alternating in one run** so both see the same machine at the same moment:
  *
- * Prints a table and one line `BENCH_JSON {...}`. `--only tiny,small` picks configurations.
+ *   tiny:   V 16, H 32,  B 1,  T 50        small: V 65, H 128, B 32, T 64
+ *   medium: V 65, H 512, B 64, T 100       (+ GRU and vanilla RNN at small; inference forward
+ *                                            with and without a trace at small and medium)
+ *
+ * Ours runs on the WebAssembly engine with its helper thread ("2t") and without it ("1t"); the
+ * JS reference engine is timed where it finishes in reasonable time. PyTorch (bench/torch_step.py,
+ * Debian's python3-torch) is timed with 1 and 2 threads and the better of the two is the
+ * comparison. ratio = PyTorch ms / our ms (> 1: we are faster).
+ *
+ * GFLOP/s are dense-equivalent: train 6·(G·H·(V+H) + H·V)·B·T, forward 2·G·H·(V+H)·B·T (G gate
+ * blocks), as if the one-hot product were dense — the work PyTorch does. The ceiling they are
+ * read against is our gemm's rate on an in-cache product, measured here ("kernel peak").
+ *
+ * Then memory: 10,000 tiny training steps, process RSS and the engine's arena at 1,000 and
+ * 10,000 (they must not grow).
+ *
+ * Prints tables and one line `BENCH_JSON {...}`. Options: `--only tiny-lstm,small-lstm` picks
+ * rows; `--no-torch` skips PyTorch; `--require-torch` fails when PyTorch is absent (bench:torch
+ * installs it first, as the test setup installs Chromium); `--quick` takes fewer samples.
  */
-import { Adam, LSTM, Linear, parametersOf, Rng, Tensor, trainStep } from '../core/index';
+import { Adam, GRU, LSTM, Linear, RNN, Rng, Tensor, parametersOf, setEngine, trainStep } from '../core/index';
+import type { RecurrentModel } from '../core/index';
+import { detachHelper, helperHandle, wasmMemoryUse } from '../core/host';
+import { wasmKernels } from '../core/kernels/wasm/runtime';
+import { enableRelaxedSimd, startWasmHelper } from '../extension/kernel/wasm-helper';
+import { TorchPeer, type TorchKind, type TorchWhat } from './torch-peer';
 
-interface Config { name: string; V: number; H: number; B: number; T: number; warmup: number; reps: number }
+interface Config {
+  id: string;
+  kind: TorchKind;
+  what: TorchWhat | 'forward-trace';
+  V: number; H: number; B: number; T: number;
+  /** Steps per sample, samples per side (alternating). */
+  reps: number; rounds: number;
+  /** Also time the JS reference engine. */
+  js: boolean;
+}
 
 const CONFIGS: Config[] = [
-  { name: 'tiny', V: 16, H: 32, B: 1, T: 50, warmup: 20, reps: 200 },
-  { name: 'small', V: 65, H: 128, B: 32, T: 64, warmup: 2, reps: 10 },
-  { name: 'medium', V: 65, H: 512, B: 64, T: 100, warmup: 1, reps: 3 },
+  { id: 'tiny-lstm', kind: 'lstm', what: 'train', V: 16, H: 32, B: 1, T: 50, reps: 40, rounds: 6, js: true },
+  { id: 'small-lstm', kind: 'lstm', what: 'train', V: 65, H: 128, B: 32, T: 64, reps: 4, rounds: 6, js: true },
+  { id: 'medium-lstm', kind: 'lstm', what: 'train', V: 65, H: 512, B: 64, T: 100, reps: 1, rounds: 4, js: false },
+  { id: 'small-gru', kind: 'gru', what: 'train', V: 65, H: 128, B: 32, T: 64, reps: 4, rounds: 5, js: true },
+  { id: 'small-rnn', kind: 'rnn', what: 'train', V: 65, H: 128, B: 32, T: 64, reps: 4, rounds: 5, js: true },
+  { id: 'small-lstm', kind: 'lstm', what: 'forward', V: 65, H: 128, B: 32, T: 64, reps: 10, rounds: 5, js: true },
+  { id: 'small-lstm', kind: 'lstm', what: 'forward-trace', V: 65, H: 128, B: 32, T: 64, reps: 10, rounds: 5, js: false },
+  { id: 'medium-lstm', kind: 'lstm', what: 'forward', V: 65, H: 512, B: 64, T: 100, reps: 2, rounds: 4, js: false },
 ];
+
+const GATES: Record<TorchKind, number> = { lstm: 4, gru: 3, rnn: 1 };
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -27,9 +61,16 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-function run(c: Config): Record<string, number | string> {
+function flops(c: Config): number {
+  const G = GATES[c.kind];
+  return c.what === 'train' ? 6 * (G * c.H * (c.V + c.H) + c.H * c.V) * c.B * c.T : 2 * G * c.H * (c.V + c.H) * c.B * c.T;
+}
+
+/** Our side of a config: a closure running one step (or one forward). */
+function ours(c: Config): () => void {
   const rng = new Rng(1);
-  const model = new LSTM({ inputSize: c.V, hiddenSize: c.H, rng, dtype: 'float32' });
+  const Model = c.kind === 'lstm' ? LSTM : c.kind === 'gru' ? GRU : RNN;
+  const model: RecurrentModel = new Model({ inputSize: c.V, hiddenSize: c.H, rng, dtype: 'float32' });
   const head = new Linear(c.H, c.V, { rng, dtype: 'float32' });
   const optimizer = new Adam(1e-3);
   const params = parametersOf([model, head]);
@@ -39,31 +80,148 @@ function run(c: Config): Record<string, number | string> {
     inputs.data[n * c.V + rng.int(c.V)] = 1;
     targets.data[n] = rng.int(c.V);
   }
-  const step = (): void => {
-    trainStep({ model, head, params, optimizer, inputs, targets, loss: 'crossEntropy', target: 'sequence' });
-  };
-  for (let i = 0; i < c.warmup; i++) step();
-  const times: number[] = [];
-  for (let i = 0; i < c.reps; i++) {
-    const t0 = performance.now();
-    step();
-    times.push(performance.now() - t0);
-  }
-  const ms = median(times);
-  const flops = 6 * (4 * c.H * (c.V + c.H) + c.H * c.V) * c.B * c.T;
-  return {
-    config: c.name, V: c.V, H: c.H, B: c.B, T: c.T, reps: c.reps,
-    msPerStep: +ms.toFixed(3), minMs: +Math.min(...times).toFixed(3),
-    tokensPerSec: Math.round((c.B * c.T) / (ms / 1000)),
-    gflops: +(flops / (ms / 1000) / 1e9).toFixed(3),
-  };
+  if (c.what === 'train') return () => void trainStep({ model, head, params, optimizer, inputs, targets, loss: 'crossEntropy', target: 'sequence' });
+  const trace = c.what === 'forward-trace';
+  return () => void model.forward(inputs, { trace });
 }
 
-const onlyArg = process.argv.indexOf('--only');
-const only = onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : null;
-const results = CONFIGS.filter((c) => !only || only.includes(c.name)).map((c) => {
-  const r = run(c);
-  console.log(`${String(r.config).padEnd(7)} ${String(r.msPerStep).padStart(10)} ms/step (min ${r.minMs})  ${String(r.tokensPerSec).padStart(8)} tokens/s  ${String(r.gflops).padStart(6)} GFLOP/s  [V=${r.V} H=${r.H} B=${r.B} T=${r.T}, median of ${r.reps}]`);
-  return r;
+/** ms per step of each sample (reps steps per sample). */
+function sample(step: () => void, reps: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) step();
+  return (performance.now() - t0) / reps;
+}
+
+function useThreads(two: boolean): void {
+  if (two) helperHandle();
+  else detachHelper();
+}
+
+/** The gemm's rate on a product that stays in L1: the ceiling for one core. */
+function kernelPeak(): number {
+  const { k, arena } = wasmKernels();
+  const mark = arena.mark();
+  const [M, N, K] = [64, 64, 128];
+  const ap = arena.zeros(M * K), bp = arena.zeros(K * N), c = arena.zeros(M * N), edge = arena.zeros(32);
+  const rates: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 2000; i++) k.gemmPacked(M, N, K, ap, bp, c, N, edge);
+    rates.push((2 * M * N * K * 2000) / ((performance.now() - t0) / 1000) / 1e9);
+  }
+  arena.release(mark);
+  return median(rates.slice(2));
+}
+
+function rss(): number {
+  return process.memoryUsage().rss;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const onlyArg = argv.indexOf('--only');
+  const only = onlyArg >= 0 ? argv[onlyArg + 1].split(',') : null;
+  const quick = argv.includes('--quick');
+  const requireTorch = argv.includes('--require-torch');
+  enableRelaxedSimd();
+  setEngine('wasm');
+  const helper = startWasmHelper({});
+  await new Promise((resolve) => setTimeout(resolve, 300));
+
+  let torch: TorchPeer | null = null;
+  if (!argv.includes('--no-torch')) {
+    torch = await TorchPeer.start();
+    if (!torch) {
+      if (requireTorch) throw new Error('bench:torch: PyTorch is absent and could not be installed');
+      console.log('PyTorch is absent: our numbers only (npm run bench:torch installs it as root).');
+    }
+  }
+  const info = torch ? await torch.info() : null;
+  if (info) console.log(`PyTorch ${info.torch}, ${info.blas}${info.blasCore ? ` (${info.blasCore}${info.blasCoreForced ? `, set: ${info.blasCoreForced}` : ''})` : ''}, ${info.parallelBackend}`);
+  const peak = kernelPeak();
+  console.log(`kernel peak (in-cache gemm, one core): ${peak.toFixed(1)} GFLOP/s; ${wasmMemoryUse().build} build; node ${process.version}\n`);
+
+  const results: Array<Record<string, number | string | null>> = [];
+  const header = `${'config'.padEnd(26)} ${'ours 2t'.padStart(10)} ${'ours 1t'.padStart(10)} ${'js'.padStart(10)} ${'torch 1t'.padStart(10)} ${'torch 2t'.padStart(10)} ${'ratio'.padStart(7)} ${'GFLOP/s'.padStart(8)} ${'% peak'.padStart(7)}`;
+  console.log(header);
+  for (const c of CONFIGS) {
+    const name = `${c.id} ${c.what}`;
+    if (only && !only.includes(c.id) && !only.includes(name)) continue;
+    const rounds = quick ? Math.max(2, c.rounds >> 1) : c.rounds;
+    const step = ours(c);
+    const torchWhat: TorchWhat = c.what === 'train' ? 'train' : 'forward';
+    const torchId = `${c.id}-${c.what}`;
+    if (torch) await torch.setup({ id: torchId, kind: c.kind, V: c.V, H: c.H, B: c.B, T: c.T });
+    // Warm-up: the WebAssembly tiers up, PyTorch allocates.
+    useThreads(true);
+    sample(step, Math.max(1, c.reps));
+    if (torch) {
+      await torch.time(torchId, torchWhat, Math.max(1, c.reps), 1);
+      await torch.time(torchId, torchWhat, Math.max(1, c.reps), 2);
+    }
+    const t: Record<string, number[]> = { two: [], one: [], torch1: [], torch2: [] };
+    for (let r = 0; r < rounds; r++) {
+      useThreads(true);
+      t.two.push(sample(step, c.reps));
+      useThreads(false);
+      t.one.push(sample(step, c.reps));
+      useThreads(true);
+      if (torch) {
+        t.torch1.push(median(await torch.time(torchId, torchWhat, c.reps, 1)));
+        t.torch2.push(median(await torch.time(torchId, torchWhat, c.reps, 2)));
+      }
+    }
+    let js: number | null = null;
+    if (c.js) {
+      setEngine('js');
+      const jsStep = ours(c);
+      sample(jsStep, 1);
+      js = median(Array.from({ length: quick ? 2 : 3 }, () => sample(jsStep, Math.max(1, c.reps >> 1))));
+      setEngine('wasm');
+    }
+    const two = median(t.two);
+    const one = median(t.one);
+    const torch1 = torch ? median(t.torch1) : null;
+    const torch2 = torch ? median(t.torch2) : null;
+    const torchBest = torch ? Math.min(torch1!, torch2!) : null;
+    const gflops = flops(c) / (Math.min(two, one) / 1000) / 1e9;
+    const row = {
+      config: name, kind: c.kind, what: c.what, V: c.V, H: c.H, B: c.B, T: c.T,
+      oursMs: +Math.min(two, one).toFixed(3), ours2tMs: +two.toFixed(3), ours1tMs: +one.toFixed(3), jsMs: js === null ? null : +js.toFixed(3),
+      torch1tMs: torch1 === null ? null : +torch1.toFixed(3), torch2tMs: torch2 === null ? null : +torch2.toFixed(3),
+      ratio: torchBest === null ? null : +(torchBest / Math.min(two, one)).toFixed(3),
+      gflops: +gflops.toFixed(2), peakPercent: +((100 * gflops) / (2 * peak)).toFixed(1),
+    };
+    results.push(row);
+    const f = (v: number | null, w = 10): string => (v === null ? '—' : v < 10 ? v.toFixed(2) : v.toFixed(1)).padStart(w);
+    console.log(`${name.padEnd(26)} ${f(two)} ${f(one)} ${f(js)} ${f(torch1)} ${f(torch2)} ${(row.ratio === null ? '—' : row.ratio.toFixed(2) + '×').padStart(7)} ${gflops.toFixed(1).padStart(8)} ${(row.peakPercent + '%').padStart(7)}`);
+  }
+  console.log('(ms per step, medians of alternating samples; % peak is against two cores of the kernel peak)');
+  torch?.close();
+
+  // Memory: 10,000 tiny steps must not grow the process or the arena.
+  const memory: Record<string, number> = {};
+  if (!only || only.includes('memory')) {
+    const steps = quick ? 3000 : 10000;
+    const step = ours(CONFIGS[0]);
+    for (let i = 1; i <= steps; i++) {
+      step();
+      if (i === 1000) {
+        memory.rssAt1000 = rss();
+        memory.arenaAt1000 = wasmMemoryUse().bytes;
+      }
+    }
+    memory.rssAtEnd = rss();
+    memory.arenaAtEnd = wasmMemoryUse().bytes;
+    memory.steps = steps;
+    const mb = (b: number): string => (b / 2 ** 20).toFixed(1);
+    console.log(`\nmemory over ${steps} tiny steps: RSS ${mb(memory.rssAt1000)} MiB at 1,000 → ${mb(memory.rssAtEnd)} MiB; arena ${mb(memory.arenaAt1000)} → ${mb(memory.arenaAtEnd)} MiB; largest arena use ${mb(wasmMemoryUse().peakBytes)} MiB`);
+  }
+  console.log('BENCH_JSON ' + JSON.stringify({ bench: 'train-step', node: process.version, build: wasmMemoryUse().build, torch: info?.torch ?? null, blas: info?.blas ?? null, kernelPeakGflops: +peak.toFixed(2), results, memory }));
+  if (helper) await helper.terminate();
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
 });
-console.log('BENCH_JSON ' + JSON.stringify({ bench: 'lstm-lm-train-step', node: process.version, results }));

@@ -10,6 +10,8 @@
  * where R is Σ ('sum') or the mean over the n counted terms ('mean'), lse the log-sum-exp.
  */
 import { LstmError, checkKeys, describe } from './errors';
+import { usesWasm } from './kernels/engine';
+import { addSoftmaxRowsWasm, logSumExpRowsWasm } from './kernels/wasm/softmax';
 import { Tape } from './tape';
 import { Tensor, formatShape } from './tensor';
 
@@ -101,20 +103,23 @@ export function crossEntropyLoss(logits: Tensor, targets: ClassTargets, options:
   const cls = classIndices(targets, N, C, ignoreIndex); // −1 marks an ignored row
   const X = logits.data;
   // Per row: lse = m + log Σ_c exp(x_c − m) with m = max_c x_c;  loss_r = lse − x_{y_r}.
-  const lse = new Float64Array(N);
+  // On the WebAssembly engine the exponentials run there (core/kernels/wasm/softmax.ts).
+  const wasm = usesWasm(logits.dtype) && X instanceof Float32Array;
+  const lse = wasm ? logSumExpRowsWasm(X, N, C) : new Float64Array(N);
   let sum = 0;
   let count = 0;
   for (let r = 0; r < N; r++) {
     const y = cls[r];
     if (y < 0) continue;
     const off = r * C;
-    let m = X[off];
-    for (let c = 1; c < C; c++) if (X[off + c] > m) m = X[off + c];
-    let s = 0;
-    for (let c = 0; c < C; c++) s += Math.exp(X[off + c] - m);
-    const l = m + Math.log(s);
-    lse[r] = l;
-    sum += l - X[off + y];
+    if (!wasm) {
+      let m = X[off];
+      for (let c = 1; c < C; c++) if (X[off + c] > m) m = X[off + c];
+      let s = 0;
+      for (let c = 0; c < C; c++) s += Math.exp(X[off + c] - m);
+      lse[r] = m + Math.log(s);
+    }
+    sum += lse[r] - X[off + y];
     count++;
   }
   const out = scalar(reduction === 'mean' ? sum / count : sum, logits);
@@ -125,6 +130,13 @@ export function crossEntropyLoss(logits: Tensor, targets: ClassTargets, options:
       if (!dX) return;
       // ∂L/∂x_rc = g (exp(x_rc − lse_r) − [c = y_r]) [/ count]; ignored rows get nothing.
       const scale = out.grad![0] / (reduction === 'mean' ? count : 1);
+      if (wasm && dX instanceof Float32Array) {
+        const w = new Float32Array(N);
+        for (let r = 0; r < N; r++) w[r] = cls[r] < 0 ? 0 : scale;
+        addSoftmaxRowsWasm(X, N, C, lse, w, dX);
+        for (let r = 0; r < N; r++) if (cls[r] >= 0) dX[r * C + cls[r]] -= scale;
+        return;
+      }
       for (let r = 0; r < N; r++) {
         const y = cls[r];
         if (y < 0) continue;

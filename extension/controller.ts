@@ -66,6 +66,8 @@ export class LstmController implements vscode.Disposable {
         notebookDir: notebookFolder(notebook),
         heapLimitMb: settings.get<number>('heapLimitMb', 4096),
         interruptGraceMs: 1000 * settings.get<number>('interruptGraceSeconds', 3),
+        engine: settings.get<'wasm' | 'js'>('engine', 'wasm'),
+        threads: settings.get<number>('threads', 2),
         onStateChange: (state) => this.stateEmitter.fire({ notebook, state }),
       });
       entry = { session, order: 0 };

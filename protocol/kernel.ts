@@ -14,6 +14,10 @@ export interface WorkerConfig {
   notebookDir: string;
   /** Int32Array view [0] = INTERRUPT_FLAG: set by the host, polled by the cell's loops. */
   interruptBuffer: SharedArrayBuffer;
+  /** The core's engine for float32 work ('wasm' when absent; LSTM_NOTEBOOK_ENGINE overrides). */
+  engine?: 'wasm' | 'js';
+  /** Threads of the WebAssembly engine: 1 or 2 (2 when absent; LSTM_NOTEBOOK_THREADS overrides). */
+  threads?: number;
 }
 
 /** Host → worker. */

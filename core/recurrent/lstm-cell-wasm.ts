@@ -4,18 +4,20 @@
  * same inputs and the same SequenceRun filled in, for the standard cell and peepholes. The
  * other Greff variants run on the JS twin (lstmCoveredByWasm).
  *
- * Per step: pack h_{t−1}, one gemm Z_t += h_{t−1}·W_hhᵀ against W_hhᵀ packed once, then one
- * fused element-wise kernel. Backward per step: the fused kernel gives dZ_t, one gemm gives
- * ∂L/∂h_{t−1} = dZ_t·W_hh. The input projection and every weight gradient are single
- * products over all T·B rows, before and after the loop.
+ *   before the loop   Z = x·W_ihᵀ + b_ih + b_hh over all T·B rows (one product)
+ *   the loop          per batch half (one thread each): Z_t += h_{t−1}·W_hhᵀ, fused gates
+ *                     (core/kernels/wasm/assembly/lstm.ts)
+ *   backward loop     per batch half: fused dZ_t, ∂L/∂h_{t−1} = dZ_t·W_hh
+ *   after it          ∂W_ih, ∂W_hh, ∂x as single products over all rows; ∂b and the
+ *                     peephole gradients as column sums
  */
 import type { FloatArray } from '../dtype';
-import { packedASize, packedBSize } from '../kernels/wasm/products';
+import { packedBSize } from '../kernels/wasm/products';
 import { wasmKernels } from '../kernels/wasm/runtime';
 import type { LstmFlags } from './lstm-cell';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
-import { columnSumsWasm, gatherDOut, inputSideGradsWasm, projectInputsWasm, scatterOutput, weightGradWasm } from './wasm-layer';
+import { batchSlices, biasGradsWasm, firstStepOffset, gatherDOut, inputSideGradsWasm, projectInputsWasm, runSlices, scatterOutput, stepNorms, weightGradWasm } from './wasm-layer';
 
 /** The variants the fused kernel computes: every gate present, both activations, no gate recurrence. */
 export function lstmCoveredByWasm(f: LstmFlags): boolean {
@@ -39,23 +41,12 @@ export function lstmForwardWasm(run: SequenceRun, w: LayerWeights, flags: LstmFl
     const peep = flags.peephole && w.peephole ? arena.put(w.peephole) : arena.zeros(3 * H);
     const whh = arena.put(w.whh);
     const whhP = arena.alloc(packedBSize(H, G4));
-    const hP = arena.alloc(packedASize(B, H));
+    const slices = batchSlices(kw, B, H);
     projectInputsWasm(kw, run, w, true, z);
     k.packB(H, G4, whh, 1, H, whhP); // B(k = j, n = g) = W_hh[g, j]: W_hhᵀ
-    const t0 = timeAt(run, 0) * B * H;
-    arena.f32(hPrev + 4 * t0, B * H).set(h0);
-    arena.f32(cPrev + 4 * t0, B * H).set(c0);
-    for (let s = 0; s < T; s++) {
-      const t = timeAt(run, s);
-      const zOff = 4 * t * B * G4;
-      const sOff = 4 * t * B * H;
-      const next = s + 1 < T ? 4 * timeAt(run, s + 1) * B * H : -1;
-      // Z_t += h_{t−1}·W_hhᵀ
-      k.packA(B, H, hPrev + sOff, H, 1, hP);
-      k.gemmPacked(B, G4, H, hP, whhP, z + zOff, G4);
-      k.lstmForwardStep(B, H, z + zOff, pre ? pre + zOff : 0, cPrev + sOff, peep, c + sOff, h + sOff,
-        next >= 0 ? cPrev + next : 0, next >= 0 ? hPrev + next : 0);
-    }
+    arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
+    arena.f32(cPrev + firstStepOffset(run), B * H).set(c0);
+    runSlices(kw, slices, (s) => ['lstmForwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, z, pre, hPrev, cPrev, c, h, peep, whhP, s.ap, s.edge]]);
     run.gates.set(arena.f32(z, rows * G4));
     if (run.pre) run.pre.set(arena.f32(pre, rows * G4));
     run.hPrev.set(arena.f32(hPrev, rows * H));
@@ -85,49 +76,35 @@ export function lstmBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrad
     const hPrev = arena.put(run.hPrev);
     const dOut = gatherDOut(kw, run, opt.dOut);
     const dZ = arena.alloc(rows * G4);
-    const dh = arena.zeros(B * H);
-    const dc = arena.zeros(B * H);
+    // ∂L/∂h and ∂L/∂c carried between steps, [B, H]: each half uses its own rows.
+    const dh = opt.dhLast ? arena.put(opt.dhLast) : arena.zeros(B * H);
+    const dc = opt.dcLast ? arena.put(opt.dcLast) : arena.zeros(B * H);
     const usePeep = flags.peephole && w.peephole !== null;
     const peep = usePeep ? arena.put(w.peephole!) : arena.zeros(3 * H);
-    const dPeep = arena.zeros(3 * H);
-    const sums = arena.alloc(2);
+    const dhSeq = opt.norms ? arena.alloc(rows * H) : 0;
+    const dcSeq = opt.norms?.c ? arena.alloc(rows * H) : 0;
     const whh = arena.put(w.whh);
-    const whhP = arena.alloc(packedBSize(G4, H));
-    const dzP = arena.alloc(packedASize(B, G4));
-    k.packB(G4, H, whh, H, 1, whhP); // B(k = g, n = j) = W_hh[g, j]
-    // Views made after the last alloc stay valid through the loop.
-    const dhV = arena.f32(dh, B * H);
-    const dcV = arena.f32(dc, B * H);
-    const sumsV = arena.f32(sums, 2);
-    if (opt.dhLast) dhV.set(opt.dhLast);
-    if (opt.dcLast) dcV.set(opt.dcLast);
-    const normH = opt.norms?.h ?? null;
-    const normC = opt.norms?.c ?? null;
-    for (let s = T - 1; s >= 0; s--) {
-      const t = timeAt(run, s);
-      const zOff = 4 * t * B * G4;
-      const sOff = 4 * t * B * H;
-      k.lstmBackwardStep(B, H, dOut ? dOut + sOff : 0, dh, dc, gates + zOff, c + sOff, cPrev + sOff, peep, dZ + zOff, dPeep, sums);
-      if (normH) normH[t] = Math.sqrt(sumsV[0]);
-      if (normC) normC[t] = Math.sqrt(sumsV[1]);
-      // ∂L/∂h_{t−1} = dZ_t · W_hh
-      dhV.fill(0);
-      k.packA(B, G4, dZ + zOff, G4, 1, dzP);
-      k.gemmPacked(B, H, G4, dzP, whhP, dh, H);
-      if (opt.truncate > 0 && s > 0 && s % opt.truncate === 0) {
-        dhV.fill(0);
-        dcV.fill(0);
-      }
-    }
-    if (opt.dh0) opt.dh0.set(dhV);
-    if (opt.dc0) opt.dc0.set(dcV);
+    const whhBP = arena.alloc(packedBSize(G4, H));
+    const slices = batchSlices(kw, B, G4);
+    k.packB(G4, H, whh, H, 1, whhBP); // B(k = g, n = j) = W_hh[g, j]
+    runSlices(kw, slices, (s) => ['lstmBackwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, opt.truncate,
+      dOut, dh + 4 * s.b0 * H, dc + 4 * s.b0 * H, gates, c, cPrev, peep, dZ, whhBP, dhSeq, dcSeq, s.ap, s.edge]]);
+    if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));
+    if (opt.dc0) opt.dc0.set(arena.f32(dc, B * H));
+    if (opt.norms) stepNorms(arena.f32(dhSeq, rows * H), T, B, H, opt.norms.h);
+    if (opt.norms?.c) stepNorms(arena.f32(dcSeq, rows * H), T, B, H, opt.norms.c);
     if (usePeep && g.peephole) {
-      const d = arena.f32(dPeep, 3 * H);
+      // ∂L/∂p_i = Σ dz_i ⊙ c_{t−1},  ∂L/∂p_f = Σ dz_f ⊙ c_{t−1},  ∂L/∂p_o = Σ dz_o ⊙ c_t
+      const dp = arena.zeros(3 * H);
+      k.addColumnDots(dp, dZ, G4, cPrev, H, rows, H);
+      k.addColumnDots(dp + 4 * H, dZ + 4 * H, G4, cPrev, H, rows, H);
+      k.addColumnDots(dp + 8 * H, dZ + 12 * H, G4, c, H, rows, H);
+      const d = arena.f32(dp, 3 * H);
       for (let j = 0; j < 3 * H; j++) g.peephole[j] += d[j];
     }
     inputSideGradsWasm(kw, run, w, g, dZ, opt.dx);
     if (g.whh) weightGradWasm(kw, G4, H, rows, dZ, G4, hPrev, H, g.whh);
-    if (g.bhh) columnSumsWasm(kw, rows, G4, dZ, G4, g.bhh);
+    biasGradsWasm(kw, rows, G4, dZ, G4, [g.bih, g.bhh]);
   } finally {
     arena.release(mark);
   }

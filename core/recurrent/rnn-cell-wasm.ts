@@ -1,13 +1,14 @@
 /**
  * The vanilla RNN over a sequence on the WebAssembly kernels — the same computation as
- * rnnForward / rnnBackward in rnn-cell.ts (its JS twin, where the equations are).
+ * rnnForward / rnnBackward in rnn-cell.ts (its JS twin, where the equations are); the loop
+ * (core/kernels/wasm/assembly/rnn.ts) runs on each batch half.
  */
 import type { FloatArray } from '../dtype';
-import { packedASize, packedBSize } from '../kernels/wasm/products';
+import { packedBSize } from '../kernels/wasm/products';
 import { wasmKernels } from '../kernels/wasm/runtime';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
-import { columnSumsWasm, gatherDOut, inputSideGradsWasm, projectInputsWasm, scatterOutput, weightGradWasm } from './wasm-layer';
+import { batchSlices, biasGradsWasm, firstStepOffset, gatherDOut, inputSideGradsWasm, projectInputsWasm, runSlices, scatterOutput, stepNorms, weightGradWasm } from './wasm-layer';
 
 export function rnnForwardWasm(run: SequenceRun, w: LayerWeights, relu: boolean, h0: FloatArray): void {
   const kw = wasmKernels();
@@ -22,19 +23,11 @@ export function rnnForwardWasm(run: SequenceRun, w: LayerWeights, relu: boolean,
     const h = arena.alloc(rows * H);
     const whh = arena.put(w.whh);
     const whhP = arena.alloc(packedBSize(H, H));
-    const hP = arena.alloc(packedASize(B, H));
+    const slices = batchSlices(kw, B, H);
     projectInputsWasm(kw, run, w, true, z);
     k.packB(H, H, whh, 1, H, whhP); // W_hhᵀ
-    const t0 = timeAt(run, 0) * B * H;
-    arena.f32(hPrev + 4 * t0, B * H).set(h0);
-    for (let s = 0; s < T; s++) {
-      const t = timeAt(run, s);
-      const sOff = 4 * t * B * H;
-      const next = s + 1 < T ? 4 * timeAt(run, s + 1) * B * H : -1;
-      k.packA(B, H, hPrev + sOff, H, 1, hP);
-      k.gemmPacked(B, H, H, hP, whhP, z + sOff, H);
-      k.rnnForwardStep(B, H, z + sOff, pre ? pre + sOff : 0, h + sOff, next >= 0 ? hPrev + next : 0, relu ? 1 : 0);
-    }
+    arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
+    runSlices(kw, slices, (s) => ['rnnForwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, z, pre, hPrev, h, whhP, s.ap, s.edge]]);
     run.gates.set(arena.f32(z, rows * H));
     if (run.pre) run.pre.set(arena.f32(pre, rows * H));
     run.hPrev.set(arena.f32(hPrev, rows * H));
@@ -58,31 +51,19 @@ export function rnnBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrads
     const hPrev = arena.put(run.hPrev);
     const dOut = gatherDOut(kw, run, opt.dOut);
     const dZ = arena.alloc(rows * H);
-    const dh = arena.zeros(B * H);
-    const sums = arena.alloc(1);
+    const dh = opt.dhLast ? arena.put(opt.dhLast) : arena.zeros(B * H);
+    const dhSeq = opt.norms ? arena.alloc(rows * H) : 0;
     const whh = arena.put(w.whh);
-    const whhP = arena.alloc(packedBSize(H, H));
-    const dzP = arena.alloc(packedASize(B, H));
-    k.packB(H, H, whh, H, 1, whhP); // W_hh
-    const dhV = arena.f32(dh, B * H);
-    const sumsV = arena.f32(sums, 1);
-    if (opt.dhLast) dhV.set(opt.dhLast);
-    const normH = opt.norms?.h ?? null;
-    for (let s = T - 1; s >= 0; s--) {
-      const t = timeAt(run, s);
-      const sOff = 4 * t * B * H;
-      k.rnnBackwardStep(B, H, dOut ? dOut + sOff : 0, dh, gates + sOff, dZ + sOff, relu ? 1 : 0, sums);
-      if (normH) normH[t] = Math.sqrt(sumsV[0]);
-      // ∂L/∂h_{t−1} = dZ_t · W_hh
-      dhV.fill(0);
-      k.packA(B, H, dZ + sOff, H, 1, dzP);
-      k.gemmPacked(B, H, H, dzP, whhP, dh, H);
-      if (opt.truncate > 0 && s > 0 && s % opt.truncate === 0) dhV.fill(0);
-    }
-    if (opt.dh0) opt.dh0.set(dhV);
+    const whhBP = arena.alloc(packedBSize(H, H));
+    const slices = batchSlices(kw, B, H);
+    k.packB(H, H, whh, H, 1, whhBP); // W_hh
+    runSlices(kw, slices, (s) => ['rnnBackwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, opt.truncate,
+      dOut, dh + 4 * s.b0 * H, gates, dZ, whhBP, dhSeq, s.ap, s.edge]]);
+    if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));
+    if (opt.norms) stepNorms(arena.f32(dhSeq, rows * H), T, B, H, opt.norms.h);
     inputSideGradsWasm(kw, run, w, g, dZ, opt.dx);
     if (g.whh) weightGradWasm(kw, H, H, rows, dZ, H, hPrev, H, g.whh);
-    if (g.bhh) columnSumsWasm(kw, rows, H, dZ, H, g.bhh);
+    biasGradsWasm(kw, rows, H, dZ, H, [g.bih, g.bhh]);
   } finally {
     arena.release(mark);
   }

@@ -1,21 +1,48 @@
 /**
  * What the WebAssembly drivers of the three cells share (lstm-cell-wasm.ts, gru-cell-wasm.ts,
- * rnn-cell-wasm.ts): the input side of a layer in the arena, the weight gradients after the
- * backward loop, and moving a direction's columns in and out of the layer output. JS twin:
- * projection.ts. Arena pointers are byte offsets; sizes are in floats.
+ * rnn-cell-wasm.ts): the input side of a layer in the arena, the weight and bias gradients
+ * after the backward loop, the batch slices the two threads take, gradient norms, and moving a
+ * direction's columns in and out of the layer output. JS twin: projection.ts. Arena pointers
+ * are byte offsets; sizes are in floats.
  *
  *   Z[τ]     = x[τ]·W_ihᵀ + b_ih (+ b_hh)       ∂L/∂x += ∂L/∂Z · W_ih
  *   ∂L/∂W_ih += Σ_τ ∂L/∂Z[τ]ᵀ · x[τ]             ∂L/∂b += Σ_τ,b ∂L/∂Z[τ]
  */
 import type { FloatArray } from '../dtype';
 import { transpose } from '../kernels/gemm';
-import { gemmPtr } from '../kernels/wasm/products';
+import { gemmPtr, packedASize } from '../kernels/wasm/products';
 import type { WasmKernels } from '../kernels/wasm/runtime';
+import { halves, KernelCall, runCalls } from '../kernels/wasm/threads';
 import { sparseRows } from './projection';
 import type { LayerGrads, LayerWeights, SequenceRun } from './run';
+import { timeAt } from './run';
+
+/** Batches of at least this many rows are split in two halves, one per thread. */
+const SPLIT_BATCH = 8;
+
+/** A slice of the batch with its own scratch: rows b0 … b0+size of every step. */
+export interface Slice {
+  b0: number;
+  size: number;
+  /** Packed rows of the per-step product (packA), sized for `width` columns. */
+  ap: number;
+  /** 32 floats for the gemm's edge tiles. */
+  edge: number;
+}
+
+/** The batch halves (or the whole batch), each with scratch for a per-step product of `width`. */
+export function batchSlices({ arena }: WasmKernels, B: number, width: number): Slice[] {
+  return halves(B, SPLIT_BATCH).map(([b0, b1]) => ({ b0, size: b1 - b0, ap: arena.alloc(packedASize(b1 - b0, width)), edge: arena.alloc(32) }));
+}
+
+/** Runs one kernel per slice, on both threads when there are two. */
+export function runSlices(kw: WasmKernels, slices: Slice[], call: (s: Slice, i: number) => KernelCall): void {
+  runCalls(kw, slices.map(call));
+}
 
 /** Fills Z [T·B, G·H] at pZ with the bias row (b_ih, plus b_hh when `withHiddenBias`) plus x·W_ihᵀ. */
-export function projectInputsWasm({ k, arena }: WasmKernels, run: SequenceRun, w: LayerWeights, withHiddenBias: boolean, pZ: number): void {
+export function projectInputsWasm(kw: WasmKernels, run: SequenceRun, w: LayerWeights, withHiddenBias: boolean, pZ: number): void {
+  const { k, arena } = kw;
   const { T, B, I, H, G } = run;
   const width = G * H;
   const rows = T * B;
@@ -26,42 +53,46 @@ export function projectInputsWasm({ k, arena }: WasmKernels, run: SequenceRun, w
   run.sparseX = sparseRows(run.x, rows, I);
   const sp = run.sparseX;
   if (sp) {
-    // One row of W_ihᵀ per non-zero input (one-hot characters: one per row).
+    // One row of W_ihᵀ per non-zero input (one-hot characters: one per row); rows split between threads.
     const rowStart = arena.alloc(rows + 1);
     const cols = arena.alloc(sp.cols.length);
     const vals = arena.put(sp.vals);
     const wt = arena.put(transpose(w.wih, 0, I, width, I));
     arena.i32(rowStart, rows + 1).set(sp.rowStart);
     arena.i32(cols, sp.cols.length).set(sp.cols);
-    k.sparseRowsTimes(rows, width, rowStart, cols, vals, wt, pZ);
+    runCalls(kw, halves(rows, 64).map(([r0, r1]) => ['sparseRowsTimes', [r1 - r0, width, rowStart + 4 * r0, cols, vals, wt, pZ + 4 * r0 * width]]));
   } else {
     const x = arena.put(run.x.subarray(0, rows * I));
     const wih = arena.put(w.wih);
-    gemmPtr(k, arena, rows, width, I, x, I, 1, wih, 1, I, pZ, width);
+    gemmPtr(kw, rows, width, I, x, I, 1, wih, 1, I, pZ, width);
   }
   arena.release(mark);
 }
 
 /** grad[off …] += Aᵀ·B over `rows` rows: A (rows, M) at pA with leading dimension lda, B (rows, N) at pB with ldb. */
-export function weightGradWasm({ k, arena }: WasmKernels, M: number, N: number, rows: number, pA: number, lda: number, pB: number, ldb: number, grad: FloatArray, off = 0): void {
+export function weightGradWasm(kw: WasmKernels, M: number, N: number, rows: number, pA: number, lda: number, pB: number, ldb: number, grad: FloatArray, off = 0): void {
+  const { arena } = kw;
   const mark = arena.mark();
   const target = grad.subarray(off, off + M * N);
   const pG = arena.put(target);
-  gemmPtr(k, arena, M, N, rows, pA, 1, lda, pB, ldb, 1, pG, N);
+  gemmPtr(kw, M, N, rows, pA, 1, lda, pB, ldb, 1, pG, N);
   target.set(arena.f32(pG, M * N));
   arena.release(mark);
 }
 
-/** grad += the column sums of a (rows, width) block at pM with leading dimension ld. */
-export function columnSumsWasm({ k, arena }: WasmKernels, rows: number, width: number, pM: number, ld: number, grad: FloatArray): void {
+/** Adds the column sums of a (rows, width) block at pM (leading dimension ld) into each of `grads` — computed once. */
+export function biasGradsWasm({ k, arena }: WasmKernels, rows: number, width: number, pM: number, ld: number, grads: Array<FloatArray | null>): void {
+  const targets = grads.filter((g): g is FloatArray => g !== null);
+  if (targets.length === 0) return;
   const mark = arena.mark();
-  const pG = arena.put(grad);
-  k.addColumnSums(pG, pM, rows, width, ld);
-  grad.set(arena.f32(pG, width));
+  const pS = arena.zeros(width);
+  k.addColumnSums(pS, pM, rows, width, ld);
+  const sums = arena.f32(pS, width);
+  for (const g of targets) for (let j = 0; j < width; j++) g[j] += sums[j];
   arena.release(mark);
 }
 
-/** Gradients of W_ih, b_ih and x from ∂L/∂Z at pdZ [T·B, G·H]. */
+/** Gradients of W_ih and x from ∂L/∂Z at pdZ [T·B, G·H] (the biases: biasGradsWasm). */
 export function inputSideGradsWasm(kw: WasmKernels, run: SequenceRun, w: LayerWeights, g: LayerGrads, pdZ: number, dx: FloatArray | null): void {
   const { k, arena } = kw;
   const { T, B, I, H, G } = run;
@@ -85,17 +116,16 @@ export function inputSideGradsWasm(kw: WasmKernels, run: SequenceRun, w: LayerWe
     const x = arena.put(run.x.subarray(0, rows * I));
     weightGradWasm(kw, width, I, rows, pdZ, width, x, I, g.wih);
   }
-  if (g.bih) columnSumsWasm(kw, rows, width, pdZ, width, g.bih);
   if (dx) {
     const wih = arena.put(w.wih);
     const pDx = arena.put(dx);
-    gemmPtr(k, arena, rows, I, width, pdZ, width, 1, wih, I, 1, pDx, I);
+    gemmPtr(kw, rows, I, width, pdZ, width, 1, wih, I, 1, pDx, I);
     dx.set(arena.f32(pDx, rows * I));
   }
   arena.release(mark);
 }
 
-/** The layer output's columns of this direction, from h [T·B, H] at pH. */
+/** The layer output's columns of this direction, from h [T·B, H]. */
 export function scatterOutput(run: SequenceRun, h: Float32Array): void {
   const { T, B, H, out, outOff, ldOut } = run;
   if (ldOut === H && outOff === 0) {
@@ -114,4 +144,18 @@ export function gatherDOut({ arena }: WasmKernels, run: SequenceRun, dOut: Float
   if (ldOut === H && outOff === 0) view.set(dOut.subarray(0, T * B * H));
   else for (let r = 0; r < T * B; r++) view.set(dOut.subarray(r * ldOut + outOff, r * ldOut + outOff + H), r * H);
   return p;
+}
+
+/** ‖·‖ of each step's [B, H] block of a [T, B, H] buffer, summed in doubles: the gradient-norm chart's data. */
+export function stepNorms(seq: Float32Array, T: number, B: number, H: number, out: Float64Array): void {
+  for (let t = 0; t < T; t++) {
+    let s = 0;
+    for (let k = t * B * H; k < (t + 1) * B * H; k++) s += seq[k] * seq[k];
+    out[t] = Math.sqrt(s);
+  }
+}
+
+/** Byte offset of the first row of the step processed first (where h0 goes). */
+export function firstStepOffset(run: SequenceRun): number {
+  return 4 * timeAt(run, 0) * run.B * run.H;
 }

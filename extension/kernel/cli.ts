@@ -1,5 +1,6 @@
 /**
- * The headless runner: `lstm-notebook run in.ipynb [--out out.ipynb] [--timeout s] [--check]`.
+ * The headless runner: `lstm-notebook run in.ipynb [--out out.ipynb] [--timeout s] [--check]
+ *   [--engine wasm|js] [--threads 1|2]`.
  * Runs every code cell with the kernel engine and writes the outputs (to --out, else in
  * place). --check writes nothing and fails if the outputs differ from the notebook's own
  * (timing metadata aside) — how CI keeps the tutorials honest. Exits 1 on the first failing
@@ -10,9 +11,9 @@ import { dirname, join, resolve } from 'node:path';
 import { NotebookFormatError, parseNotebook } from './nbformat';
 import { comparableOutputs, runNotebook } from './run-notebook';
 
-const USAGE = 'usage: lstm-notebook run <notebook.ipynb> [--out <out.ipynb>] [--timeout <seconds per cell>] [--check]';
+const USAGE = 'usage: lstm-notebook run <notebook.ipynb> [--out <out.ipynb>] [--timeout <seconds per cell>] [--check] [--engine wasm|js] [--threads 1|2]';
 
-interface Args { input: string; out?: string; timeout?: number; check: boolean }
+interface Args { input: string; out?: string; timeout?: number; check: boolean; engine?: 'wasm' | 'js'; threads?: number }
 
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
@@ -25,6 +26,14 @@ function parseArgs(argv: string[]): Args {
       const seconds = Number(value(rest, ++i, '--timeout'));
       if (!(seconds > 0)) throw new UsageError(`--timeout expects a positive number of seconds, got ${JSON.stringify(rest[i])}`);
       args.timeout = seconds;
+    } else if (arg === '--engine') {
+      const engine = value(rest, ++i, '--engine');
+      if (engine !== 'wasm' && engine !== 'js') throw new UsageError(`--engine expects "wasm" or "js", got ${JSON.stringify(engine)}`);
+      args.engine = engine;
+    } else if (arg === '--threads') {
+      const threads = value(rest, ++i, '--threads');
+      if (threads !== '1' && threads !== '2') throw new UsageError(`--threads expects 1 or 2, got ${JSON.stringify(threads)}`);
+      args.threads = Number(threads);
     } else if (arg === '--check') args.check = true;
     else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else if (args.input) throw new UsageError(`expected one notebook, got ${JSON.stringify(args.input)} and ${JSON.stringify(arg)}`);
@@ -63,6 +72,8 @@ export async function main(argv: string[]): Promise<number> {
     workerPath: join(__dirname, 'worker.js'),
     notebookDir: dirname(input),
     timeoutSeconds: args.timeout,
+    engine: args.engine,
+    threads: args.threads,
     onCell: ({ index, ok, seconds }) => console.error(`  Cell ${index + 1}: ${ok ? 'ok' : 'FAILED'} (${seconds.toFixed(1)} s)`),
   });
   if (result.failure) {

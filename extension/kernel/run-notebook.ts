@@ -12,6 +12,9 @@ export interface RunOptions {
   notebookDir: string;
   /** Per cell, in seconds: a cell running longer is interrupted and the run fails. */
   timeoutSeconds?: number;
+  /** The core's engine and the WebAssembly engine's threads (defaults: 'wasm', 2). */
+  engine?: 'wasm' | 'js';
+  threads?: number;
   onCell?: (info: { index: number; count: number; ok: boolean; seconds: number }) => void;
 }
 
@@ -23,7 +26,7 @@ export interface RunResult {
 
 export async function runNotebook(input: NotebookJson, options: RunOptions): Promise<RunResult> {
   const notebook = structuredClone(input);
-  const session = new KernelSession({ workerPath: options.workerPath, notebookDir: options.notebookDir, interruptGraceMs: 2000 });
+  const session = new KernelSession({ workerPath: options.workerPath, notebookDir: options.notebookDir, interruptGraceMs: 2000, engine: options.engine, threads: options.threads });
   const codeCells = notebook.cells.filter((c) => c.cell_type === 'code');
   try {
     await session.whenReady();

@@ -38,6 +38,9 @@ export interface SessionOptions {
   heapLimitMb?: number;
   /** How long an interrupted cell may take to stop before the worker is replaced. */
   interruptGraceMs?: number;
+  /** The core's engine and the WebAssembly engine's threads (WorkerConfig). */
+  engine?: 'wasm' | 'js';
+  threads?: number;
   onStateChange?: (state: KernelState) => void;
 }
 
@@ -118,7 +121,7 @@ export class KernelSession {
   private start(): void {
     const buffer = new SharedArrayBuffer(4);
     this.flags = new Int32Array(buffer);
-    const config: WorkerConfig = { notebookDir: this.options.notebookDir, interruptBuffer: buffer };
+    const config: WorkerConfig = { notebookDir: this.options.notebookDir, interruptBuffer: buffer, engine: this.options.engine, threads: this.options.threads };
     const worker = new Worker(this.options.workerPath, {
       workerData: config,
       resourceLimits: { maxOldGenerationSizeMb: this.options.heapLimitMb ?? 4096 },

@@ -14,12 +14,16 @@ import { ModuleLoader } from './imports';
 import { Outbox } from './outbox';
 import { KERNEL_GLOBAL } from './rewrite';
 import { bundleOf } from './values';
+import { configureEngine } from './engine-config';
 
 const port = parentPort;
 if (!port) throw new Error('the kernel worker must run in a worker thread');
 const config = workerData as WorkerConfig;
 const flags = new Int32Array(config.interruptBuffer);
 const post = (message: WorkerMessage) => port.postMessage(message);
+// The WebAssembly engine and its helper thread (or the JS engine, when asked for or when
+// WebAssembly cannot run here: cells see which in getEngine() and a model's .engine).
+configureEngine(config, process.env);
 
 let currentId = 0;
 const outbox = new Outbox(post, () => currentId);

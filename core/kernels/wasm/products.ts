@@ -9,8 +9,9 @@
  *
  *   C[m, n] += Σ_k A(m, k) · B(k, n),  A(m, k) = A[m·sam + k·sak],  B(k, n) = B[k·sbk + n·sbn]
  */
-import type { Arena, KernelExports } from './runtime';
+import type { WasmKernels } from './runtime';
 import { wasmKernels } from './runtime';
+import { halves, KernelCall, runCalls } from './threads';
 
 /** Floats of a packA panel set for M rows (rounded up to 4) by K. */
 export function packedASize(M: number, K: number): number {
@@ -22,18 +23,31 @@ export function packedBSize(K: number, N: number): number {
   return Math.ceil(N / 8) * 8 * K;
 }
 
-/** C += A·B with every operand an arena pointer; packing scratch comes from the arena and is released. */
+/** Below this many multiply-adds a product runs on one thread (waking the other costs more). */
+const PARALLEL_MACS = 1 << 18;
+
+/**
+ * C += A·B with every operand an arena pointer. B is packed once; the rows of A (and C) are
+ * split between the two threads for large products — each row is computed the same way
+ * either way, so the split changes no bit. Scratch comes from the arena and is released.
+ */
 export function gemmPtr(
-  k: KernelExports, arena: Arena, M: number, N: number, K: number,
+  kw: WasmKernels, M: number, N: number, K: number,
   a: number, sam: number, sak: number, b: number, sbk: number, sbn: number, c: number, ldc: number,
 ): void {
   if (M === 0 || N === 0 || K === 0) return;
+  const { k, arena } = kw;
   const mark = arena.mark();
-  const ap = arena.alloc(packedASize(M, K));
   const bp = arena.alloc(packedBSize(K, N));
-  k.packA(M, K, a, sam, sak, ap);
   k.packB(K, N, b, sbk, sbn, bp);
-  k.gemmPacked(M, N, K, ap, bp, c, ldc);
+  // Row ranges split at a multiple of 4, the tile height.
+  const parts = M * N * K >= PARALLEL_MACS ? halves(Math.ceil(M / 4), 2).map(([r0, r1]) => [4 * r0, Math.min(4 * r1, M)]) : [[0, M]];
+  const calls: KernelCall[] = parts.map(([m0, m1]) => {
+    const ap = arena.alloc(packedASize(m1 - m0, K));
+    const edge = arena.alloc(32);
+    return ['gemmRows', [m1 - m0, N, K, a + 4 * m0 * sam, sam, sak, bp, c + 4 * m0 * ldc, ldc, ap, edge]];
+  });
+  runCalls(kw, calls);
   arena.release(mark);
 }
 
@@ -49,7 +63,8 @@ function gemmArrays(
   C: Float32Array, cOff: number, ldc: number,
 ): void {
   if (M === 0 || N === 0 || K === 0) return;
-  const { k, arena } = wasmKernels();
+  const kw = wasmKernels();
+  const { arena } = kw;
   const mark = arena.mark();
   try {
     const aLen = span(M, K, sam, sak);
@@ -58,7 +73,7 @@ function gemmArrays(
     const a = arena.put(A.subarray(aOff, aOff + aLen));
     const b = arena.put(B.subarray(bOff, bOff + bLen));
     const c = arena.put(C.subarray(cOff, cOff + cLen));
-    gemmPtr(k, arena, M, N, K, a, sam, sak, b, sbk, sbn, c, ldc);
+    gemmPtr(kw, M, N, K, a, sam, sak, b, sbk, sbn, c, ldc);
     // Copy back row by row: C's gaps between rows (ldc > N) belong to someone else.
     const view = arena.f32(c, cLen);
     if (ldc === N) C.set(view, cOff);

@@ -6,11 +6,14 @@
  * arena's size is the working set of the largest single layer call (it grows, never shrinks;
  * a kernel restart returns it).
  *
+ * The memory is shared (a SharedArrayBuffer), so a helper thread started by the host
+ * (threads.ts) can run kernels on the same arrays.
+ *
  * The WebAssembly API is standard in Node and every browser, but TypeScript declares it only in
  * the DOM library, which core/ must not see: the few members used are declared here.
  */
 import { LstmError } from '../../errors';
-import { KERNELS_WASM_BASE64 } from './binary.generated';
+import { KERNELS_RELAXED_BASE64, KERNELS_SIMD128_BASE64 } from './binary.generated';
 
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -19,7 +22,7 @@ interface WasmMemory {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   validate(bytes: Uint8Array): boolean;
 }
 
@@ -27,24 +30,29 @@ interface WasmApi {
 export interface KernelExports {
   packA(M: number, K: number, a: number, sam: number, sak: number, ap: number): void;
   packB(K: number, N: number, b: number, sbk: number, sbn: number, bp: number): void;
-  gemmPacked(M: number, N: number, K: number, ap: number, bp: number, c: number, ldc: number): void;
+  gemmPacked(M: number, N: number, K: number, ap: number, bp: number, c: number, ldc: number, edge: number): void;
+  gemmRows(M: number, N: number, K: number, a: number, sam: number, sak: number, bp: number, c: number, ldc: number, ap: number, edge: number): void;
   sigmoidArray(x: number, y: number, n: number): void;
   tanhArray(x: number, y: number, n: number): void;
   expArray(x: number, y: number, n: number): void;
-  lstmForwardStep(B: number, H: number, z: number, pre: number, cPrev: number, p: number, c: number, h: number, cNext: number, hNext: number): void;
-  lstmBackwardStep(B: number, H: number, dOut: number, dhNext: number, dcNext: number, gates: number, c: number, cPrev: number, p: number, dZ: number, dp: number, sums: number): void;
-  gruGatesStep(B: number, H: number, zx: number, zh: number, pre: number, hPrev: number, rh: number): void;
-  gruCandidateStep(B: number, H: number, zx: number, zh: number, pre: number, hPrev: number, hn: number, h: number, hNext: number, resetAfter: number): void;
-  gruBackwardStep(B: number, H: number, dOut: number, dhNext: number, gates: number, hPrev: number, hn: number, dZx: number, dZh: number, resetAfter: number, sums: number): void;
-  gruResetBackwardStep(B: number, H: number, dRh: number, gates: number, hPrev: number, dZx: number, dZh: number, dhNext: number): void;
-  rnnForwardStep(B: number, H: number, z: number, pre: number, h: number, hNext: number, relu: number): void;
-  rnnBackwardStep(B: number, H: number, dOut: number, dhNext: number, h: number, dZ: number, relu: number, sums: number): void;
+  lstmForwardSeq(T: number, B: number, b0: number, Bs: number, H: number, reverse: number, z: number, pre: number, hPrev: number, cPrev: number, c: number, h: number, p: number, whhP: number, ap: number, edge: number): void;
+  lstmBackwardSeq(T: number, B: number, b0: number, Bs: number, H: number, reverse: number, truncate: number, dOut: number, dh: number, dc: number, gates: number, c: number, cPrev: number, p: number, dZ: number, whhBP: number, dhSeq: number, dcSeq: number, ap: number, edge: number): void;
+  gruForwardSeq(T: number, B: number, b0: number, Bs: number, H: number, reverse: number, resetAfter: number, zx: number, pre: number, hPrev: number, hn: number, rh: number, h: number, bhh: number, whhP: number, whnP: number, zh: number, ap: number, edge: number): void;
+  gruBackwardSeq(T: number, B: number, b0: number, Bs: number, H: number, reverse: number, resetAfter: number, truncate: number, dOut: number, dh: number, gates: number, hPrev: number, hn: number, dZx: number, dZh: number, whhBP: number, whnBP: number, dRh: number, dhSeq: number, ap: number, edge: number): void;
+  rnnForwardSeq(T: number, B: number, b0: number, Bs: number, H: number, reverse: number, relu: number, z: number, pre: number, hPrev: number, h: number, whhP: number, ap: number, edge: number): void;
+  rnnBackwardSeq(T: number, B: number, b0: number, Bs: number, H: number, reverse: number, relu: number, truncate: number, dOut: number, dh: number, gates: number, dZ: number, whhBP: number, dhSeq: number, ap: number, edge: number): void;
+  softmaxRowStats(N: number, C: number, x: number, m: number, s: number): void;
+  softmaxGradRows(N: number, C: number, x: number, lse: number, w: number, dX: number): void;
   broadcastRows(dst: number, rows: number, width: number, ld: number, v: number): void;
   addColumnSums(out: number, m: number, rows: number, width: number, ld: number): void;
+  addColumnDots(out: number, a: number, lda: number, b: number, ldb: number, rows: number, width: number): void;
   sparseRowsTimes(rows: number, width: number, rowStart: number, cols: number, vals: number, wt: number, z: number): void;
   sparseRowsTransposeTimes(rows: number, width: number, rowStart: number, cols: number, vals: number, dZ: number, dwt: number): void;
   heapBase(): number;
 }
+
+/** The kernels a second thread may run (their arguments are all numbers). */
+export type KernelName = Exclude<keyof KernelExports, 'heapBase'>;
 
 const PAGE = 65536;
 /** Allocations are aligned to a cache line. */
@@ -52,8 +60,8 @@ const ALIGN = 64;
 
 /**
  * A stack of f32 / i32 buffers in the module's memory. `mark()` / `release(mark)` bracket
- * each kernel call. Views (`f32`, `i32`) are made on demand from the current buffer: growing
- * the memory detaches every earlier view, so never keep one across an `alloc`.
+ * each kernel call. Views (`f32`, `i32`) are made on demand from the current buffer; the memory
+ * is shared, so growing it leaves earlier views valid over what they covered.
  */
 export class Arena {
   private top: number;
@@ -126,7 +134,20 @@ export class Arena {
 export interface WasmKernels {
   k: KernelExports;
   arena: Arena;
+  /** What a host needs to start a helper thread on the same memory (see threads.ts). */
+  module: object;
+  memory: object;
+  /** Byte offset of the control block the two threads share (CONTROL_WORDS Int32s). */
+  control: number;
+  /** Which build runs. */
+  build: KernelBuild;
 }
+
+/** Int32 words of the block through which a helper thread takes work (threads.ts). */
+export const CONTROL_WORDS = 64;
+
+/** Pages the memory may grow to: wasm32's 4 GiB, reserved, not committed. */
+const MAX_PAGES = 65536;
 
 let loaded: WasmKernels | null = null;
 let failure: string | null = null;
@@ -151,15 +172,55 @@ function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
-function load(): WasmKernels {
-  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!api) throw new Error('this JavaScript runtime has no WebAssembly');
-  const bytes = decodeBase64(KERNELS_WASM_BASE64);
-  if (!api.validate(bytes)) throw new Error('this runtime does not support WebAssembly SIMD128 (Node ≥ 16.4, VS Code ≥ 1.60 and current browsers do)');
-  const memory = new api.Memory({ initial: 16 });
-  const instance = new api.Instance(new api.Module(bytes), { env: { memory } });
+/** The two builds of the kernels (scripts/build-wasm.mjs): with relaxed SIMD, and SIMD128 only. */
+export type KernelBuild = 'relaxed' | 'simd128';
+
+function api(): WasmApi {
+  const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!wasm) throw new Error('this JavaScript runtime has no WebAssembly');
+  return wasm;
+}
+
+function bytesOf(build: KernelBuild): Uint8Array {
+  return decodeBase64(build === 'relaxed' ? KERNELS_RELAXED_BASE64 : KERNELS_SIMD128_BASE64);
+}
+
+/**
+ * Whether this runtime accepts the relaxed-SIMD build: Node ≥ 22, VS Code and code-server do;
+ * Node 20 does once a host has set V8's --experimental-wasm-relaxed-simd (the kernel worker,
+ * the runner and the bench do, before the first kernel call).
+ */
+export function relaxedSimdSupported(): boolean {
+  try {
+    return api().validate(bytesOf('relaxed'));
+  } catch {
+    return false;
+  }
+}
+
+/** Compiles one build on a fresh shared memory. Exported for tests, which compare the builds. */
+export function instantiateBuild(build: KernelBuild): WasmKernels {
+  const wasm = api();
+  const bytes = bytesOf(build);
+  if (!wasm.validate(bytes)) {
+    throw new Error(build === 'relaxed'
+      ? 'this runtime does not accept relaxed SIMD'
+      : 'this runtime does not support WebAssembly SIMD128 (Node ≥ 16.4, VS Code ≥ 1.60 and current browsers do)');
+  }
+  if (typeof SharedArrayBuffer === 'undefined') throw new Error('this runtime has no SharedArrayBuffer (the kernels work in shared memory)');
+  const memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+  const module = new wasm.Module(bytes);
+  const instance = new wasm.Instance(module, { env: { memory } });
   const k = instance.exports as unknown as KernelExports;
-  return { k, arena: new Arena(memory, Math.ceil(k.heapBase() / ALIGN) * ALIGN) };
+  // The control block sits below the arena, for the life of the process.
+  const control = Math.ceil(k.heapBase() / ALIGN) * ALIGN;
+  new Int32Array(memory.buffer, control, CONTROL_WORDS).fill(0);
+  const base = Math.ceil((control + 4 * CONTROL_WORDS) / ALIGN) * ALIGN;
+  return { k, arena: new Arena(memory, base), module, memory, control, build };
+}
+
+function load(): WasmKernels {
+  return instantiateBuild(relaxedSimdSupported() ? 'relaxed' : 'simd128');
 }
 
 /** Why the WebAssembly kernels cannot run here, or null when they can. */
@@ -181,4 +242,9 @@ export function wasmKernels(): WasmKernels {
   const reason = wasmUnavailableReason();
   if (reason !== null) throw new LstmError(`WebAssembly engine unavailable: ${reason}`);
   return loaded!;
+}
+
+/** The WebAssembly engine's build and memory: bytes held, and the most any call has used (0 before first use). */
+export function wasmMemoryUse(): { build: KernelBuild | null; bytes: number; peakBytes: number } {
+  return loaded ? { build: loaded.build, bytes: loaded.arena.bytes, peakBytes: loaded.arena.peakBytes } : { build: null, bytes: 0, peakBytes: 0 };
 }

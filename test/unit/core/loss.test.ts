@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DType } from '../../../core/dtype';
 import { gradCheck } from '../../../core/gradcheck';
+import { getEngine, setEngine } from '../../../core/kernels/engine';
 import { bceWithLogitsLoss, crossEntropyLoss, mseLoss } from '../../../core/loss';
 import type { BceWithLogitsOptions, ClassTargets, CrossEntropyOptions } from '../../../core/loss';
 import { Tape } from '../../../core/tape';
@@ -57,10 +58,18 @@ test('loss fixtures cover every loss and reduction', () => {
 });
 
 for (const c of fixture.cases) {
-  for (const dtype of ['float64', 'float32'] as const) {
-    test(`${c.name} (${dtype}) matches torch: value and gradient`, () => {
+  for (const [dtype, engine] of [['float64', 'js'], ['float32', 'js'], ['float32', 'wasm']] as const) {
+    test(`${c.name} (${dtype}, ${engine} engine) matches torch: value and gradient`, () => {
       const { rtol, atol } = TOLERANCE[dtype];
-      const { value, input, target } = run(c, dtype);
+      const before = getEngine();
+      setEngine(engine);
+      let result;
+      try {
+        result = run(c, dtype);
+      } finally {
+        setEngine(before);
+      }
+      const { value, input, target } = result;
       assert.deepEqual(value.shape, []);
       assert.equal(value.dtype, dtype);
       assertClose([value.item()], [c.value], rtol, atol, `${c.name} value`);

@@ -13,6 +13,7 @@ import { getEngine, setEngine, type Engine } from '../../../core/kernels/engine'
 import { GRU } from '../../../core/gru';
 import { Linear } from '../../../core/linear';
 import { LSTM } from '../../../core/lstm';
+import { crossEntropyLoss } from '../../../core/loss';
 import { addScalars, weightedSum } from '../../../core/ops';
 import { Rng } from '../../../core/random';
 import type { ForwardOptions, RecurrentModel } from '../../../core/recurrent/model';
@@ -74,6 +75,28 @@ for (const c of fixture.cases) {
     if (c0) assertClose(c0.grad!, c.grads.c0!.data, rtol, atol, '∂L/∂c0');
   }));
 }
+
+test('wasm engine: LSTM → Linear → cross-entropy in float32 matches PyTorch (logits, loss, every gradient)', () => withEngine('wasm', () => {
+  const f = loadFixture('lstm_linear_ce.json');
+  const { rtol, atol } = TOLERANCE.float32;
+  const sd = f.stateDict as Record<string, EncodedTensor>;
+  const lstmDict = Object.fromEntries(Object.entries(sd).filter(([k]) => !k.startsWith('head.')));
+  const [T, B, I] = f.input.shape as number[];
+  const H = sd.weight_hh_l0.shape[1];
+  const C = sd['head.weight'].shape[0];
+  const model = new LSTM({ inputSize: I, hiddenSize: H, dtype: 'float32' }).loadStateDict(lstmDict);
+  const head = new Linear(H, C, { dtype: 'float32' }).loadStateDict({ weight: sd['head.weight'], bias: sd['head.bias'] });
+  const x = toTensor(f.input, 'float32').requireGrad();
+  const tape = new Tape();
+  const logits = head.forward(model.forward(x, { tape }).output.reshape([T * B, H]), { tape });
+  assertClose(logits.data, f.logits.data, rtol, atol, 'logits');
+  const loss = crossEntropyLoss(logits, f.targets.data, { tape });
+  assertClose(loss.data, [f.loss], rtol, atol, 'loss');
+  tape.backward(loss);
+  const grads: Record<string, Tensor> = { ...model.gradients(), 'head.weight': head.weight.gradTensor()!, 'head.bias': head.bias!.gradTensor()! };
+  for (const name of Object.keys(sd)) assertClose(grads[name].data, f.grads[name].data, rtol, atol, `∂L/∂${name}`);
+  assertClose(x.grad!, f.grads.input.data, rtol, atol, '∂L/∂input');
+}));
 
 // ---- the two engines on the same float32 work ----
 

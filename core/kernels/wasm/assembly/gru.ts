@@ -1,7 +1,9 @@
 /**
- * The element-wise half of one GRU time step over a batch, forward and backward, in both
- * published forms; the matrix products are gemmPacked calls made by
- * core/recurrent/gru-cell-wasm.ts. JS twin (and the full equations): core/recurrent/gru-cell.ts.
+ * The GRU's time loop over a slice of the batch, forward and backward, in both published forms:
+ * per step the products with the recurrent weights and the fused element-wise kernels. The
+ * input projection and the weight gradients are the host's (core/recurrent/gru-cell-wasm.ts).
+ * JS twin (and the full equations): core/recurrent/gru-cell.ts. Slices as in lstm.ts: rows
+ * b0 … b0+Bs of every step of [T, B, ·] buffers.
  *
  * Rows are batch entries. zx [B, 3H] holds the input side x_t·W_ihᵀ + b_ih (blocks r, z, n),
  * zh [B, 3H] the recurrent side h_{t−1}·W_hhᵀ + b_hh — in the reset-before (Cho) form its n
@@ -12,6 +14,7 @@
  *   h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
  */
 import { ld, st, vsigmoid, vtanh } from './activations';
+import { gemmPacked, packA } from './gemm';
 
 @inline function gruGates4(zx: usize, zh: usize, pre: usize, hPrev: usize, rh: usize, H: usize, full: bool): void {
   const H4 = H << 2;
@@ -27,7 +30,7 @@ import { ld, st, vsigmoid, vtanh } from './activations';
 }
 
 /** r and z of one step: zx's r, z blocks become σ(…); rh (when not 0, Cho form) gets r ⊙ h_{t−1}. */
-export function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: usize, rh: usize): void {
+function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: usize, rh: usize): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
     const zr = <usize>b * 3 * h4;
@@ -62,7 +65,7 @@ export function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, h
 }
 
 /** n and h_t of one step (after gruGatesStep): zx's n block becomes n; hn gets zh_n; h (and hNext when not 0) get h_t. */
-export function gruCandidateStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: usize, hn: usize, h: usize, hNext: usize, resetAfter: bool): void {
+function gruCandidateStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: usize, hn: usize, h: usize, hNext: usize, resetAfter: bool): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
     const zr = <usize>b * 3 * h4;
@@ -86,7 +89,7 @@ export function gruCandidateStep(B: i32, H: i32, zx: usize, zh: usize, pre: usiz
  *   reset before: ∂L/∂zh_n = dz_n; dz_r comes later from gruResetBackwardStep
  *   ∂L/∂h_{t−1} = dh ⊙ z + (the caller's gemms)
  */
-@inline function gruBackward4(dOut: usize, dhNext: usize, gates: usize, hPrev: usize, hn: usize, dZx: usize, dZh: usize, resetAfter: bool, H: usize, full: bool, acc: usize): void {
+@inline function gruBackward4(dOut: usize, dhNext: usize, gates: usize, hPrev: usize, hn: usize, dZx: usize, dZh: usize, resetAfter: bool, dhOut: usize, H: usize, full: bool): void {
   const H4 = H << 2;
   const one = f32x4.splat(1.0);
   const dh = dOut ? f32x4.add(ld(dOut, full), ld(dhNext, full)) : ld(dhNext, full);
@@ -108,31 +111,25 @@ export function gruCandidateStep(B: i32, H: i32, zx: usize, zh: usize, pre: usiz
   } else {
     st(dZh + 2 * H4, dzn, full);
   }
-  const lanes = full ? f32x4.splat(1.0) : f32x4.replace_lane(f32x4.splat(0.0), 0, 1.0);
-  v128.store(acc, f32x4.add(v128.load(acc), f32x4.mul(lanes, f32x4.mul(dh, dh))));
+  if (dhOut) st(dhOut, dh, full);
 }
 
-const ACC: usize = memory.data(16, 16);
-
-/** One backward step for B rows; dhNext becomes dh ⊙ z. Writes Σ dh² to sums[0]. */
-export function gruBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, gates: usize, hPrev: usize, hn: usize, dZx: usize, dZh: usize, resetAfter: bool, sums: usize): void {
+/** One backward step for B rows; dhNext becomes dh ⊙ z; dhOut (when not 0) gets the whole dh. */
+function gruBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, gates: usize, hPrev: usize, hn: usize, dZx: usize, dZh: usize, resetAfter: bool, dhOut: usize): void {
   const h4 = <usize>H << 2;
-  v128.store(ACC, f32x4.splat(0));
   for (let b = 0; b < B; b++) {
     const zr = <usize>b * 3 * h4;
     const sr = <usize>b * h4;
     let j = 0;
     for (; j + 4 <= H; j += 4) {
       const o = <usize>j << 2;
-      gruBackward4(dOut ? dOut + sr + o : 0, dhNext + sr + o, gates + zr + o, hPrev + sr + o, hn + sr + o, dZx + zr + o, dZh + zr + o, resetAfter, <usize>H, true, ACC);
+      gruBackward4(dOut ? dOut + sr + o : 0, dhNext + sr + o, gates + zr + o, hPrev + sr + o, hn + sr + o, dZx + zr + o, dZh + zr + o, resetAfter, dhOut ? dhOut + sr + o : 0, <usize>H, true);
     }
     for (; j < H; j++) {
       const o = <usize>j << 2;
-      gruBackward4(dOut ? dOut + sr + o : 0, dhNext + sr + o, gates + zr + o, hPrev + sr + o, hn + sr + o, dZx + zr + o, dZh + zr + o, resetAfter, <usize>H, false, ACC);
+      gruBackward4(dOut ? dOut + sr + o : 0, dhNext + sr + o, gates + zr + o, hPrev + sr + o, hn + sr + o, dZx + zr + o, dZh + zr + o, resetAfter, dhOut ? dhOut + sr + o : 0, <usize>H, false);
     }
   }
-  const s = v128.load(ACC);
-  store<f32>(sums, f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
 }
 
 @inline function gruReset4(dRh: usize, gates: usize, hPrev: usize, dZx: usize, dZh: usize, dhNext: usize, full: bool): void {
@@ -149,7 +146,7 @@ export function gruBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, gate
  * Reset-before form, after the caller's gemm d(r ⊙ h_{t−1}) = dz_n · W_hn into dRh [B, H]:
  *   dz_r = dRh ⊙ h_{t−1} ⊙ r(1 − r)     ∂L/∂h_{t−1} += dRh ⊙ r
  */
-export function gruResetBackwardStep(B: i32, H: i32, dRh: usize, gates: usize, hPrev: usize, dZx: usize, dZh: usize, dhNext: usize): void {
+function gruResetBackwardStep(B: i32, H: i32, dRh: usize, gates: usize, hPrev: usize, dZx: usize, dZh: usize, dhNext: usize): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
     const zr = <usize>b * 3 * h4;
@@ -163,5 +160,76 @@ export function gruResetBackwardStep(B: i32, H: i32, dRh: usize, gates: usize, h
       const o = <usize>j << 2;
       gruReset4(dRh + sr + o, gates + zr + o, hPrev + sr + o, dZx + zr + o, dZh + zr + o, dhNext + sr + o, false);
     }
+  }
+}
+
+@inline function rowAt(t: i32, B: i32, b0: i32, width: i32): usize {
+  return (<usize>(t * B + b0) * <usize>width) << 2;
+}
+
+/** zh[r, :] = b_hh for the Bs rows of this step (a zero vector when there are no biases). */
+@inline function broadcastBias(zh: usize, Bs: i32, width: i32, bhh: usize): void {
+  const w = <usize>width << 2;
+  for (let r = 0; r < Bs; r++) memory.copy(zh + <usize>r * w, bhh, w);
+}
+
+/**
+ * Forward over the sequence for rows b0 … b0+Bs. zx [T, B, 3H] holds x·W_ihᵀ + b_ih and becomes
+ * the activations r, z, n; hPrev must hold h0 at the first step processed and receives every
+ * later h_{t−1}; hn [T, B, H] receives the recurrent term of n; rh [T, B, H] (reset-before form
+ * only, else 0) receives r ⊙ h_{t−1}; h receives h_t; pre (when not 0) the pre-activations.
+ * whhP packs the first `direct` rows of W_hh transposed (3H reset-after, 2H reset-before), whnP
+ * (reset-before) W_hnᵀ. zh ([Bs, 3H]), ap (⌈Bs/4⌉·4·H) and edge (32) are this slice's scratch.
+ */
+export function gruForwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, resetAfter: bool, zx: usize, pre: usize, hPrev: usize, hn: usize, rh: usize, h: usize, bhh: usize, whhP: usize, whnP: usize, zh: usize, ap: usize, edge: usize): void {
+  const G3 = 3 * H;
+  const direct = resetAfter ? G3 : 2 * H;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const zt = rowAt(t, B, b0, G3);
+    const st = rowAt(t, B, b0, H);
+    // Zh = b_hh + h_{t−1}·W_hhᵀ (rows r, z; and n in the reset-after form)
+    broadcastBias(zh, Bs, G3, bhh);
+    packA(Bs, H, hPrev + st, H, 1, ap);
+    gemmPacked(Bs, direct, H, ap, whhP, zh, G3, edge);
+    gruGatesStep(Bs, H, zx + zt, zh, pre ? pre + zt : 0, hPrev + st, resetAfter ? 0 : rh + st);
+    if (!resetAfter) {
+      // Zh_n = b_hn + (r ⊙ h_{t−1})·W_hnᵀ
+      packA(Bs, H, rh + st, H, 1, ap);
+      gemmPacked(Bs, H, H, ap, whnP, zh + (<usize>(2 * H) << 2), G3, edge);
+    }
+    const last = s + 1 == T;
+    const nx = last ? 0 : rowAt(reverse ? T - 2 - s : s + 1, B, b0, H);
+    gruCandidateStep(Bs, H, zx + zt, zh, pre ? pre + zt : 0, hPrev + st, hn + st, h + st, last ? 0 : hPrev + nx, resetAfter);
+  }
+}
+
+/**
+ * Backward over the sequence for rows b0 … b0+Bs. dh [Bs, H] holds ∂L/∂h_T and ends as ∂L/∂h0;
+ * dOut [T, B, H] (or 0) is ∂L/∂h_t from above; dZx, dZh [T, B, 3H] receive the gradients of the
+ * input-side and recurrent-side pre-activations. whhBP packs the first `direct` rows of W_hh,
+ * whnBP (reset-before) W_hn; dRh ([Bs, H], reset-before), ap (⌈Bs/4⌉·4·3H) and edge (32) are
+ * scratch; dhSeq [T, B, H] (or 0) receives the whole ∂L/∂h_t.
+ */
+export function gruBackwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, resetAfter: bool, truncate: i32, dOut: usize, dh: usize, gates: usize, hPrev: usize, hn: usize, dZx: usize, dZh: usize, whhBP: usize, whnBP: usize, dRh: usize, dhSeq: usize, ap: usize, edge: usize): void {
+  const G3 = 3 * H;
+  const direct = resetAfter ? G3 : 2 * H;
+  const bytes = <usize>(Bs * H) << 2;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const zt = rowAt(t, B, b0, G3);
+    const st = rowAt(t, B, b0, H);
+    // dh becomes its direct part dh ⊙ z; the products below add the rest of ∂L/∂h_{t−1}.
+    gruBackwardStep(Bs, H, dOut ? dOut + st : 0, dh, gates + zt, hPrev + st, hn + st, dZx + zt, dZh + zt, resetAfter, dhSeq ? dhSeq + st : 0);
+    if (!resetAfter) {
+      // d(r ⊙ h_{t−1}) = dz_n · W_hn, then dz_r and its share of ∂L/∂h_{t−1}.
+      memory.fill(dRh, 0, bytes);
+      packA(Bs, H, dZh + zt + (<usize>(2 * H) << 2), G3, 1, ap);
+      gemmPacked(Bs, H, H, ap, whnBP, dRh, H, edge);
+      gruResetBackwardStep(Bs, H, dRh, gates + zt, hPrev + st, dZx + zt, dZh + zt, dh);
+    }
+    packA(Bs, direct, dZh + zt, G3, 1, ap);
+    gemmPacked(Bs, H, direct, ap, whhBP, dh, H, edge);
+    if (truncate > 0 && s > 0 && s % truncate == 0) memory.fill(dh, 0, bytes);
   }
 }

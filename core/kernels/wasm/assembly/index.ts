@@ -3,12 +3,13 @@
  * compiles (scripts/build-wasm.mjs). Pointers are byte offsets into the memory the host
  * imports; every array is f32 unless named otherwise. Host side: core/kernels/wasm.ts.
  */
-export { packA, packB, gemmPacked } from './gemm';
+export { packA, packB, gemmPacked, gemmRows } from './gemm';
 export { sigmoidArray, tanhArray, expArray } from './activations';
-export { lstmForwardStep, lstmBackwardStep } from './lstm';
-export { gruGatesStep, gruCandidateStep, gruBackwardStep, gruResetBackwardStep } from './gru';
-export { rnnForwardStep, rnnBackwardStep } from './rnn';
-export { broadcastRows, addColumnSums, sparseRowsTimes, sparseRowsTransposeTimes } from './rows';
+export { lstmForwardSeq, lstmBackwardSeq } from './lstm';
+export { gruForwardSeq, gruBackwardSeq } from './gru';
+export { rnnForwardSeq, rnnBackwardSeq } from './rnn';
+export { softmaxRowStats, softmaxGradRows } from './softmax';
+export { broadcastRows, addColumnSums, addColumnDots, sparseRowsTimes, sparseRowsTransposeTimes } from './rows';
 
 /** Where the host may start allocating: after the kernels' own static scratch. */
 export function heapBase(): usize {

@@ -1,9 +1,14 @@
 /**
- * The element-wise half of one LSTM time step over a batch, forward and backward; the matrix
- * products around it are gemmPacked calls made by core/recurrent/lstm-cell-wasm.ts.
- * JS twin (and the equations, with the variants): core/recurrent/lstm-cell.ts. This kernel
- * covers the standard LSTM and peepholes (a zero peephole vector gives the standard cell
- * exactly, since z + 0·c = z).
+ * The LSTM's time loop over a slice of the batch, forward and backward: per step one product
+ * with the recurrent weights and one fused element-wise kernel. The input projection and the
+ * weight gradients, single products over all steps, are the host's (core/recurrent/
+ * lstm-cell-wasm.ts). JS twin (and the equations, with the variants): core/recurrent/
+ * lstm-cell.ts. This covers the standard LSTM and peepholes (a zero peephole vector gives the
+ * standard cell exactly, since z + 0·c = z).
+ *
+ * Buffers are time-major over the whole batch, [T, B, ·]; a slice is rows b0 … b0+Bs of every
+ * step, so two threads can run the two halves of a batch at once without touching each
+ * other's rows, and each row is computed exactly as it would be alone.
  *
  * Rows are batch entries. z [B, 4H] holds blocks i, f, g, o; every other row is [B, H]; the
  * peephole vector p is [3H] (i, f, o).
@@ -13,6 +18,7 @@
  *   c_t = f ⊙ c_{t−1} + i ⊙ g     o = σ(z_o + p_o ⊙ c_t)       h_t = o ⊙ tanh(c_t)
  */
 import { ld, st, vsigmoid, vtanh } from './activations';
+import { gemmPacked, packA } from './gemm';
 
 @inline function lstmForward4(z: usize, pre: usize, cPrev: usize, p: usize, c: usize, h: usize, cNext: usize, hNext: usize, H: usize, full: bool): void {
   const H4 = H << 2;
@@ -42,7 +48,7 @@ import { ld, st, vsigmoid, vtanh } from './activations';
  * receives the pre-activations; c and h receive c_t and h_t, and cNext / hNext (when not 0)
  * a second copy, the next step's c_{t−1} and h_{t−1}.
  */
-export function lstmForwardStep(B: i32, H: i32, z: usize, pre: usize, cPrev: usize, p: usize, c: usize, h: usize, cNext: usize, hNext: usize): void {
+function lstmForwardStep(B: i32, H: i32, z: usize, pre: usize, cPrev: usize, p: usize, c: usize, h: usize, cNext: usize, hNext: usize): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
     const zr = z + <usize>b * 4 * h4;
@@ -66,10 +72,10 @@ export function lstmForwardStep(B: i32, H: i32, z: usize, pre: usize, cPrev: usi
  *   dc += dh ⊙ o ⊙ (1 − tanh²(c_t)) + dz_o ⊙ p_o
  *   dz_i = dc ⊙ g ⊙ i(1 − i)   dz_f = dc ⊙ c_{t−1} ⊙ f(1 − f)   dz_g = dc ⊙ i ⊙ (1 − g²)
  *   ∂L/∂c_{t−1} = dc ⊙ f + dz_i ⊙ p_i + dz_f ⊙ p_f
- *   ∂L/∂p_i += dz_i ⊙ c_{t−1}   ∂L/∂p_f += dz_f ⊙ c_{t−1}   ∂L/∂p_o += dz_o ⊙ c_t   (summed over rows)
- * ∂L/∂h_{t−1} = dZ_t · W_hh is the caller's gemm.
+ * ∂L/∂h_{t−1} = dZ_t · W_hh is the loop's product; the peephole gradients
+ * (Σ dz_i ⊙ c_{t−1}, …) are column sums the host takes after the loop.
  */
-@inline function lstmBackward4(dOut: usize, dhNext: usize, dcNext: usize, gates: usize, c: usize, cPrev: usize, p: usize, dZ: usize, dp: usize, H: usize, full: bool, acc: usize): void {
+@inline function lstmBackward4(dOut: usize, dhNext: usize, dcNext: usize, gates: usize, c: usize, cPrev: usize, p: usize, dZ: usize, dhOut: usize, dcOut: usize, H: usize, full: bool): void {
   const H4 = H << 2;
   const one = f32x4.splat(1.0);
   const dh = dOut ? f32x4.add(ld(dOut, full), ld(dhNext, full)) : ld(dhNext, full);
@@ -91,41 +97,80 @@ export function lstmForwardStep(B: i32, H: i32, z: usize, pre: usize, cPrev: usi
   dcp = f32x4.add(dcp, f32x4.mul(dzf, ld(p + H4, full)));
   st(dZ, dzi, full); st(dZ + H4, dzf, full); st(dZ + 2 * H4, dzg, full); st(dZ + 3 * H4, dzo, full);
   st(dcNext, dcp, full);
-  st(dp, f32x4.add(ld(dp, full), f32x4.mul(dzi, cp)), full);
-  st(dp + H4, f32x4.add(ld(dp + H4, full), f32x4.mul(dzf, cp)), full);
-  st(dp + 2 * H4, f32x4.add(ld(dp + 2 * H4, full), f32x4.mul(dzo, ct)), full);
-  // Σ dh², Σ dc² for the gradient-norm chart.
-  const lanes = full ? f32x4.splat(1.0) : f32x4.replace_lane(f32x4.splat(0.0), 0, 1.0);
-  v128.store(acc, f32x4.add(v128.load(acc), f32x4.mul(lanes, f32x4.mul(dh, dh))));
-  v128.store(acc, f32x4.add(v128.load(acc, 16), f32x4.mul(lanes, f32x4.mul(dc, dc))), 16);
+  if (dhOut) st(dhOut, dh, full);
+  if (dcOut) st(dcOut, dc, full);
 }
 
-/** 2 × 4 lanes of Σ dh², Σ dc². */
-const ACC: usize = memory.data(32, 16);
-
 /**
- * One backward step for B rows. dOut (0 when the output has no gradient) is ∂L/∂h_t from above,
- * [B, H] contiguous; dhNext holds ∂L/∂h_t from step t+1; dcNext holds ∂L/∂c_t and becomes
- * ∂L/∂c_{t−1}. Writes dZ [B, 4H], adds into dp [3H]. Writes Σ dh² and Σ dc² to sums[0], sums[1].
+ * One backward step for B rows. dOut (0 when the output has no gradient) is ∂L/∂h_t from above;
+ * dhNext holds ∂L/∂h_t from step t+1; dcNext holds ∂L/∂c_t and becomes ∂L/∂c_{t−1}. Writes dZ
+ * [B, 4H], and the whole ∂L/∂h_t, ∂L/∂c_t to dhOut, dcOut when they are not 0 (gradient norms).
  */
-export function lstmBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, dcNext: usize, gates: usize, c: usize, cPrev: usize, p: usize, dZ: usize, dp: usize, sums: usize): void {
+function lstmBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, dcNext: usize, gates: usize, c: usize, cPrev: usize, p: usize, dZ: usize, dhOut: usize, dcOut: usize): void {
   const h4 = <usize>H << 2;
-  v128.store(ACC, f32x4.splat(0)); v128.store(ACC, f32x4.splat(0), 16);
   for (let b = 0; b < B; b++) {
     const zr = <usize>b * 4 * h4;
     const sr = <usize>b * h4;
     let j = 0;
     for (; j + 4 <= H; j += 4) {
       const o = <usize>j << 2;
-      lstmBackward4(dOut ? dOut + sr + o : 0, dhNext + sr + o, dcNext + sr + o, gates + zr + o, c + sr + o, cPrev + sr + o, p + o, dZ + zr + o, dp + o, <usize>H, true, ACC);
+      lstmBackward4(dOut ? dOut + sr + o : 0, dhNext + sr + o, dcNext + sr + o, gates + zr + o, c + sr + o, cPrev + sr + o, p + o, dZ + zr + o, dhOut ? dhOut + sr + o : 0, dcOut ? dcOut + sr + o : 0, <usize>H, true);
     }
     for (; j < H; j++) {
       const o = <usize>j << 2;
-      lstmBackward4(dOut ? dOut + sr + o : 0, dhNext + sr + o, dcNext + sr + o, gates + zr + o, c + sr + o, cPrev + sr + o, p + o, dZ + zr + o, dp + o, <usize>H, false, ACC);
+      lstmBackward4(dOut ? dOut + sr + o : 0, dhNext + sr + o, dcNext + sr + o, gates + zr + o, c + sr + o, cPrev + sr + o, p + o, dZ + zr + o, dhOut ? dhOut + sr + o : 0, dcOut ? dcOut + sr + o : 0, <usize>H, false);
     }
   }
-  const sh = v128.load(ACC);
-  const sc = v128.load(ACC, 16);
-  store<f32>(sums, f32x4.extract_lane(sh, 0) + f32x4.extract_lane(sh, 1) + f32x4.extract_lane(sh, 2) + f32x4.extract_lane(sh, 3));
-  store<f32>(sums, f32x4.extract_lane(sc, 0) + f32x4.extract_lane(sc, 1) + f32x4.extract_lane(sc, 2) + f32x4.extract_lane(sc, 3), 4);
+}
+
+/** Byte offset of row (t, b0) of a [T, B, width] buffer. */
+@inline function rowAt(t: i32, B: i32, b0: i32, width: i32): usize {
+  return (<usize>(t * B + b0) * <usize>width) << 2;
+}
+
+/**
+ * Forward over the sequence for rows b0 … b0+Bs. z [T, B, 4H] holds the input projection with
+ * both biases and becomes the activations; hPrev and cPrev must hold h0, c0 at the first step
+ * processed and receive every later h_{t−1}, c_{t−1}; c and h receive c_t and h_t; pre (when not
+ * 0) the pre-activations. whhP is W_hhᵀ packed (packB); ap (⌈Bs/4⌉·4·H floats) and edge (32)
+ * are this slice's scratch.
+ */
+export function lstmForwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, z: usize, pre: usize, hPrev: usize, cPrev: usize, c: usize, h: usize, p: usize, whhP: usize, ap: usize, edge: usize): void {
+  const G4 = 4 * H;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const zt = z + rowAt(t, B, b0, G4);
+    const st = rowAt(t, B, b0, H);
+    // Z_t += h_{t−1}·W_hhᵀ
+    packA(Bs, H, hPrev + st, H, 1, ap);
+    gemmPacked(Bs, G4, H, ap, whhP, zt, G4, edge);
+    const last = s + 1 == T;
+    const nx = last ? 0 : rowAt(reverse ? T - 2 - s : s + 1, B, b0, H);
+    lstmForwardStep(Bs, H, zt, pre ? pre + rowAt(t, B, b0, G4) : 0, cPrev + st, p, c + st, h + st, last ? 0 : cPrev + nx, last ? 0 : hPrev + nx);
+  }
+}
+
+/**
+ * Backward over the sequence for rows b0 … b0+Bs. dh, dc [Bs, H] hold ∂L/∂h_T, ∂L/∂c_T and end
+ * as ∂L/∂h0, ∂L/∂c0; dOut [T, B, H] (or 0) is ∂L/∂h_t from above; dZ [T, B, 4H] receives
+ * ∂L/∂Z. whhBP is W_hh packed (packB); dhSeq, dcSeq [T, B, H] (or 0) receive the whole ∂L/∂h_t,
+ * ∂L/∂c_t. With truncate = k > 0 no gradient crosses into step s − 1 when s is a multiple of k.
+ */
+export function lstmBackwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, truncate: i32, dOut: usize, dh: usize, dc: usize, gates: usize, c: usize, cPrev: usize, p: usize, dZ: usize, whhBP: usize, dhSeq: usize, dcSeq: usize, ap: usize, edge: usize): void {
+  const G4 = 4 * H;
+  const bytes = <usize>(Bs * H) << 2;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const zt = rowAt(t, B, b0, G4);
+    const st = rowAt(t, B, b0, H);
+    lstmBackwardStep(Bs, H, dOut ? dOut + st : 0, dh, dc, gates + zt, c + st, cPrev + st, p, dZ + zt, dhSeq ? dhSeq + st : 0, dcSeq ? dcSeq + st : 0);
+    // ∂L/∂h_{t−1} = dZ_t · W_hh
+    memory.fill(dh, 0, bytes);
+    packA(Bs, G4, dZ + zt, G4, 1, ap);
+    gemmPacked(Bs, H, G4, ap, whhBP, dh, H, edge);
+    if (truncate > 0 && s > 0 && s % truncate == 0) {
+      memory.fill(dh, 0, bytes);
+      memory.fill(dc, 0, bytes);
+    }
+  }
 }

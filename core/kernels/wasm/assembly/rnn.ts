@@ -1,10 +1,12 @@
 /**
- * The element-wise half of one vanilla RNN step over a batch; JS twin and equations:
- * core/recurrent/rnn-cell.ts.
+ * The vanilla RNN's time loop over a slice of the batch (slices as in lstm.ts), forward and
+ * backward; the input projection and weight gradients are the host's
+ * (core/recurrent/rnn-cell-wasm.ts). JS twin and equations: core/recurrent/rnn-cell.ts.
  *   h_t = φ(z),  z = x_t·W_ihᵀ + b_ih + b_hh + h_{t−1}·W_hhᵀ,  φ = tanh or ReLU
  *   backward: dz = dh ⊙ (1 − h_t²) (tanh) or dh ⊙ [h_t > 0] (ReLU)
  */
 import { ld, st, vtanh } from './activations';
+import { gemmPacked, packA } from './gemm';
 
 @inline function rnnForward4(z: usize, pre: usize, h: usize, hNext: usize, relu: bool, full: bool): void {
   const a = ld(z, full);
@@ -16,7 +18,7 @@ import { ld, st, vtanh } from './activations';
 }
 
 /** z [B, H] becomes h_t; pre (when not 0) gets z; h and hNext (when not 0) get h_t. */
-export function rnnForwardStep(B: i32, H: i32, z: usize, pre: usize, h: usize, hNext: usize, relu: bool): void {
+function rnnForwardStep(B: i32, H: i32, z: usize, pre: usize, h: usize, hNext: usize, relu: bool): void {
   const n = B * H; // rows are contiguous: one pass over B·H values
   let k = 0;
   for (; k + 4 <= n; k += 4) {
@@ -29,32 +31,64 @@ export function rnnForwardStep(B: i32, H: i32, z: usize, pre: usize, h: usize, h
   }
 }
 
-@inline function rnnBackward4(dOut: usize, dhNext: usize, h: usize, dZ: usize, relu: bool, full: bool, acc: usize): void {
+@inline function rnnBackward4(dOut: usize, dhNext: usize, h: usize, dZ: usize, dhOut: usize, relu: bool, full: bool): void {
   const dh = dOut ? f32x4.add(ld(dOut, full), ld(dhNext, full)) : ld(dhNext, full);
   const ht = ld(h, full);
   const dz = relu
     ? v128.and(dh, f32x4.gt(ht, f32x4.splat(0.0)))
     : f32x4.mul(dh, f32x4.sub(f32x4.splat(1.0), f32x4.mul(ht, ht)));
   st(dZ, dz, full);
-  const lanes = full ? f32x4.splat(1.0) : f32x4.replace_lane(f32x4.splat(0.0), 0, 1.0);
-  v128.store(acc, f32x4.add(v128.load(acc), f32x4.mul(lanes, f32x4.mul(dh, dh))));
+  if (dhOut) st(dhOut, dh, full);
 }
 
-const ACC: usize = memory.data(16, 16);
-
-/** dZ [B, H] from dh = dOut (0: none) + dhNext; writes Σ dh² to sums[0]. */
-export function rnnBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, h: usize, dZ: usize, relu: bool, sums: usize): void {
-  v128.store(ACC, f32x4.splat(0));
+/** dZ [B, H] from dh = dOut (0: none) + dhNext; dhOut (when not 0) gets dh. */
+function rnnBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, h: usize, dZ: usize, dhOut: usize, relu: bool): void {
   const n = B * H;
   let k = 0;
   for (; k + 4 <= n; k += 4) {
     const o = <usize>k << 2;
-    rnnBackward4(dOut ? dOut + o : 0, dhNext + o, h + o, dZ + o, relu, true, ACC);
+    rnnBackward4(dOut ? dOut + o : 0, dhNext + o, h + o, dZ + o, dhOut ? dhOut + o : 0, relu, true);
   }
   for (; k < n; k++) {
     const o = <usize>k << 2;
-    rnnBackward4(dOut ? dOut + o : 0, dhNext + o, h + o, dZ + o, relu, false, ACC);
+    rnnBackward4(dOut ? dOut + o : 0, dhNext + o, h + o, dZ + o, dhOut ? dhOut + o : 0, relu, false);
   }
-  const s = v128.load(ACC);
-  store<f32>(sums, f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
+}
+
+@inline function rowAt(t: i32, B: i32, b0: i32, width: i32): usize {
+  return (<usize>(t * B + b0) * <usize>width) << 2;
+}
+
+/**
+ * Forward over the sequence for rows b0 … b0+Bs. z [T, B, H] holds the input projection with
+ * both biases and becomes h_t; hPrev holds h0 at the first step processed and receives every
+ * later h_{t−1}; h receives h_t; pre (when not 0) z. whhP is W_hhᵀ packed; ap, edge scratch.
+ */
+export function rnnForwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, relu: bool, z: usize, pre: usize, hPrev: usize, h: usize, whhP: usize, ap: usize, edge: usize): void {
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const st = rowAt(t, B, b0, H);
+    packA(Bs, H, hPrev + st, H, 1, ap);
+    gemmPacked(Bs, H, H, ap, whhP, z + st, H, edge);
+    const last = s + 1 == T;
+    rnnForwardStep(Bs, H, z + st, pre ? pre + st : 0, h + st, last ? 0 : hPrev + rowAt(reverse ? T - 2 - s : s + 1, B, b0, H), relu);
+  }
+}
+
+/**
+ * Backward over the sequence for rows b0 … b0+Bs: dh [Bs, H] holds ∂L/∂h_T and ends as ∂L/∂h0;
+ * dZ [T, B, H] receives ∂L/∂z; whhBP is W_hh packed; dhSeq (or 0) receives the whole ∂L/∂h_t.
+ */
+export function rnnBackwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, relu: bool, truncate: i32, dOut: usize, dh: usize, gates: usize, dZ: usize, whhBP: usize, dhSeq: usize, ap: usize, edge: usize): void {
+  const bytes = <usize>(Bs * H) << 2;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const st = rowAt(t, B, b0, H);
+    rnnBackwardStep(Bs, H, dOut ? dOut + st : 0, dh, gates + st, dZ + st, dhSeq ? dhSeq + st : 0, relu);
+    // ∂L/∂h_{t−1} = dZ_t · W_hh
+    memory.fill(dh, 0, bytes);
+    packA(Bs, H, dZ + st, H, 1, ap);
+    gemmPacked(Bs, H, H, ap, whhBP, dh, H, edge);
+    if (truncate > 0 && s > 0 && s % truncate == 0) memory.fill(dh, 0, bytes);
+  }
 }

@@ -71,3 +71,25 @@ export function sparseRowsTransposeTimes(rows: i32, width: i32, rowStart: usize,
     }
   }
 }
+
+/**
+ * out[k] += Σ_r a[r·lda + k] · b[r·ldb + k] for k < width: column-wise dot products (the
+ * peephole gradients Σ_t,b dz ⊙ c). Rows in order, so the sum is deterministic.
+ */
+export function addColumnDots(out: usize, a: usize, lda: i32, b: usize, ldb: i32, rows: i32, width: i32): void {
+  let k = 0;
+  for (; k + 4 <= width; k += 4) {
+    let s = f32x4.splat(0);
+    for (let r = 0; r < rows; r++) {
+      s = f32x4.add(s, f32x4.mul(v128.load(a + ((<usize>r * <usize>lda + <usize>k) << 2)), v128.load(b + ((<usize>r * <usize>ldb + <usize>k) << 2))));
+    }
+    const q = out + (<usize>k << 2);
+    v128.store(q, f32x4.add(v128.load(q), s));
+  }
+  for (; k < width; k++) {
+    let s: f32 = 0;
+    for (let r = 0; r < rows; r++) s += load<f32>(a + ((<usize>r * <usize>lda + <usize>k) << 2)) * load<f32>(b + ((<usize>r * <usize>ldb + <usize>k) << 2));
+    const q = out + (<usize>k << 2);
+    store<f32>(q, load<f32>(q) + s);
+  }
+}

@@ -8,7 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gemmAB, gemmABt, gemmAtB } from '../../../../core/kernels/gemm';
-import { wasmAB, wasmABt, wasmAtB } from '../../../../core/kernels/wasm/products';
+import { gemmPtr, wasmAB, wasmABt, wasmAtB } from '../../../../core/kernels/wasm/products';
+import { instantiateBuild, relaxedSimdSupported, wasmKernels, type KernelBuild } from '../../../../core/kernels/wasm/runtime';
 import { Rng } from '../../../../core/random';
 
 const U = 2 ** -24;
@@ -66,6 +67,41 @@ for (const form of ['ABt', 'AB', 'AtB'] as Form[]) {
         const col = (i - cOff) % ldc;
         const inside = i >= cOff && r < M && col < N;
         if (!inside) assert.equal(C[i], before[i], `${form} M=${M} N=${N} K=${K}: element ${i} outside C changed`);
+      }
+    }
+  });
+}
+
+test('the engine runs the relaxed-SIMD build where the runtime accepts it (npm test runs Node with the flag)', () => {
+  assert.equal(wasmKernels().build, relaxedSimdSupported() ? 'relaxed' : 'simd128');
+  assert.ok(relaxedSimdSupported(), 'npm test passes --experimental-wasm-relaxed-simd, so both builds are tested');
+});
+
+for (const build of ['simd128', 'relaxed'] as KernelBuild[]) {
+  test(`the ${build} build's gemm (its own instance) meets the same bound on odd sizes`, (t) => {
+    if (build === 'relaxed' && !relaxedSimdSupported()) return t.skip('runtime without relaxed SIMD');
+    const kw = instantiateBuild(build);
+    assert.equal(kw.build, build);
+    const rng = new Rng(17);
+    for (const [M, N, K] of SIZES) {
+      const { arena } = kw;
+      const mark = arena.mark();
+      const A = filled(M * K, rng), B = filled(K * N, rng), C = filled(M * N, rng);
+      const a = arena.put(A), b = arena.put(B), c = arena.put(C);
+      gemmPtr(kw, M, N, K, a, K, 1, b, N, 1, c, N);
+      const got = arena.f32(c, M * N).slice();
+      arena.release(mark);
+      for (let m = 0; m < M; m++) {
+        for (let n = 0; n < N; n++) {
+          let exact = C[m * N + n];
+          let mag = Math.abs(exact);
+          for (let k = 0; k < K; k++) {
+            exact += A[m * K + k] * B[k * N + n];
+            mag += Math.abs(A[m * K + k] * B[k * N + n]);
+          }
+          const bound = (K + 2) * U * mag + 1e-30;
+          assert.ok(Math.abs(got[m * N + n] - exact) <= bound, `${build} M=${M} N=${N} K=${K} at (${m}, ${n})`);
+        }
       }
     }
   });

@@ -47,12 +47,12 @@ export class GRU extends RecurrentModel {
   }
 
   protected cellForward(run: SequenceRun, w: LayerWeights, h0: FloatArray): void {
-    if (this.engine === 'wasm') gruForwardWasm(run, w, this.resetAfter, h0);
+    if (run.engine === 'wasm') gruForwardWasm(run, w, this.resetAfter, h0);
     else gruForward(run, w, this.resetAfter, h0);
   }
 
   protected cellBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, opt: BackwardOptions): void {
-    if (this.engine === 'wasm') gruBackwardWasm(run, w, g, this.resetAfter, opt);
+    if (run.engine === 'wasm') gruBackwardWasm(run, w, g, this.resetAfter, opt);
     else gruBackward(run, w, g, this.resetAfter, opt);
   }
 }

@@ -123,12 +123,12 @@ export class LSTM extends RecurrentModel {
   }
 
   protected cellForward(run: SequenceRun, w: LayerWeights, h0: FloatArray, c0: FloatArray | null): void {
-    if (this.engine === 'wasm') lstmForwardWasm(run, w, this.flags, h0, c0!);
+    if (run.engine === 'wasm') lstmForwardWasm(run, w, this.flags, h0, c0!);
     else lstmForward(run, w, this.flags, h0, c0!);
   }
 
   protected cellBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, opt: BackwardOptions): void {
-    if (this.engine === 'wasm') lstmBackwardWasm(run, w, g, this.flags, opt);
+    if (run.engine === 'wasm') lstmBackwardWasm(run, w, g, this.flags, opt);
     else lstmBackward(run, w, g, this.flags, opt);
   }
 }

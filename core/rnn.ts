@@ -39,12 +39,12 @@ export class RNN extends RecurrentModel {
   }
 
   protected cellForward(run: SequenceRun, w: LayerWeights, h0: FloatArray): void {
-    if (this.engine === 'wasm') rnnForwardWasm(run, w, this.nonlinearity === 'relu', h0);
+    if (run.engine === 'wasm') rnnForwardWasm(run, w, this.nonlinearity === 'relu', h0);
     else rnnForward(run, w, this.nonlinearity === 'relu', h0);
   }
 
   protected cellBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, opt: BackwardOptions): void {
-    if (this.engine === 'wasm') rnnBackwardWasm(run, w, g, this.nonlinearity === 'relu', opt);
+    if (run.engine === 'wasm') rnnBackwardWasm(run, w, g, this.nonlinearity === 'relu', opt);
     else rnnBackward(run, w, g, this.nonlinearity === 'relu', opt);
   }
 }

@@ -1,16 +1,19 @@
 /**
  * The GRU over a sequence on the WebAssembly kernels, both forms — the same computation as
- * gruForward / gruBackward in gru-cell.ts (its JS twin, where the equations are), filling the
- * same SequenceRun. The loop per step (core/kernels/wasm/assembly/gru.ts), on each batch half:
- * Zh = b_hh + h_{t−1}·W_hhᵀ (the r, z rows; n too in the reset-after form), r and z,
- * (reset-before: Zh_n = b_hn + (r ⊙ h_{t−1})·W_hnᵀ), then n and h_t.
+ * gruForward / gruBackward in gru-cell.ts (its JS twin, where the equations are). The loop per
+ * step (core/kernels/wasm/assembly/gru.ts), on each batch half: Zh = b_hh + h_{t−1}·W_hhᵀ (the
+ * r, z rows; n too in the reset-after form), r and z, (reset-before: Zh_n = b_hn +
+ * (r ⊙ h_{t−1})·W_hnᵀ), then n and h_t. What the backward needs stays in the engine's memory.
  */
 import type { FloatArray } from '../dtype';
 import { packedBSize } from '../kernels/wasm/products';
 import { wasmKernels } from '../kernels/wasm/runtime';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
-import { batchSlices, biasGradsWasm, firstStepOffset, gatherDOut, inputSideGradsWasm, projectInputsWasm, runSlices, scatterOutput, stepNorms, weightGradWasm } from './wasm-layer';
+import {
+  batchSlices, biasGradsWasm, firstStepOffset, gatherDOut, inputSideGradsWasm, keptBuffers, projectInputsWasm,
+  runSlices, scatterOutput, stepNorms, weightGradWasm, withRunMemory, withScratch,
+} from './wasm-layer';
 
 export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: boolean, h0: FloatArray): void {
   const kw = wasmKernels();
@@ -20,38 +23,37 @@ export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: bo
   const rows = T * B;
   // Rows of W_hh that multiply h_{t−1} directly: all three reset-after, r and z reset-before.
   const direct = resetAfter ? G3 : 2 * H;
-  const mark = arena.mark();
-  try {
+  withRunMemory(kw, run, (keep) => {
     const zx = arena.alloc(rows * G3);
-    const pre = run.pre ? arena.alloc(rows * G3) : 0;
     const hPrev = arena.alloc(rows * H);
     const hn = arena.alloc(rows * H);
     const rh = resetAfter ? 0 : arena.alloc(rows * H);
-    const h = arena.alloc(rows * H);
-    const bhh = w.bhh ? arena.put(w.bhh) : arena.zeros(G3);
-    const whh = arena.put(w.whh);
-    const whhP = arena.alloc(packedBSize(H, direct));
-    const whnP = resetAfter ? 0 : arena.alloc(packedBSize(H, H));
-    const slices = batchSlices(kw, B, H);
-    const zh = slices.map((s) => arena.alloc(s.size * G3));
-    projectInputsWasm(kw, run, w, false, zx);
-    k.packB(H, direct, whh, 1, H, whhP); // W_hhᵀ, first `direct` rows
-    if (!resetAfter) k.packB(H, H, whh + 4 * 2 * H * H, 1, H, whnP); // W_hnᵀ
-    arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
-    runSlices(kw, slices, (s, i) => ['gruForwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, resetAfter ? 1 : 0,
-      zx, pre, hPrev, hn, rh, h, bhh, whhP, whnP, zh[i], s.ap, s.edge]]);
-    run.gates.set(arena.f32(zx, rows * G3));
-    if (run.pre) run.pre.set(arena.f32(pre, rows * G3));
-    run.hPrev.set(arena.f32(hPrev, rows * H));
-    run.hn!.set(arena.f32(hn, rows * H));
-    if (run.rh) run.rh.set(arena.f32(rh, rows * H));
-    const hv = arena.f32(h, rows * H);
-    scatterOutput(run, hv);
-    const last = timeAt(run, T - 1) * B * H;
-    run.hLast.set(hv.subarray(last, last + B * H));
-  } finally {
-    arena.release(mark);
-  }
+    keep({ x: 0, gates: zx, hPrev, cPrev: 0, c: 0, hn, rh });
+    withScratch(kw, () => {
+      const pre = run.pre ? arena.alloc(rows * G3) : 0;
+      const h = arena.alloc(rows * H);
+      const bhh = w.bhh ? arena.put(w.bhh) : arena.zeros(G3);
+      const whh = arena.put(w.whh);
+      const whhP = arena.alloc(packedBSize(H, direct));
+      const whnP = resetAfter ? 0 : arena.alloc(packedBSize(H, H));
+      const slices = batchSlices(kw, B, H);
+      const zh = slices.map((s) => arena.alloc(s.size * G3));
+      projectInputsWasm(kw, run, w, false, zx);
+      k.packB(H, direct, whh, 1, H, whhP); // W_hhᵀ, first `direct` rows
+      if (!resetAfter) k.packB(H, H, whh + 4 * 2 * H * H, 1, H, whnP); // W_hnᵀ
+      arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
+      runSlices(kw, slices, (s, i) => ['gruForwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, resetAfter ? 1 : 0,
+        zx, pre, hPrev, hn, rh, h, bhh, whhP, whnP, zh[i], s.ap, s.edge]]);
+      const hv = arena.f32(h, rows * H);
+      scatterOutput(run, hv);
+      const last = timeAt(run, T - 1) * B * H;
+      run.hLast.set(hv.subarray(last, last + B * H));
+      if (run.pre) {
+        run.gates.set(arena.f32(zx, rows * G3));
+        run.pre.set(arena.f32(pre, rows * G3));
+      }
+    });
+  });
 }
 
 export function gruBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrads, resetAfter: boolean, opt: BackwardOptions): void {
@@ -61,40 +63,39 @@ export function gruBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrads
   const G3 = 3 * H;
   const rows = T * B;
   const direct = resetAfter ? G3 : 2 * H;
-  const mark = arena.mark();
+  const kept = keptBuffers(run);
+  const { gates, hPrev, hn, rh } = kept;
   try {
-    const gates = arena.put(run.gates);
-    const hPrev = arena.put(run.hPrev);
-    const hn = arena.put(run.hn!);
-    const rh = resetAfter ? 0 : arena.put(run.rh!);
-    const dOut = gatherDOut(kw, run, opt.dOut);
-    const dZx = arena.alloc(rows * G3);
-    const dZh = arena.alloc(rows * G3);
-    const dh = opt.dhLast ? arena.put(opt.dhLast) : arena.zeros(B * H);
-    const dhSeq = opt.norms ? arena.alloc(rows * H) : 0;
-    const whh = arena.put(w.whh);
-    const whhBP = arena.alloc(packedBSize(direct, H));
-    const whnBP = resetAfter ? 0 : arena.alloc(packedBSize(H, H));
-    const slices = batchSlices(kw, B, direct);
-    const dRh = slices.map((s) => (resetAfter ? 0 : arena.alloc(s.size * H)));
-    k.packB(direct, H, whh, H, 1, whhBP); // B(k = g, n = j) = W_hh[g, j], g < direct
-    if (!resetAfter) k.packB(H, H, whh + 4 * 2 * H * H, H, 1, whnBP); // W_hn
-    runSlices(kw, slices, (s, i) => ['gruBackwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, resetAfter ? 1 : 0, opt.truncate,
-      dOut, dh + 4 * s.b0 * H, gates, hPrev, hn, dZx, dZh, whhBP, whnBP, dRh[i], dhSeq, s.ap, s.edge]]);
-    if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));
-    if (opt.norms) stepNorms(arena.f32(dhSeq, rows * H), T, B, H, opt.norms.h);
-    inputSideGradsWasm(kw, run, w, g, dZx, opt.dx);
-    biasGradsWasm(kw, rows, G3, dZx, G3, [g.bih]);
-    if (g.whh) {
-      if (resetAfter) {
-        weightGradWasm(kw, G3, H, rows, dZh, G3, hPrev, H, g.whh);
-      } else {
-        weightGradWasm(kw, 2 * H, H, rows, dZh, G3, hPrev, H, g.whh);
-        weightGradWasm(kw, H, H, rows, dZh + 4 * 2 * H, G3, rh, H, g.whh, 2 * H * H);
+    withScratch(kw, () => {
+      const dOut = gatherDOut(kw, run, opt.dOut);
+      const dZx = arena.alloc(rows * G3);
+      const dZh = arena.alloc(rows * G3);
+      const dh = opt.dhLast ? arena.put(opt.dhLast) : arena.zeros(B * H);
+      const dhSeq = opt.norms ? arena.alloc(rows * H) : 0;
+      const whh = arena.put(w.whh);
+      const whhBP = arena.alloc(packedBSize(direct, H));
+      const whnBP = resetAfter ? 0 : arena.alloc(packedBSize(H, H));
+      const slices = batchSlices(kw, B, direct);
+      const dRh = slices.map((s) => (resetAfter ? 0 : arena.alloc(s.size * H)));
+      k.packB(direct, H, whh, H, 1, whhBP); // B(k = g, n = j) = W_hh[g, j], g < direct
+      if (!resetAfter) k.packB(H, H, whh + 4 * 2 * H * H, H, 1, whnBP); // W_hn
+      runSlices(kw, slices, (s, i) => ['gruBackwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, resetAfter ? 1 : 0, opt.truncate,
+        dOut, dh + 4 * s.b0 * H, gates, hPrev, hn, dZx, dZh, whhBP, whnBP, dRh[i], dhSeq, s.ap, s.edge]]);
+      if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));
+      if (opt.norms) stepNorms(arena.f32(dhSeq, rows * H), T, B, H, opt.norms.h);
+      inputSideGradsWasm(kw, run, w, g, dZx, opt.dx);
+      biasGradsWasm(kw, rows, G3, dZx, G3, [g.bih]);
+      if (g.whh) {
+        if (resetAfter) {
+          weightGradWasm(kw, G3, H, rows, dZh, G3, hPrev, H, g.whh);
+        } else {
+          weightGradWasm(kw, 2 * H, H, rows, dZh, G3, hPrev, H, g.whh);
+          weightGradWasm(kw, H, H, rows, dZh + 4 * 2 * H, G3, rh, H, g.whh, 2 * H * H);
+        }
       }
-    }
-    biasGradsWasm(kw, rows, G3, dZh, G3, [g.bhh]);
+      biasGradsWasm(kw, rows, G3, dZh, G3, [g.bhh]);
+    });
   } finally {
-    arena.release(mark);
+    kept.release();
   }
 }

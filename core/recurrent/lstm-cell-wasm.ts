@@ -1,8 +1,8 @@
 /**
  * The LSTM over a sequence on the WebAssembly kernels — the same computation as
  * lstmForward / lstmBackward in lstm-cell.ts (its JS twin, where the equations are), with the
- * same inputs and the same SequenceRun filled in, for the standard cell and peepholes. The
- * other Greff variants run on the JS twin (lstmCoveredByWasm).
+ * same inputs and the same outputs, for the standard cell and peepholes. The other Greff
+ * variants run on the JS twin (lstmCoveredByWasm).
  *
  *   before the loop   Z = x·W_ihᵀ + b_ih + b_hh over all T·B rows (one product)
  *   the loop          per batch half (one thread each): Z_t += h_{t−1}·W_hhᵀ, fused gates
@@ -10,6 +10,8 @@
  *   backward loop     per batch half: fused dZ_t, ∂L/∂h_{t−1} = dZ_t·W_hh
  *   after it          ∂W_ih, ∂W_hh, ∂x as single products over all rows; ∂b and the
  *                     peephole gradients as column sums
+ * The gates, c and h_{t−1}, c_{t−1} of every step stay in the engine's memory from the forward
+ * to the backward (withRunMemory); only the output, the final state and a trace come out.
  */
 import type { FloatArray } from '../dtype';
 import { packedBSize } from '../kernels/wasm/products';
@@ -17,7 +19,10 @@ import { wasmKernels } from '../kernels/wasm/runtime';
 import type { LstmFlags } from './lstm-cell';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
-import { batchSlices, biasGradsWasm, firstStepOffset, gatherDOut, inputSideGradsWasm, projectInputsWasm, runSlices, scatterOutput, stepNorms, weightGradWasm } from './wasm-layer';
+import {
+  batchSlices, biasGradsWasm, firstStepOffset, gatherDOut, inputSideGradsWasm, keptBuffers, projectInputsWasm,
+  runSlices, scatterOutput, stepNorms, weightGradWasm, withRunMemory, withScratch,
+} from './wasm-layer';
 
 /** The variants the fused kernel computes: every gate present, both activations, no gate recurrence. */
 export function lstmCoveredByWasm(f: LstmFlags): boolean {
@@ -30,36 +35,37 @@ export function lstmForwardWasm(run: SequenceRun, w: LayerWeights, flags: LstmFl
   const { T, B, H } = run;
   const G4 = 4 * H;
   const rows = T * B;
-  const mark = arena.mark();
-  try {
+  withRunMemory(kw, run, (keep) => {
     const z = arena.alloc(rows * G4);
-    const pre = run.pre ? arena.alloc(rows * G4) : 0;
     const hPrev = arena.alloc(rows * H);
     const cPrev = arena.alloc(rows * H);
     const c = arena.alloc(rows * H);
-    const h = arena.alloc(rows * H);
-    const peep = flags.peephole && w.peephole ? arena.put(w.peephole) : arena.zeros(3 * H);
-    const whh = arena.put(w.whh);
-    const whhP = arena.alloc(packedBSize(H, G4));
-    const slices = batchSlices(kw, B, H);
-    projectInputsWasm(kw, run, w, true, z);
-    k.packB(H, G4, whh, 1, H, whhP); // B(k = j, n = g) = W_hh[g, j]: W_hhᵀ
-    arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
-    arena.f32(cPrev + firstStepOffset(run), B * H).set(c0);
-    runSlices(kw, slices, (s) => ['lstmForwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, z, pre, hPrev, cPrev, c, h, peep, whhP, s.ap, s.edge]]);
-    run.gates.set(arena.f32(z, rows * G4));
-    if (run.pre) run.pre.set(arena.f32(pre, rows * G4));
-    run.hPrev.set(arena.f32(hPrev, rows * H));
-    run.cPrev!.set(arena.f32(cPrev, rows * H));
-    run.c!.set(arena.f32(c, rows * H));
-    const hv = arena.f32(h, rows * H);
-    scatterOutput(run, hv);
-    const last = timeAt(run, T - 1) * B * H;
-    run.hLast.set(hv.subarray(last, last + B * H));
-    run.cLast!.set(run.c!.subarray(last, last + B * H));
-  } finally {
-    arena.release(mark);
-  }
+    keep({ x: 0, gates: z, hPrev, cPrev, c, hn: 0, rh: 0 });
+    withScratch(kw, () => {
+      const pre = run.pre ? arena.alloc(rows * G4) : 0;
+      const h = arena.alloc(rows * H);
+      const peep = flags.peephole && w.peephole ? arena.put(w.peephole) : arena.zeros(3 * H);
+      const whh = arena.put(w.whh);
+      const whhP = arena.alloc(packedBSize(H, G4));
+      const slices = batchSlices(kw, B, H);
+      projectInputsWasm(kw, run, w, true, z);
+      k.packB(H, G4, whh, 1, H, whhP); // B(k = j, n = g) = W_hh[g, j]: W_hhᵀ
+      arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
+      arena.f32(cPrev + firstStepOffset(run), B * H).set(c0);
+      runSlices(kw, slices, (s) => ['lstmForwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, z, pre, hPrev, cPrev, c, h, peep, whhP, s.ap, s.edge]]);
+      const hv = arena.f32(h, rows * H);
+      const cv = arena.f32(c, rows * H);
+      scatterOutput(run, hv);
+      const last = timeAt(run, T - 1) * B * H;
+      run.hLast.set(hv.subarray(last, last + B * H));
+      run.cLast!.set(cv.subarray(last, last + B * H));
+      if (run.pre) {
+        run.gates.set(arena.f32(z, rows * G4));
+        run.pre.set(arena.f32(pre, rows * G4));
+        run.c!.set(cv);
+      }
+    });
+  });
 }
 
 export function lstmBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrads, flags: LstmFlags, opt: BackwardOptions): void {
@@ -68,44 +74,43 @@ export function lstmBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrad
   const { T, B, H } = run;
   const G4 = 4 * H;
   const rows = T * B;
-  const mark = arena.mark();
+  const kept = keptBuffers(run);
+  const { gates, c, cPrev, hPrev } = kept;
   try {
-    const gates = arena.put(run.gates);
-    const c = arena.put(run.c!);
-    const cPrev = arena.put(run.cPrev!);
-    const hPrev = arena.put(run.hPrev);
-    const dOut = gatherDOut(kw, run, opt.dOut);
-    const dZ = arena.alloc(rows * G4);
-    // ∂L/∂h and ∂L/∂c carried between steps, [B, H]: each half uses its own rows.
-    const dh = opt.dhLast ? arena.put(opt.dhLast) : arena.zeros(B * H);
-    const dc = opt.dcLast ? arena.put(opt.dcLast) : arena.zeros(B * H);
-    const usePeep = flags.peephole && w.peephole !== null;
-    const peep = usePeep ? arena.put(w.peephole!) : arena.zeros(3 * H);
-    const dhSeq = opt.norms ? arena.alloc(rows * H) : 0;
-    const dcSeq = opt.norms?.c ? arena.alloc(rows * H) : 0;
-    const whh = arena.put(w.whh);
-    const whhBP = arena.alloc(packedBSize(G4, H));
-    const slices = batchSlices(kw, B, G4);
-    k.packB(G4, H, whh, H, 1, whhBP); // B(k = g, n = j) = W_hh[g, j]
-    runSlices(kw, slices, (s) => ['lstmBackwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, opt.truncate,
-      dOut, dh + 4 * s.b0 * H, dc + 4 * s.b0 * H, gates, c, cPrev, peep, dZ, whhBP, dhSeq, dcSeq, s.ap, s.edge]]);
-    if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));
-    if (opt.dc0) opt.dc0.set(arena.f32(dc, B * H));
-    if (opt.norms) stepNorms(arena.f32(dhSeq, rows * H), T, B, H, opt.norms.h);
-    if (opt.norms?.c) stepNorms(arena.f32(dcSeq, rows * H), T, B, H, opt.norms.c);
-    if (usePeep && g.peephole) {
-      // ∂L/∂p_i = Σ dz_i ⊙ c_{t−1},  ∂L/∂p_f = Σ dz_f ⊙ c_{t−1},  ∂L/∂p_o = Σ dz_o ⊙ c_t
-      const dp = arena.zeros(3 * H);
-      k.addColumnDots(dp, dZ, G4, cPrev, H, rows, H);
-      k.addColumnDots(dp + 4 * H, dZ + 4 * H, G4, cPrev, H, rows, H);
-      k.addColumnDots(dp + 8 * H, dZ + 12 * H, G4, c, H, rows, H);
-      const d = arena.f32(dp, 3 * H);
-      for (let j = 0; j < 3 * H; j++) g.peephole[j] += d[j];
-    }
-    inputSideGradsWasm(kw, run, w, g, dZ, opt.dx);
-    if (g.whh) weightGradWasm(kw, G4, H, rows, dZ, G4, hPrev, H, g.whh);
-    biasGradsWasm(kw, rows, G4, dZ, G4, [g.bih, g.bhh]);
+    withScratch(kw, () => {
+      const dOut = gatherDOut(kw, run, opt.dOut);
+      const dZ = arena.alloc(rows * G4);
+      // ∂L/∂h and ∂L/∂c carried between steps, [B, H]: each half uses its own rows.
+      const dh = opt.dhLast ? arena.put(opt.dhLast) : arena.zeros(B * H);
+      const dc = opt.dcLast ? arena.put(opt.dcLast) : arena.zeros(B * H);
+      const usePeep = flags.peephole && w.peephole !== null;
+      const peep = usePeep ? arena.put(w.peephole!) : arena.zeros(3 * H);
+      const dhSeq = opt.norms ? arena.alloc(rows * H) : 0;
+      const dcSeq = opt.norms?.c ? arena.alloc(rows * H) : 0;
+      const whh = arena.put(w.whh);
+      const whhBP = arena.alloc(packedBSize(G4, H));
+      const slices = batchSlices(kw, B, G4);
+      k.packB(G4, H, whh, H, 1, whhBP); // B(k = g, n = j) = W_hh[g, j]
+      runSlices(kw, slices, (s) => ['lstmBackwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, opt.truncate,
+        dOut, dh + 4 * s.b0 * H, dc + 4 * s.b0 * H, gates, c, cPrev, peep, dZ, whhBP, dhSeq, dcSeq, s.ap, s.edge]]);
+      if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));
+      if (opt.dc0) opt.dc0.set(arena.f32(dc, B * H));
+      if (opt.norms) stepNorms(arena.f32(dhSeq, rows * H), T, B, H, opt.norms.h);
+      if (opt.norms?.c) stepNorms(arena.f32(dcSeq, rows * H), T, B, H, opt.norms.c);
+      if (usePeep && g.peephole) {
+        // ∂L/∂p_i = Σ dz_i ⊙ c_{t−1},  ∂L/∂p_f = Σ dz_f ⊙ c_{t−1},  ∂L/∂p_o = Σ dz_o ⊙ c_t
+        const dp = arena.zeros(3 * H);
+        k.addColumnDots(dp, dZ, G4, cPrev, H, rows, H);
+        k.addColumnDots(dp + 4 * H, dZ + 4 * H, G4, cPrev, H, rows, H);
+        k.addColumnDots(dp + 8 * H, dZ + 12 * H, G4, c, H, rows, H);
+        const d = arena.f32(dp, 3 * H);
+        for (let j = 0; j < 3 * H; j++) g.peephole[j] += d[j];
+      }
+      inputSideGradsWasm(kw, run, w, g, dZ, opt.dx);
+      if (g.whh) weightGradWasm(kw, G4, H, rows, dZ, G4, hPrev, H, g.whh);
+      biasGradsWasm(kw, rows, G4, dZ, G4, [g.bih, g.bhh]);
+    });
   } finally {
-    arena.release(mark);
+    kept.release();
   }
 }

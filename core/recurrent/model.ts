@@ -252,6 +252,8 @@ export abstract class RecurrentModel implements Module {
     const layerOut: FloatArray[] = [];
     const hN = Tensor.zeros([L * D, B, H], this.dtype);
     const cN = this.hasCell ? Tensor.zeros([L * D, B, H], this.dtype) : null;
+    // One engine for the whole forward, and the backward follows it (run.engine).
+    const engine = this.engine;
     let x = x0;
     for (let k = 0; k < L; k++) {
       const Ik = k === 0 ? I : H * D;
@@ -261,6 +263,7 @@ export abstract class RecurrentModel implements Module {
         const run = allocateRun(this.dtype, {
           T, B, I: Ik, H, G: this.gateBlocks.length, reverse: d === 1, hasCell: this.hasCell,
           trace: options.trace === true, isGru: this.kind === 'gru', gruResetBefore: this.kind === 'gru' && this.variant === 'cho',
+          engine, keep: tape !== undefined,
         }, x, y, d * H, D * H);
         const sOff = (k * D + d) * B * H;
         this.cellForward(run, this.weights(k, d), state.h.data.subarray(sOff, sOff + B * H),

@@ -1,43 +1,48 @@
 /**
  * The vanilla RNN over a sequence on the WebAssembly kernels — the same computation as
  * rnnForward / rnnBackward in rnn-cell.ts (its JS twin, where the equations are); the loop
- * (core/kernels/wasm/assembly/rnn.ts) runs on each batch half.
+ * (core/kernels/wasm/assembly/rnn.ts) runs on each batch half. What the backward needs stays
+ * in the engine's memory.
  */
 import type { FloatArray } from '../dtype';
 import { packedBSize } from '../kernels/wasm/products';
 import { wasmKernels } from '../kernels/wasm/runtime';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
-import { batchSlices, biasGradsWasm, firstStepOffset, gatherDOut, inputSideGradsWasm, projectInputsWasm, runSlices, scatterOutput, stepNorms, weightGradWasm } from './wasm-layer';
+import {
+  batchSlices, biasGradsWasm, firstStepOffset, gatherDOut, inputSideGradsWasm, keptBuffers, projectInputsWasm,
+  runSlices, scatterOutput, stepNorms, weightGradWasm, withRunMemory, withScratch,
+} from './wasm-layer';
 
 export function rnnForwardWasm(run: SequenceRun, w: LayerWeights, relu: boolean, h0: FloatArray): void {
   const kw = wasmKernels();
   const { k, arena } = kw;
   const { T, B, H } = run;
   const rows = T * B;
-  const mark = arena.mark();
-  try {
+  withRunMemory(kw, run, (keep) => {
     const z = arena.alloc(rows * H);
-    const pre = run.pre ? arena.alloc(rows * H) : 0;
     const hPrev = arena.alloc(rows * H);
-    const h = arena.alloc(rows * H);
-    const whh = arena.put(w.whh);
-    const whhP = arena.alloc(packedBSize(H, H));
-    const slices = batchSlices(kw, B, H);
-    projectInputsWasm(kw, run, w, true, z);
-    k.packB(H, H, whh, 1, H, whhP); // W_hhᵀ
-    arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
-    runSlices(kw, slices, (s) => ['rnnForwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, z, pre, hPrev, h, whhP, s.ap, s.edge]]);
-    run.gates.set(arena.f32(z, rows * H));
-    if (run.pre) run.pre.set(arena.f32(pre, rows * H));
-    run.hPrev.set(arena.f32(hPrev, rows * H));
-    const hv = arena.f32(h, rows * H);
-    scatterOutput(run, hv);
-    const last = timeAt(run, T - 1) * B * H;
-    run.hLast.set(hv.subarray(last, last + B * H));
-  } finally {
-    arena.release(mark);
-  }
+    keep({ x: 0, gates: z, hPrev, cPrev: 0, c: 0, hn: 0, rh: 0 });
+    withScratch(kw, () => {
+      const pre = run.pre ? arena.alloc(rows * H) : 0;
+      const h = arena.alloc(rows * H);
+      const whh = arena.put(w.whh);
+      const whhP = arena.alloc(packedBSize(H, H));
+      const slices = batchSlices(kw, B, H);
+      projectInputsWasm(kw, run, w, true, z);
+      k.packB(H, H, whh, 1, H, whhP); // W_hhᵀ
+      arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
+      runSlices(kw, slices, (s) => ['rnnForwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, z, pre, hPrev, h, whhP, s.ap, s.edge]]);
+      const hv = arena.f32(h, rows * H);
+      scatterOutput(run, hv);
+      const last = timeAt(run, T - 1) * B * H;
+      run.hLast.set(hv.subarray(last, last + B * H));
+      if (run.pre) {
+        run.gates.set(arena.f32(z, rows * H));
+        run.pre.set(arena.f32(pre, rows * H));
+      }
+    });
+  });
 }
 
 export function rnnBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrads, relu: boolean, opt: BackwardOptions): void {
@@ -45,26 +50,27 @@ export function rnnBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrads
   const { k, arena } = kw;
   const { T, B, H } = run;
   const rows = T * B;
-  const mark = arena.mark();
+  const kept = keptBuffers(run);
+  const { gates, hPrev } = kept;
   try {
-    const gates = arena.put(run.gates);
-    const hPrev = arena.put(run.hPrev);
-    const dOut = gatherDOut(kw, run, opt.dOut);
-    const dZ = arena.alloc(rows * H);
-    const dh = opt.dhLast ? arena.put(opt.dhLast) : arena.zeros(B * H);
-    const dhSeq = opt.norms ? arena.alloc(rows * H) : 0;
-    const whh = arena.put(w.whh);
-    const whhBP = arena.alloc(packedBSize(H, H));
-    const slices = batchSlices(kw, B, H);
-    k.packB(H, H, whh, H, 1, whhBP); // W_hh
-    runSlices(kw, slices, (s) => ['rnnBackwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, opt.truncate,
-      dOut, dh + 4 * s.b0 * H, gates, dZ, whhBP, dhSeq, s.ap, s.edge]]);
-    if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));
-    if (opt.norms) stepNorms(arena.f32(dhSeq, rows * H), T, B, H, opt.norms.h);
-    inputSideGradsWasm(kw, run, w, g, dZ, opt.dx);
-    if (g.whh) weightGradWasm(kw, H, H, rows, dZ, H, hPrev, H, g.whh);
-    biasGradsWasm(kw, rows, H, dZ, H, [g.bih, g.bhh]);
+    withScratch(kw, () => {
+      const dOut = gatherDOut(kw, run, opt.dOut);
+      const dZ = arena.alloc(rows * H);
+      const dh = opt.dhLast ? arena.put(opt.dhLast) : arena.zeros(B * H);
+      const dhSeq = opt.norms ? arena.alloc(rows * H) : 0;
+      const whh = arena.put(w.whh);
+      const whhBP = arena.alloc(packedBSize(H, H));
+      const slices = batchSlices(kw, B, H);
+      k.packB(H, H, whh, H, 1, whhBP); // W_hh
+      runSlices(kw, slices, (s) => ['rnnBackwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, opt.truncate,
+        dOut, dh + 4 * s.b0 * H, gates, dZ, whhBP, dhSeq, s.ap, s.edge]]);
+      if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));
+      if (opt.norms) stepNorms(arena.f32(dhSeq, rows * H), T, B, H, opt.norms.h);
+      inputSideGradsWasm(kw, run, w, g, dZ, opt.dx);
+      if (g.whh) weightGradWasm(kw, H, H, rows, dZ, H, hPrev, H, g.whh);
+      biasGradsWasm(kw, rows, H, dZ, H, [g.bih, g.bhh]);
+    });
   } finally {
-    arena.release(mark);
+    kept.release();
   }
 }

@@ -10,6 +10,10 @@
  *   hPrev   [T, B, H]           the hidden state that fed step τ (h0 for the first step)
  *   cPrev   [T, B, H]           LSTM: the cell state that fed step τ;  c [T, B, H] its result
  *   out     [T, B, ldOut]       the layer output; this direction writes columns outOff … outOff+H
+ *
+ * On the WebAssembly engine ('wasm' runs) the buffers the backward needs stay in the engine's
+ * memory between forward and backward (`wasm`), and the JS arrays above are allocated only
+ * where a trace reads them (gates, pre, c); the others are empty.
  */
 import { allocate, DType, FloatArray } from '../dtype';
 
@@ -28,6 +32,12 @@ export type LayerGrads = { [K in keyof LayerWeights]: FloatArray | null };
 export interface SequenceRun {
   T: number; B: number; I: number; H: number; G: number;
   reverse: boolean;
+  /** The engine that ran the forward; the backward runs on the same one. */
+  engine: 'js' | 'wasm';
+  /** A backward will follow (a tape was given): a 'wasm' run keeps its buffers for it. */
+  keep: boolean;
+  /** Where a kept 'wasm' run's buffers are, until its backward (lstm/gru/rnn-cell-wasm.ts). */
+  wasm: WasmRunBuffers | null;
   x: FloatArray;
   out: FloatArray; outOff: number; ldOut: number;
   gates: FloatArray;
@@ -46,6 +56,13 @@ export interface SequenceRun {
   cLast: FloatArray | null;
 }
 
+/** Arena pointers (byte offsets) of a kept 'wasm' run; 0 where the cell has no such buffer. */
+export interface WasmRunBuffers {
+  /** Releases them (after the backward, or when the run is collected without one). */
+  release(): void;
+  x: number; gates: number; hPrev: number; cPrev: number; c: number; hn: number; rh: number;
+}
+
 /** Compressed sparse rows: row r holds cols[rowStart[r] … rowStart[r+1]) with values vals[…]. */
 export interface SparseRows {
   rowStart: Int32Array;
@@ -57,6 +74,8 @@ export interface RunShape {
   T: number; B: number; I: number; H: number; G: number;
   reverse: boolean; hasCell: boolean; trace: boolean;
   gruResetBefore?: boolean; isGru?: boolean;
+  engine: 'js' | 'wasm';
+  keep: boolean;
 }
 
 export function allocateRun(
@@ -64,15 +83,18 @@ export function allocateRun(
 ): SequenceRun {
   const { T, B, H, G } = s;
   const steps = T * B;
+  // A 'wasm' run fills JS arrays only for a trace; what its backward needs stays in the engine.
+  const js = s.engine === 'js';
+  const traced = js || s.trace;
   return {
-    T, B, I: s.I, H, G, reverse: s.reverse, x, out, outOff, ldOut,
-    gates: allocate(dtype, steps * G * H),
+    T, B, I: s.I, H, G, reverse: s.reverse, engine: s.engine, keep: s.keep, wasm: null, x, out, outOff, ldOut,
+    gates: allocate(dtype, traced ? steps * G * H : 0),
     pre: s.trace ? allocate(dtype, steps * G * H) : null,
-    hPrev: allocate(dtype, steps * H),
-    cPrev: s.hasCell ? allocate(dtype, steps * H) : null,
-    c: s.hasCell ? allocate(dtype, steps * H) : null,
-    hn: s.isGru ? allocate(dtype, steps * H) : null,
-    rh: s.isGru && s.gruResetBefore ? allocate(dtype, steps * H) : null,
+    hPrev: allocate(dtype, js ? steps * H : 0),
+    cPrev: s.hasCell ? allocate(dtype, js ? steps * H : 0) : null,
+    c: s.hasCell ? allocate(dtype, traced ? steps * H : 0) : null,
+    hn: s.isGru ? allocate(dtype, js ? steps * H : 0) : null,
+    rh: s.isGru && s.gruResetBefore ? allocate(dtype, js ? steps * H : 0) : null,
     sparseX: null,
     hLast: allocate(dtype, B * H),
     cLast: s.hasCell ? allocate(dtype, B * H) : null,

@@ -9,13 +9,72 @@
  *   ∂L/∂W_ih += Σ_τ ∂L/∂Z[τ]ᵀ · x[τ]             ∂L/∂b += Σ_τ,b ∂L/∂Z[τ]
  */
 import type { FloatArray } from '../dtype';
+import { LstmError } from '../errors';
 import { transpose } from '../kernels/gemm';
 import { gemmPtr, packedASize } from '../kernels/wasm/products';
-import type { WasmKernels } from '../kernels/wasm/runtime';
+import type { Pin, WasmKernels } from '../kernels/wasm/runtime';
 import { halves, KernelCall, runCalls } from '../kernels/wasm/threads';
 import { sparseRows } from './projection';
-import type { LayerGrads, LayerWeights, SequenceRun } from './run';
+import type { LayerGrads, LayerWeights, SequenceRun, WasmRunBuffers } from './run';
 import { timeAt } from './run';
+
+/** Gives back the region of a run that was collected without its backward. */
+const unreleased = new FinalizationRegistry<() => void>((release) => release());
+
+/**
+ * Runs `body` with the arena: what it allocates before calling `keep(buffers)` stays for the
+ * run's backward when the run is kept (run.wasm), everything else is released when it returns.
+ */
+export function withRunMemory<T>(kw: WasmKernels, run: SequenceRun, body: (keep: (buffers: Omit<WasmRunBuffers, 'release'>) => void) => T): T {
+  const { arena } = kw;
+  const pin: Pin | null = run.keep ? arena.beginPin() : null;
+  const start = arena.mark();
+  let kept = false;
+  const keep = (buffers: Omit<WasmRunBuffers, 'release'>): void => {
+    if (!pin) return;
+    arena.endPin(pin);
+    kept = true;
+    const token = {};
+    unreleased.register(run, unpinner(arena, pin), token);
+    run.wasm = {
+      ...buffers,
+      release: () => {
+        unreleased.unregister(token);
+        arena.unpin(pin);
+        run.wasm = null;
+      },
+    };
+  };
+  try {
+    return body(keep);
+  } finally {
+    if (!kept) arena.release(start);
+  }
+}
+
+/**
+ * The finalizer's callback, made outside withRunMemory: a closure made there would share its
+ * scope, which holds the run — and a run held by its own finalizer is never collected.
+ */
+function unpinner(arena: WasmKernels['arena'], pin: Pin): () => void {
+  return () => arena.unpin(pin);
+}
+
+/** The kept buffers of a run about to be backpropagated (its forward ran on the WebAssembly engine with a tape). */
+export function keptBuffers(run: SequenceRun): WasmRunBuffers {
+  if (!run.wasm) throw new LstmError('backward: this forward pass kept no buffers for a backward (it ran without a tape, or its backward already ran)');
+  return run.wasm;
+}
+
+/** Runs `body` between arena.mark() and release (temporary buffers of one call). */
+export function withScratch<T>({ arena }: WasmKernels, body: () => T): T {
+  const mark = arena.mark();
+  try {
+    return body();
+  } finally {
+    arena.release(mark);
+  }
+}
 
 /** Batches of at least this many rows are split in two halves, one per thread. */
 const SPLIT_BATCH = 8;

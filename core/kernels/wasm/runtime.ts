@@ -63,9 +63,18 @@ const ALIGN = 64;
  * each kernel call. Views (`f32`, `i32`) are made on demand from the current buffer; the memory
  * is shared, so growing it leaves earlier views valid over what they covered.
  */
+/** A region kept past the call that made it (a run's buffers, until its backward). */
+export interface Pin {
+  start: number;
+  end: number;
+  live: boolean;
+}
+
 export class Arena {
   private top: number;
   private highWater: number;
+  /** Regions kept past their call, in allocation order. */
+  private readonly pins: Pin[] = [];
 
   constructor(private readonly memory: WasmMemory, base: number) {
     this.top = base;
@@ -118,6 +127,39 @@ export class Arena {
 
   release(mark: number): void {
     this.top = mark;
+    this.collect();
+  }
+
+  /** Starts a region that outlives the current call: allocations until endPin() belong to it. */
+  beginPin(): Pin {
+    return { start: this.top, end: -1, live: true };
+  }
+
+  endPin(pin: Pin): void {
+    pin.end = this.top;
+    this.pins.push(pin);
+  }
+
+  /**
+   * Gives a region back. Its memory returns once every region above it is given back too (a
+   * stack: the backward releases layers in the reverse order the forward kept them).
+   */
+  unpin(pin: Pin): void {
+    if (!pin.live) return;
+    pin.live = false;
+    this.collect();
+  }
+
+  /** Bytes held by live regions. */
+  get pinnedBytes(): number {
+    return this.pins.reduce((n, p) => n + (p.live ? p.end - p.start : 0), 0);
+  }
+
+  private collect(): void {
+    for (let p = this.pins.at(-1); p && !p.live && this.top === p.end; p = this.pins.at(-1)) {
+      this.pins.pop();
+      this.top = p.start;
+    }
   }
 
   /** Bytes of memory the module holds (what the bench reports as the arena's size). */
@@ -244,7 +286,12 @@ export function wasmKernels(): WasmKernels {
   return loaded!;
 }
 
-/** The WebAssembly engine's build and memory: bytes held, and the most any call has used (0 before first use). */
-export function wasmMemoryUse(): { build: KernelBuild | null; bytes: number; peakBytes: number } {
-  return loaded ? { build: loaded.build, bytes: loaded.arena.bytes, peakBytes: loaded.arena.peakBytes } : { build: null, bytes: 0, peakBytes: 0 };
+/**
+ * The WebAssembly engine's build and memory: bytes held, the most any call has used, and what
+ * kept runs hold now (0 before first use).
+ */
+export function wasmMemoryUse(): { build: KernelBuild | null; bytes: number; peakBytes: number; pinnedBytes: number } {
+  return loaded
+    ? { build: loaded.build, bytes: loaded.arena.bytes, peakBytes: loaded.arena.peakBytes, pinnedBytes: loaded.arena.pinnedBytes }
+    : { build: null, bytes: 0, peakBytes: 0, pinnedBytes: 0 };
 }

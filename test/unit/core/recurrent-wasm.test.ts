@@ -9,6 +9,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { wasmMemoryUse } from '../../../core/kernels/wasm/runtime';
 import { getEngine, setEngine, type Engine } from '../../../core/kernels/engine';
 import { GRU } from '../../../core/gru';
 import { Linear } from '../../../core/linear';
@@ -26,11 +29,16 @@ import { maxRelDiff } from '../../helpers/tensors';
 function withEngine<T>(engine: Engine, fn: () => T): T {
   const before = getEngine();
   setEngine(engine);
+  let result: T;
   try {
-    return fn();
-  } finally {
+    result = fn();
+  } catch (error) {
     setEngine(before);
+    throw error;
   }
+  if (result instanceof Promise) return result.finally(() => setEngine(before)) as T;
+  setEngine(before);
+  return result;
 }
 
 // ---- PyTorch fixtures through the WebAssembly kernels ----
@@ -214,6 +222,33 @@ test('Linear on the wasm engine: output and gradients as on js', () => {
   });
   const [a, b] = [run('js'), run('wasm')];
   a.forEach((ref, i) => assert.ok(maxRelDiff(b[i], ref).err < 1e-5, `array ${i}`));
+});
+
+test('the engine gives back what runs keep for their backward: after each step, and when a tape is dropped', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  await withEngine('wasm', async () => {
+    const model = new LSTM({ inputSize: 5, hiddenSize: 7, numLayers: 2, bidirectional: true, rng: new Rng(1) });
+    const x = Tensor.randn([9, 8, 5], { rng: new Rng(2) });
+    for (let i = 0; i < 20; i++) {
+      const tape = new Tape();
+      const r = model.forward(x, { tape });
+      tape.backward(weightedSum(r.output, r.output.clone(), tape));
+    }
+    assert.equal(wasmMemoryUse().pinnedBytes, 0, 'after backward');
+    const bytes = wasmMemoryUse().bytes;
+    (() => {
+      for (let i = 0; i < 30; i++) model.forward(x, { tape: new Tape() });
+    })();
+    assert.ok(wasmMemoryUse().pinnedBytes > 0, 'tapes not yet collected');
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(wasmMemoryUse().pinnedBytes, 0, 'after the tapes were collected');
+    for (let i = 0; i < 20; i++) model.forward(x, { tape: new Tape() });
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(wasmMemoryUse().bytes <= bytes * 2 + 2 ** 22, `memory ${wasmMemoryUse().bytes} after ${bytes}`);
+  });
 });
 
 test('setEngine takes "wasm" or "js" and names what it got otherwise', () => {

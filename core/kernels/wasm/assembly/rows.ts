@@ -10,25 +10,12 @@ export function broadcastRows(dst: usize, rows: i32, width: i32, ld: i32, v: usi
   for (let r = 0; r < rows; r++) memory.copy(dst + <usize>r * (<usize>ld << 2), v, w4);
 }
 
-/** out[k] += Σ_r m[r·ld + k] for k < width. Rows in order, so the sum is deterministic. */
+/**
+ * out[k] += Σ_r m[r·ld + k] for k < width. Row by row, each row added into the sums in one
+ * contiguous pass (rows in order, so the sum is deterministic).
+ */
 export function addColumnSums(out: usize, m: usize, rows: i32, width: i32, ld: i32): void {
-  let k = 0;
-  for (; k + 4 <= width; k += 4) {
-    let s = f32x4.splat(0);
-    let p = m + (<usize>k << 2);
-    for (let r = 0; r < rows; r++) {
-      s = f32x4.add(s, v128.load(p));
-      p += <usize>ld << 2;
-    }
-    const q = out + (<usize>k << 2);
-    v128.store(q, f32x4.add(v128.load(q), s));
-  }
-  for (; k < width; k++) {
-    let s: f32 = 0;
-    for (let r = 0; r < rows; r++) s += load<f32>(m + ((<usize>r * <usize>ld + <usize>k) << 2));
-    const q = out + (<usize>k << 2);
-    store<f32>(q, load<f32>(q) + s);
-  }
+  for (let r = 0; r < rows; r++) axpy(width, 1, m + ((<usize>r * <usize>ld) << 2), out);
 }
 
 /** y[k] += a · x[k] for k < n. */

@@ -105,7 +105,8 @@ export function crossEntropyLoss(logits: Tensor, targets: ClassTargets, options:
   // Per row: lse = m + log Σ_c exp(x_c − m) with m = max_c x_c;  loss_r = lse − x_{y_r}.
   // On the WebAssembly engine the exponentials run there (core/kernels/wasm/softmax.ts).
   const wasm = usesWasm(logits.dtype) && X instanceof Float32Array;
-  const lse = wasm ? logSumExpRowsWasm(X, N, C) : new Float64Array(N);
+  const rows = wasm ? logSumExpRowsWasm(X, N, C) : null;
+  const lse = rows ? rows.lse : new Float64Array(N);
   let sum = 0;
   let count = 0;
   for (let r = 0; r < N; r++) {
@@ -130,10 +131,10 @@ export function crossEntropyLoss(logits: Tensor, targets: ClassTargets, options:
       if (!dX) return;
       // ∂L/∂x_rc = g (exp(x_rc − lse_r) − [c = y_r]) [/ count]; ignored rows get nothing.
       const scale = out.grad![0] / (reduction === 'mean' ? count : 1);
-      if (wasm && dX instanceof Float32Array) {
+      if (rows && X instanceof Float32Array && dX instanceof Float32Array) {
         const w = new Float32Array(N);
         for (let r = 0; r < N; r++) w[r] = cls[r] < 0 ? 0 : scale;
-        addSoftmaxRowsWasm(X, N, C, lse, w, dX);
+        addSoftmaxRowsWasm(X, N, C, rows, w, dX);
         for (let r = 0; r < N; r++) if (cls[r] >= 0) dX[r * C + cls[r]] -= scale;
         return;
       }

@@ -1,7 +1,8 @@
 /**
- * Which kernels run the float32 hot loops: 'wasm' (WebAssembly SIMD, core/kernels/wasm/) or
- * 'js' (the plain TypeScript reference, core/kernels/gemm.ts and core/recurrent/*-cell.ts).
- * float64 always runs on 'js' — it is there for gradient checks and exact comparisons.
+ * Which kernels run the float32 hot loops: 'wasm' (WebAssembly SIMD, core/kernels/wasm/; the
+ * default wherever it runs) or 'js' (the plain TypeScript reference, core/kernels/gemm.ts and
+ * core/recurrent/*-cell.ts, the fallback). float64 always runs on 'js' — it is there for
+ * gradient checks and exact comparisons.
  *
  * The two engines agree to float32 rounding, not bit for bit: 'js' computes in doubles and
  * rounds each stored value, 'wasm' computes in float32 (as PyTorch's CPU kernels do). Each is
@@ -13,7 +14,8 @@ import { wasmUnavailableReason } from './wasm/runtime';
 
 export type Engine = 'wasm' | 'js';
 
-let engine: Engine = 'js';
+/** null until first asked: then 'wasm' where WebAssembly SIMD runs (everywhere Node ≥ 16.4 does), else 'js'. */
+let engine: Engine | null = null;
 
 /** Selects the engine for float32 work from now on. 'wasm' throws, naming why, where WebAssembly SIMD is missing. */
 export function setEngine(e: Engine): void {
@@ -26,10 +28,11 @@ export function setEngine(e: Engine): void {
 }
 
 export function getEngine(): Engine {
+  if (engine === null) engine = wasmUnavailableReason() === null ? 'wasm' : 'js';
   return engine;
 }
 
 /** True when work on arrays of this dtype goes to the WebAssembly kernels. */
 export function usesWasm(dtype: DType): boolean {
-  return engine === 'wasm' && dtype === 'float32';
+  return dtype === 'float32' && getEngine() === 'wasm';
 }

@@ -42,7 +42,7 @@ export interface KernelExports {
   rnnForwardSeq(T: number, B: number, b0: number, Bs: number, H: number, reverse: number, relu: number, z: number, pre: number, hPrev: number, h: number, whhP: number, ap: number, edge: number): void;
   rnnBackwardSeq(T: number, B: number, b0: number, Bs: number, H: number, reverse: number, relu: number, truncate: number, dOut: number, dh: number, gates: number, dZ: number, whhBP: number, dhSeq: number, ap: number, edge: number): void;
   softmaxRowStats(N: number, C: number, x: number, m: number, s: number): void;
-  softmaxGradRows(N: number, C: number, x: number, lse: number, w: number, dX: number): void;
+  softmaxGradRows(N: number, C: number, x: number, m: number, logS: number, w: number, dX: number): void;
   broadcastRows(dst: number, rows: number, width: number, ld: number, v: number): void;
   addColumnSums(out: number, m: number, rows: number, width: number, ld: number): void;
   addColumnDots(out: number, a: number, lda: number, b: number, ldb: number, rows: number, width: number): void;

@@ -4,7 +4,9 @@
  * crossEntropyLoss in core/loss.ts.
  *
  *   m_r = max_c x_rc        s_r = Σ_c exp(x_rc − m_r)        (lse_r = m_r + log s_r, host)
- *   ∂L/∂x_rc += w_r · exp(x_rc − lse_r)                      (the −w_r at c = y_r: host)
+ *   ∂L/∂x_rc += w_r · exp((x_rc − m_r) − log s_r)            (the −w_r at c = y_r: host)
+ * The gradient subtracts m_r first: x − m is exact where it matters (close values), while
+ * lse_r rounded to float32 could be off by a thousandth for logits near 10⁴.
  */
 import { ld, st, vexp } from './activations';
 
@@ -25,22 +27,23 @@ export function softmaxRowStats(N: i32, C: i32, x: usize, m: usize, s: usize): v
   }
 }
 
-/** dX[r, c] += w[r] · exp(x[r, c] − lse[r]) for r < N, c < C. */
-export function softmaxGradRows(N: i32, C: i32, x: usize, lse: usize, w: usize, dX: usize): void {
+/** dX[r, c] += w[r] · exp((x[r, c] − m[r]) − logS[r]) for r < N, c < C. */
+export function softmaxGradRows(N: i32, C: i32, x: usize, m: usize, logS: usize, w: usize, dX: usize): void {
   for (let r = 0; r < N; r++) {
     const wr = load<f32>(w + (<usize>r << 2));
     if (wr == 0) continue;
     const off = (<usize>r * <usize>C) << 2;
-    const vl = f32x4.splat(load<f32>(lse + (<usize>r << 2)));
+    const vm = f32x4.splat(load<f32>(m + (<usize>r << 2)));
+    const vl = f32x4.splat(load<f32>(logS + (<usize>r << 2)));
     const vw = f32x4.splat(wr);
     let c = 0;
     for (; c + 4 <= C; c += 4) {
       const o = off + (<usize>c << 2);
-      v128.store(dX + o, f32x4.add(v128.load(dX + o), f32x4.mul(vw, vexp(f32x4.sub(v128.load(x + o), vl)))));
+      v128.store(dX + o, f32x4.add(v128.load(dX + o), f32x4.mul(vw, vexp(f32x4.sub(f32x4.sub(v128.load(x + o), vm), vl)))));
     }
     for (; c < C; c++) {
       const o = off + (<usize>c << 2);
-      st(dX + o, f32x4.add(ld(dX + o, false), f32x4.mul(vw, vexp(f32x4.sub(ld(x + o, false), vl)))), false);
+      st(dX + o, f32x4.add(ld(dX + o, false), f32x4.mul(vw, vexp(f32x4.sub(f32x4.sub(ld(x + o, false), vm), vl)))), false);
     }
   }
 }

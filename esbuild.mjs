@@ -6,6 +6,7 @@
 //   dist/demo.js       the command-line demo that `npm start` runs for now
 // `node esbuild.mjs --watch` rebuilds on change; `--production` minifies without source maps.
 import * as esbuild from 'esbuild';
+import { buildData } from './scripts/build-data.mjs';
 import { buildWasm } from './scripts/build-wasm.mjs';
 
 const production = process.argv.includes('--production');
@@ -30,8 +31,9 @@ const builds = [
   { ...common, entryPoints: ['examples/demo.ts'], outfile: 'dist/demo.js', platform: 'node', format: 'cjs' },
 ];
 
-// The WebAssembly kernels first: the bundles (and tsc) embed what it generates.
+// The WebAssembly kernels and the data files first: the bundles (and tsc) embed what they generate.
 await buildWasm();
+buildData();
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CharCorpus } from '../../../../core/data/corpus';
-import { SHAKESPEARE, SHAKESPEARE_SOURCE } from '../../../../core/data/text';
+import { SHAKESPEARE, SHAKESPEARE_SOURCE, TINY_SHAKESPEARE, TINY_SHAKESPEARE_SOURCE } from '../../../../core/data/text';
 
 test('vocab is the sorted distinct characters; encode and decode invert each other', () => {
   const c = new CharCorpus('hello world');
@@ -88,4 +88,14 @@ test('the Shakespeare text: genuine, sized 20–60 KB, usable as a corpus', () =
   assert.equal(d.size, Math.floor((SHAKESPEARE.length - 101) / 100) + 1);
   const h = d.meta.baselineCrossEntropy as number;
   assert.ok(h > 2.5 && h < 3.6, `unigram entropy ${h} nats (English letters ≈ 3)`);
+});
+
+test('the whole tinyshakespeare corpus ships: 1,115,394 ASCII characters, 65 distinct, the Coriolanus excerpt its start', () => {
+  assert.equal(TINY_SHAKESPEARE.length, 1115394);
+  assert.equal(TINY_SHAKESPEARE_SOURCE.characters, TINY_SHAKESPEARE.length);
+  assert.equal(new Set(TINY_SHAKESPEARE).size, 65);
+  assert.ok(/^[\x0a\x20-\x7e]+$/.test(TINY_SHAKESPEARE), 'plain ASCII and newlines');
+  assert.ok(TINY_SHAKESPEARE.startsWith(SHAKESPEARE));
+  assert.equal(SHAKESPEARE.length, 39908);
+  assert.ok(TINY_SHAKESPEARE.endsWith('Whiles thou art waking.\n'), JSON.stringify(TINY_SHAKESPEARE.slice(-40)));
 });

@@ -63,6 +63,27 @@ describe('LSTM (TypeScript) notebook controller', function () {
     assert.equal(text(notebook.cellAt(2), 'text/plain'), 'true');
   });
 
+  it('trains float32 models on the WebAssembly engine; interrupting the training loop stops it within a second and keeps the model', async () => {
+    const notebook = await openNotebook([
+      "import { getEngine, LSTM, Linear, train, tasks } from 'lstm-notebook';\nconst data = tasks.adding({ length: 40, count: 50000 });\nconst model = new LSTM({ inputSize: 2, hiddenSize: 96 });\nconst head = new Linear(96, 1);\n`${getEngine()} ${model.engine}`",
+      'await train([model, head], data, { epochs: 50 });',
+      "model.gradients().weight_hh_l0.shape.join(' × ')",
+    ]);
+    await runCells(notebook, 0);
+    assert.equal(text(notebook.cellAt(0), 'text/plain'), "'wasm wasm'");
+    const training = notebook.cellAt(1);
+    void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 1, end: 2 }], document: notebook.uri });
+    await waitFor(() => training.executionSummary === undefined || training.executionSummary.success === undefined, 5_000, 'training to start');
+    await new Promise((r) => setTimeout(r, 1500));
+    const asked = Date.now();
+    await vscode.commands.executeCommand('notebook.cancelExecution', { document: notebook.uri });
+    await waitFor(() => training.executionSummary?.success === false, 5_000, 'training to be interrupted');
+    assert.ok(Date.now() - asked < 1500, `interrupt took ${Date.now() - asked} ms`);
+    assert.equal(errorOf(training)?.name, 'Interrupted');
+    await runCells(notebook, 2);
+    assert.equal(text(notebook.cellAt(2), 'text/plain'), "'384 × 96'");
+  });
+
   it('restarts the kernel from its command: variables are gone, order numbers start again', async () => {
     const notebook = await openNotebook(['const kept = 1;', 'typeof kept']);
     await runCells(notebook, 0, 2);

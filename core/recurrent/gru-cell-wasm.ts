@@ -9,10 +9,9 @@ import type { FloatArray } from '../dtype';
 import { packedBSize } from '../kernels/wasm/products';
 import { wasmKernels } from '../kernels/wasm/runtime';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
-import { timeAt } from './run';
 import {
-  batchSlices, biasGradsWasm, firstStepOffset, gatherDOut, inputSideGradsWasm, keptBuffers, projectInputsWasm,
-  runSlices, scatterOutput, stepNorms, weightGradWasm, withRunMemory, withScratch,
+  batchSlices, biasGradsWasm, finishForward, firstStepOffset, gatherDOut, inputSideGradsWasm, keptBuffers, projectInputsWasm,
+  runSlices, stepNorms, weightGradWasm, withRunMemory, withScratch,
 } from './wasm-layer';
 
 export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: boolean, h0: FloatArray): void {
@@ -44,14 +43,7 @@ export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: bo
       arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
       runSlices(kw, slices, (s, i) => ['gruForwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, resetAfter ? 1 : 0,
         zx, pre, hPrev, hn, rh, h, bhh, whhP, whnP, zh[i], s.ap, s.edge]]);
-      const hv = arena.f32(h, rows * H);
-      scatterOutput(run, hv);
-      const last = timeAt(run, T - 1) * B * H;
-      run.hLast.set(hv.subarray(last, last + B * H));
-      if (run.pre) {
-        run.gates.set(arena.f32(zx, rows * G3));
-        run.pre.set(arena.f32(pre, rows * G3));
-      }
+      finishForward(kw, run, h, zx, pre);
     });
   });
 }

@@ -20,8 +20,8 @@ import type { LstmFlags } from './lstm-cell';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
 import {
-  batchSlices, biasGradsWasm, firstStepOffset, gatherDOut, inputSideGradsWasm, keptBuffers, projectInputsWasm,
-  runSlices, scatterOutput, stepNorms, weightGradWasm, withRunMemory, withScratch,
+  batchSlices, biasGradsWasm, finishForward, firstStepOffset, gatherDOut, inputSideGradsWasm, keptBuffers, projectInputsWasm,
+  runSlices, stepNorms, weightGradWasm, withRunMemory, withScratch,
 } from './wasm-layer';
 
 /** The variants the fused kernel computes: every gate present, both activations, no gate recurrence. */
@@ -53,17 +53,11 @@ export function lstmForwardWasm(run: SequenceRun, w: LayerWeights, flags: LstmFl
       arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
       arena.f32(cPrev + firstStepOffset(run), B * H).set(c0);
       runSlices(kw, slices, (s) => ['lstmForwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, z, pre, hPrev, cPrev, c, h, peep, whhP, s.ap, s.edge]]);
-      const hv = arena.f32(h, rows * H);
+      finishForward(kw, run, h, z, pre);
       const cv = arena.f32(c, rows * H);
-      scatterOutput(run, hv);
       const last = timeAt(run, T - 1) * B * H;
-      run.hLast.set(hv.subarray(last, last + B * H));
       run.cLast!.set(cv.subarray(last, last + B * H));
-      if (run.pre) {
-        run.gates.set(arena.f32(z, rows * G4));
-        run.pre.set(arena.f32(pre, rows * G4));
-        run.c!.set(cv);
-      }
+      if (run.pre) run.c!.set(cv);
     });
   });
 }

@@ -8,10 +8,9 @@ import type { FloatArray } from '../dtype';
 import { packedBSize } from '../kernels/wasm/products';
 import { wasmKernels } from '../kernels/wasm/runtime';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
-import { timeAt } from './run';
 import {
-  batchSlices, biasGradsWasm, firstStepOffset, gatherDOut, inputSideGradsWasm, keptBuffers, projectInputsWasm,
-  runSlices, scatterOutput, stepNorms, weightGradWasm, withRunMemory, withScratch,
+  batchSlices, biasGradsWasm, finishForward, firstStepOffset, gatherDOut, inputSideGradsWasm, keptBuffers, projectInputsWasm,
+  runSlices, stepNorms, weightGradWasm, withRunMemory, withScratch,
 } from './wasm-layer';
 
 export function rnnForwardWasm(run: SequenceRun, w: LayerWeights, relu: boolean, h0: FloatArray): void {
@@ -33,14 +32,7 @@ export function rnnForwardWasm(run: SequenceRun, w: LayerWeights, relu: boolean,
       k.packB(H, H, whh, 1, H, whhP); // W_hhᵀ
       arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
       runSlices(kw, slices, (s) => ['rnnForwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, z, pre, hPrev, h, whhP, s.ap, s.edge]]);
-      const hv = arena.f32(h, rows * H);
-      scatterOutput(run, hv);
-      const last = timeAt(run, T - 1) * B * H;
-      run.hLast.set(hv.subarray(last, last + B * H));
-      if (run.pre) {
-        run.gates.set(arena.f32(z, rows * H));
-        run.pre.set(arena.f32(pre, rows * H));
-      }
+      finishForward(kw, run, h, z, pre);
     });
   });
 }

@@ -184,6 +184,25 @@ export function inputSideGradsWasm(kw: WasmKernels, run: SequenceRun, w: LayerWe
   arena.release(mark);
 }
 
+/**
+ * After a forward loop: this direction's columns of the layer output and the final h from
+ * h_t [T·B, H] at pH, and for a trace the activations and pre-activations [T·B, G·H] at pZ,
+ * pPre. Returns the view of h_t.
+ */
+export function finishForward({ arena }: WasmKernels, run: SequenceRun, pH: number, pZ: number, pPre: number): Float32Array {
+  const { T, B, H, G } = run;
+  const rows = T * B;
+  const hv = arena.f32(pH, rows * H);
+  scatterOutput(run, hv);
+  const last = timeAt(run, T - 1) * B * H;
+  run.hLast.set(hv.subarray(last, last + B * H));
+  if (run.pre) {
+    run.gates.set(arena.f32(pZ, rows * G * H));
+    run.pre.set(arena.f32(pPre, rows * G * H));
+  }
+  return hv;
+}
+
 /** The layer output's columns of this direction, from h [T·B, H]. */
 export function scatterOutput(run: SequenceRun, h: Float32Array): void {
   const { T, B, H, out, outOff, ldOut } = run;

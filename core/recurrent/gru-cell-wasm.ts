@@ -27,7 +27,7 @@ export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: bo
     const hPrev = arena.alloc(rows * H);
     const hn = arena.alloc(rows * H);
     const rh = resetAfter ? 0 : arena.alloc(rows * H);
-    keep({ x: 0, gates: zx, hPrev, cPrev: 0, c: 0, hn, rh });
+    keep({ gates: zx, hPrev, cPrev: 0, c: 0, hn, rh });
     withScratch(kw, () => {
       const pre = run.pre ? arena.alloc(rows * G3) : 0;
       const h = arena.alloc(rows * H);

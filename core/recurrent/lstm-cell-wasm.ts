@@ -40,7 +40,7 @@ export function lstmForwardWasm(run: SequenceRun, w: LayerWeights, flags: LstmFl
     const hPrev = arena.alloc(rows * H);
     const cPrev = arena.alloc(rows * H);
     const c = arena.alloc(rows * H);
-    keep({ x: 0, gates: z, hPrev, cPrev, c, hn: 0, rh: 0 });
+    keep({ gates: z, hPrev, cPrev, c, hn: 0, rh: 0 });
     withScratch(kw, () => {
       const pre = run.pre ? arena.alloc(rows * G4) : 0;
       const h = arena.alloc(rows * H);

@@ -21,7 +21,7 @@ export function rnnForwardWasm(run: SequenceRun, w: LayerWeights, relu: boolean,
   withRunMemory(kw, run, (keep) => {
     const z = arena.alloc(rows * H);
     const hPrev = arena.alloc(rows * H);
-    keep({ x: 0, gates: z, hPrev, cPrev: 0, c: 0, hn: 0, rh: 0 });
+    keep({ gates: z, hPrev, cPrev: 0, c: 0, hn: 0, rh: 0 });
     withScratch(kw, () => {
       const pre = run.pre ? arena.alloc(rows * H) : 0;
       const h = arena.alloc(rows * H);

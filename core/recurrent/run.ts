@@ -60,7 +60,7 @@ export interface SequenceRun {
 export interface WasmRunBuffers {
   /** Releases them (after the backward, or when the run is collected without one). */
   release(): void;
-  x: number; gates: number; hPrev: number; cPrev: number; c: number; hn: number; rh: number;
+  gates: number; hPrev: number; cPrev: number; c: number; hn: number; rh: number;
 }
 
 /** Compressed sparse rows: row r holds cols[rowStart[r] … rowStart[r+1]) with values vals[…]. */

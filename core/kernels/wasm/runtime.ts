@@ -126,6 +126,9 @@ export class Arena {
   }
 
   release(mark: number): void {
+    const pin = this.pins.at(-1);
+    // A mark below a live kept region would hand that region out again: a bug in a caller.
+    if (pin?.live && mark < pin.end) throw new LstmError(`WebAssembly engine: internal error, a release to ${mark} below a kept region ending at ${pin.end}`);
     this.top = mark;
     this.collect();
   }

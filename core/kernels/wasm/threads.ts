@@ -91,7 +91,14 @@ export function runCalls(kw: WasmKernels, calls: readonly KernelCall[]): void {
   first[1].forEach((v, i) => (ctrl[Slot.Args + i] = v));
   Atomics.store(ctrl, Slot.State, State.Posted);
   Atomics.notify(ctrl, Slot.State, 1);
-  for (const c of rest) run(kw, c);
+  // Whatever happens here, wait for the posted call before returning: it writes into arena
+  // memory the caller is about to release.
+  let failure: unknown = null;
+  try {
+    for (const c of rest) run(kw, c);
+  } catch (error) {
+    failure = error;
+  }
   for (;;) {
     const s: number = Atomics.load(ctrl, Slot.State);
     if (s === State.Done) {
@@ -99,18 +106,19 @@ export function runCalls(kw: WasmKernels, calls: readonly KernelCall[]): void {
       break;
     }
     if (s === State.Failed) {
-      Atomics.store(ctrl, Slot.State, State.Idle);
-      throw new LstmError(`WebAssembly engine: the helper thread failed running ${first[0]}`);
+      failure ??= new LstmError(`WebAssembly engine: the helper thread failed running ${first[0]}`);
+      break;
     }
     if (s === State.Posted && Atomics.compareExchange(ctrl, Slot.State, State.Posted, State.TakenBack) === State.Posted) {
       // The helper has not picked it up (starting, or gone): run it here.
       stats.takenBack++;
-      run(kw, first);
+      if (failure === null) run(kw, first);
       break;
     }
     Atomics.wait(ctrl, Slot.State, s, 100);
   }
   Atomics.store(ctrl, Slot.State, State.Idle);
+  if (failure !== null) throw failure;
 }
 
 /** Splits [0, n) into the two halves the threads take (n ≥ minimum), else one range. */

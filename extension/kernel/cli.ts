@@ -4,11 +4,14 @@
  * Runs every code cell with the kernel engine and writes the outputs (to --out, else in
  * place). --check writes nothing and fails if the outputs differ from the notebook's own
  * (timing metadata aside) — how CI keeps the tutorials honest. Exits 1 on the first failing
- * cell, printing its error; 2 on bad usage or an invalid notebook, which is never overwritten.
+ * cell, printing its error; 2 on bad usage, an invalid notebook, a notebook of another kernel
+ * (Python, say) or an output folder that does not exist — checked before any cell runs, and
+ * the notebook is never touched. The write goes to a temporary file beside the target, renamed
+ * over it, so a failed write leaves the old file whole.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { NotebookFormatError, parseNotebook } from './nbformat';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { foreignKernel, NotebookFormatError, parseNotebook, serializeNotebook } from './nbformat';
 import { comparableOutputs, runNotebook } from './run-notebook';
 
 const USAGE = 'usage: lstm-notebook run <notebook.ipynb> [--out <out.ipynb>] [--timeout <seconds per cell>] [--check] [--engine wasm|js] [--threads 1|2]';
@@ -68,6 +71,25 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`lstm-notebook: ${reason}`);
     return 2;
   }
+  const foreign = foreignKernel(notebook);
+  if (foreign) {
+    console.error(`lstm-notebook: ${args.input} belongs to another kernel (${foreign}); expected the "lstm-notebook" kernelspec or none, and TypeScript. Nothing was run or written.`);
+    return 2;
+  }
+  const target = resolve(args.out ?? args.input);
+  if (!args.check) {
+    const folder = dirname(target);
+    let isFolder = false;
+    try {
+      isFolder = statSync(folder).isDirectory();
+    } catch {
+      isFolder = false;
+    }
+    if (!isFolder) {
+      console.error(`lstm-notebook: cannot write ${args.out ?? args.input}: expected the folder ${folder} to exist, but it does not. Nothing was run.`);
+      return 2;
+    }
+  }
   const result = await runNotebook(notebook, {
     workerPath: join(__dirname, 'worker.js'),
     notebookDir: dirname(input),
@@ -89,8 +111,25 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`lstm-notebook: ${args.input}: outputs match`);
     return 0;
   }
-  writeFileSync(resolve(args.out ?? args.input), `${JSON.stringify(result.notebook, null, 1)}\n`);
+  const written = writeAtomically(target, serializeNotebook(result.notebook));
+  if (written !== null) {
+    console.error(`lstm-notebook: cannot write ${args.out ?? args.input}: ${written}`);
+    return 1;
+  }
   return result.failure ? 1 : 0;
+}
+
+/** Writes `text` to a temporary file beside `file`, then renames it over `file`; returns why it failed, or null. */
+function writeAtomically(file: string, text: string): string | null {
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, file);
+    return null;
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    return (error as Error).message;
+  }
 }
 
 if (require.main === module) {

@@ -3,8 +3,12 @@
  * errors that say what was expected, and kernel outputs as nbformat outputs (stream,
  * display_data, execute_result, error). Text is stored as lists of lines, as Jupyter does.
  */
+import { isSafeNumber, LosslessNumber, parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import type { CellError, MimeBundle } from '../../protocol/kernel';
 import type { CellOutput } from './session';
+
+/** The kernelspec name of our notebooks (the controller prefers them). */
+export const KERNELSPEC = 'lstm-notebook';
 
 export interface NotebookJson {
   nbformat: number;
@@ -35,10 +39,20 @@ export class NotebookFormatError extends Error {
   }
 }
 
+/**
+ * Numbers as JSON.parse reads them, except integers JS cannot hold exactly (beyond 2⁵³), which
+ * stay as their text (LosslessNumber) so that metadata the runner does not own comes back
+ * exactly as it was.
+ */
+function parseNumber(text: string): number | LosslessNumber {
+  return isSafeNumber(text) ? Number(text) : new LosslessNumber(text);
+}
+
 export function parseNotebook(text: string, file: string): NotebookJson {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    JSON.parse(text); // for its error messages
+    json = parseLossless(text, undefined, parseNumber);
   } catch (error) {
     throw new NotebookFormatError(file, `expected JSON, got a parse error (${(error as Error).message})`);
   }
@@ -56,6 +70,28 @@ export function parseNotebook(text: string, file: string): NotebookJson {
   });
   // Jupyter's key order, so a re-run notebook diffs cleanly.
   return { cells: nb.cells, metadata: nb.metadata ?? {}, nbformat: 4, nbformat_minor: nb.nbformat_minor ?? 5 } as NotebookJson;
+}
+
+/** A deep copy that keeps the exact numbers (structuredClone would turn them into plain objects). */
+export function cloneNotebook(nb: NotebookJson): NotebookJson {
+  return parseLossless(stringifyLossless(nb)!, undefined, parseNumber) as NotebookJson;
+}
+
+/** The notebook as the runner writes it: JSON with one-space indents, numbers as they were read. */
+export function serializeNotebook(nb: NotebookJson): string {
+  return `${stringifyLossless(nb, undefined, 1)}\n`;
+}
+
+/**
+ * Why this notebook belongs to another kernel, or null when it may run here: its kernelspec
+ * names another kernel, or its language_info another language. A notebook with neither runs.
+ */
+export function foreignKernel(nb: NotebookJson): string | null {
+  const spec = nb.metadata.kernelspec as { name?: unknown } | undefined;
+  const language = (nb.metadata.language_info as { name?: unknown } | undefined)?.name;
+  if (spec && typeof spec === 'object' && spec.name !== undefined && spec.name !== KERNELSPEC) return `its kernelspec is ${JSON.stringify(spec.name)}`;
+  if (typeof language === 'string' && language.toLowerCase() !== 'typescript') return `its language is ${JSON.stringify(language)}`;
+  return null;
 }
 
 export function sourceOf(cell: CellJson): string {

@@ -42,6 +42,8 @@ export interface SessionOptions {
   engine?: 'wasm' | 'js';
   threads?: number;
   onStateChange?: (state: KernelState) => void;
+  /** Where the session reports what it ignored (a malformed message from the worker); console.warn when absent. */
+  onLog?: (message: string) => void;
 }
 
 interface Pending {
@@ -130,8 +132,8 @@ export class KernelSession {
     });
     this.worker = worker;
     this.ready = new Promise((resolve, reject) => {
-      const onMessage = (message: WorkerMessage) => {
-        if (message.type === 'ready') {
+      const onMessage = (message: unknown) => {
+        if ((message as { type?: unknown } | null)?.type === 'ready') {
           worker.off('message', onMessage);
           resolve();
         }
@@ -141,7 +143,7 @@ export class KernelSession {
     });
     this.ready.then(() => {
       if (this.worker !== worker) return;
-      worker.on('message', (message: WorkerMessage) => this.onMessage(message));
+      worker.on('message', (message: unknown) => this.onMessage(message));
       this.setState(this.queue.length > 0 ? 'busy' : 'idle');
       void this.pump();
     }, () => {});
@@ -189,7 +191,15 @@ export class KernelSession {
     this.worker.postMessage({ type: 'execute', id: cell.id, code: cell.code, cellName: cell.cellName } satisfies HostMessage);
   }
 
-  private onMessage(message: WorkerMessage): void {
+  private onMessage(received: unknown): void {
+    // A cell can post to parentPort itself: anything that is not one of our messages is
+    // reported and dropped, never allowed to throw in the host.
+    const problem = malformed(received);
+    if (problem !== null) {
+      (this.options.onLog ?? console.warn)(`LSTM Notebook: ignored a message from the kernel worker: ${problem}`);
+      return;
+    }
+    const message = received as WorkerMessage;
     if (message.type === 'ready') return;
     const cell = this.queue[0];
     if (!cell || cell.id !== message.id) return; // output of a cell that has already ended (a late timer)
@@ -216,7 +226,7 @@ export class KernelSession {
         break;
       default: {
         const unknown: never = message;
-        throw new Error(`unknown worker message ${JSON.stringify(unknown)}`);
+        (this.options.onLog ?? console.warn)(`LSTM Notebook: ignored a worker message of unknown type ${JSON.stringify(unknown)}`);
       }
     }
   }
@@ -241,4 +251,29 @@ export class KernelSession {
 function cancelled(cellName: string): CellError {
   const message = `${cellName} did not run: the cell before it was interrupted.`;
   return { name: INTERRUPTED, message, stack: `${INTERRUPTED}: ${message}` };
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string';
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Why `m` is not a WorkerMessage (protocol/kernel.ts), or null when it is one. */
+function malformed(m: unknown): string | null {
+  const shown = (): string => {
+    try {
+      return JSON.stringify(m)?.slice(0, 200) ?? String(m);
+    } catch {
+      return String(m);
+    }
+  };
+  if (!isObject(m)) return `expected an object with a "type", got ${shown()}`;
+  if (m.type === 'ready') return null;
+  if (!['stream', 'display', 'result', 'error', 'done'].includes(m.type as string)) return `expected a type of ready, stream, display, result, error or done, got ${shown()}`;
+  if (typeof m.id !== 'number') return `expected a numeric "id", got ${shown()}`;
+  switch (m.type) {
+    case 'stream': return (m.name === 'stdout' || m.name === 'stderr') && isText(m.text) ? null : `a malformed stream message ${shown()}`;
+    case 'display': return isText(m.displayId) && isObject(m.bundle) && typeof m.update === 'boolean' ? null : `a malformed display message ${shown()}`;
+    case 'result': return isObject(m.bundle) ? null : `a malformed result message ${shown()}`;
+    case 'error': return isObject(m.error) && isText(m.error.name) && isText(m.error.message) && isText(m.error.stack) ? null : `a malformed error message ${shown()}`;
+    default: return typeof m.ok === 'boolean' ? null : `a malformed done message ${shown()}`;
+  }
 }

@@ -144,3 +144,22 @@ test('a session whose worker file is missing fails its cells with the reason, wi
   assert.match(r.error!.message, /could not start/);
   await session.dispose();
 });
+
+test('a cell posting malformed messages to parentPort cannot crash the host: they are logged and ignored, the cell ends normally', async () => {
+  const logged: string[] = [];
+  const session = newSession({ onLog: (message) => logged.push(message) });
+  try {
+    const r = await run(session, [
+      "const { parentPort } = require('node:worker_threads');",
+      "for (const m of [null, 7, { type: 'evil' }, { type: 'stream', id: 1 }, { type: 'display', id: 1, displayId: 3 }, { type: 'error', id: 1, error: 'x' }]) parentPort.postMessage(m);",
+      "'still here'",
+    ].join('\n'));
+    assert.equal(r.ok, true, JSON.stringify(r.error));
+    assert.equal(r.value, "'still here'");
+    assert.equal(logged.length, 6, logged.join('\n'));
+    assert.match(logged[2], /ignored a message from the kernel worker: expected a type of ready, stream, display, result, error or done, got \{"type":"evil"/);
+    assert.equal((await run(session, '1 + 1')).value, '2');
+  } finally {
+    await session.dispose();
+  }
+});

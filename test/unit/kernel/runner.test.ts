@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -110,4 +110,49 @@ test('--timeout interrupts a cell that runs too long and fails the run', () => {
   const r = cli('run', file, '--timeout', '1', '--out', join(dir, 'slow.out.ipynb'));
   assert.equal(r.code, 1);
   assert.match(r.stderr, /ran longer than the 1 s timeout/);
+});
+
+test('a notebook of another kernel or language is refused with exit 2 and left byte-identical; one with no kernelspec runs', () => {
+  const python = JSON.stringify({
+    nbformat: 4, nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' }, language_info: { name: 'python' } },
+    cells: [{ cell_type: 'code', metadata: {}, source: 'import matplotlib.pyplot as plt\nplt.plot([1, 2])', outputs: [{ output_type: 'display_data', data: { 'image/png': 'iVBOR' }, metadata: {} }], execution_count: 3 }],
+  });
+  const file = write('analysis.ipynb', python);
+  for (const args of [[], ['--check'], ['--out', join(dir, 'analysis.out.ipynb')]]) {
+    const r = cli('run', file, ...args);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /belongs to another kernel \(its kernelspec is "python3"\)/);
+    assert.equal(readFileSync(file, 'utf8'), python);
+  }
+  assert.ok(!readdirSync(dir).includes('analysis.out.ipynb'));
+  const deno = write('deno.ipynb', JSON.stringify({ ...JSON.parse(notebook('1')), metadata: { language_info: { name: 'R' } } }));
+  assert.match(cli('run', deno).stderr, /its language is "R"/);
+  const bare = write('bare.ipynb', JSON.stringify({ ...JSON.parse(notebook('1 + 1')), metadata: {} }));
+  assert.equal(cli('run', bare).code, 0);
+});
+
+test('in-place runs keep metadata the runner does not own exactly, integers beyond 2^53 included, and leave no temporary file', () => {
+  const text = notebook('40 + 2')
+    .replace('"metadata":{"kernelspec"', '"metadata":{"big":12345678901234567890,"neg":-9007199254740993,"kernelspec"')
+    .replace('"cell_type":"code","metadata":{}', '"cell_type":"code","metadata":{"id":98765432109876543210,"tags":["x"]}');
+  const file = write('big.ipynb', text);
+  const r = cli('run', file);
+  assert.equal(r.code, 0, r.stderr);
+  const written = readFileSync(file, 'utf8');
+  assert.match(written, /"big": 12345678901234567890,/);
+  assert.match(written, /"neg": -9007199254740993,/);
+  assert.match(written, /"id": 98765432109876543210,/);
+  assert.match(written, /'?42'?/);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('--out into a folder that does not exist fails before any cell runs, in one sentence, exit 2', () => {
+  const file = write('nowhere.ipynb', notebook("console.log('ran')"));
+  const before = readFileSync(file, 'utf8');
+  const r = cli('run', file, '--out', join(dir, 'no-such-folder', 'out.ipynb'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^lstm-notebook: cannot write .*out\.ipynb: expected the folder .*no-such-folder to exist, but it does not\. Nothing was run\.\n$/);
+  assert.doesNotMatch(r.stderr, /Cell 1|at /);
+  assert.equal(readFileSync(file, 'utf8'), before);
 });

@@ -86,8 +86,21 @@ export function mseLoss(pred: Tensor, target: Tensor, options: LossOptions = {})
  * Softmax cross-entropy of logits [N, C] against class indices (length N), computed through
  * log-sum-exp so that extreme logits neither overflow nor underflow. 'mean' divides by the
  * number of rows not ignored (NaN when every row is ignored, as torch). Targets are constants.
+ * Sequences need no reshape: logits [T, B, C] with targets [T, B] are the T·B rows.
  */
 export function crossEntropyLoss(logits: Tensor, targets: ClassTargets, options: CrossEntropyOptions = {}): Tensor {
+  if (logits instanceof Tensor && logits.shape.length > 2) {
+    const lead = logits.shape.slice(0, -1);
+    const rows = lead.reduce((a, b) => a * b, 1);
+    const given = targets instanceof Tensor ? formatShape(targets.shape) : Array.isArray(targets) || targets instanceof Int32Array ? `${targets.length} class indices` : describe(targets);
+    const fits = targets instanceof Tensor ? sameShape(targets.shape, lead) : (Array.isArray(targets) || targets instanceof Int32Array) && targets.length === rows;
+    if (!fits) {
+      throw new LstmError(`crossEntropyLoss: with logits of shape ${formatShape(logits.shape)} expected targets of shape ${formatShape(lead)} (one class index per position), got ${given}`);
+    }
+    if (targets instanceof Tensor) targets = targets.reshape([rows]);
+    // A view: its gradient buffer is the logits' own, so the backward reaches them.
+    return crossEntropyLoss(logits.reshape([rows, logits.shape[logits.shape.length - 1]]), targets, options);
+  }
   checkKeys('crossEntropyLoss', options, ['reduction', 'tape', 'ignoreIndex']);
   const reduction = checkReduction('crossEntropyLoss', options.reduction);
   const tape = checkTape('crossEntropyLoss', options.tape);
@@ -96,7 +109,7 @@ export function crossEntropyLoss(logits: Tensor, targets: ClassTargets, options:
     throw new LstmError(`crossEntropyLoss: ignoreIndex expected an integer, got ${describe(ignoreIndex)}`);
   }
   if (!(logits instanceof Tensor) || logits.shape.length !== 2) {
-    throw new LstmError(`crossEntropyLoss: expected logits of shape [N, C], got ${logits instanceof Tensor ? formatShape(logits.shape) : describe(logits)}`);
+    throw new LstmError(`crossEntropyLoss: expected logits of shape [N, C] (or [T, B, C]), got ${logits instanceof Tensor ? formatShape(logits.shape) : describe(logits)}`);
   }
   const [N, C] = logits.shape;
   if (C < 1) throw new LstmError(`crossEntropyLoss: expected logits with at least one class, got shape ${formatShape(logits.shape)}`);

@@ -126,7 +126,10 @@ function lossSeries(what: string, source: unknown): Series[] {
   if (Array.isArray(source)) {
     return source.map((s, i) => {
       if (s && typeof s.name === 'string' && Array.isArray(s.loss)) return { name: s.name, x: s.loss.map((_: number, k: number) => k + 1), y: s.loss };
-      if (s && typeof s.name === 'string' && Array.isArray(s.x) && Array.isArray(s.y)) return { name: s.name, x: s.x, y: s.y };
+      if (s && typeof s.name === 'string' && Array.isArray(s.x) && Array.isArray(s.y)) {
+        if (s.x.length !== s.y.length) throw new LstmError(`${what}: runs[${i}] ("${s.name}") needs as many x as y values, got ${s.x.length} x and ${s.y.length} y`);
+        return { name: s.name, x: s.x, y: s.y };
+      }
       throw new LstmError(`${what}: runs[${i}] must be { name, loss: number[] } or { name, x, y }, got ${describe(s)}`);
     });
   }

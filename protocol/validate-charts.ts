@@ -176,7 +176,14 @@ export function validatePayload(mime: string, data: unknown): Verdict {
     if (data.kind !== kind) return `expected "kind": ${JSON.stringify(kind)}, got ${JSON.stringify(data.kind) ?? 'nothing'}`;
     return string('title', data.title) ?? CHECKS[kind](data);
   } catch (error) {
-    // A guard must not throw (a getter, a cyclic value from a caller other than JSON…).
-    return `expected a chart payload; checking it failed: ${(error as Error).message}`;
+    // A guard must not throw (a getter, a cyclic value from a caller other than JSON…) — not
+    // even when what was thrown is null or has a throwing getter of its own.
+    let reason = 'an unreadable error';
+    try {
+      reason = String((error as { message?: unknown } | null)?.message ?? error);
+    } catch {
+      // keep the generic reason
+    }
+    return `expected a chart payload; checking it failed: ${reason}`;
   }
 }

@@ -18,7 +18,7 @@ import { Rng, globalRng } from '../random';
 import type { RecurrentKind, RecurrentSpec } from '../recurrent-spec';
 import { directionSuffixes } from '../recurrent-spec';
 import type { Tape } from '../tape';
-import { Tensor, checkFinite, formatShape } from '../tensor';
+import { Tensor, checkFinite, formatShape, type NestedNumbers } from '../tensor';
 import { allocateRun, BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import type { GradNorms, LayerTrace, Trace } from './trace';
 
@@ -224,12 +224,14 @@ export abstract class RecurrentModel implements Module {
     return this.hasCell ? { h: Tensor.zeros(shape, this.dtype), c: Tensor.zeros(shape, this.dtype) } : { h: Tensor.zeros(shape, this.dtype) };
   }
 
-  forward(input: Tensor, options: ForwardOptions = {}): ForwardResult {
+  /** Runs the sequence `input` ([T, B, I], or [B, T, I] when batchFirst; nested arrays are converted with the model's dtype). */
+  forward(input: Tensor | NestedNumbers, options: ForwardOptions = {}): ForwardResult {
     const name = this.constructor.name;
     checkForwardKeys(name, options);
     const I = this.inputSize;
     const layout = this.batchFirst ? ['B', 'T', `I=${I}`] : ['T', 'B', `I=${I}`];
-    if (!(input instanceof Tensor)) throw new LstmError(`${name}.forward: expected an input Tensor of shape [${layout.join(', ')}], got ${describe(input)}`);
+    if (Array.isArray(input)) input = Tensor.from(input, undefined, this.dtype);
+    if (!(input instanceof Tensor)) throw new LstmError(`${name}.forward: expected an input Tensor (or nested arrays) of shape [${layout.join(', ')}], got ${describe(input)}`);
     if (input.shape.length !== 3 || input.shape[2] !== I) {
       throw new LstmError(`${name}.forward: expected input of shape [${layout.join(', ')}]${this.batchFirst ? ' (batchFirst)' : ''}, got ${formatShape(input.shape)}`);
     }
@@ -310,8 +312,9 @@ export abstract class RecurrentModel implements Module {
         }))),
       } : undefined;
       if (norms) result.gradNorms = norms;
-      const inputGrad = input.grad;
       tape.record(() => {
+        // Read at backward time: x.requireGrad() may come after the forward.
+        const inputGrad = input.grad;
         let dY: FloatArray = this.batchFirst ? swapFirstAxes(output.grad!, B, T, D * H, this.dtype) : output.grad!;
         for (let k = L - 1; k >= 0; k--) {
           const Ik = k === 0 ? I : H * D;

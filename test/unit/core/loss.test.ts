@@ -190,7 +190,8 @@ test('loss errors name what was expected and what was given', () => {
   assert.throws(() => crossEntropyLoss(logits, Tensor.from([0, 1.5, 2, 3], [4], 'float32')), /target at row 1 is 1\.5; expected a class index/);
   assert.throws(() => crossEntropyLoss(logits, [0, 1, 2]), /crossEntropyLoss: expected 4 targets \(one class index per row of the logits\), got 3/);
   assert.throws(() => crossEntropyLoss(logits, Tensor.zeros([4, 1])), /expected targets of shape \[N=4\] .*got \[4, 1\] — reshape it to \[4\]/);
-  assert.throws(() => crossEntropyLoss(Tensor.zeros([2, 3, 4]), [0, 1]), /crossEntropyLoss: expected logits of shape \[N, C\], got \[2, 3, 4\]/);
+  assert.throws(() => crossEntropyLoss(Tensor.zeros([2, 3, 4]), [0, 1]), /crossEntropyLoss: with logits of shape \[2, 3, 4\] expected targets of shape \[2, 3\] \(one class index per position\), got 2 class indices/);
+  assert.throws(() => crossEntropyLoss(Tensor.zeros([4]), [0, 1]), /crossEntropyLoss: expected logits of shape \[N, C\] \(or \[T, B, C\]\), got \[4\]/);
   assert.throws(() => crossEntropyLoss(logits, 'abcd' as unknown as number[]), /expected targets as an Int32Array, an array of numbers or a Tensor of 4 class indices, got "abcd"/);
   assert.throws(() => crossEntropyLoss(logits, [0, 0, 0, 0], { ignoreIndex: 0.5 }), /ignoreIndex expected an integer, got 0\.5/);
   assert.throws(() => crossEntropyLoss(logits, [0, 0, 0, 0], { ignore_index: 1 } as object), /unknown option "ignore_index"/);
@@ -202,4 +203,19 @@ test('loss errors name what was expected and what was given', () => {
   assert.throws(() => bceWithLogitsLoss(x, x, { posWeight: Tensor.zeros([2]) }), /expected posWeight of shape \[3\] \(the last axis of the logits\) or \[2, 3\], got \[2\]/);
   assert.throws(() => bceWithLogitsLoss(x, x, { posWeight: '2' as unknown as number }), /posWeight expected a number or a Tensor of shape \[3\], got "2"/);
   assert.throws(() => bceWithLogitsLoss(x, x, { pos_weight: 2 } as object), /unknown option "pos_weight"; expected one of reduction, tape, posWeight/);
+});
+
+test('cross-entropy takes sequence logits [T, B, C] with targets [T, B]: the same loss and gradients as flattened rows', () => {
+  const logits3 = randn([4, 3, 5], 9).requireGrad();
+  const targets = Tensor.from([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1], [4, 3], 'float64');
+  const tape = new Tape();
+  const l3 = crossEntropyLoss(logits3, targets, { tape });
+  tape.backward(l3);
+  const logits2 = Tensor.from(Array.from(logits3.data), [12, 5], 'float64').requireGrad();
+  const t2 = new Tape();
+  const l2 = crossEntropyLoss(logits2, Array.from(targets.data), { tape: t2 });
+  t2.backward(l2);
+  assert.equal(l3.item(), l2.item());
+  assert.deepEqual(Array.from(logits3.grad!), Array.from(logits2.grad!));
+  assert.throws(() => crossEntropyLoss(logits3, Tensor.zeros([3, 4])), /with logits of shape \[4, 3, 5\] expected targets of shape \[4, 3\] \(one class index per position\), got \[3, 4\]/);
 });

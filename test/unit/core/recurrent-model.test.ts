@@ -193,7 +193,7 @@ test('gradient norms per step: filled by backward, and the RNN’s fade with tim
 test('bad input gets an error that names what was expected and what was given', () => {
   const model = new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2 });
   assert.throws(() => model.forward(Tensor.zeros([5, 2, 4])), /expected input of shape \[T, B, I=3\], got \[5, 2, 4\]/);
-  assert.throws(() => model.forward([1, 2, 3] as unknown as Tensor), /expected an input Tensor of shape \[T, B, I=3\], got \[1, 2, 3\]/);
+  assert.throws(() => model.forward([1, 2, 3]), /expected input of shape \[T, B, I=3\], got \[3\]/);
   const nan = Tensor.zeros([2, 1, 3]);
   nan.data[4] = NaN;
   assert.throws(() => model.forward(nan), /input: expected finite numbers, got NaN at index \[1, 0, 1\]/);
@@ -209,4 +209,32 @@ test('bad input gets an error that names what was expected and what was given', 
   assert.throws(() => new GRU({ inputSize: 2, hiddenSize: 4, init: 'he' as never }), /init: expected "pytorch", "glorot" or "orthogonal", got "he"/);
   assert.throws(() => new RNN({ inputSize: 2, hiddenSize: 4, nonlinearity: 'sigmoid' as never }), /nonlinearity expected "tanh" or "relu", got "sigmoid"/);
   assert.throws(() => new GRU({ inputSize: 2, hiddenSize: 4 }).forward(Tensor.zeros([2, 1, 2]), { state: { h: Tensor.zeros([1, 1, 4]), c: Tensor.zeros([1, 1, 4]) } }), /a GRU has no cell state/);
+});
+
+test('∂L/∂x is the same whether x.requireGrad() comes before or after forward (on both engines)', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    const grads = [true, false].map((before) => {
+      const model = new LSTM({ inputSize: 3, hiddenSize: 4, rng: new Rng(5), dtype });
+      const x = randn([5, 2, 3], 6, 1, dtype);
+      if (before) x.requireGrad();
+      const tape = new Tape();
+      const { output } = model.forward(x, { tape });
+      if (!before) x.requireGrad();
+      tape.backward(weightedSum(output, randn(output.shape as number[], 7, 1, dtype), tape));
+      return Array.from(x.grad!);
+    });
+    assert.ok(grads[0].some((g) => g !== 0));
+    assert.deepEqual(grads[1], grads[0], dtype);
+  }
+});
+
+test('forward takes nested arrays (in the model dtype) and says so when given something else', () => {
+  const model = new LSTM({ inputSize: 2, hiddenSize: 3, rng: new Rng(1) });
+  const nested = [[[0.5, -1]], [[1, 0]]];
+  const a = model.forward(nested).output;
+  const b = model.forward(Tensor.from(nested, undefined, 'float32')).output;
+  assert.equal(a.dtype, 'float32');
+  assert.deepEqual(Array.from(a.data), Array.from(b.data));
+  assert.throws(() => model.forward('abc' as never), /expected an input Tensor \(or nested arrays\) of shape \[T, B, I=2\], got "abc"/);
+  assert.throws(() => model.forward([[[1, 2]], [[1]]]), /ragged nested array/);
 });

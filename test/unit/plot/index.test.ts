@@ -48,3 +48,8 @@ test('default charts: a trace shows its gates, gradient norms their flow, other 
   assert.equal(defaultChart(history)?.mime, MIME.loss);
   for (const other of [model, 42, 'text', null, undefined, { layers: [] }, [1, 2]]) assert.equal(defaultChart(other), null, String(other));
 });
+
+test('plot.series refuses x and y of different lengths at the call, naming the run and both lengths', () => {
+  assert.throws(() => plot.series([{ name: 'forecast', x: [1, 2, 3], y: [0.5, 0.6] }]), /runs\[0\] \("forecast"\) needs as many x as y values, got 3 x and 2 y/);
+  assert.ok(plot.series([{ name: 'ok', x: [1, 2], y: [3, 4] }]) instanceof Chart);
+});

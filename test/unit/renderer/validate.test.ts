@@ -130,3 +130,14 @@ test('the verdicts name the field, what was expected and what was given', () => 
   assert.equal(validatePayload(MIME.states, { ...states, h: [[1, 2, 3, 4], [1, 'x', 3, 4]] }), 'expected h[1][1] to be a number, got "x"');
   assert.equal(validatePayload(MIME.loss, 'text'), 'expected a JSON object, got string');
 });
+
+test('validatePayload never throws, even when a getter throws null or an error whose message getter throws', () => {
+  const throwingNull = { get version(): number { throw null; } };
+  const nasty = { get message(): string { throw new Error('no'); } };
+  const throwingNasty = { get version(): number { throw nasty; } };
+  for (const data of [throwingNull, throwingNasty]) {
+    let verdict: unknown;
+    assert.doesNotThrow(() => (verdict = validatePayload(MIME.gates, data)));
+    assert.match(String(verdict), /^expected a chart payload; checking it failed: /);
+  }
+});

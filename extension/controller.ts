@@ -100,7 +100,7 @@ export class LstmController implements vscode.Disposable {
 
   private async executeCell(execution: vscode.NotebookCellExecution, notebook: vscode.NotebookDocument): Promise<boolean> {
     const cell = execution.cell;
-    const entry = this.sessionFor(notebook);
+    // Trust first: in an untrusted workspace not even a kernel worker starts.
     if (!vscode.workspace.isTrusted) {
       execution.start(Date.now());
       await execution.clearOutput();
@@ -108,6 +108,7 @@ export class LstmController implements vscode.Disposable {
       execution.end(false, Date.now());
       return false;
     }
+    const entry = this.sessionFor(notebook);
     const cancel = execution.token.onCancellationRequested(() => entry.session.interrupt());
     const writer = new OutputWriter(execution);
     try {

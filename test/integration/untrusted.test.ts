@@ -33,5 +33,8 @@ describe('LSTM (TypeScript) in an untrusted workspace', function () {
     await waitFor(() => cell.executionSummary?.success === false, 10_000, 'the refusal');
     assert.equal(errorOf(cell)?.name, 'UntrustedWorkspace');
     assert.equal(printed(cell), 0);
+    // Not even a kernel worker was started for it.
+    const state = (controller as unknown as { stateOf(notebook: vscode.NotebookDocument): string | null }).stateOf(notebook);
+    assert.equal(state, null);
   });
 });

@@ -62,9 +62,17 @@ globals.require = loader.require;
 globals.__dirname = config.notebookDir;
 globals[KERNEL_GLOBAL] = Object.freeze({ check, import: (specifier: unknown) => loader.load(specifier) });
 
-// A timer or promise of an earlier cell that throws must not end the kernel.
-process.on('uncaughtException', (error) => outbox.stream('stderr', `Uncaught ${error?.stack ?? String(error)}\n`));
-process.on('unhandledRejection', (reason) => outbox.stream('stderr', `Unhandled promise rejection: ${(reason as Error)?.stack ?? String(reason)}\n`));
+// A timer or promise of an earlier cell that throws must not end the kernel, nor vanish: during
+// a cell it goes to that cell's stderr; while no cell runs it waits for the next cell, which
+// shows it first, saying it happened in between.
+let running = false;
+const whileIdle: string[] = [];
+function report(text: string): void {
+  if (running) outbox.stream('stderr', `${text}\n`);
+  else whileIdle.push(`${text}\n`);
+}
+process.on('uncaughtException', (error) => report(`Uncaught (from a timer or callback of an earlier cell) ${error?.stack ?? String(error)}`));
+process.on('unhandledRejection', (reason) => report(`Unhandled promise rejection (from an earlier cell) ${(reason as Error)?.stack ?? String(reason)}`));
 
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (message: HostMessage) => {
@@ -73,7 +81,13 @@ port.on('message', (message: HostMessage) => {
       queue = queue.then(async () => {
         currentId = message.id;
         Atomics.store(flags, INTERRUPT_FLAG, 0);
-        await runner.run(message.id, message.code, message.cellName);
+        running = true;
+        for (const text of whileIdle.splice(0)) outbox.stream('stderr', `While no cell was running: ${text}`);
+        try {
+          await runner.run(message.id, message.code, message.cellName);
+        } finally {
+          running = false;
+        }
         Atomics.store(flags, INTERRUPT_FLAG, 0);
       });
       break;

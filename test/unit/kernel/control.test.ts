@@ -163,3 +163,21 @@ test('a cell posting malformed messages to parentPort cannot crash the host: the
     await session.dispose();
   }
 });
+
+test('an error from a timer of an earlier cell is never lost: while idle it opens the next cell, during a cell it goes to that cell', async () => {
+  const session = newSession();
+  try {
+    await run(session, "setTimeout(() => { throw new Error('late boom'); }, 50);\n'scheduled'");
+    await later(400);
+    const next = await run(session, "'next'");
+    assert.match(next.stderr, /^While no cell was running: Uncaught \(from a timer or callback of an earlier cell\) Error: late boom/);
+    assert.equal(next.value, "'next'");
+    await run(session, "setTimeout(() => { Promise.reject(new Error('rejected later')); }, 50);\n'x'");
+    const during = await run(session, "await new Promise((r) => setTimeout(r, 400));\n'waited'");
+    assert.match(during.stderr, /^Unhandled promise rejection \(from an earlier cell\) Error: rejected later/);
+    assert.equal(during.value, "'waited'");
+    assert.equal((await run(session, '1')).stderr, '', 'each error is shown once');
+  } finally {
+    await session.dispose();
+  }
+});

@@ -27,8 +27,31 @@ export function checkDType(dtype: unknown): DType {
   return dtype;
 }
 
-export function allocate(dtype: DType, size: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+/**
+ * A zeroed array of `size` values. When the runtime cannot make one that large the error says
+ * what it was for (`what`), how many values and bytes it needed — not "Invalid typed array
+ * length".
+ */
+export function allocate(dtype: DType, size: number, what = 'an array'): FloatArray {
+  try {
+    return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const bytes = size * (dtype === 'float64' ? 8 : 4);
+    throw new LstmError(`${what} needs ${size.toLocaleString('en-US')} ${dtype} values (${formatBytes(bytes)}); expected a size this process can allocate — make it smaller`);
+  }
+}
+
+/** 1536 → "1.5 KiB", 4e12 → "3.6 TiB". */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} bytes` : `${v.toFixed(1)} ${units[u]}`;
 }
 
 export function dtypeOf(array: FloatArray): DType {

@@ -48,7 +48,7 @@ export class Tensor {
 
   static zeros(shape: Shape, dtype: DType = getDefaultDType()): Tensor {
     checkShape(shape);
-    return new Tensor(allocate(checkDType(dtype), shapeSize(shape)), shape);
+    return new Tensor(allocate(checkDType(dtype), shapeSize(shape), `a tensor of shape ${formatShape(shape)}`), shape);
   }
 
   /** Samples from N(mean, std²), from `rng` or the seeded global generator (see seed()). */

@@ -121,7 +121,7 @@ export class CharCorpus {
     if (L < T + 1) throw new LstmError(`CharCorpus.dataset: seqLength ${T} needs a text of at least ${T + 1} characters (inputs plus the next one), got ${L}`);
     const N = Math.floor((L - T - 1) / stride) + 1;
     const V = this.vocab.length;
-    const x = allocate(dtype, N * T * V);
+    const x = allocate(dtype, N * T * V, `CharCorpus.dataset: ${N} windows × seqLength ${T} × ${V} characters`);
     const y = allocate(dtype, N * T);
     const c = this.indices;
     const counts = new Float64Array(V);

@@ -124,6 +124,15 @@ export abstract class RecurrentModel implements Module {
 
   /** Allocates and initialises every layer's parameters. Subclasses call it last in their constructor. */
   protected build(init: WeightInit, extra: { peephole: boolean; gate: boolean }): void {
+    try {
+      this.buildLayers(init, extra);
+    } catch (error) {
+      if (!(error instanceof LstmError)) throw error;
+      throw new LstmError(`${this.constructor.name}({ inputSize: ${this.inputSize}, hiddenSize: ${this.hiddenSize}, numLayers: ${this.numLayers} }): its weights cannot be allocated: ${error.message}`);
+    }
+  }
+
+  private buildLayers(init: WeightInit, extra: { peephole: boolean; gate: boolean }): void {
     const H = this.hiddenSize;
     const G = this.gateBlocks.length;
     const D = this.directions;

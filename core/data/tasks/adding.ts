@@ -30,7 +30,7 @@ export function adding(options: AddingOptions): SequenceDataset {
   const N = checkInt('adding: count', options.count, 1);
   const T = checkInt('adding: length', options.length, 2);
   const half = Math.floor(T / 2);
-  const x = allocate(dtype, N * T * 2);
+  const x = allocate(dtype, N * T * 2, `tasks.adding: count ${N} × length ${T} × 2 inputs`);
   const y = allocate(dtype, N);
   for (let n = 0; n < N; n++) {
     const base = n * T * 2;

@@ -41,7 +41,7 @@ export function copyMemory(options: CopyMemoryOptions): SequenceDataset {
   const C = checkInt('copyMemory: copyLength', options.copyLength ?? 10, 1);
   const L = D + 2 * C;
   const V = K + 2;
-  const x = allocate(dtype, N * L * V);
+  const x = allocate(dtype, N * L * V, `tasks.copyMemory: count ${N} × length ${L} × ${V} symbols`);
   const y = allocate(dtype, N * L);
   for (let n = 0; n < N; n++) {
     const row = n * L;

@@ -128,7 +128,7 @@ export function embeddedReber(options: EmbeddedReberOptions): SequenceDataset {
     stream += embeddedReberString(rng);
     strings++;
   }
-  const x = allocate(dtype, N * T * V);
+  const x = allocate(dtype, N * T * V, `tasks.embeddedReber: count ${N} × length ${T} × ${V} symbols`);
   const y = allocate(dtype, N * T * V);
   let state: EmbeddedState = { at: 'start', outer: '' };
   for (let k = 0; k < N * T; k++) {

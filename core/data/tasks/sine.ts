@@ -38,7 +38,7 @@ export function sineWaves(options: SineWavesOptions): SequenceDataset {
   if (!Array.isArray(freq) || freq.length !== 2) throw new LstmError(`sineWaves: frequency expected [min, max] in cycles per step, got ${describe(freq)}`);
   const fmin = checkNumber('sineWaves: frequency[0]', freq[0], 0, 0.5);
   const fmax = checkNumber('sineWaves: frequency[1]', freq[1], fmin, 0.5);
-  const x = allocate(dtype, N * T);
+  const x = allocate(dtype, N * T, `tasks.sineWaves: count ${N} × length ${T}`);
   const y = allocate(dtype, N);
   for (let n = 0; n < N; n++) {
     const f = rng.uniform(fmin, fmax);
@@ -86,7 +86,7 @@ export function windows(series: ArrayLike<number>, options: WindowsOptions): Seq
   }
   if (len < W + H) throw new LstmError(`windows: a window of ${W} plus a horizon of ${H} needs a series of at least ${W + H} values, got ${len}`);
   const N = Math.floor((len - W - H) / S) + 1;
-  const x = allocate(dtype, N * W);
+  const x = allocate(dtype, N * W, `tasks.windows: count ${N} × window ${W}`);
   const y = allocate(dtype, N * H);
   for (let n = 0; n < N; n++) {
     for (let t = 0; t < W; t++) x[n * W + t] = series[n * S + t];

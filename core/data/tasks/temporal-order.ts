@@ -39,7 +39,7 @@ export function temporalOrder(options: TemporalOrderOptions): SequenceDataset {
   const [t2lo, t2hi] = [Math.floor(0.5 * L), Math.floor(0.6 * L)];
   const S = TEMPORAL_ORDER_SYMBOLS.length;
   const X = 4, B = 6, E = 7;
-  const x = allocate(dtype, N * L * S);
+  const x = allocate(dtype, N * L * S, `tasks.temporalOrder: count ${N} × length ${L} × ${S} symbols`);
   const y = allocate(dtype, N);
   for (let n = 0; n < N; n++) {
     const t1 = t1lo + rng.int(t1hi - t1lo + 1);

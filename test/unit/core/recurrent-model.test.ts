@@ -11,6 +11,7 @@ import { RNN } from '../../../core/rnn';
 import { Tape } from '../../../core/tape';
 import { Tensor } from '../../../core/tensor';
 import { weightedSum } from '../../../core/ops';
+import * as tasks from '../../../core/data/tasks';
 import { randn } from '../../helpers/tensors';
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
@@ -237,4 +238,13 @@ test('forward takes nested arrays (in the model dtype) and says so when given so
   assert.deepEqual(Array.from(a.data), Array.from(b.data));
   assert.throws(() => model.forward('abc' as never), /expected an input Tensor \(or nested arrays\) of shape \[T, B, I=2\], got "abc"/);
   assert.throws(() => model.forward([[[1, 2]], [[1]]]), /ragged nested array/);
+});
+
+test('sizes too large to allocate say what they were for, how many values and bytes — not "Invalid typed array length"', () => {
+  assert.throws(() => new LSTM({ inputSize: 2, hiddenSize: 1e6 }), /LSTM\(\{ inputSize: 2, hiddenSize: 1000000, numLayers: 1 \}\): its weights cannot be allocated: a tensor of shape \[4000000, 1000000\] needs 4,000,000,000,000 float32 values \(14\.6 TiB\)/);
+  assert.throws(() => Tensor.zeros([1e7, 1e7]), /a tensor of shape \[10000000, 10000000\] needs 100,000,000,000,000 float32 values \(363\.8 TiB\)/);
+  assert.throws(() => tasks.adding({ length: 50, count: 1e12 }), /tasks\.adding: count 1000000000000 × length 50 × 2 inputs needs 100,000,000,000,000 float32 values/);
+  for (const make of [() => new GRU({ inputSize: 1e9, hiddenSize: 1e5 }), () => tasks.temporalOrder({ length: 100, count: 1e10 })]) {
+    assert.throws(make, (e: Error) => e.name === 'LstmError' && !/Invalid typed array length/.test(e.message));
+  }
 });

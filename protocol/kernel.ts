@@ -18,7 +18,15 @@ export interface WorkerConfig {
   engine?: 'wasm' | 'js';
   /** Threads of the WebAssembly engine: 1 or 2 (2 when absent; LSTM_NOTEBOOK_THREADS overrides). */
   threads?: number;
+  /**
+   * Bound on the memory outside the JS heap — typed arrays (every Tensor) and the WebAssembly
+   * engine's memory — in MiB. A worker that passes it exits with EXIT_MEMORY_LIMIT.
+   */
+  memoryLimitMb?: number;
 }
+
+/** Exit code of a worker that passed its memoryLimitMb (the host restarts it and says why). */
+export const EXIT_MEMORY_LIMIT = 77;
 
 /** Host → worker. */
 export type HostMessage =

@@ -9,7 +9,7 @@
  * exits ends its cell the same way, and a fresh worker takes its place.
  */
 import { Worker } from 'node:worker_threads';
-import { INTERRUPT_FLAG, INTERRUPTED, type CellError, type HostMessage, type MimeBundle, type WorkerConfig, type WorkerMessage } from '../../protocol/kernel';
+import { EXIT_MEMORY_LIMIT, INTERRUPT_FLAG, INTERRUPTED, type CellError, type HostMessage, type MimeBundle, type WorkerConfig, type WorkerMessage } from '../../protocol/kernel';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'restarting' | 'disposed';
 
@@ -123,7 +123,11 @@ export class KernelSession {
   private start(): void {
     const buffer = new SharedArrayBuffer(4);
     this.flags = new Int32Array(buffer);
-    const config: WorkerConfig = { notebookDir: this.options.notebookDir, interruptBuffer: buffer, engine: this.options.engine, threads: this.options.threads };
+    const config: WorkerConfig = {
+      notebookDir: this.options.notebookDir, interruptBuffer: buffer, engine: this.options.engine, threads: this.options.threads,
+      // One limit for the heap and for what lives outside it (tensors, the engine's memory).
+      memoryLimitMb: this.options.heapLimitMb ?? 4096,
+    };
     const worker = new Worker(this.options.workerPath, {
       workerData: config,
       resourceLimits: { maxOldGenerationSizeMb: this.options.heapLimitMb ?? 4096 },
@@ -150,7 +154,7 @@ export class KernelSession {
     let started = false;
     this.ready.then(() => { started = true; }, () => {});
     worker.on('error', (error) => this.onWorkerGone(worker, error, started));
-    worker.on('exit', (code) => this.onWorkerGone(worker, new Error(`the kernel worker exited with code ${code}`), started));
+    worker.on('exit', (code) => this.onWorkerGone(worker, Object.assign(new Error(`the kernel worker exited with code ${code}`), { code: code === EXIT_MEMORY_LIMIT ? 'MEMORY_LIMIT' : undefined }), started));
   }
 
   private onWorkerGone(worker: Worker, error: Error, started: boolean): void {
@@ -162,10 +166,14 @@ export class KernelSession {
       for (const cell of this.queue.splice(0)) this.finish(cell, { ok: false, interrupted: false, stateLost: true, error: { name: 'KernelDied', message, stack: message } }, true);
       return;
     }
-    const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-    const why = outOfMemory
-      ? `The kernel ran out of memory (heap limit ${this.options.heapLimitMb ?? 4096} MiB) and was restarted: every variable was lost.`
-      : `The kernel stopped unexpectedly (${error.message}) and was restarted: every variable was lost.`;
+    const code = (error as { code?: string }).code;
+    const outOfMemory = code === 'ERR_WORKER_OUT_OF_MEMORY' || code === 'MEMORY_LIMIT';
+    const limit = this.options.heapLimitMb ?? 4096;
+    const why = code === 'MEMORY_LIMIT'
+      ? `The kernel's tensors and typed arrays passed the memory limit (${limit} MiB, lstmNotebook.kernel.heapLimitMb) and it was restarted: every variable was lost.`
+      : outOfMemory
+        ? `The kernel ran out of memory (heap limit ${limit} MiB) and was restarted: every variable was lost.`
+        : `The kernel stopped unexpectedly (${error.message}) and was restarted: every variable was lost.`;
     this.replaceWorker(why, false, outOfMemory ? 'OutOfMemory' : 'KernelDied');
   }
 

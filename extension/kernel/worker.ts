@@ -4,8 +4,10 @@
  */
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { INTERRUPT_FLAG, type HostMessage, type WorkerConfig, type WorkerMessage } from '../../protocol/kernel';
+import { wasmMemoryUse } from '../../core/host';
+import { EXIT_MEMORY_LIMIT, INTERRUPT_FLAG, type HostMessage, type WorkerConfig, type WorkerMessage } from '../../protocol/kernel';
 import { charts } from './charts';
 import { createCellApi } from './cell-api';
 import { CellRunner, InterruptedError } from './cell-runner';
@@ -29,9 +31,17 @@ let currentId = 0;
 const outbox = new Outbox(post, () => currentId);
 const displays = new Displays(outbox, () => currentId, (value, options) => bundleOf(value, charts, options));
 
-/** Polled by every loop of a cell and by train() between steps. */
+/**
+ * Polled by every loop of a cell and by train() between steps: the interrupt flag, and (every
+ * 1,024 calls, about a microsecond each) the memory outside the JS heap — every Tensor is a
+ * typed array, which the worker's heap limit does not cover. Past the limit the worker exits
+ * and the host restarts it with a clear message, before the extension host's memory runs out.
+ */
+const memoryLimit = (config.memoryLimitMb ?? 4096) * 2 ** 20;
+let checks = 0;
 function check(): void {
   if (Atomics.load(flags, INTERRUPT_FLAG) === 1) throw new InterruptedError();
+  if ((++checks & 1023) === 0 && getHeapStatistics().external_memory + wasmMemoryUse().bytes > memoryLimit) process.exit(EXIT_MEMORY_LIMIT);
 }
 
 const api = createCellApi({ displays, check, charts });

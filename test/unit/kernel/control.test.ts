@@ -125,6 +125,23 @@ test('running out of heap ends the cell with a clear error and a fresh kernel, t
   }
 });
 
+test('tensors and typed arrays past the memory limit end the cell with a clear error and a fresh kernel, the host unharmed', async () => {
+  const session = newSession({ heapLimitMb: 128 });
+  try {
+    await run(session, 'const before = 1;');
+    const hostBefore = process.memoryUsage().rss;
+    const r = await run(session, "import { Tensor } from 'lstm-notebook';\nconst hoard = [];\nwhile (true) { hoard.push(new Float64Array(1e6)); hoard.push(Tensor.zeros([1000, 250])); }");
+    assert.equal(r.ok, false);
+    assert.equal(r.stateLost, true);
+    assert.equal(r.error?.name, 'OutOfMemory');
+    assert.match(r.error!.message, /tensors and typed arrays passed the memory limit \(128 MiB, lstmNotebook\.kernel\.heapLimitMb\) and it was restarted/);
+    assert.ok(process.memoryUsage().rss - hostBefore < 1024 * 2 ** 20, 'the process stayed far below the 5 GB it reached before');
+    assert.equal((await run(session, 'typeof before')).value, "'undefined'");
+  } finally {
+    await session.dispose();
+  }
+});
+
 test('a cell that exits the worker ends with an error and a fresh kernel', async () => {
   const session = newSession();
   try {

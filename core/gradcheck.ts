@@ -4,6 +4,7 @@
  * compared with the analytic gradient by relative error |a − n| / max(|a| + |n|, floor).
  * Run it in float64: float32 rounding alone is ~1e-7 relative, which ε cannot beat.
  */
+import { pollInterrupt } from './interrupt';
 import { LstmError, checkKeys, checkNumber, checkInt, describe } from './errors';
 import { Rng } from './random';
 import { Tape } from './tape';
@@ -76,12 +77,19 @@ export function gradCheck(
       ? all
       : rng.shuffle(all).slice(0, checkInt('gradCheck: samplesPerTensor', options.samplesPerTensor, 1)).sort((a, b) => a - b);
     for (const k of picked) {
+      pollInterrupt();
       const original = t.data[k];
-      t.data[k] = original + eps;
-      const up = evaluate();
-      t.data[k] = original - eps;
-      const down = evaluate();
-      t.data[k] = original;
+      let up: number;
+      let down: number;
+      try {
+        t.data[k] = original + eps;
+        up = evaluate();
+        t.data[k] = original - eps;
+        down = evaluate();
+      } finally {
+        // An interrupt (or an error) inside evaluate must not leave the parameter nudged.
+        t.data[k] = original;
+      }
       const numeric = (up - down) / (2 * eps);
       const a = analytic[n][k];
       const diff = Math.abs(a - numeric);

@@ -1,11 +1,12 @@
 /**
  * What hosts of the core use — the kernel worker, the headless runner, the bench and tests —
  * and notebook cells do not (their API is index.ts): starting the WebAssembly engine's helper
- * thread, and reading the engine's memory use.
+ * thread, reading the engine's memory use, and the interrupt check long core calls poll.
  */
 export { helperHandle, detachHelper, threadStats, Slot, State } from './kernels/wasm/threads';
 export type { HelperHandle } from './kernels/wasm/threads';
 export { setEngine, getEngine } from './kernels/engine';
+export { setInterruptCheck } from './interrupt';
 export type { Engine } from './kernels/engine';
 export { wasmMemoryUse, relaxedSimdSupported } from './kernels/wasm/runtime';
 export type { KernelBuild } from './kernels/wasm/runtime';

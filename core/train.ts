@@ -11,6 +11,7 @@
  */
 import type { SequenceDataset } from './data/dataset';
 import { LstmError, checkInt, checkKeys, checkNumber, describe } from './errors';
+import { pollInterrupt } from './interrupt';
 import { Linear } from './linear';
 import { bceWithLogitsLoss, crossEntropyLoss, mseLoss } from './loss';
 import { clipGradNorm, clipGradValue, gradNorm } from './clip';
@@ -205,6 +206,7 @@ export function evaluate(modules: Trainable, data: SequenceDataset, options: { l
   let correct = 0;
   let total = 0;
   for (let start = 0; start < data.size; start += batchSize) {
+    pollInterrupt();
     const { inputs, targets } = data.batch(start, Math.min(start + batchSize, data.size));
     const n = targets.shape[data.target === 'sequence' ? 1 : 0];
     const pred = predictions(model, head, inputs, data.target);

@@ -14,6 +14,7 @@
  * Memory: the one-hot inputs take N · T · V numbers; a stride of 1 over a 40 KB text with
  * T = 100 and V = 60 would be 240 M numbers, so the default stride is T (no overlap).
  */
+import { pollInterrupt } from '../interrupt';
 import { LstmError, checkInt, checkKeys, checkNumber, describe } from '../errors';
 import { DType, allocate, checkDType, getDefaultDType } from '../dtype';
 import { Tensor } from '../tensor';
@@ -129,6 +130,7 @@ export class CharCorpus {
     let unigram = 0; // H = −Σ p ln p: the loss of predicting character frequencies, no context
     for (const m of counts) if (m > 0) unigram -= (m / L) * Math.log(m / L);
     for (let n = 0; n < N; n++) {
+      if ((n & 1023) === 0) pollInterrupt();
       const s = n * stride;
       for (let t = 0; t < T; t++) {
         x[(n * T + t) * V + c[s + t]] = 1;

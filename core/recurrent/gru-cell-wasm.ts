@@ -11,7 +11,7 @@ import { wasmKernels } from '../kernels/wasm/runtime';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import {
   batchSlices, biasGradsWasm, finishForward, firstStepOffset, gatherDOut, inputSideGradsWasm, keptBuffers, projectInputsWasm,
-  runSlices, stepNorms, weightGradWasm, withRunMemory, withScratch,
+  runSequence, stepNorms, weightGradWasm, withRunMemory, withScratch,
 } from './wasm-layer';
 
 export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: boolean, h0: FloatArray): void {
@@ -41,7 +41,7 @@ export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: bo
       k.packB(H, direct, whh, 1, H, whhP); // W_hhᵀ, first `direct` rows
       if (!resetAfter) k.packB(H, H, whh + 4 * 2 * H * H, 1, H, whnP); // W_hnᵀ
       arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
-      runSlices(kw, slices, (s, i) => ['gruForwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, resetAfter ? 1 : 0,
+      runSequence(kw, T, false, slices, (s, i, s0, s1) => ['gruForwardSeq', [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, resetAfter ? 1 : 0,
         zx, pre, hPrev, hn, rh, h, bhh, whhP, whnP, zh[i], s.ap, s.edge]]);
       finishForward(kw, run, h, zx, pre);
     });
@@ -71,7 +71,7 @@ export function gruBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrads
       const dRh = slices.map((s) => (resetAfter ? 0 : arena.alloc(s.size * H)));
       k.packB(direct, H, whh, H, 1, whhBP); // B(k = g, n = j) = W_hh[g, j], g < direct
       if (!resetAfter) k.packB(H, H, whh + 4 * 2 * H * H, H, 1, whnBP); // W_hn
-      runSlices(kw, slices, (s, i) => ['gruBackwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, resetAfter ? 1 : 0, opt.truncate,
+      runSequence(kw, T, true, slices, (s, i, s0, s1) => ['gruBackwardSeq', [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, resetAfter ? 1 : 0, opt.truncate,
         dOut, dh + 4 * s.b0 * H, gates, hPrev, hn, dZx, dZh, whhBP, whnBP, dRh[i], dhSeq, s.ap, s.edge]]);
       if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));
       if (opt.norms) stepNorms(arena.f32(dhSeq, rows * H), T, B, H, opt.norms.h);

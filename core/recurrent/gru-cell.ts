@@ -21,6 +21,7 @@ import { gemmABt, gemmAtB, transpose } from '../kernels/gemm';
 import { addColumnSums, inputSideGrads, projectInputs } from './projection';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
+import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
 
 function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
@@ -39,6 +40,7 @@ export function gruForward(run: SequenceRun, w: LayerWeights, resetAfter: boolea
   hPrev.set(h0, timeAt(run, 0) * B * H);
 
   for (let s = 0; s < T; s++) {
+    if (s % STEPS_PER_POLL === 0) pollInterrupt();
     const t = timeAt(run, s);
     const zOff = t * B * G3;
     const sOff = t * B * H;
@@ -108,6 +110,7 @@ export function gruBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, re
   const whnT = resetAfter ? null : transpose(w.whh, 2 * H * H, H, H, H);
 
   for (let s = T - 1; s >= 0; s--) {
+    if ((T - 1 - s) % STEPS_PER_POLL === 0) pollInterrupt();
     const t = timeAt(run, s);
     const zOff = t * B * G3;
     const sOff = t * B * H;

@@ -28,6 +28,7 @@ import { gemmAB, gemmABt, gemmAtB, transpose } from '../kernels/gemm';
 import { hiddenSideGrads, inputSideGrads, projectInputs } from './projection';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
+import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
 
 export interface LstmFlags {
   peephole: boolean;
@@ -62,6 +63,7 @@ export function lstmForward(run: SequenceRun, w: LayerWeights, flags: LstmFlags,
   cPrev.set(c0, timeAt(run, 0) * B * H);
 
   for (let s = 0; s < T; s++) {
+    if (s % STEPS_PER_POLL === 0) pollInterrupt();
     const t = timeAt(run, s);
     const zOff = t * B * G4;
     const sOff = t * B * H;
@@ -156,6 +158,7 @@ export function lstmBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, f
   const whhT = transpose(w.whh, 0, H, G4, H);
 
   for (let s = T - 1; s >= 0; s--) {
+    if ((T - 1 - s) % STEPS_PER_POLL === 0) pollInterrupt();
     const t = timeAt(run, s);
     const zOff = t * B * G4;
     const sOff = t * B * H;

@@ -11,6 +11,7 @@
 import { allocate, DType, FloatArray, getDefaultDType } from '../dtype';
 import { LstmError, checkInt, checkNumber, describe } from '../errors';
 import { Engine, usesWasm } from '../kernels/engine';
+import { pollInterrupt } from '../interrupt';
 import { checkInit, fillGlorot, fillOrthogonal, fillUniform, WeightInit } from '../init';
 import { Module, namedGradients, parameter } from '../module';
 import { exportStateDict, importStateDict, Layout, StateDictJSON } from '../statedict';
@@ -267,6 +268,7 @@ export abstract class RecurrentModel implements Module {
     const engine = this.engine;
     let x = x0;
     for (let k = 0; k < L; k++) {
+      pollInterrupt();
       const Ik = k === 0 ? I : H * D;
       const y = allocate(this.dtype, T * B * D * H);
       const row: SequenceRun[] = [];

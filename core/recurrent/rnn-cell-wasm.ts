@@ -10,7 +10,7 @@ import { wasmKernels } from '../kernels/wasm/runtime';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import {
   batchSlices, biasGradsWasm, finishForward, firstStepOffset, gatherDOut, inputSideGradsWasm, keptBuffers, projectInputsWasm,
-  runSlices, stepNorms, weightGradWasm, withRunMemory, withScratch,
+  runSequence, stepNorms, weightGradWasm, withRunMemory, withScratch,
 } from './wasm-layer';
 
 export function rnnForwardWasm(run: SequenceRun, w: LayerWeights, relu: boolean, h0: FloatArray): void {
@@ -31,7 +31,7 @@ export function rnnForwardWasm(run: SequenceRun, w: LayerWeights, relu: boolean,
       projectInputsWasm(kw, run, w, true, z);
       k.packB(H, H, whh, 1, H, whhP); // W_hhᵀ
       arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
-      runSlices(kw, slices, (s) => ['rnnForwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, z, pre, hPrev, h, whhP, s.ap, s.edge]]);
+      runSequence(kw, T, false, slices, (s, _i, s0, s1) => ['rnnForwardSeq', [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, z, pre, hPrev, h, whhP, s.ap, s.edge]]);
       finishForward(kw, run, h, z, pre);
     });
   });
@@ -54,7 +54,7 @@ export function rnnBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrads
       const whhBP = arena.alloc(packedBSize(H, H));
       const slices = batchSlices(kw, B, H);
       k.packB(H, H, whh, H, 1, whhBP); // W_hh
-      runSlices(kw, slices, (s) => ['rnnBackwardSeq', [T, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, opt.truncate,
+      runSequence(kw, T, true, slices, (s, _i, s0, s1) => ['rnnBackwardSeq', [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, opt.truncate,
         dOut, dh + 4 * s.b0 * H, gates, dZ, whhBP, dhSeq, s.ap, s.edge]]);
       if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));
       if (opt.norms) stepNorms(arena.f32(dhSeq, rows * H), T, B, H, opt.norms.h);

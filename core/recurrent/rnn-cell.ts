@@ -12,12 +12,14 @@ import { gemmABt, transpose } from '../kernels/gemm';
 import { hiddenSideGrads, inputSideGrads, projectInputs } from './projection';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
+import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
 
 export function rnnForward(run: SequenceRun, w: LayerWeights, relu: boolean, h0: FloatArray): void {
   const { T, B, H, gates, pre, hPrev, out, outOff, ldOut } = run;
   projectInputs(run, w, true);
   hPrev.set(h0, timeAt(run, 0) * B * H);
   for (let s = 0; s < T; s++) {
+    if (s % STEPS_PER_POLL === 0) pollInterrupt();
     const t = timeAt(run, s);
     const sOff = t * B * H;
     gemmABt(B, H, H, hPrev, sOff, H, w.whh, 0, H, gates, sOff, H);
@@ -48,6 +50,7 @@ export function rnnBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, re
   const normH = opt.norms?.h ?? null;
   const whhT = transpose(w.whh, 0, H, H, H); // ∂L/∂h_{t−1} = dZ_t · W_hh as dot products
   for (let s = T - 1; s >= 0; s--) {
+    if ((T - 1 - s) % STEPS_PER_POLL === 0) pollInterrupt();
     const t = timeAt(run, s);
     const sOff = t * B * H;
     let sumH = 0;

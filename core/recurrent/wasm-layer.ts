@@ -10,6 +10,7 @@
  */
 import type { FloatArray } from '../dtype';
 import { LstmError } from '../errors';
+import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
 import { transpose } from '../kernels/gemm';
 import { gemmPtr, packedASize } from '../kernels/wasm/products';
 import type { Pin, WasmKernels } from '../kernels/wasm/runtime';
@@ -94,9 +95,19 @@ export function batchSlices({ arena }: WasmKernels, B: number, width: number): S
   return halves(B, SPLIT_BATCH).map(([b0, b1]) => ({ b0, size: b1 - b0, ap: arena.alloc(packedASize(b1 - b0, width)), edge: arena.alloc(32) }));
 }
 
-/** Runs one kernel per slice, on both threads when there are two. */
-export function runSlices(kw: WasmKernels, slices: Slice[], call: (s: Slice, i: number) => KernelCall): void {
-  runCalls(kw, slices.map(call));
+/**
+ * Runs a sequence kernel over steps 0 … T in pieces of STEPS_PER_POLL (backward: the last piece
+ * first), one call per slice and piece, polling for an interrupt between pieces. The pieces
+ * change no result: the kernels carry the state from one step to the next in memory.
+ */
+export function runSequence(kw: WasmKernels, T: number, backward: boolean, slices: Slice[], call: (s: Slice, i: number, s0: number, s1: number) => KernelCall): void {
+  const pieces: Array<[number, number]> = [];
+  for (let s0 = 0; s0 < T; s0 += STEPS_PER_POLL) pieces.push([s0, Math.min(T, s0 + STEPS_PER_POLL)]);
+  if (backward) pieces.reverse();
+  for (const [s0, s1] of pieces) {
+    pollInterrupt();
+    runCalls(kw, slices.map((s, i) => call(s, i, s0, s1)));
+  }
 }
 
 /** Fills Z [T·B, G·H] at pZ with the bias row (b_ih, plus b_hh when `withHiddenBias`) plus x·W_ihᵀ. */

@@ -6,7 +6,7 @@ import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { wasmMemoryUse } from '../../core/host';
+import { setInterruptCheck, wasmMemoryUse } from '../../core/host';
 import { EXIT_MEMORY_LIMIT, INTERRUPT_FLAG, type HostMessage, type WorkerConfig, type WorkerMessage } from '../../protocol/kernel';
 import { charts } from './charts';
 import { createCellApi } from './cell-api';
@@ -43,6 +43,8 @@ function check(): void {
   if (Atomics.load(flags, INTERRUPT_FLAG) === 1) throw new InterruptedError();
   if ((++checks & 1023) === 0 && getHeapStatistics().external_memory + wasmMemoryUse().bytes > memoryLimit) process.exit(EXIT_MEMORY_LIMIT);
 }
+// Long core calls (evaluate, a forward over a long sequence, a data set builder…) poll it too.
+setInterruptCheck(check);
 
 const api = createCellApi({ displays, check, charts });
 const loader = new ModuleLoader(config.notebookDir, { 'lstm-notebook': api });

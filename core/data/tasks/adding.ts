@@ -14,6 +14,7 @@
  * (meta.baselineMse). The papers count a model as solving the task when its MSE falls well
  * below that line.
  */
+import { pollInterrupt } from '../../interrupt';
 import { checkInt } from '../../errors';
 import { Tensor } from '../../tensor';
 import { allocate } from '../../dtype';
@@ -33,6 +34,7 @@ export function adding(options: AddingOptions): SequenceDataset {
   const x = allocate(dtype, N * T * 2, `tasks.adding: count ${N} × length ${T} × 2 inputs`);
   const y = allocate(dtype, N);
   for (let n = 0; n < N; n++) {
+    if ((n & 1023) === 0) pollInterrupt();
     const base = n * T * 2;
     for (let t = 0; t < T; t++) x[base + 2 * t] = rng.random();
     const p1 = rng.int(half);

@@ -18,6 +18,7 @@
  * uniform guess over the K data symbols for the last C, cross-entropy
  *   C · ln K / (D + 2C)                                        (meta.baselineCrossEntropy)
  */
+import { pollInterrupt } from '../../interrupt';
 import { checkInt } from '../../errors';
 import { Tensor } from '../../tensor';
 import { allocate } from '../../dtype';
@@ -44,6 +45,7 @@ export function copyMemory(options: CopyMemoryOptions): SequenceDataset {
   const x = allocate(dtype, N * L * V, `tasks.copyMemory: count ${N} × length ${L} × ${V} symbols`);
   const y = allocate(dtype, N * L);
   for (let n = 0; n < N; n++) {
+    if ((n & 1023) === 0) pollInterrupt();
     const row = n * L;
     for (let t = 0; t < L; t++) x[(row + t) * V] = 1; // blank everywhere, overwritten below
     for (let i = 0; i < C; i++) {

@@ -25,6 +25,7 @@
  * symbols are the most active ones. A window may begin inside a string; the steps before the
  * model has seen that string's second symbol cannot know which of T/P closes it.
  */
+import { pollInterrupt } from '../../interrupt';
 import { LstmError, checkInt, describe } from '../../errors';
 import { Rng } from '../../random';
 import { Tensor } from '../../tensor';
@@ -125,6 +126,7 @@ export function embeddedReber(options: EmbeddedReberOptions): SequenceDataset {
   let stream = '';
   let strings = 0;
   while (stream.length < N * T) {
+    if ((strings & 1023) === 0) pollInterrupt();
     stream += embeddedReberString(rng);
     strings++;
   }

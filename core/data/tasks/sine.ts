@@ -14,6 +14,7 @@
  *   inputs[n, t, 0] = series[n S + t]        t < W
  *   targets[n, h]   = series[n S + W + h]    h < H              ('last', [N, H])
  */
+import { pollInterrupt } from '../../interrupt';
 import { LstmError, checkInt, checkKeys, checkNumber, describe } from '../../errors';
 import { DType, allocate, checkDType, getDefaultDType } from '../../dtype';
 import { Tensor } from '../../tensor';
@@ -41,6 +42,7 @@ export function sineWaves(options: SineWavesOptions): SequenceDataset {
   const x = allocate(dtype, N * T, `tasks.sineWaves: count ${N} × length ${T}`);
   const y = allocate(dtype, N);
   for (let n = 0; n < N; n++) {
+    if ((n & 1023) === 0) pollInterrupt();
     const f = rng.uniform(fmin, fmax);
     const phi = rng.uniform(0, 2 * Math.PI);
     for (let t = 0; t <= T; t++) {
@@ -89,6 +91,7 @@ export function windows(series: ArrayLike<number>, options: WindowsOptions): Seq
   const x = allocate(dtype, N * W, `tasks.windows: count ${N} × window ${W}`);
   const y = allocate(dtype, N * H);
   for (let n = 0; n < N; n++) {
+    if ((n & 1023) === 0) pollInterrupt();
     for (let t = 0; t < W; t++) x[n * W + t] = series[n * S + t];
     for (let h = 0; h < H; h++) y[n * H + h] = series[n * S + W + h];
   }

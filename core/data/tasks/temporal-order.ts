@@ -17,6 +17,7 @@
  * Baseline: without memory of the two symbols the best is the uniform guess, cross-entropy
  * ln 4 ≈ 1.386 and accuracy 0.25 (meta.baselineCrossEntropy, meta.baselineAccuracy).
  */
+import { pollInterrupt } from '../../interrupt';
 import { checkInt } from '../../errors';
 import { Tensor } from '../../tensor';
 import { allocate } from '../../dtype';
@@ -42,6 +43,7 @@ export function temporalOrder(options: TemporalOrderOptions): SequenceDataset {
   const x = allocate(dtype, N * L * S, `tasks.temporalOrder: count ${N} × length ${L} × ${S} symbols`);
   const y = allocate(dtype, N);
   for (let n = 0; n < N; n++) {
+    if ((n & 1023) === 0) pollInterrupt();
     const t1 = t1lo + rng.int(t1hi - t1lo + 1);
     const t2 = t2lo + rng.int(t2hi - t2lo + 1);
     const s1 = rng.int(2); // 0: X, 1: Y

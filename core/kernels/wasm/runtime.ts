@@ -35,12 +35,12 @@ export interface KernelExports {
   sigmoidArray(x: number, y: number, n: number): void;
   tanhArray(x: number, y: number, n: number): void;
   expArray(x: number, y: number, n: number): void;
-  lstmForwardSeq(T: number, B: number, b0: number, Bs: number, H: number, reverse: number, z: number, pre: number, hPrev: number, cPrev: number, c: number, h: number, p: number, whhP: number, ap: number, edge: number): void;
-  lstmBackwardSeq(T: number, B: number, b0: number, Bs: number, H: number, reverse: number, truncate: number, dOut: number, dh: number, dc: number, gates: number, c: number, cPrev: number, p: number, dZ: number, whhBP: number, dhSeq: number, dcSeq: number, ap: number, edge: number): void;
-  gruForwardSeq(T: number, B: number, b0: number, Bs: number, H: number, reverse: number, resetAfter: number, zx: number, pre: number, hPrev: number, hn: number, rh: number, h: number, bhh: number, whhP: number, whnP: number, zh: number, ap: number, edge: number): void;
-  gruBackwardSeq(T: number, B: number, b0: number, Bs: number, H: number, reverse: number, resetAfter: number, truncate: number, dOut: number, dh: number, gates: number, hPrev: number, hn: number, dZx: number, dZh: number, whhBP: number, whnBP: number, dRh: number, dhSeq: number, ap: number, edge: number): void;
-  rnnForwardSeq(T: number, B: number, b0: number, Bs: number, H: number, reverse: number, relu: number, z: number, pre: number, hPrev: number, h: number, whhP: number, ap: number, edge: number): void;
-  rnnBackwardSeq(T: number, B: number, b0: number, Bs: number, H: number, reverse: number, relu: number, truncate: number, dOut: number, dh: number, gates: number, dZ: number, whhBP: number, dhSeq: number, ap: number, edge: number): void;
+  lstmForwardSeq(T: number, s0: number, s1: number, B: number, b0: number, Bs: number, H: number, reverse: number, z: number, pre: number, hPrev: number, cPrev: number, c: number, h: number, p: number, whhP: number, ap: number, edge: number): void;
+  lstmBackwardSeq(T: number, s0: number, s1: number, B: number, b0: number, Bs: number, H: number, reverse: number, truncate: number, dOut: number, dh: number, dc: number, gates: number, c: number, cPrev: number, p: number, dZ: number, whhBP: number, dhSeq: number, dcSeq: number, ap: number, edge: number): void;
+  gruForwardSeq(T: number, s0: number, s1: number, B: number, b0: number, Bs: number, H: number, reverse: number, resetAfter: number, zx: number, pre: number, hPrev: number, hn: number, rh: number, h: number, bhh: number, whhP: number, whnP: number, zh: number, ap: number, edge: number): void;
+  gruBackwardSeq(T: number, s0: number, s1: number, B: number, b0: number, Bs: number, H: number, reverse: number, resetAfter: number, truncate: number, dOut: number, dh: number, gates: number, hPrev: number, hn: number, dZx: number, dZh: number, whhBP: number, whnBP: number, dRh: number, dhSeq: number, ap: number, edge: number): void;
+  rnnForwardSeq(T: number, s0: number, s1: number, B: number, b0: number, Bs: number, H: number, reverse: number, relu: number, z: number, pre: number, hPrev: number, h: number, whhP: number, ap: number, edge: number): void;
+  rnnBackwardSeq(T: number, s0: number, s1: number, B: number, b0: number, Bs: number, H: number, reverse: number, relu: number, truncate: number, dOut: number, dh: number, gates: number, dZ: number, whhBP: number, dhSeq: number, ap: number, edge: number): void;
   softmaxRowStats(N: number, C: number, x: number, m: number, s: number): void;
   softmaxGradRows(N: number, C: number, x: number, m: number, logS: number, w: number, dX: number): void;
   broadcastRows(dst: number, rows: number, width: number, ld: number, v: number): void;

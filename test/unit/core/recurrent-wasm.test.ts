@@ -130,6 +130,10 @@ const CASES: Case[] = [
   { name: 'GRU (Cho), truncated BPTT (k = 2)', make: (rng) => new GRU({ inputSize: I, hiddenSize: 6, resetAfter: false, rng }), T: 9, B: 2, forward: { truncate: 2 } },
   { name: 'RNN tanh, 2 layers, gradient norms', make: (rng) => new RNN({ inputSize: I, hiddenSize: H, numLayers: 2, rng }), T: 12, B: 3, states: true, forward: { gradNorms: true } },
   { name: 'RNN ReLU, one-hot input', make: (rng) => new RNN({ inputSize: 13, hiddenSize: 10, nonlinearity: 'relu', rng }), T: 8, B: 4, oneHot: true },
+  // Longer than STEPS_PER_POLL: the WebAssembly loop runs in pieces, the state carried between them.
+  { name: 'LSTM, 300 steps in pieces, both directions, truncated BPTT (k = 7), gradient norms', make: (rng) => new LSTM({ inputSize: I, hiddenSize: 6, bidirectional: true, rng }), T: 300, B: 9, states: true, forward: { truncate: 7, gradNorms: true } },
+  { name: 'GRU (Cho), 260 steps in pieces', make: (rng) => new GRU({ inputSize: I, hiddenSize: 5, resetAfter: false, rng }), T: 260, B: 3, forward: { gradNorms: true } },
+  { name: 'RNN tanh, 290 steps in pieces', make: (rng) => new RNN({ inputSize: I, hiddenSize: 4, rng }), T: 290, B: 10, states: true },
 ];
 
 interface Outcome {
@@ -190,8 +194,15 @@ for (const c of CASES) {
     assert.equal(wasm.engine, 'wasm');
     assert.deepEqual(Object.keys(wasm.arrays), Object.keys(js.arrays));
     for (const [name, ref] of Object.entries(js.arrays)) {
-      const { err, index } = maxRelDiff(wasm.arrays[name], ref, 1e-3);
-      assert.ok(err <= 2e-4, `${name}: entry ${index} is ${wasm.arrays[name][index]} on wasm, ${ref[index]} on js (relative ${err.toExponential(2)})`);
+      // float32 rounding, relative to the entry and to the array's scale: sums over hundreds of
+      // steps cancel, and an entry near zero carries the rounding of its large terms.
+      let scale = 0;
+      for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]));
+      const got = wasm.arrays[name];
+      for (let i = 0; i < ref.length; i++) {
+        const allowed = 2e-4 * Math.abs(ref[i]) + 2e-5 * scale + 1e-7;
+        assert.ok(Math.abs(got[i] - ref[i]) <= allowed, `${name}: entry ${i} is ${got[i]} on wasm, ${ref[i]} on js (|diff| ${Math.abs(got[i] - ref[i]).toExponential(2)}, allowed ${allowed.toExponential(2)})`);
+      }
     }
   });
 }

@@ -198,3 +198,39 @@ test('an error from a timer of an earlier cell is never lost: while idle it open
     await session.dispose();
   }
 });
+
+test('interrupting long core calls — evaluate, a forward over a long sequence, a data set builder, a gradient check — stops within a second and keeps every variable', async () => {
+  const session = newSession();
+  try {
+    await run(session, [
+      "import { LSTM, Linear, Tensor, Tape, evaluate, gradCheck, mseLoss, tasks } from 'lstm-notebook';",
+      'const model = new LSTM({ inputSize: 2, hiddenSize: 64 });',
+      'const head = new Linear(64, 1);',
+      'const big = tasks.adding({ length: 200, count: 60000 });',
+      "const small = new LSTM({ inputSize: 2, hiddenSize: 24, dtype: 'float64' });",
+      "const x64 = Tensor.randn([400, 1, 2], { dtype: 'float64' });",
+      'const weightsBefore = JSON.stringify(small.stateDict());',
+    ].join('\n'));
+    const cells = [
+      'evaluate([model, head], big)',
+      'model.forward(Tensor.randn([400000, 1, 2]))',
+      'tasks.adding({ length: 400, count: 1000000 })',
+      "gradCheck((tape) => mseLoss(small.forward(x64, { tape }).output, Tensor.zeros([400, 1, 24], 'float64'), { tape }), Object.fromEntries(small.namedParameters()))",
+    ];
+    for (const cell of cells) {
+      const running = run(session, cell);
+      await later(1200);
+      const asked = Date.now();
+      session.interrupt();
+      const r = await running;
+      const took = Date.now() - asked;
+      assert.equal(r.error?.name, 'Interrupted', `${cell}: ${JSON.stringify(r.error)}`);
+      assert.equal(r.stateLost, false, cell);
+      assert.ok(took < 1000, `${cell}: stopping took ${took} ms`);
+    }
+    const after = await run(session, '[model.toString(), big.size, JSON.stringify(small.stateDict()) === weightsBefore]');
+    assert.equal(after.value, "[ 'LSTM(2 → 64)', 60000, true ]");
+  } finally {
+    await session.dispose();
+  }
+});

@@ -181,10 +181,10 @@ function gruResetBackwardStep(B: i32, H: i32, dRh: usize, gates: usize, hPrev: u
  * whhP packs the first `direct` rows of W_hh transposed (3H reset-after, 2H reset-before), whnP
  * (reset-before) W_hnᵀ. zh ([Bs, 3H]), ap (⌈Bs/4⌉·4·H) and edge (32) are this slice's scratch.
  */
-export function gruForwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, resetAfter: bool, zx: usize, pre: usize, hPrev: usize, hn: usize, rh: usize, h: usize, bhh: usize, whhP: usize, whnP: usize, zh: usize, ap: usize, edge: usize): void {
+export function gruForwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, resetAfter: bool, zx: usize, pre: usize, hPrev: usize, hn: usize, rh: usize, h: usize, bhh: usize, whhP: usize, whnP: usize, zh: usize, ap: usize, edge: usize): void {
   const G3 = 3 * H;
   const direct = resetAfter ? G3 : 2 * H;
-  for (let s = 0; s < T; s++) {
+  for (let s = s0; s < s1; s++) {
     const t = reverse ? T - 1 - s : s;
     const zt = rowAt(t, B, b0, G3);
     const st = rowAt(t, B, b0, H);
@@ -211,11 +211,11 @@ export function gruForwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse:
  * whnBP (reset-before) W_hn; dRh ([Bs, H], reset-before), ap (⌈Bs/4⌉·4·3H) and edge (32) are
  * scratch; dhSeq [T, B, H] (or 0) receives the whole ∂L/∂h_t.
  */
-export function gruBackwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, resetAfter: bool, truncate: i32, dOut: usize, dh: usize, gates: usize, hPrev: usize, hn: usize, dZx: usize, dZh: usize, whhBP: usize, whnBP: usize, dRh: usize, dhSeq: usize, ap: usize, edge: usize): void {
+export function gruBackwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, resetAfter: bool, truncate: i32, dOut: usize, dh: usize, gates: usize, hPrev: usize, hn: usize, dZx: usize, dZh: usize, whhBP: usize, whnBP: usize, dRh: usize, dhSeq: usize, ap: usize, edge: usize): void {
   const G3 = 3 * H;
   const direct = resetAfter ? G3 : 2 * H;
   const bytes = <usize>(Bs * H) << 2;
-  for (let s = T - 1; s >= 0; s--) {
+  for (let s = s1 - 1; s >= s0; s--) {
     const t = reverse ? T - 1 - s : s;
     const zt = rowAt(t, B, b0, G3);
     const st = rowAt(t, B, b0, H);

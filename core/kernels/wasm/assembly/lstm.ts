@@ -8,7 +8,9 @@
  *
  * Buffers are time-major over the whole batch, [T, B, ·]; a slice is rows b0 … b0+Bs of every
  * step, so two threads can run the two halves of a batch at once without touching each
- * other's rows, and each row is computed exactly as it would be alone.
+ * other's rows, and each row is computed exactly as it would be alone. A call runs the steps
+ * s0 … s1 (in processing order; backward from s1 − 1 down to s0), so the host can run a long
+ * sequence in pieces and look for an interrupt between them.
  *
  * Rows are batch entries. z [B, 4H] holds blocks i, f, g, o; every other row is [B, H]; the
  * peephole vector p is [3H] (i, f, o).
@@ -135,9 +137,9 @@ function lstmBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, dcNext: us
  * 0) the pre-activations. whhP is W_hhᵀ packed (packB); ap (⌈Bs/4⌉·4·H floats) and edge (32)
  * are this slice's scratch.
  */
-export function lstmForwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, z: usize, pre: usize, hPrev: usize, cPrev: usize, c: usize, h: usize, p: usize, whhP: usize, ap: usize, edge: usize): void {
+export function lstmForwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, z: usize, pre: usize, hPrev: usize, cPrev: usize, c: usize, h: usize, p: usize, whhP: usize, ap: usize, edge: usize): void {
   const G4 = 4 * H;
-  for (let s = 0; s < T; s++) {
+  for (let s = s0; s < s1; s++) {
     const t = reverse ? T - 1 - s : s;
     const zt = z + rowAt(t, B, b0, G4);
     const st = rowAt(t, B, b0, H);
@@ -156,10 +158,10 @@ export function lstmForwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse
  * ∂L/∂Z. whhBP is W_hh packed (packB); dhSeq, dcSeq [T, B, H] (or 0) receive the whole ∂L/∂h_t,
  * ∂L/∂c_t. With truncate = k > 0 no gradient crosses into step s − 1 when s is a multiple of k.
  */
-export function lstmBackwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, truncate: i32, dOut: usize, dh: usize, dc: usize, gates: usize, c: usize, cPrev: usize, p: usize, dZ: usize, whhBP: usize, dhSeq: usize, dcSeq: usize, ap: usize, edge: usize): void {
+export function lstmBackwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, truncate: i32, dOut: usize, dh: usize, dc: usize, gates: usize, c: usize, cPrev: usize, p: usize, dZ: usize, whhBP: usize, dhSeq: usize, dcSeq: usize, ap: usize, edge: usize): void {
   const G4 = 4 * H;
   const bytes = <usize>(Bs * H) << 2;
-  for (let s = T - 1; s >= 0; s--) {
+  for (let s = s1 - 1; s >= s0; s--) {
     const t = reverse ? T - 1 - s : s;
     const zt = rowAt(t, B, b0, G4);
     const st = rowAt(t, B, b0, H);

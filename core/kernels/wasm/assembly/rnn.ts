@@ -64,8 +64,8 @@ function rnnBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, h: usize, d
  * both biases and becomes h_t; hPrev holds h0 at the first step processed and receives every
  * later h_{t−1}; h receives h_t; pre (when not 0) z. whhP is W_hhᵀ packed; ap, edge scratch.
  */
-export function rnnForwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, relu: bool, z: usize, pre: usize, hPrev: usize, h: usize, whhP: usize, ap: usize, edge: usize): void {
-  for (let s = 0; s < T; s++) {
+export function rnnForwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, relu: bool, z: usize, pre: usize, hPrev: usize, h: usize, whhP: usize, ap: usize, edge: usize): void {
+  for (let s = s0; s < s1; s++) {
     const t = reverse ? T - 1 - s : s;
     const st = rowAt(t, B, b0, H);
     packA(Bs, H, hPrev + st, H, 1, ap);
@@ -79,9 +79,9 @@ export function rnnForwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse:
  * Backward over the sequence for rows b0 … b0+Bs: dh [Bs, H] holds ∂L/∂h_T and ends as ∂L/∂h0;
  * dZ [T, B, H] receives ∂L/∂z; whhBP is W_hh packed; dhSeq (or 0) receives the whole ∂L/∂h_t.
  */
-export function rnnBackwardSeq(T: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, relu: bool, truncate: i32, dOut: usize, dh: usize, gates: usize, dZ: usize, whhBP: usize, dhSeq: usize, ap: usize, edge: usize): void {
+export function rnnBackwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, relu: bool, truncate: i32, dOut: usize, dh: usize, gates: usize, dZ: usize, whhBP: usize, dhSeq: usize, ap: usize, edge: usize): void {
   const bytes = <usize>(Bs * H) << 2;
-  for (let s = T - 1; s >= 0; s--) {
+  for (let s = s1 - 1; s >= s0; s--) {
     const t = reverse ? T - 1 - s : s;
     const st = rowAt(t, B, b0, H);
     rnnBackwardStep(Bs, H, dOut ? dOut + st : 0, dh, gates + st, dZ + st, dhSeq ? dhSeq + st : 0, relu);

@@ -2,7 +2,7 @@
  * Payloads from the core's objects: traces (gates, states, saturation), histories (loss) and
  * gradient-norm records (gradients). Options are checked; a wrong one names what was expected.
  */
-import { checkKeys, describe, LstmError } from '../core/errors';
+import { checkKeys, checkNumber, describe, LstmError } from '../core/errors';
 import type { GradNorms, LayerTrace, Trace } from '../core/recurrent/trace';
 import type { Tensor } from '../core/tensor';
 import type { History } from '../core/train';
@@ -169,8 +169,9 @@ export function saturationPayload(traceArg: unknown, options: SaturationOptions 
   const what = 'plot.saturation';
   checkKeys(what, options, ['low', 'high', 'title']);
   const trace = checkTrace(what, traceArg);
-  const low = options.low ?? 0.1;
-  const high = options.high ?? 0.9;
+  const low = checkNumber(`${what}: low`, options.low ?? 0.1, 0, 1);
+  const high = checkNumber(`${what}: high`, options.high ?? 0.9, 0, 1);
+  if (!(low < high)) throw new LstmError(`${what}: expected low below high, got low ${low} and high ${high}`);
   const points: SaturationPayload['points'] = { layer: [], gate: [], unit: [], left: [], right: [] };
   for (const layer of trace.layers.filter((l) => l.direction === 'forward')) {
     for (const [name, gate] of Object.entries(layer.gates)) {
@@ -193,5 +194,5 @@ export function saturationPayload(traceArg: unknown, options: SaturationOptions 
     }
   }
   if (points.unit.length === 0) throw new LstmError(`${what}: a ${trace.kind} trace has no sigmoid gates to measure`);
-  return { kind: 'saturation', version: SCHEMA_VERSION, title: options.title ?? `Gate saturation (< ${low} left, > ${high} right)`, points };
+  return { kind: 'saturation', version: SCHEMA_VERSION, title: options.title ?? `Gate saturation (< ${low} left, > ${high} right)`, points, low, high };
 }

@@ -83,6 +83,9 @@ export interface GradientsPayload extends Base<'gradients'> {
 /** Per layer and gate, per unit: fraction of steps below 0.1 and above 0.9. */
 export interface SaturationPayload extends Base<'saturation'> {
   points: { layer: number[]; gate: string[]; unit: number[]; left: number[]; right: number[] };
+  /** The thresholds `left` and `right` count against (a gate below `low`, above `high`); 0.1 and 0.9 when absent (payloads saved before they were carried). */
+  low?: number;
+  high?: number;
 }
 
 export type ChartPayload = GatesPayload | StatesPayload | LossPayload | GradientsPayload | SaturationPayload;

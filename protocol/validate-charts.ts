@@ -160,7 +160,15 @@ function saturation(p: Obj): Verdict {
     () => strings('points.gate', points.gate, (points.unit as unknown[]).length),
     () => numbers('points.left', points.left, (points.unit as unknown[]).length),
     () => numbers('points.right', points.right, (points.unit as unknown[]).length),
+    () => threshold('low', p.low),
+    () => threshold('high', p.high),
+    () => (typeof p.low === 'number' && typeof p.high === 'number' && !(p.low < p.high) ? `expected "low" below "high", got ${p.low} and ${p.high}` : null),
   );
+}
+
+/** An optional saturation threshold: absent, or a number in [0, 1]. */
+function threshold(key: string, v: unknown): Verdict {
+  return v === undefined || (typeof v === 'number' && v >= 0 && v <= 1) ? null : `expected "${key}" to be a threshold in [0, 1], got ${given(v)}`;
 }
 
 const CHECKS: { [K in ChartKind]: (p: Obj) => Verdict } = { gates, states, loss, gradients, saturation };

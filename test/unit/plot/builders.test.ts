@@ -104,3 +104,16 @@ test('gradients: lag 0 is the last step; LSTMs add the cell-state series; empty 
   assert.deepEqual(p.series.map((s) => [s.name, s.x, s.y]), [['LSTM ‖∂L/∂h‖', [0, 1, 2], [3, 2, 1]], ['LSTM ‖∂L/∂c‖', [0, 1, 2], [6, 5, 4]]]);
   assert.throws(() => gradientsPayload([{ name: 'x', norms: { ...norms, filled: false } }]), /are empty — call tape.backward\(loss\) first/);
 });
+
+test('plot.saturation carries its thresholds in the payload and checks them', () => {
+  seed(2);
+  const { trace } = new LSTM({ inputSize: 2, hiddenSize: 3 }).forward(Tensor.randn([6, 2, 2]), { trace: true });
+  const p = saturationPayload(trace, { low: 0.25, high: 0.75 });
+  assert.equal(p.low, 0.25);
+  assert.equal(p.high, 0.75);
+  assert.match(p.title, /< 0\.25 left, > 0\.75 right/);
+  assert.equal(validatePayload(MIME.saturation, p), null);
+  assert.throws(() => saturationPayload(trace, { low: 0.9, high: 0.1 }), /plot\.saturation: expected low below high, got low 0\.9 and high 0\.1/);
+  assert.throws(() => saturationPayload(trace, { high: 2 }), /plot\.saturation: high/);
+  assert.match(String(validatePayload(MIME.saturation, { ...p, low: 'x' })), /expected "low" to be a threshold in \[0, 1\], got "x"/);
+});

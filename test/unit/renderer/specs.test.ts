@@ -96,3 +96,13 @@ test('the theme colours every chart: foreground on axes, titles and legends', ()
   assert.equal(spec.config.legend.labelColor, '#eeeeee');
   assert.equal(spec.config.background, 'transparent');
 });
+
+test('the saturation chart names the thresholds its points were counted with; payloads saved without them read 0.1 / 0.9', () => {
+  const points = { layer: [0], gate: ['forget gate'], unit: [0], left: [0.5], right: [0.1] };
+  const titles = (p: SaturationPayload): string[] => {
+    const layers = ((specFor(p, { theme: LIGHT_THEME, imageUrl: () => '' }) as { spec: { layer: Array<{ encoding: { x: { title: string }; y: { title: string } } }> } }).spec.layer);
+    return [layers[1].encoding.x.title, layers[1].encoding.y.title];
+  };
+  assert.deepEqual(titles({ kind: 'saturation', version: SCHEMA_VERSION, title: 't', points, low: 0.2, high: 0.8 }), ['fraction left-saturated (< 0.2)', 'fraction right-saturated (> 0.8)']);
+  assert.deepEqual(titles({ kind: 'saturation', version: SCHEMA_VERSION, title: 't', points }), ['fraction left-saturated (< 0.1)', 'fraction right-saturated (> 0.9)']);
+});

@@ -54,7 +54,8 @@ function* mutations(value: unknown, path = ''): Generator<[string, (root: unknow
   }
 }
 
-const OPTIONAL = new Set(['tokens', 'c', 'pca', 'xTitle', 'yTitle']);
+// low / high: payloads saved before the saturation thresholds were carried have none (0.1 / 0.9 then).
+const OPTIONAL = new Set(['tokens', 'c', 'pca', 'xTitle', 'yTitle', 'low', 'high']);
 
 /** Why a mutation must be refused: a required field gone, or a list/object of another type. */
 function mustRefuse(root: unknown, what: string): string | null {

@@ -71,8 +71,14 @@ export class LSTM extends RecurrentModel {
     }
   }
 
+  /**
+   * 'standard', 'peephole', or a Greff variant's name; a Greff variant built without its
+   * peepholes (peephole: false) says so: 'cifg without peepholes'.
+   */
   get variant(): string {
     if (this.flags.peephole && this.variantName === 'standard') return 'peephole';
+    const greff = this.variantName !== 'standard' && this.variantName !== 'np' && this.variantName !== 'peephole';
+    if (greff && !this.flags.peephole) return `${this.variantName} without peepholes`;
     return this.variantName;
   }
 

@@ -59,7 +59,8 @@ export function importStateDict(module: StateDictModule, dict: unknown, options:
   const strict = options?.strict ?? true;
   if (typeof strict !== 'boolean') throw new LstmError(`${what}: strict expected true or false, got ${describe(strict)}`);
   const slots = slotsFor(what, module, layout);
-  const entries = checkDict(what, dict, slots);
+  const notes: string[] = [];
+  const entries = layout === 'torch' ? joinPeepholeGates(checkDict(what, dict, slots), slots, notes) : checkDict(what, dict, slots);
   const float32 = module.dtype === 'float32';
 
   const missing: Slot[] = [];
@@ -92,7 +93,7 @@ export function importStateDict(module: StateDictModule, dict: unknown, options:
     problems.push(`unknown key${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => JSON.stringify(k)).join(', ')} (pass { strict: false } to ignore keys the model does not have)`);
   }
   if (problems.length > 0) {
-    const hints = [layoutHint(layout, Object.keys(entries)), prefixHint(unknown, missing)].filter((h) => h !== null);
+    const hints = [layoutHint(layout, Object.keys(entries)), prefixHint(unknown, missing), ...notes].filter((h) => h !== null);
     throw new LstmError(
       `${what} (${layout} layout): ${problems.length} problem${problems.length > 1 ? 's' : ''}, nothing was loaded:\n  - ${problems.join('\n  - ')}` +
         hints.map((h) => `\n  hint: ${h}`).join(''),
@@ -109,7 +110,49 @@ function checkLayout(what: string, layout: unknown): Layout {
 
 function slotsFor(what: string, module: StateDictModule, layout: Layout): Slot[] {
   const params = parametersByName(what, module);
-  return layout === 'torch' ? torchSlots(params) : kerasSlots(what, module, params);
+  if (layout !== 'torch') return kerasSlots(what, module, params);
+  const slots = torchSlots(params);
+  // A CIFG LSTM keeps PyTorch's four gate blocks; a three-block weight from elsewhere gets told how.
+  const H = module.spec?.hiddenSize;
+  if (module.spec?.kind === 'lstm' && H !== undefined && (module as { flags?: { coupled?: boolean } }).flags?.coupled) {
+    return slots.map((slot) => (/^(weight|bias)_(ih|hh)_/.test(slot.key) ? {
+      ...slot,
+      shapeHint: (got: readonly number[]) => (got[0] === 3 * H
+        ? `a CIFG LSTM keeps the four gate blocks i, f, g, o of ${4 * H} rows as PyTorch does; its f block (rows ${H}–${2 * H - 1}) is unused, since f = 1 − i: insert ${H} rows of zeros after the first ${H}`
+        : null),
+    } : slot));
+  }
+  return slots;
+}
+
+/** weight_peephole_l0 [3H] is the peepholes of i, f and o in that order; per-gate keys of [H] each are joined into it. */
+const PEEPHOLE_KEY = /^weight_peephole(_l\d+(?:_reverse)?)$/;
+
+/**
+ * Joins per-gate peephole entries (weight_peephole_i_l0, _f_, _o_, [H] each) into the one [3H]
+ * entry the model has, when all three are there; when only some are, says how they load.
+ */
+function joinPeepholeGates(entries: Record<string, unknown>, slots: Slot[], notes: string[]): Record<string, unknown> {
+  let out = entries;
+  for (const slot of slots) {
+    const m = PEEPHOLE_KEY.exec(slot.key);
+    if (!m || Object.prototype.hasOwnProperty.call(entries, slot.key)) continue;
+    const keys = ['i', 'f', 'o'].map((g) => `weight_peephole_${g}${m[1]}`);
+    const present = keys.filter((k) => Object.prototype.hasOwnProperty.call(entries, k));
+    if (present.length === 0) continue;
+    const values = keys.map((k) => (present.includes(k) ? parseValue(entries[k]) : null));
+    const H = slot.shape[0] / 3;
+    if (values.every((v) => v !== null && typeof v !== 'string' && v.shape.length === 1 && v.shape[0] === H)) {
+      out = { ...out };
+      for (const k of keys) delete out[k];
+      const data: number[] = [];
+      for (const v of values) if (v && typeof v !== 'string') data.push(...v.data);
+      out[slot.key] = { shape: [3 * H], data };
+    } else {
+      notes.push(`peepholes load as ${slot.key} ${formatShape(slot.shape)} (i, f, o in that order), or as ${keys.join(', ')} of [${H}] each — all three`);
+    }
+  }
+  return out;
 }
 
 function checkDict(what: string, dict: unknown, slots: Slot[]): Record<string, unknown> {

@@ -406,3 +406,31 @@ test('keys behind a module prefix get a hint', () => {
   const prefixed = Object.fromEntries(Object.entries(exportStateDict(m)).map(([k, v]) => [`rnn.${k}`, v]));
   assert.throws(() => importStateDict(m, prefixed), /hint: keys carry a prefix \("rnn\."\); strip it/);
 });
+
+test('peepholes load from one [3H] vector (i, f, o) or from per-gate keys of [H] each; some of the per-gate keys get a hint', () => {
+  const source = new LSTM({ inputSize: 2, hiddenSize: 3, variant: 'peephole', rng: new Rng(1) });
+  const dict = source.stateDict() as Record<string, number[] | number[][]>;
+  const p = dict.weight_peephole_l0 as number[];
+  const perGate: Record<string, unknown> = { ...dict, weight_peephole_i_l0: p.slice(0, 3), weight_peephole_f_l0: p.slice(3, 6), weight_peephole_o_l0: p.slice(6, 9) };
+  delete perGate.weight_peephole_l0;
+  const target = new LSTM({ inputSize: 2, hiddenSize: 3, variant: 'peephole', rng: new Rng(2) }).loadStateDict(perGate);
+  assert.deepEqual(target.stateDict(), source.stateDict());
+  const partial = { ...perGate };
+  delete partial.weight_peephole_o_l0;
+  assert.throws(() => new LSTM({ inputSize: 2, hiddenSize: 3, variant: 'peephole' }).loadStateDict(partial),
+    /hint: peepholes load as weight_peephole_l0 \[9\] \(i, f, o in that order\), or as weight_peephole_i_l0, weight_peephole_f_l0, weight_peephole_o_l0 of \[3\] each — all three/);
+});
+
+test('a three-block CIFG weight is told the four-block layout; .variant and toString tell CIFG with peepholes from without', () => {
+  const cifg = new LSTM({ inputSize: 2, hiddenSize: 3, variant: 'CIFG' });
+  const dict = cifg.stateDict() as Record<string, number[][] | number[]>;
+  const threeBlock = { ...dict, weight_ih_l0: (dict.weight_ih_l0 as number[][]).filter((_, r) => r < 3 || r >= 6) };
+  assert.throws(() => new LSTM({ inputSize: 2, hiddenSize: 3, variant: 'CIFG' }).loadStateDict(threeBlock),
+    /weight_ih_l0: expected shape \[12, 2\], got \[9, 2\] \(a CIFG LSTM keeps the four gate blocks i, f, g, o of 12 rows as PyTorch does; its f block \(rows 3–5\) is unused, since f = 1 − i: insert 3 rows of zeros after the first 3\)/);
+  assert.equal(cifg.variant, 'cifg');
+  const bare = new LSTM({ inputSize: 2, hiddenSize: 3, variant: 'CIFG', peephole: false });
+  assert.equal(bare.variant, 'cifg without peepholes');
+  assert.equal(bare.toString(), 'LSTM(2 → 3, cifg without peepholes)');
+  assert.equal(cifg.toString(), 'LSTM(2 → 3, cifg)');
+  assert.equal(new LSTM({ inputSize: 2, hiddenSize: 3, peephole: true }).variant, 'peephole');
+});

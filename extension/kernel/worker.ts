@@ -89,8 +89,8 @@ function report(text: string): void {
   if (running) outbox.stream('stderr', `${text}\n`);
   else whileIdle.push(`${text}\n`);
 }
-process.on('uncaughtException', (error) => report(`Uncaught (from a timer or callback of an earlier cell) ${error?.stack ?? String(error)}`));
-process.on('unhandledRejection', (reason) => report(`Unhandled promise rejection (from an earlier cell) ${(reason as Error)?.stack ?? String(reason)}`));
+process.on('uncaughtException', (error) => report(`Uncaught in a timer or callback: ${error?.stack ?? String(error)}`));
+process.on('unhandledRejection', (reason) => report(`Unhandled promise rejection: ${(reason as Error)?.stack ?? String(reason)}`));
 
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (message: HostMessage) => {

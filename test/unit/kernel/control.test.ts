@@ -189,11 +189,11 @@ test('an error from a timer of an earlier cell is never lost: while idle it open
     await run(session, "setTimeout(() => { throw new Error('late boom'); }, 50);\n'scheduled'");
     await later(400);
     const next = await run(session, "'next'");
-    assert.match(next.stderr, /^While no cell was running: Uncaught \(from a timer or callback of an earlier cell\) Error: late boom/);
+    assert.match(next.stderr, /^While no cell was running: Uncaught in a timer or callback: Error: late boom/);
     assert.equal(next.value, "'next'");
     await run(session, "setTimeout(() => { Promise.reject(new Error('rejected later')); }, 50);\n'x'");
     const during = await run(session, "await new Promise((r) => setTimeout(r, 400));\n'waited'");
-    assert.match(during.stderr, /^Unhandled promise rejection \(from an earlier cell\) Error: rejected later/);
+    assert.match(during.stderr, /^Unhandled promise rejection: Error: rejected later/);
     assert.equal(during.value, "'waited'");
     assert.equal((await run(session, '1')).stderr, '', 'each error is shown once');
   } finally {

@@ -197,25 +197,8 @@ const MAX_PAGES = 65536;
 let loaded: WasmKernels | null = null;
 let failure: string | null = null;
 
-function decodeBase64(s: string): Uint8Array {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const value = new Uint8Array(128);
-  for (let i = 0; i < alphabet.length; i++) value[alphabet.charCodeAt(i)] = i;
-  const clean = s.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let bits = 0;
-  let acc = 0;
-  let o = 0;
-  for (let i = 0; i < clean.length; i++) {
-    acc = (acc << 6) | value[clean.charCodeAt(i)];
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out;
-}
+// Standard in Node ≥ 16 and every browser; the ES2022 library core/ compiles with does not declare it.
+declare const atob: (base64: string) => string;
 
 /** The two builds of the kernels (scripts/build-wasm.mjs): with relaxed SIMD, and SIMD128 only. */
 export type KernelBuild = 'relaxed' | 'simd128';
@@ -226,8 +209,16 @@ function api(): WasmApi {
   return wasm;
 }
 
+const decoded = new Map<KernelBuild, Uint8Array>();
+
+/** A build's bytes, decoded once (validating and compiling both read them). */
 function bytesOf(build: KernelBuild): Uint8Array {
-  return decodeBase64(build === 'relaxed' ? KERNELS_RELAXED_BASE64 : KERNELS_SIMD128_BASE64);
+  let bytes = decoded.get(build);
+  if (!bytes) {
+    bytes = Uint8Array.from(atob(build === 'relaxed' ? KERNELS_RELAXED_BASE64 : KERNELS_SIMD128_BASE64), (c) => c.charCodeAt(0));
+    decoded.set(build, bytes);
+  }
+  return bytes;
 }
 
 /**

@@ -16,7 +16,7 @@ import { gemmPtr, packedASize } from '../kernels/wasm/products';
 import type { Pin, WasmKernels } from '../kernels/wasm/runtime';
 import { halves, KernelCall, runCalls } from '../kernels/wasm/threads';
 import { sparseRows } from './projection';
-import type { LayerGrads, LayerWeights, SequenceRun, WasmRunBuffers } from './run';
+import type { LayerGrads, LayerWeights, SequenceRun, SparseRows, WasmRunBuffers } from './run';
 import { timeAt } from './run';
 
 /** Gives back the region of a run that was collected without its backward. */
@@ -124,12 +124,8 @@ export function projectInputsWasm(kw: WasmKernels, run: SequenceRun, w: LayerWei
   const sp = run.sparseX;
   if (sp) {
     // One row of W_ihᵀ per non-zero input (one-hot characters: one per row); rows split between threads.
-    const rowStart = arena.alloc(rows + 1);
-    const cols = arena.alloc(sp.cols.length);
-    const vals = arena.put(sp.vals);
+    const { rowStart, cols, vals } = putSparse(kw, sp);
     const wt = arena.put(transpose(w.wih, 0, I, width, I));
-    arena.i32(rowStart, rows + 1).set(sp.rowStart);
-    arena.i32(cols, sp.cols.length).set(sp.cols);
     runCalls(kw, halves(rows, 64).map(([r0, r1]) => ['sparseRowsTimes', [r1 - r0, width, rowStart + 4 * r0, cols, vals, wt, pZ + 4 * r0 * width]]));
   } else {
     const x = arena.put(run.x.subarray(0, rows * I));
@@ -137,6 +133,16 @@ export function projectInputsWasm(kw: WasmKernels, run: SequenceRun, w: LayerWei
     gemmPtr(kw, rows, width, I, x, I, 1, wih, 1, I, pZ, width);
   }
   arena.release(mark);
+}
+
+/** The compressed rows of a sparse input copied into the arena (row starts and columns as i32, values as f32). */
+function putSparse({ arena }: WasmKernels, sp: SparseRows): { rowStart: number; cols: number; vals: number } {
+  const rowStart = arena.alloc(sp.rowStart.length);
+  const cols = arena.alloc(sp.cols.length);
+  const vals = arena.put(sp.vals);
+  arena.i32(rowStart, sp.rowStart.length).set(sp.rowStart);
+  arena.i32(cols, sp.cols.length).set(sp.cols);
+  return { rowStart, cols, vals };
 }
 
 /** grad[off …] += Aᵀ·B over `rows` rows: A (rows, M) at pA with leading dimension lda, B (rows, N) at pB with ldb. */
@@ -172,12 +178,8 @@ export function inputSideGradsWasm(kw: WasmKernels, run: SequenceRun, w: LayerWe
   const sp = run.sparseX;
   if (g.wih && sp) {
     // ∂L/∂W_ihᵀ[k, :] += v · dZ[r, :] for each non-zero x[r, k] = v, then added transposed.
-    const rowStart = arena.alloc(rows + 1);
-    const cols = arena.alloc(sp.cols.length);
-    const vals = arena.put(sp.vals);
+    const { rowStart, cols, vals } = putSparse(kw, sp);
     const dwt = arena.zeros(I * width);
-    arena.i32(rowStart, rows + 1).set(sp.rowStart);
-    arena.i32(cols, sp.cols.length).set(sp.cols);
     k.sparseRowsTransposeTimes(rows, width, rowStart, cols, vals, pdZ, dwt);
     const d = arena.f32(dwt, I * width);
     const gw = g.wih;

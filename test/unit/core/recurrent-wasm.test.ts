@@ -24,6 +24,7 @@ import { RNN } from '../../../core/rnn';
 import { Tape } from '../../../core/tape';
 import { Tensor } from '../../../core/tensor';
 import { assertClose, EncodedTensor, loadFixture, toTensor, TOLERANCE } from '../../helpers/fixtures';
+import { buildCase, checkCase, type RecurrentCase } from '../../helpers/recurrent-fixture';
 import { maxRelDiff } from '../../helpers/tensors';
 
 function withEngine<T>(engine: Engine, fn: () => T): T {
@@ -43,44 +44,13 @@ function withEngine<T>(engine: Engine, fn: () => T): T {
 
 // ---- PyTorch fixtures through the WebAssembly kernels ----
 
-interface RecurrentCase {
-  name: string;
-  module: 'LSTM' | 'GRU' | 'RNN';
-  config: { inputSize: number; hiddenSize: number; numLayers: number; bidirectional: boolean; batchFirst: boolean; nonlinearity?: 'tanh' | 'relu'; bias: boolean };
-  stateDict: Record<string, EncodedTensor>;
-  input: EncodedTensor; h0: EncodedTensor | null; c0: EncodedTensor | null;
-  output: EncodedTensor; hn: EncodedTensor; cn: EncodedTensor | null;
-  lossWeights: { output: EncodedTensor; hn: EncodedTensor; cn: EncodedTensor | null };
-  loss: number;
-  grads: Record<string, EncodedTensor | null>;
-}
-
 const fixture = loadFixture('recurrent.json') as { cases: RecurrentCase[] };
 
 for (const c of fixture.cases) {
   test(`wasm engine: ${c.module} ${c.name} in float32 matches PyTorch (output, state, every gradient)`, () => withEngine('wasm', () => {
-    const { rtol, atol } = TOLERANCE.float32;
-    const { inputSize, hiddenSize, numLayers, bidirectional, batchFirst, bias } = c.config;
-    const common = { inputSize, hiddenSize, numLayers, bidirectional, batchFirst, bias, dtype: 'float32' as const };
-    const model = c.module === 'LSTM' ? new LSTM(common) : c.module === 'GRU' ? new GRU(common) : new RNN({ ...common, nonlinearity: c.config.nonlinearity ?? 'tanh' });
-    model.loadStateDict(c.stateDict, { layout: 'torch' });
+    const model = buildCase(c, 'float32');
     assert.equal(model.engine, 'wasm');
-    const x = toTensor(c.input, 'float32').requireGrad();
-    const h0 = c.h0 ? toTensor(c.h0, 'float32').requireGrad() : undefined;
-    const c0 = c.c0 ? toTensor(c.c0, 'float32').requireGrad() : undefined;
-    const tape = new Tape();
-    const r = model.forward(x, { tape, state: h0 ? (c0 ? { h: h0, c: c0 } : { h: h0 }) : undefined });
-    assertClose(r.output.data, c.output.data, rtol, atol, 'output');
-    assertClose(r.state.h.data, c.hn.data, rtol, atol, 'h_n');
-    if (c.cn) assertClose(r.state.c!.data, c.cn.data, rtol, atol, 'c_n');
-    const terms = [weightedSum(r.output, toTensor(c.lossWeights.output, 'float32'), tape), weightedSum(r.state.h, toTensor(c.lossWeights.hn, 'float32'), tape)];
-    if (c.lossWeights.cn) terms.push(weightedSum(r.state.c!, toTensor(c.lossWeights.cn, 'float32'), tape));
-    tape.backward(addScalars(terms, tape));
-    const grads = model.gradients();
-    for (const name of Object.keys(c.stateDict)) assertClose(grads[name].data, c.grads[name]!.data, rtol, atol, `∂L/∂${name}`);
-    assertClose(x.grad!, c.grads.input!.data, rtol, atol, '∂L/∂input');
-    if (h0) assertClose(h0.grad!, c.grads.h0!.data, rtol, atol, '∂L/∂h0');
-    if (c0) assertClose(c0.grad!, c.grads.c0!.data, rtol, atol, '∂L/∂c0');
+    checkCase(c, model, 'float32');
   }));
 }
 

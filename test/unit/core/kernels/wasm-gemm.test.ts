@@ -27,6 +27,30 @@ const index = {
 const wasm = { ABt: wasmABt, AB: wasmAB, AtB: wasmAtB };
 const js = { ABt: gemmABt, AB: gemmAB, AtB: gemmAtB };
 
+/**
+ * got(m, n) = c0(m, n) + Σ_k a(m, k)·b(k, n) within the float32 bound (K + 2)·u·Σ|terms|, the
+ * exact value computed in float64.
+ */
+function assertWithinBound(
+  label: string, M: number, N: number, K: number,
+  got: (m: number, n: number) => number, c0: (m: number, n: number) => number,
+  a: (m: number, k: number) => number, b: (k: number, n: number) => number,
+): void {
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      let exact = c0(m, n);
+      let mag = Math.abs(exact);
+      for (let k = 0; k < K; k++) {
+        const p = a(m, k) * b(k, n);
+        exact += p;
+        mag += Math.abs(p);
+      }
+      const bound = (K + 2) * U * mag + 1e-30;
+      assert.ok(Math.abs(got(m, n) - exact) <= bound, `${label} at (${m}, ${n}): ${got(m, n)} vs ${exact}, bound ${bound}`);
+    }
+  }
+}
+
 function filled(n: number, rng: Rng): Float32Array {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = rng.uniform(-1, 1);
@@ -47,20 +71,8 @@ for (const form of ['ABt', 'AB', 'AtB'] as Form[]) {
       const C = filled(cOff + M * ldc + 4, rng);
       const before = C.slice();
       wasm[form](M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc);
-      for (let m = 0; m < M; m++) {
-        for (let n = 0; n < N; n++) {
-          let exact = before[cOff + m * ldc + n];
-          let mag = Math.abs(exact);
-          for (let k = 0; k < K; k++) {
-            const p = A[aOff + f.a(m, k, lda)] * B[bOff + f.b(k, n, ldb)];
-            exact += p;
-            mag += Math.abs(p);
-          }
-          const got = C[cOff + m * ldc + n];
-          const bound = (K + 2) * U * mag + 1e-30;
-          assert.ok(Math.abs(got - exact) <= bound, `${form} M=${M} N=${N} K=${K} at (${m}, ${n}): ${got} vs ${exact}, bound ${bound}`);
-        }
-      }
+      assertWithinBound(`${form} M=${M} N=${N} K=${K}`, M, N, K, (m, n) => C[cOff + m * ldc + n], (m, n) => before[cOff + m * ldc + n],
+        (m, k) => A[aOff + f.a(m, k, lda)], (k, n) => B[bOff + f.b(k, n, ldb)]);
       // Everything outside C's M×N block (the offset, the row gaps, the tail) is untouched.
       for (let i = 0; i < C.length; i++) {
         const r = Math.floor((i - cOff) / ldc);
@@ -91,18 +103,7 @@ for (const build of ['simd128', 'relaxed'] as KernelBuild[]) {
       gemmPtr(kw, M, N, K, a, K, 1, b, N, 1, c, N);
       const got = arena.f32(c, M * N).slice();
       arena.release(mark);
-      for (let m = 0; m < M; m++) {
-        for (let n = 0; n < N; n++) {
-          let exact = C[m * N + n];
-          let mag = Math.abs(exact);
-          for (let k = 0; k < K; k++) {
-            exact += A[m * K + k] * B[k * N + n];
-            mag += Math.abs(A[m * K + k] * B[k * N + n]);
-          }
-          const bound = (K + 2) * U * mag + 1e-30;
-          assert.ok(Math.abs(got[m * N + n] - exact) <= bound, `${build} M=${M} N=${N} K=${K} at (${m}, ${n})`);
-        }
-      }
+      assertWithinBound(`${build} M=${M} N=${N} K=${K}`, M, N, K, (m, n) => got[m * N + n], (m, n) => C[m * N + n], (m, k) => A[m * K + k], (k, n) => B[k * N + n]);
     }
   });
 }

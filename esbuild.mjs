@@ -23,9 +23,23 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  {
+    ...common,
+    entryPoints: ['extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+  },
   // The banner keeps the libraries' deprecation warnings (punycode…) out of the first cell's output.
-  { ...common, entryPoints: ['extension/kernel/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', banner: { js: 'process.noDeprecation = true;' } },
+  {
+    ...common,
+    entryPoints: ['extension/kernel/worker.ts'],
+    outfile: 'dist/worker.js',
+    platform: 'node',
+    format: 'cjs',
+    banner: { js: 'process.noDeprecation = true;' },
+  },
   { ...common, entryPoints: ['renderer/index.ts'], outfile: 'dist/renderer.js', platform: 'browser', format: 'esm' },
   { ...common, entryPoints: ['extension/kernel/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['examples/demo.ts'], outfile: 'dist/demo.js', platform: 'node', format: 'cjs' },

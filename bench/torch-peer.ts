@@ -20,7 +20,8 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const TORCH_PYTHON = '/usr/bin/python3';
-const INSTALL_HINT = 'install it with `sudo apt-get install python3-torch libopenblas0-openmp` (or, as root, `node scripts/install-torch.mjs`)';
+const INSTALL_HINT =
+  'install it with `sudo apt-get install python3-torch libopenblas0-openmp` (or, as root, `node scripts/install-torch.mjs`)';
 
 export type TorchKind = 'lstm' | 'gru' | 'rnn';
 export type TorchWhat = 'train' | 'forward';
@@ -87,7 +88,9 @@ export class TorchPeer {
     child.stderr.on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-4000);
     });
-    child.stdin.on('error', () => { /* the exit handler reports it */ });
+    child.stdin.on('error', () => {
+      /* the exit handler reports it */
+    });
     child.on('error', (error) => this.fail(new Error(`torch worker: ${error.message}`)));
     child.on('exit', (code, signal) => {
       const last = this.stderrTail.trim().split('\n').pop() ?? '';
@@ -110,7 +113,10 @@ export class TorchPeer {
       console.log(`torch-peer: the worker ${script} is missing`);
       return null;
     }
-    const child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+    const child = spawn(python, [script], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    });
     const peer = new TorchPeer(child);
     try {
       await peer.info();

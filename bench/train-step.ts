@@ -35,9 +35,13 @@ interface Config {
   id: string;
   kind: TorchKind;
   what: TorchWhat | 'forward-trace';
-  V: number; H: number; B: number; T: number;
+  V: number;
+  H: number;
+  B: number;
+  T: number;
   /** Steps per sample, samples per side (alternating). */
-  reps: number; rounds: number;
+  reps: number;
+  rounds: number;
   /** Also time the JS reference engine. */
   js: boolean;
 }
@@ -49,7 +53,18 @@ const CONFIGS: Config[] = [
   { id: 'small-gru', kind: 'gru', what: 'train', V: 65, H: 128, B: 32, T: 64, reps: 4, rounds: 5, js: true },
   { id: 'small-rnn', kind: 'rnn', what: 'train', V: 65, H: 128, B: 32, T: 64, reps: 4, rounds: 5, js: true },
   { id: 'small-lstm', kind: 'lstm', what: 'forward', V: 65, H: 128, B: 32, T: 64, reps: 10, rounds: 5, js: true },
-  { id: 'small-lstm', kind: 'lstm', what: 'forward-trace', V: 65, H: 128, B: 32, T: 64, reps: 10, rounds: 5, js: false },
+  {
+    id: 'small-lstm',
+    kind: 'lstm',
+    what: 'forward-trace',
+    V: 65,
+    H: 128,
+    B: 32,
+    T: 64,
+    reps: 10,
+    rounds: 5,
+    js: false,
+  },
   { id: 'medium-lstm', kind: 'lstm', what: 'forward', V: 65, H: 512, B: 64, T: 100, reps: 2, rounds: 4, js: false },
 ];
 
@@ -63,7 +78,9 @@ function median(xs: number[]): number {
 
 function flops(c: Config): number {
   const G = GATES[c.kind];
-  return c.what === 'train' ? 6 * (G * c.H * (c.V + c.H) + c.H * c.V) * c.B * c.T : 2 * G * c.H * (c.V + c.H) * c.B * c.T;
+  return c.what === 'train'
+    ? 6 * (G * c.H * (c.V + c.H) + c.H * c.V) * c.B * c.T
+    : 2 * G * c.H * (c.V + c.H) * c.B * c.T;
 }
 
 /** Our side of a config: a closure running one step (or one forward). */
@@ -80,7 +97,9 @@ function ours(c: Config): () => void {
     inputs.data[n * c.V + rng.int(c.V)] = 1;
     targets.data[n] = rng.int(c.V);
   }
-  if (c.what === 'train') return () => void trainStep({ model, head, params, optimizer, inputs, targets, loss: 'crossEntropy', target: 'sequence' });
+  if (c.what === 'train')
+    return () =>
+      void trainStep({ model, head, params, optimizer, inputs, targets, loss: 'crossEntropy', target: 'sequence' });
   const trace = c.what === 'forward-trace';
   return () => void model.forward(inputs, { trace });
 }
@@ -102,7 +121,10 @@ function kernelPeak(): number {
   const { k, arena } = wasmKernels();
   const mark = arena.mark();
   const [M, N, K] = [64, 64, 128];
-  const ap = arena.zeros(M * K), bp = arena.zeros(K * N), c = arena.zeros(M * N), edge = arena.zeros(32);
+  const ap = arena.zeros(M * K),
+    bp = arena.zeros(K * N),
+    c = arena.zeros(M * N),
+    edge = arena.zeros(32);
   const rates: number[] = [];
   for (let r = 0; r < 7; r++) {
     const t0 = performance.now();
@@ -137,9 +159,14 @@ async function main(): Promise<void> {
     }
   }
   const info = torch ? await torch.info() : null;
-  if (info) console.log(`PyTorch ${info.torch}, ${info.blas}${info.blasCore ? ` (${info.blasCore}${info.blasCoreForced ? `, set: ${info.blasCoreForced}` : ''})` : ''}, ${info.parallelBackend}`);
+  if (info)
+    console.log(
+      `PyTorch ${info.torch}, ${info.blas}${info.blasCore ? ` (${info.blasCore}${info.blasCoreForced ? `, set: ${info.blasCoreForced}` : ''})` : ''}, ${info.parallelBackend}`,
+    );
   const peak = kernelPeak();
-  console.log(`kernel peak (in-cache gemm, one core): ${peak.toFixed(1)} GFLOP/s; ${wasmMemoryUse().build} build; node ${process.version}\n`);
+  console.log(
+    `kernel peak (in-cache gemm, one core): ${peak.toFixed(1)} GFLOP/s; ${wasmMemoryUse().build} build; node ${process.version}\n`,
+  );
 
   const results: Array<Record<string, number | string | null>> = [];
   const header = `${'config'.padEnd(26)} ${'ours 2t'.padStart(10)} ${'ours 1t'.padStart(10)} ${'js'.padStart(10)} ${'torch 1t'.padStart(10)} ${'torch 2t'.padStart(10)} ${'ratio'.padStart(7)} ${'GFLOP/s'.padStart(8)} ${'% peak'.padStart(7)}`;
@@ -186,15 +213,29 @@ async function main(): Promise<void> {
     const torchBest = torch ? Math.min(torch1!, torch2!) : null;
     const gflops = flops(c) / (Math.min(two, one) / 1000) / 1e9;
     const row = {
-      config: name, kind: c.kind, what: c.what, V: c.V, H: c.H, B: c.B, T: c.T,
-      oursMs: +Math.min(two, one).toFixed(3), ours2tMs: +two.toFixed(3), ours1tMs: +one.toFixed(3), jsMs: js === null ? null : +js.toFixed(3),
-      torch1tMs: torch1 === null ? null : +torch1.toFixed(3), torch2tMs: torch2 === null ? null : +torch2.toFixed(3),
+      config: name,
+      kind: c.kind,
+      what: c.what,
+      V: c.V,
+      H: c.H,
+      B: c.B,
+      T: c.T,
+      oursMs: +Math.min(two, one).toFixed(3),
+      ours2tMs: +two.toFixed(3),
+      ours1tMs: +one.toFixed(3),
+      jsMs: js === null ? null : +js.toFixed(3),
+      torch1tMs: torch1 === null ? null : +torch1.toFixed(3),
+      torch2tMs: torch2 === null ? null : +torch2.toFixed(3),
       ratio: torchBest === null ? null : +(torchBest / Math.min(two, one)).toFixed(3),
-      gflops: +gflops.toFixed(2), peakPercent: +((100 * gflops) / (2 * peak)).toFixed(1),
+      gflops: +gflops.toFixed(2),
+      peakPercent: +((100 * gflops) / (2 * peak)).toFixed(1),
     };
     results.push(row);
-    const f = (v: number | null, w = 10): string => (v === null ? '—' : v < 10 ? v.toFixed(2) : v.toFixed(1)).padStart(w);
-    console.log(`${name.padEnd(26)} ${f(two)} ${f(one)} ${f(js)} ${f(torch1)} ${f(torch2)} ${(row.ratio === null ? '—' : row.ratio.toFixed(2) + '×').padStart(7)} ${gflops.toFixed(1).padStart(8)} ${(row.peakPercent + '%').padStart(7)}`);
+    const f = (v: number | null, w = 10): string =>
+      (v === null ? '—' : v < 10 ? v.toFixed(2) : v.toFixed(1)).padStart(w);
+    console.log(
+      `${name.padEnd(26)} ${f(two)} ${f(one)} ${f(js)} ${f(torch1)} ${f(torch2)} ${(row.ratio === null ? '—' : row.ratio.toFixed(2) + '×').padStart(7)} ${gflops.toFixed(1).padStart(8)} ${(row.peakPercent + '%').padStart(7)}`,
+    );
   }
   console.log('(ms per step, medians of alternating samples; % peak is against two cores of the kernel peak)');
   torch?.close();
@@ -215,9 +256,23 @@ async function main(): Promise<void> {
     memory.arenaAtEnd = wasmMemoryUse().bytes;
     memory.steps = steps;
     const mb = (b: number): string => (b / 2 ** 20).toFixed(1);
-    console.log(`\nmemory over ${steps} tiny steps: RSS ${mb(memory.rssAt1000)} MiB at 1,000 → ${mb(memory.rssAtEnd)} MiB; arena ${mb(memory.arenaAt1000)} → ${mb(memory.arenaAtEnd)} MiB; largest arena use ${mb(wasmMemoryUse().peakBytes)} MiB`);
+    console.log(
+      `\nmemory over ${steps} tiny steps: RSS ${mb(memory.rssAt1000)} MiB at 1,000 → ${mb(memory.rssAtEnd)} MiB; arena ${mb(memory.arenaAt1000)} → ${mb(memory.arenaAtEnd)} MiB; largest arena use ${mb(wasmMemoryUse().peakBytes)} MiB`,
+    );
   }
-  console.log('BENCH_JSON ' + JSON.stringify({ bench: 'train-step', node: process.version, build: wasmMemoryUse().build, torch: info?.torch ?? null, blas: info?.blas ?? null, kernelPeakGflops: +peak.toFixed(2), results, memory }));
+  console.log(
+    'BENCH_JSON ' +
+      JSON.stringify({
+        bench: 'train-step',
+        node: process.version,
+        build: wasmMemoryUse().build,
+        torch: info?.torch ?? null,
+        blas: info?.blas ?? null,
+        kernelPeakGflops: +peak.toFixed(2),
+        results,
+        memory,
+      }),
+  );
   if (helper) await helper.terminate();
 }
 

@@ -101,14 +101,19 @@ function scaledNorm(params: readonly Tensor[], p: number): number {
 }
 
 function checkParams(what: string, params: unknown): void {
-  if (!Array.isArray(params)) throw new LstmError(`${what}: expected an array of parameter Tensors (e.g. parametersOf(model)), got ${describe(params)}`);
+  if (!Array.isArray(params))
+    throw new LstmError(
+      `${what}: expected an array of parameter Tensors (e.g. parametersOf(model)), got ${describe(params)}`,
+    );
   for (let i = 0; i < params.length; i++) {
-    if (!(params[i] instanceof Tensor)) throw new LstmError(`${what}: expected an array of parameter Tensors, got ${describe(params[i])} at index ${i}`);
+    if (!(params[i] instanceof Tensor))
+      throw new LstmError(`${what}: expected an array of parameter Tensors, got ${describe(params[i])} at index ${i}`);
   }
 }
 
 function checkNormType(what: string, p: unknown): number {
   if (p === Infinity) return p;
-  if (typeof p !== 'number' || !Number.isFinite(p) || p <= 0) throw new LstmError(`${what}: normType expected a number > 0 or Infinity, got ${describe(p)}`);
+  if (typeof p !== 'number' || !Number.isFinite(p) || p <= 0)
+    throw new LstmError(`${what}: normType expected a number > 0 or Infinity, got ${describe(p)}`);
   return p;
 }

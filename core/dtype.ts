@@ -38,7 +38,9 @@ export function allocate(dtype: DType, size: number, what = 'an array'): FloatAr
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     const bytes = size * (dtype === 'float64' ? 8 : 4);
-    throw new LstmError(`${what} needs ${size.toLocaleString('en-US')} ${dtype} values (${formatBytes(bytes)}); expected a size this process can allocate — make it smaller`);
+    throw new LstmError(
+      `${what} needs ${size.toLocaleString('en-US')} ${dtype} values (${formatBytes(bytes)}); expected a size this process can allocate — make it smaller`,
+    );
   }
 }
 

@@ -19,7 +19,11 @@ export class Embedding implements Module {
   readonly weight: Tensor;
   readonly dtype: DType;
 
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: EmbeddingOptions = {}) {
+  constructor(
+    readonly numEmbeddings: number,
+    readonly embeddingDim: number,
+    options: EmbeddingOptions = {},
+  ) {
     checkKeys('Embedding', options, ['dtype', 'rng']);
     checkInt('Embedding: numEmbeddings', numEmbeddings, 1);
     checkInt('Embedding: embeddingDim', embeddingDim, 1);
@@ -42,12 +46,14 @@ export class Embedding implements Module {
     const V = this.numEmbeddings;
     const E = this.embeddingDim;
     const flat: ArrayLike<number> = indices instanceof Tensor ? indices.data : indices;
-    if (flat === null || typeof flat !== 'object' || typeof flat.length !== 'number') throw new LstmError(`Embedding.forward: expected integer indices (array or Tensor), got ${describe(indices)}`);
-    const lead = indices instanceof Tensor ? indices.shape : options.shape ?? [flat.length];
+    if (flat === null || typeof flat !== 'object' || typeof flat.length !== 'number')
+      throw new LstmError(`Embedding.forward: expected integer indices (array or Tensor), got ${describe(indices)}`);
+    const lead = indices instanceof Tensor ? indices.shape : (options.shape ?? [flat.length]);
     const idx = new Int32Array(flat.length);
     for (let n = 0; n < flat.length; n++) {
       const v = flat[n];
-      if (!Number.isInteger(v) || v < 0 || v >= V) throw new LstmError(`Embedding.forward: index ${n} expected an integer in [0, ${V - 1}], got ${v}`);
+      if (!Number.isInteger(v) || v < 0 || v >= V)
+        throw new LstmError(`Embedding.forward: index ${n} expected an integer in [0, ${V - 1}], got ${v}`);
       idx[n] = v;
     }
     const y = Tensor.zeros([...lead, E], this.dtype);

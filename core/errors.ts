@@ -52,8 +52,12 @@ export function checkKeys(what: string, options: object | undefined, known: read
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new LstmError(`${what}: expected an options object, got ${describe(options)}`);
   }
-  const unknown = Object.keys(options).filter((k) => !known.includes(k) && (options as Record<string, unknown>)[k] !== undefined);
+  const unknown = Object.keys(options).filter(
+    (k) => !known.includes(k) && (options as Record<string, unknown>)[k] !== undefined,
+  );
   if (unknown.length > 0) {
-    throw new LstmError(`${what}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected one of ${known.join(', ')}`);
+    throw new LstmError(
+      `${what}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected one of ${known.join(', ')}`,
+    );
   }
 }

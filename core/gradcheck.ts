@@ -49,7 +49,8 @@ export function gradCheck(
   options: GradCheckOptions = {},
 ): GradCheckReport {
   checkKeys('gradCheck', options, ['eps', 'tolerance', 'samplesPerTensor', 'absoluteFloor', 'seed']);
-  if (typeof loss !== 'function') throw new LstmError(`gradCheck: expected a function (tape?) => scalar loss Tensor, got ${describe(loss)}`);
+  if (typeof loss !== 'function')
+    throw new LstmError(`gradCheck: expected a function (tape?) => scalar loss Tensor, got ${describe(loss)}`);
   const eps = checkNumber('gradCheck: eps', options.eps ?? 1e-6, 1e-12, 1);
   const tolerance = checkNumber('gradCheck: tolerance', options.tolerance ?? 1e-6, 0);
   const floor = checkNumber('gradCheck: absoluteFloor', options.absoluteFloor ?? 1e-9, 0);
@@ -73,9 +74,13 @@ export function gradCheck(
   const entries: GradCheckEntry[] = [];
   named.forEach(([name, t], n) => {
     const all = Array.from({ length: t.size }, (_, k) => k);
-    const picked = options.samplesPerTensor === undefined
-      ? all
-      : rng.shuffle(all).slice(0, checkInt('gradCheck: samplesPerTensor', options.samplesPerTensor, 1)).sort((a, b) => a - b);
+    const picked =
+      options.samplesPerTensor === undefined
+        ? all
+        : rng
+            .shuffle(all)
+            .slice(0, checkInt('gradCheck: samplesPerTensor', options.samplesPerTensor, 1))
+            .sort((a, b) => a - b);
     for (const k of picked) {
       pollInterrupt();
       const original = t.data[k];
@@ -100,10 +105,19 @@ export function gradCheck(
   let worst: GradCheckEntry | null = null;
   for (const e of entries) if (!worst || e.relativeError > worst.relativeError) worst = e;
   const failures = entries.filter((e) => !(e.relativeError <= tolerance)).slice(0, 20);
-  return { ok: failures.length === 0, checked: entries.length, maxRelativeError: worst?.relativeError ?? 0, worst, failures };
+  return {
+    ok: failures.length === 0,
+    checked: entries.length,
+    maxRelativeError: worst?.relativeError ?? 0,
+    worst,
+    failures,
+  };
 }
 
 function checkScalar(t: Tensor): Tensor {
-  if (!(t instanceof Tensor) || t.size !== 1) throw new LstmError(`gradCheck: the loss function must return a scalar Tensor, got ${t instanceof Tensor ? `shape [${t.shape.join(', ')}]` : describe(t)}`);
+  if (!(t instanceof Tensor) || t.size !== 1)
+    throw new LstmError(
+      `gradCheck: the loss function must return a scalar Tensor, got ${t instanceof Tensor ? `shape [${t.shape.join(', ')}]` : describe(t)}`,
+    );
   return t;
 }

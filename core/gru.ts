@@ -25,7 +25,8 @@ export class GRU extends RecurrentModel {
   constructor(options: GruOptions) {
     super('GRU', options);
     checkKeys('GRU', options, [...RECURRENT_OPTION_KEYS, 'resetAfter']);
-    if (options.resetAfter !== undefined && typeof options.resetAfter !== 'boolean') throw new LstmError(`GRU: resetAfter expected true or false, got ${describe(options.resetAfter)}`);
+    if (options.resetAfter !== undefined && typeof options.resetAfter !== 'boolean')
+      throw new LstmError(`GRU: resetAfter expected true or false, got ${describe(options.resetAfter)}`);
     this.resetAfter = options.resetAfter ?? true;
     this.build((options.init ?? 'pytorch') as WeightInit, { peephole: false, gate: false });
   }

@@ -31,7 +31,13 @@ export { weightedSum, addScalars, timeStep, add } from './ops';
 export { gradCheck } from './gradcheck';
 export type { GradCheckOptions, GradCheckReport, GradCheckEntry } from './gradcheck';
 export { exportStateDict, importStateDict } from './statedict';
-export type { Layout, StateDictJSON, ExportStateDictOptions, ImportStateDictOptions, StateDictModule } from './statedict';
+export type {
+  Layout,
+  StateDictJSON,
+  ExportStateDictOptions,
+  ImportStateDictOptions,
+  StateDictModule,
+} from './statedict';
 export { mseLoss, crossEntropyLoss, bceWithLogitsLoss } from './loss';
 export type { Reduction, LossOptions, CrossEntropyOptions, BceWithLogitsOptions, ClassTargets } from './loss';
 export { Optimizer } from './optim/optimizer';
@@ -48,7 +54,17 @@ export { stepDecay, cosine, warmup } from './schedule';
 export type { Schedule } from './schedule';
 export { gradNorm, clipGradNorm, clipGradValue } from './clip';
 export { train, trainStep, evaluate, predictions } from './train';
-export type { TrainOptions, History, StepInfo, EpochInfo, Evaluation, LossName, StepSpec, Trainable, CallbackResult } from './train';
+export type {
+  TrainOptions,
+  History,
+  StepInfo,
+  EpochInfo,
+  Evaluation,
+  LossName,
+  StepSpec,
+  Trainable,
+  CallbackResult,
+} from './train';
 export { SequenceDataset } from './data/dataset';
 export type { Batch, SequenceDatasetInit, TargetKind } from './data/dataset';
 export * as tasks from './data/tasks';

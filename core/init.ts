@@ -13,7 +13,14 @@ import { Rng, globalRng } from './random';
 
 export type WeightInit = 'pytorch' | 'glorot' | 'orthogonal';
 
-export function fillUniform(out: FloatArray, low: number, high: number, rng: Rng = globalRng, off = 0, len = out.length - off): void {
+export function fillUniform(
+  out: FloatArray,
+  low: number,
+  high: number,
+  rng: Rng = globalRng,
+  off = 0,
+  len = out.length - off,
+): void {
   for (let i = off; i < off + len; i++) out[i] = rng.uniform(low, high);
 }
 
@@ -41,7 +48,8 @@ export function fillOrthogonal(out: FloatArray, n: number, rng: Rng = globalRng,
     let norm = 0;
     for (let k = 0; k < n; k++) norm += q[i * n + k] * q[i * n + k];
     norm = Math.sqrt(norm);
-    if (!(norm > 1e-12)) throw new LstmError(`orthogonal init: degenerate random matrix of size ${n}; try another seed`);
+    if (!(norm > 1e-12))
+      throw new LstmError(`orthogonal init: degenerate random matrix of size ${n}; try another seed`);
     for (let k = 0; k < n; k++) {
       q[i * n + k] /= norm; // later rows are projected against unit rows
       out[off + i * n + k] = gain * q[i * n + k];

@@ -27,7 +27,11 @@ export class Linear implements Module {
   readonly bias: Tensor | null;
   readonly dtype: DType;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
     checkKeys('Linear', options, ['bias', 'dtype', 'init', 'rng']);
     checkInt('Linear: inFeatures', inFeatures, 1);
     checkInt('Linear: outFeatures', outFeatures, 1);
@@ -47,7 +51,12 @@ export class Linear implements Module {
   }
 
   namedParameters(): Array<[string, Tensor]> {
-    return this.bias ? [['weight', this.weight], ['bias', this.bias]] : [['weight', this.weight]];
+    return this.bias
+      ? [
+          ['weight', this.weight],
+          ['bias', this.bias],
+        ]
+      : [['weight', this.weight]];
   }
 
   stateDict(options: { layout?: Layout } = {}): StateDictJSON {
@@ -70,7 +79,8 @@ export class Linear implements Module {
 
 /** y = x·Wᵀ + b, recorded on `tape` when given. */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, tape?: Tape): Tensor {
-  if (!(x instanceof Tensor)) throw new LstmError(`Linear: expected an input Tensor of shape [..., ${weight.shape[1]}], got ${describe(x)}`);
+  if (!(x instanceof Tensor))
+    throw new LstmError(`Linear: expected an input Tensor of shape [..., ${weight.shape[1]}], got ${describe(x)}`);
   const [O, I] = weight.shape;
   if (x.shape.length < 1 || x.shape[x.shape.length - 1] !== I) {
     throw new LstmError(`Linear: expected input of shape [..., ${I}], got ${formatShape(x.shape)}`);

@@ -43,9 +43,14 @@ export type ClassTargets = Int32Array | readonly number[] | Tensor;
 /** Both arguments are tensors and the second has the first's shape; the message names each. */
 function checkPair(what: string, a: unknown, aName: string, b: unknown, bName: string): asserts a is Tensor {
   if (!(a instanceof Tensor)) throw new LstmError(`${what}: expected ${aName} to be a Tensor, got ${describe(a)}`);
-  if (!(b instanceof Tensor)) throw new LstmError(`${what}: expected ${bName} to be a Tensor of shape ${formatShape(a.shape)}, got ${describe(b)}`);
+  if (!(b instanceof Tensor))
+    throw new LstmError(
+      `${what}: expected ${bName} to be a Tensor of shape ${formatShape(a.shape)}, got ${describe(b)}`,
+    );
   if (!sameShape(a.shape, b.shape)) {
-    throw new LstmError(`${what}: expected ${bName} of shape ${formatShape(a.shape)} (the shape of ${aName}), got ${formatShape(b.shape)}`);
+    throw new LstmError(
+      `${what}: expected ${bName} of shape ${formatShape(a.shape)} (the shape of ${aName}), got ${formatShape(b.shape)}`,
+    );
   }
 }
 
@@ -92,10 +97,20 @@ export function crossEntropyLoss(logits: Tensor, targets: ClassTargets, options:
   if (logits instanceof Tensor && logits.shape.length > 2) {
     const lead = logits.shape.slice(0, -1);
     const rows = lead.reduce((a, b) => a * b, 1);
-    const given = targets instanceof Tensor ? formatShape(targets.shape) : Array.isArray(targets) || targets instanceof Int32Array ? `${targets.length} class indices` : describe(targets);
-    const fits = targets instanceof Tensor ? sameShape(targets.shape, lead) : (Array.isArray(targets) || targets instanceof Int32Array) && targets.length === rows;
+    const given =
+      targets instanceof Tensor
+        ? formatShape(targets.shape)
+        : Array.isArray(targets) || targets instanceof Int32Array
+          ? `${targets.length} class indices`
+          : describe(targets);
+    const fits =
+      targets instanceof Tensor
+        ? sameShape(targets.shape, lead)
+        : (Array.isArray(targets) || targets instanceof Int32Array) && targets.length === rows;
     if (!fits) {
-      throw new LstmError(`crossEntropyLoss: with logits of shape ${formatShape(logits.shape)} expected targets of shape ${formatShape(lead)} (one class index per position), got ${given}`);
+      throw new LstmError(
+        `crossEntropyLoss: with logits of shape ${formatShape(logits.shape)} expected targets of shape ${formatShape(lead)} (one class index per position), got ${given}`,
+      );
     }
     if (targets instanceof Tensor) targets = targets.reshape([rows]);
     // A view: its gradient buffer is the logits' own, so the backward reaches them.
@@ -109,10 +124,15 @@ export function crossEntropyLoss(logits: Tensor, targets: ClassTargets, options:
     throw new LstmError(`crossEntropyLoss: ignoreIndex expected an integer, got ${describe(ignoreIndex)}`);
   }
   if (!(logits instanceof Tensor) || logits.shape.length !== 2) {
-    throw new LstmError(`crossEntropyLoss: expected logits of shape [N, C] (or [T, B, C]), got ${logits instanceof Tensor ? formatShape(logits.shape) : describe(logits)}`);
+    throw new LstmError(
+      `crossEntropyLoss: expected logits of shape [N, C] (or [T, B, C]), got ${logits instanceof Tensor ? formatShape(logits.shape) : describe(logits)}`,
+    );
   }
   const [N, C] = logits.shape;
-  if (C < 1) throw new LstmError(`crossEntropyLoss: expected logits with at least one class, got shape ${formatShape(logits.shape)}`);
+  if (C < 1)
+    throw new LstmError(
+      `crossEntropyLoss: expected logits with at least one class, got shape ${formatShape(logits.shape)}`,
+    );
   const cls = classIndices(targets, N, C, ignoreIndex); // −1 marks an ignored row
   const X = logits.data;
   // Per row: lse = m + log Σ_c exp(x_c − m) with m = max_c x_c;  loss_r = lse − x_{y_r}.
@@ -182,7 +202,9 @@ export function bceWithLogitsLoss(logits: Tensor, targets: Tensor, options: BceW
   const n = X.length;
   for (let k = 0; k < n; k++) {
     if (!(Y[k] >= 0 && Y[k] <= 1)) {
-      throw new LstmError(`bceWithLogitsLoss: expected targets in [0, 1], got ${Y[k]} at index [${unravel(k, targets.shape).join(', ')}]`);
+      throw new LstmError(
+        `bceWithLogitsLoss: expected targets in [0, 1], got ${Y[k]} at index [${unravel(k, targets.shape).join(', ')}]`,
+      );
     }
   }
   const pw = posWeights(options.posWeight, logits.shape);
@@ -231,12 +253,14 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 function checkReduction(what: string, r: unknown): Reduction {
   if (r === undefined) return 'mean';
-  if (r !== 'mean' && r !== 'sum') throw new LstmError(`${what}: reduction expected "mean" or "sum", got ${describe(r)}`);
+  if (r !== 'mean' && r !== 'sum')
+    throw new LstmError(`${what}: reduction expected "mean" or "sum", got ${describe(r)}`);
   return r;
 }
 
 function checkTape(what: string, tape: unknown): Tape | undefined {
-  if (tape !== undefined && !(tape instanceof Tape)) throw new LstmError(`${what}: tape expected a Tape, got ${describe(tape)}`);
+  if (tape !== undefined && !(tape instanceof Tape))
+    throw new LstmError(`${what}: tape expected a Tape, got ${describe(tape)}`);
   return tape;
 }
 
@@ -254,16 +278,22 @@ function classIndices(targets: ClassTargets, N: number, C: number, ignoreIndex: 
   let values: ArrayLike<number>;
   if (targets instanceof Tensor) {
     if (targets.shape.length !== 1 || targets.shape[0] !== N) {
-      throw new LstmError(`crossEntropyLoss: expected targets of shape [N=${N}] (one class index per row of the logits), got ${formatShape(targets.shape)}${targets.size === N ? ` — reshape it to [${N}]` : ''}`);
+      throw new LstmError(
+        `crossEntropyLoss: expected targets of shape [N=${N}] (one class index per row of the logits), got ${formatShape(targets.shape)}${targets.size === N ? ` — reshape it to [${N}]` : ''}`,
+      );
     }
     values = targets.data;
   } else if (targets instanceof Int32Array || Array.isArray(targets)) {
     if (targets.length !== N) {
-      throw new LstmError(`crossEntropyLoss: expected ${N} targets (one class index per row of the logits), got ${targets.length}`);
+      throw new LstmError(
+        `crossEntropyLoss: expected ${N} targets (one class index per row of the logits), got ${targets.length}`,
+      );
     }
     values = targets;
   } else {
-    throw new LstmError(`crossEntropyLoss: expected targets as an Int32Array, an array of numbers or a Tensor of ${N} class indices, got ${describe(targets)}`);
+    throw new LstmError(
+      `crossEntropyLoss: expected targets as an Int32Array, an array of numbers or a Tensor of ${N} class indices, got ${describe(targets)}`,
+    );
   }
   const cls = new Int32Array(N);
   for (let r = 0; r < N; r++) {
@@ -273,7 +303,9 @@ function classIndices(targets: ClassTargets, N: number, C: number, ignoreIndex: 
       continue;
     }
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= C) {
-      throw new LstmError(`crossEntropyLoss: target at row ${r} is ${describe(v)}; expected a class index in [0, ${C - 1}] (C = ${C} classes)${ignoreIndex !== -100 ? ` or ignoreIndex ${ignoreIndex}` : ''}`);
+      throw new LstmError(
+        `crossEntropyLoss: target at row ${r} is ${describe(v)}; expected a class index in [0, ${C - 1}] (C = ${C} classes)${ignoreIndex !== -100 ? ` or ignoreIndex ${ignoreIndex}` : ''}`,
+      );
     }
     cls[r] = v;
   }
@@ -286,16 +318,21 @@ type PosWeight = null | number | { data: ArrayLike<number>; period: number };
 function posWeights(pw: unknown, shape: readonly number[]): PosWeight {
   if (pw === undefined) return null;
   if (typeof pw === 'number') {
-    if (!Number.isFinite(pw)) throw new LstmError(`bceWithLogitsLoss: posWeight expected a finite number or a Tensor, got ${pw}`);
+    if (!Number.isFinite(pw))
+      throw new LstmError(`bceWithLogitsLoss: posWeight expected a finite number or a Tensor, got ${pw}`);
     return pw;
   }
   const C = shape.length > 0 ? shape[shape.length - 1] : 1;
   if (pw instanceof Tensor) {
     if (pw.shape.length === 1 && pw.shape[0] === C) return { data: pw.data, period: C };
     if (sameShape(pw.shape, shape)) return { data: pw.data, period: pw.size };
-    throw new LstmError(`bceWithLogitsLoss: expected posWeight of shape [${C}] (the last axis of the logits) or ${formatShape(shape)}, got ${formatShape(pw.shape)}`);
+    throw new LstmError(
+      `bceWithLogitsLoss: expected posWeight of shape [${C}] (the last axis of the logits) or ${formatShape(shape)}, got ${formatShape(pw.shape)}`,
+    );
   }
-  throw new LstmError(`bceWithLogitsLoss: posWeight expected a number or a Tensor of shape [${C}], got ${describe(pw)}`);
+  throw new LstmError(
+    `bceWithLogitsLoss: posWeight expected a number or a Tensor of shape [${C}], got ${describe(pw)}`,
+  );
 }
 
 function weightAt(pw: number | { data: ArrayLike<number>; period: number }, k: number): number {

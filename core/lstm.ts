@@ -16,8 +16,20 @@ import { lstmBackwardWasm, lstmCoveredByWasm, lstmForwardWasm } from './recurren
 import { RECURRENT_OPTION_KEYS, RecurrentModel, RecurrentOptions } from './recurrent/model';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './recurrent/run';
 
-export const LSTM_VARIANTS = ['standard', 'peephole', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'np', 'cifg', 'fgr'] as const;
-export type LstmVariant = (typeof LSTM_VARIANTS)[number] | 'NIG' | 'NFG' | 'NOG' | 'NIAF' | 'NOAF' | 'NP' | 'CIFG' | 'FGR';
+export const LSTM_VARIANTS = [
+  'standard',
+  'peephole',
+  'nig',
+  'nfg',
+  'nog',
+  'niaf',
+  'noaf',
+  'np',
+  'cifg',
+  'fgr',
+] as const;
+export type LstmVariant =
+  (typeof LSTM_VARIANTS)[number] | 'NIG' | 'NFG' | 'NOG' | 'NIAF' | 'NOAF' | 'NP' | 'CIFG' | 'FGR';
 
 export interface LstmOptions extends RecurrentOptions {
   variant?: LstmVariant;
@@ -54,19 +66,26 @@ export class LSTM extends RecurrentModel {
   constructor(options: LstmOptions) {
     super('LSTM', options);
     checkKeys('LSTM', options, [...RECURRENT_OPTION_KEYS, 'variant', 'peephole', 'forgetBias']);
-    const v = typeof options.variant === 'string' ? options.variant.toLowerCase() : options.variant ?? 'standard';
+    const v = typeof options.variant === 'string' ? options.variant.toLowerCase() : (options.variant ?? 'standard');
     if (!(LSTM_VARIANTS as readonly unknown[]).includes(v)) {
-      throw new LstmError(`LSTM: variant expected one of ${LSTM_VARIANTS.map((x) => JSON.stringify(x)).join(', ')} (Greff names in either case), got ${describe(options.variant)}`);
+      throw new LstmError(
+        `LSTM: variant expected one of ${LSTM_VARIANTS.map((x) => JSON.stringify(x)).join(', ')} (Greff names in either case), got ${describe(options.variant)}`,
+      );
     }
-    if (options.peephole !== undefined && typeof options.peephole !== 'boolean') throw new LstmError(`LSTM: peephole expected true or false, got ${describe(options.peephole)}`);
+    if (options.peephole !== undefined && typeof options.peephole !== 'boolean')
+      throw new LstmError(`LSTM: peephole expected true or false, got ${describe(options.peephole)}`);
     this.variantName = v as (typeof LSTM_VARIANTS)[number];
     this.flags = Object.freeze(flagsFor(this.variantName, options.peephole));
-    this.build((options.init ?? 'pytorch') as WeightInit, { peephole: this.flags.peephole, gate: this.flags.fullGateRecurrence });
+    this.build((options.init ?? 'pytorch') as WeightInit, {
+      peephole: this.flags.peephole,
+      gate: this.flags.fullGateRecurrence,
+    });
     this.zeroUnusedBlocks();
     const fb = options.forgetBias === undefined ? 1 : options.forgetBias;
     if (fb !== null) {
       checkNumber('LSTM: forgetBias', fb);
-      if (!this.bias && options.forgetBias !== undefined) throw new LstmError('LSTM: forgetBias needs biases, but bias is false');
+      if (!this.bias && options.forgetBias !== undefined)
+        throw new LstmError('LSTM: forgetBias needs biases, but bias is false');
       if (this.bias && this.flags.forgetGate && !this.flags.coupled) this.setForgetBias(fb);
     }
   }
@@ -88,7 +107,9 @@ export class LSTM extends RecurrentModel {
 
   protected tracedGates(): string[] {
     const f = this.flags;
-    return ['i', 'f', 'g', 'o'].filter((k) => (k !== 'i' || f.inputGate) && (k !== 'f' || (f.forgetGate && !f.coupled)) && (k !== 'o' || f.outputGate));
+    return ['i', 'f', 'g', 'o'].filter(
+      (k) => (k !== 'i' || f.inputGate) && (k !== 'f' || (f.forgetGate && !f.coupled)) && (k !== 'o' || f.outputGate),
+    );
   }
 
   /** Rows of gates a variant removes carry no meaning: zero them (they also get zero gradient). */
@@ -99,29 +120,31 @@ export class LSTM extends RecurrentModel {
     if (!this.flags.forgetGate || this.flags.coupled) dead.push(1);
     if (!this.flags.outputGate) dead.push(3);
     if (dead.length === 0) return;
-    for (const row of this.layers) for (const p of row) {
-      for (const block of dead) {
-        const I = p.wih.shape[1];
-        p.wih.data.fill(0, block * H * I, (block + 1) * H * I);
-        p.whh.data.fill(0, block * H * H, (block + 1) * H * H);
-        p.bih?.data.fill(0, block * H, (block + 1) * H);
-        p.bhh?.data.fill(0, block * H, (block + 1) * H);
-        const pb = block === 3 ? 2 : block; // peephole / gate-recurrence index among (i, f, o)
-        p.peephole?.data.fill(0, pb * H, (pb + 1) * H);
-        if (p.gate) {
-          p.gate.data.fill(0, pb * H * 3 * H, (pb + 1) * H * 3 * H);
-          for (let r = 0; r < 3 * H; r++) p.gate.data.fill(0, r * 3 * H + pb * H, r * 3 * H + (pb + 1) * H);
+    for (const row of this.layers)
+      for (const p of row) {
+        for (const block of dead) {
+          const I = p.wih.shape[1];
+          p.wih.data.fill(0, block * H * I, (block + 1) * H * I);
+          p.whh.data.fill(0, block * H * H, (block + 1) * H * H);
+          p.bih?.data.fill(0, block * H, (block + 1) * H);
+          p.bhh?.data.fill(0, block * H, (block + 1) * H);
+          const pb = block === 3 ? 2 : block; // peephole / gate-recurrence index among (i, f, o)
+          p.peephole?.data.fill(0, pb * H, (pb + 1) * H);
+          if (p.gate) {
+            p.gate.data.fill(0, pb * H * 3 * H, (pb + 1) * H * 3 * H);
+            for (let r = 0; r < 3 * H; r++) p.gate.data.fill(0, r * 3 * H + pb * H, r * 3 * H + (pb + 1) * H);
+          }
         }
       }
-    }
   }
 
   private setForgetBias(value: number): void {
     const H = this.hiddenSize;
-    for (const row of this.layers) for (const p of row) {
-      p.bih!.data.fill(value, H, 2 * H);
-      p.bhh!.data.fill(0, H, 2 * H);
-    }
+    for (const row of this.layers)
+      for (const p of row) {
+        p.bih!.data.fill(value, H, 2 * H);
+        p.bhh!.data.fill(0, H, 2 * H);
+      }
   }
 
   protected override wasmCovers(): boolean {

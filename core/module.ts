@@ -24,7 +24,9 @@ export function parametersOf(modules: Module | readonly Module[]): Tensor[] {
   const out: Tensor[] = [];
   for (const m of list) {
     if (m === null || typeof m !== 'object' || typeof (m as Module).namedParameters !== 'function') {
-      throw new LstmError(`expected a model or layer (something with namedParameters()), got ${m === null ? 'null' : typeof m}`);
+      throw new LstmError(
+        `expected a model or layer (something with namedParameters()), got ${m === null ? 'null' : typeof m}`,
+      );
     }
     for (const [, p] of (m as Module).namedParameters()) {
       if (!seen.has(p)) {

@@ -7,8 +7,10 @@ import { Tensor, checkSameDType, formatShape } from './tensor';
 
 /** Σ x ⊙ w (w constant): a scalar. ∂/∂x = w. Handy as a test loss touching every output. */
 export function weightedSum(x: Tensor, w: Tensor, tape?: Tape): Tensor {
-  if (!(x instanceof Tensor) || !(w instanceof Tensor)) throw new LstmError(`weightedSum: expected two Tensors, got ${describe(x)} and ${describe(w)}`);
-  if (x.size !== w.size) throw new LstmError(`weightedSum: expected equal shapes, got ${formatShape(x.shape)} and ${formatShape(w.shape)}`);
+  if (!(x instanceof Tensor) || !(w instanceof Tensor))
+    throw new LstmError(`weightedSum: expected two Tensors, got ${describe(x)} and ${describe(w)}`);
+  if (x.size !== w.size)
+    throw new LstmError(`weightedSum: expected equal shapes, got ${formatShape(x.shape)} and ${formatShape(w.shape)}`);
   let s = 0;
   for (let k = 0; k < x.size; k++) s += x.data[k] * w.data[k];
   const out = Tensor.from([s], [], x.dtype);
@@ -27,7 +29,10 @@ export function addScalars(terms: Tensor[], tape?: Tape): Tensor {
   if (terms.length === 0) throw new LstmError('addScalars: expected at least one scalar, got none');
   let s = 0;
   for (const t of terms) {
-    if (!(t instanceof Tensor) || t.size !== 1) throw new LstmError(`addScalars: expected scalar Tensors, got ${t instanceof Tensor ? formatShape(t.shape) : describe(t)}`);
+    if (!(t instanceof Tensor) || t.size !== 1)
+      throw new LstmError(
+        `addScalars: expected scalar Tensors, got ${t instanceof Tensor ? formatShape(t.shape) : describe(t)}`,
+      );
     s += t.data[0];
   }
   const out = Tensor.from([s], [], terms[0].dtype);
@@ -42,7 +47,10 @@ export function addScalars(terms: Tensor[], tape?: Tape): Tensor {
 
 /** x[t] of a time-major [T, B, F] sequence: [B, F]. Negative t counts from the end. */
 export function timeStep(x: Tensor, t: number, tape?: Tape): Tensor {
-  if (!(x instanceof Tensor) || x.shape.length !== 3) throw new LstmError(`timeStep: expected a [T, B, F] Tensor, got ${x instanceof Tensor ? formatShape(x.shape) : describe(x)}`);
+  if (!(x instanceof Tensor) || x.shape.length !== 3)
+    throw new LstmError(
+      `timeStep: expected a [T, B, F] Tensor, got ${x instanceof Tensor ? formatShape(x.shape) : describe(x)}`,
+    );
   const [T, B, F] = x.shape;
   const tt = t < 0 ? T + t : t;
   checkInt(`timeStep: t (sequence of ${T} steps)`, tt, 0, T - 1);
@@ -61,7 +69,8 @@ export function timeStep(x: Tensor, t: number, tape?: Tape): Tensor {
 
 /** Element-wise a + b of equal shapes. */
 export function add(a: Tensor, b: Tensor, tape?: Tape): Tensor {
-  if (a.size !== b.size) throw new LstmError(`add: expected equal shapes, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  if (a.size !== b.size)
+    throw new LstmError(`add: expected equal shapes, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   checkSameDType('add', a, b);
   const out = a.clone();
   for (let k = 0; k < out.size; k++) out.data[k] += b.data[k];

@@ -21,7 +21,8 @@ export class RNN extends RecurrentModel {
     super('RNN', options);
     checkKeys('RNN', options, [...RECURRENT_OPTION_KEYS, 'nonlinearity']);
     const nl = options.nonlinearity ?? 'tanh';
-    if (nl !== 'tanh' && nl !== 'relu') throw new LstmError(`RNN: nonlinearity expected "tanh" or "relu", got ${describe(nl)}`);
+    if (nl !== 'tanh' && nl !== 'relu')
+      throw new LstmError(`RNN: nonlinearity expected "tanh" or "relu", got ${describe(nl)}`);
     this.nonlinearity = nl;
     this.build((options.init ?? 'pytorch') as WeightInit, { peephole: false, gate: false });
   }

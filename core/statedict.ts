@@ -57,10 +57,12 @@ export function importStateDict(module: StateDictModule, dict: unknown, options:
   checkKeys(what, options, ['layout', 'strict']);
   const layout = checkLayout(what, options?.layout);
   const strict = options?.strict ?? true;
-  if (typeof strict !== 'boolean') throw new LstmError(`${what}: strict expected true or false, got ${describe(strict)}`);
+  if (typeof strict !== 'boolean')
+    throw new LstmError(`${what}: strict expected true or false, got ${describe(strict)}`);
   const slots = slotsFor(what, module, layout);
   const notes: string[] = [];
-  const entries = layout === 'torch' ? joinPeepholeGates(checkDict(what, dict, slots), slots, notes) : checkDict(what, dict, slots);
+  const entries =
+    layout === 'torch' ? joinPeepholeGates(checkDict(what, dict, slots), slots, notes) : checkDict(what, dict, slots);
   const float32 = module.dtype === 'float32';
 
   const missing: Slot[] = [];
@@ -75,9 +77,15 @@ export function importStateDict(module: StateDictModule, dict: unknown, options:
     if (typeof value === 'string') {
       problems.push(`${slot.key}: ${value}`);
     } else if (!sameShape(value.shape, slot.shape)) {
-      const transposed = value.shape.length === 2 && slot.shape.length === 2 && value.shape[0] === slot.shape[1] && value.shape[1] === slot.shape[0];
+      const transposed =
+        value.shape.length === 2 &&
+        slot.shape.length === 2 &&
+        value.shape[0] === slot.shape[1] &&
+        value.shape[1] === slot.shape[0];
       const hint = slot.shapeHint?.(value.shape) ?? (transposed ? 'transposed?' : null);
-      problems.push(`${slot.key}: expected shape ${formatShape(slot.shape)}, got ${formatShape(value.shape)}${hint ? ` (${hint})` : ''}`);
+      problems.push(
+        `${slot.key}: expected shape ${formatShape(slot.shape)}, got ${formatShape(value.shape)}${hint ? ` (${hint})` : ''}`,
+      );
     } else {
       const k = float32 ? value.data.findIndex((x) => !Number.isFinite(Math.fround(x))) : -1;
       if (k >= 0) problems.push(`${slot.key}: value ${value.data[k]} at flat index ${k} does not fit in float32`);
@@ -87,13 +95,19 @@ export function importStateDict(module: StateDictModule, dict: unknown, options:
   const known = new Set(slots.map((s) => s.key));
   const unknown = Object.keys(entries).filter((key) => !known.has(key));
   if (missing.length > 0) {
-    problems.unshift(`missing key${missing.length > 1 ? 's' : ''}: ${missing.map((s) => `${s.key} ${formatShape(s.shape)}`).join(', ')}`);
+    problems.unshift(
+      `missing key${missing.length > 1 ? 's' : ''}: ${missing.map((s) => `${s.key} ${formatShape(s.shape)}`).join(', ')}`,
+    );
   }
   if (strict && unknown.length > 0) {
-    problems.push(`unknown key${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => JSON.stringify(k)).join(', ')} (pass { strict: false } to ignore keys the model does not have)`);
+    problems.push(
+      `unknown key${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => JSON.stringify(k)).join(', ')} (pass { strict: false } to ignore keys the model does not have)`,
+    );
   }
   if (problems.length > 0) {
-    const hints = [layoutHint(layout, Object.keys(entries)), prefixHint(unknown, missing), ...notes].filter((h) => h !== null);
+    const hints = [layoutHint(layout, Object.keys(entries)), prefixHint(unknown, missing), ...notes].filter(
+      (h) => h !== null,
+    );
     throw new LstmError(
       `${what} (${layout} layout): ${problems.length} problem${problems.length > 1 ? 's' : ''}, nothing was loaded:\n  - ${problems.join('\n  - ')}` +
         hints.map((h) => `\n  hint: ${h}`).join(''),
@@ -104,7 +118,8 @@ export function importStateDict(module: StateDictModule, dict: unknown, options:
 
 function checkLayout(what: string, layout: unknown): Layout {
   if (layout === undefined) return 'torch';
-  if (layout !== 'torch' && layout !== 'keras') throw new LstmError(`${what}: layout expected "torch" or "keras", got ${describe(layout)}`);
+  if (layout !== 'torch' && layout !== 'keras')
+    throw new LstmError(`${what}: layout expected "torch" or "keras", got ${describe(layout)}`);
   return layout;
 }
 
@@ -115,12 +130,17 @@ function slotsFor(what: string, module: StateDictModule, layout: Layout): Slot[]
   // A CIFG LSTM keeps PyTorch's four gate blocks; a three-block weight from elsewhere gets told how.
   const H = module.spec?.hiddenSize;
   if (module.spec?.kind === 'lstm' && H !== undefined && (module as { flags?: { coupled?: boolean } }).flags?.coupled) {
-    return slots.map((slot) => (/^(weight|bias)_(ih|hh)_/.test(slot.key) ? {
-      ...slot,
-      shapeHint: (got: readonly number[]) => (got[0] === 3 * H
-        ? `a CIFG LSTM keeps the four gate blocks i, f, g, o of ${4 * H} rows as PyTorch does; its f block (rows ${H}–${2 * H - 1}) is unused, since f = 1 − i: insert ${H} rows of zeros after the first ${H}`
-        : null),
-    } : slot));
+    return slots.map((slot) =>
+      /^(weight|bias)_(ih|hh)_/.test(slot.key)
+        ? {
+            ...slot,
+            shapeHint: (got: readonly number[]) =>
+              got[0] === 3 * H
+                ? `a CIFG LSTM keeps the four gate blocks i, f, g, o of ${4 * H} rows as PyTorch does; its f block (rows ${H}–${2 * H - 1}) is unused, since f = 1 − i: insert ${H} rows of zeros after the first ${H}`
+                : null,
+          }
+        : slot,
+    );
   }
   return slots;
 }
@@ -149,7 +169,9 @@ function joinPeepholeGates(entries: Record<string, unknown>, slots: Slot[], note
       for (const v of values) if (v && typeof v !== 'string') data.push(...v.data);
       out[slot.key] = { shape: [3 * H], data };
     } else {
-      notes.push(`peepholes load as ${slot.key} ${formatShape(slot.shape)} (i, f, o in that order), or as ${keys.join(', ')} of [${H}] each — all three`);
+      notes.push(
+        `peepholes load as ${slot.key} ${formatShape(slot.shape)} (i, f, o in that order), or as ${keys.join(', ')} of [${H}] each — all three`,
+      );
     }
   }
   return out;
@@ -157,9 +179,21 @@ function joinPeepholeGates(entries: Record<string, unknown>, slots: Slot[], note
 
 function checkDict(what: string, dict: unknown, slots: Slot[]): Record<string, unknown> {
   const example = slots.length > 0 ? `{ ${JSON.stringify(slots[0].key)}: [...], … }` : '{ name: [...], … }';
-  if (typeof dict === 'string') throw new LstmError(`${what}: expected a state dict object like ${example}, got a string (JSON text? JSON.parse it first)`);
-  if (dict instanceof Map) throw new LstmError(`${what}: expected a state dict object like ${example}, got a Map (pass Object.fromEntries(map))`);
-  if (dict === null || typeof dict !== 'object' || Array.isArray(dict) || ArrayBuffer.isView(dict) || dict instanceof Tensor) {
+  if (typeof dict === 'string')
+    throw new LstmError(
+      `${what}: expected a state dict object like ${example}, got a string (JSON text? JSON.parse it first)`,
+    );
+  if (dict instanceof Map)
+    throw new LstmError(
+      `${what}: expected a state dict object like ${example}, got a Map (pass Object.fromEntries(map))`,
+    );
+  if (
+    dict === null ||
+    typeof dict !== 'object' ||
+    Array.isArray(dict) ||
+    ArrayBuffer.isView(dict) ||
+    dict instanceof Tensor
+  ) {
     throw new LstmError(`${what}: expected a state dict object like ${example}, got ${describe(dict)}`);
   }
   return dict as Record<string, unknown>;
@@ -176,8 +210,10 @@ const KERAS_KEY = /^(kernel|recurrent_kernel|embeddings)(_l\d+(_reverse)?)?$|^bi
 function layoutHint(layout: Layout, keys: string[]): string | null {
   const torch = keys.filter((k) => TORCH_KEY.test(k) && k !== 'bias').length;
   const keras = keys.filter((k) => KERAS_KEY.test(k)).length;
-  if (layout === 'keras' && torch > keras) return "the keys look like a torch layout state dict; pass { layout: 'torch' }";
-  if (layout === 'torch' && keras > torch) return "the keys look like a keras layout state dict; pass { layout: 'keras' }";
+  if (layout === 'keras' && torch > keras)
+    return "the keys look like a torch layout state dict; pass { layout: 'torch' }";
+  if (layout === 'torch' && keras > torch)
+    return "the keys look like a keras layout state dict; pass { layout: 'keras' }";
   return null;
 }
 

@@ -16,7 +16,8 @@ export class Tape {
 
   /** Records the backward of an op; called by ops, not by users. */
   record(backward: () => void): void {
-    if (this.used) throw new LstmError('Tape.record: this tape was already used by backward(); make a new Tape for each step');
+    if (this.used)
+      throw new LstmError('Tape.record: this tape was already used by backward(); make a new Tape for each step');
     this.entries.push(backward);
   }
 
@@ -33,8 +34,12 @@ export class Tape {
   /** Backpropagates from a scalar loss. Gradients accumulate into existing buffers. */
   backward(loss: Tensor): void {
     if (this.used) throw new LstmError('Tape.backward: this tape was already used; make a new Tape for each step');
-    if (loss.size !== 1) throw new LstmError(`Tape.backward: expected a scalar loss (one value), got shape ${formatShape(loss.shape)}`);
-    if (loss.grad === null) throw new LstmError('Tape.backward: the loss was not computed on this tape (pass { tape } to the ops that made it)');
+    if (loss.size !== 1)
+      throw new LstmError(`Tape.backward: expected a scalar loss (one value), got shape ${formatShape(loss.shape)}`);
+    if (loss.grad === null)
+      throw new LstmError(
+        'Tape.backward: the loss was not computed on this tape (pass { tape } to the ops that made it)',
+      );
     loss.grad[0] += 1;
     for (let i = this.entries.length - 1; i >= 0; i--) this.entries[i]();
     this.used = true;

@@ -40,7 +40,9 @@ export class Tensor {
   constructor(data: FloatArray, shape: Shape) {
     checkShape(shape);
     if (data.length !== shapeSize(shape)) {
-      throw new LstmError(`Tensor: data of length ${data.length} does not fit shape ${formatShape(shape)} (needs ${shapeSize(shape)})`);
+      throw new LstmError(
+        `Tensor: data of length ${data.length} does not fit shape ${formatShape(shape)} (needs ${shapeSize(shape)})`,
+      );
     }
     this.data = data;
     this.shape = Object.freeze([...shape]);
@@ -88,7 +90,9 @@ export class Tensor {
         throw new LstmError(`Tensor.from: with a shape, expected a flat array of numbers, got ${describe(values)}`);
       }
       if (flat.length !== shapeSize(shape)) {
-        throw new LstmError(`Tensor.from: expected ${shapeSize(shape)} values for shape ${formatShape(shape)}, got ${flat.length}`);
+        throw new LstmError(
+          `Tensor.from: expected ${shapeSize(shape)} values for shape ${formatShape(shape)}, got ${flat.length}`,
+        );
       }
       const data = allocate(dtype, flat.length);
       for (let i = 0; i < flat.length; i++) data[i] = checkedNumber(flat[i], i);
@@ -104,7 +108,9 @@ export class Tensor {
         return;
       }
       if (!Array.isArray(v) || v.length !== inferred[depth]) {
-        throw new LstmError(`Tensor.from: ragged nested array at index [${path.join(', ')}]: expected an array of length ${inferred[depth]}, got ${describe(v)}`);
+        throw new LstmError(
+          `Tensor.from: ragged nested array at index [${path.join(', ')}]: expected an array of length ${inferred[depth]}, got ${describe(v)}`,
+        );
       }
       v.forEach((child, i) => fill(child, depth + 1, [...path, i]));
     };
@@ -131,7 +137,9 @@ export class Tensor {
 
   private offset(index: readonly number[]): number {
     if (index.length !== this.shape.length) {
-      throw new LstmError(`Tensor.get: expected ${this.shape.length} indices for shape ${formatShape(this.shape)}, got ${index.length}`);
+      throw new LstmError(
+        `Tensor.get: expected ${this.shape.length} indices for shape ${formatShape(this.shape)}, got ${index.length}`,
+      );
     }
     let off = 0;
     for (let d = 0; d < index.length; d++) {
@@ -148,7 +156,9 @@ export class Tensor {
   reshape(shape: Shape): Tensor {
     checkShape(shape);
     if (shapeSize(shape) !== this.size) {
-      throw new LstmError(`reshape: cannot view ${formatShape(this.shape)} (${this.size} values) as ${formatShape(shape)} (${shapeSize(shape)} values)`);
+      throw new LstmError(
+        `reshape: cannot view ${formatShape(this.shape)} (${this.size} values) as ${formatShape(shape)} (${shapeSize(shape)} values)`,
+      );
     }
     const view = new Tensor(this.data, shape);
     view.grad = this.grad;
@@ -194,7 +204,8 @@ export class Tensor {
 
   /** The single value of a one-element tensor (a loss, say). */
   item(): number {
-    if (this.size !== 1) throw new LstmError(`item: expected a tensor with one value, got shape ${formatShape(this.shape)}`);
+    if (this.size !== 1)
+      throw new LstmError(`item: expected a tensor with one value, got shape ${formatShape(this.shape)}`);
     return this.data[0];
   }
 
@@ -204,7 +215,8 @@ export class Tensor {
 }
 
 function checkedNumber(v: unknown, index: number): number {
-  if (typeof v !== 'number') throw new LstmError(`Tensor.from: expected a number at flat index ${index}, got ${describe(v)}`);
+  if (typeof v !== 'number')
+    throw new LstmError(`Tensor.from: expected a number at flat index ${index}, got ${describe(v)}`);
   return v;
 }
 
@@ -223,9 +235,15 @@ function inferShape(values: NestedNumbers): number[] {
 }
 
 /** Throws unless `t` is a Tensor of the given rank (and sizes, where not null). */
-export function checkTensor(what: string, t: unknown, shape: readonly (number | null)[], dims?: readonly string[]): Tensor {
+export function checkTensor(
+  what: string,
+  t: unknown,
+  shape: readonly (number | null)[],
+  dims?: readonly string[],
+): Tensor {
   const expected = `[${shape.map((d, i) => (d === null ? (dims?.[i] ?? '?') : dims?.[i] ? `${dims[i]}=${d}` : d)).join(', ')}]`;
-  if (!(t instanceof Tensor)) throw new LstmError(`${what}: expected a Tensor of shape ${expected}, got ${describe(t)}`);
+  if (!(t instanceof Tensor))
+    throw new LstmError(`${what}: expected a Tensor of shape ${expected}, got ${describe(t)}`);
   const ok = t.shape.length === shape.length && shape.every((d, i) => d === null || d === t.shape[i]);
   if (!ok) throw new LstmError(`${what}: expected shape ${expected}, got ${formatShape(t.shape)}`);
   return t;
@@ -242,7 +260,9 @@ export function checkFinite(what: string, t: Tensor): void {
         idx.unshift(rest % t.shape[k]);
         rest = Math.floor(rest / t.shape[k]);
       }
-      throw new LstmError(`${what}: expected finite numbers, got ${d[i]} at index [${idx.join(', ')}] of shape ${formatShape(t.shape)}`);
+      throw new LstmError(
+        `${what}: expected finite numbers, got ${d[i]} at index [${idx.join(', ')}] of shape ${formatShape(t.shape)}`,
+      );
     }
   }
 }

@@ -27,7 +27,6 @@ import { Tensor, formatShape } from './tensor';
 
 export type LossName = 'mse' | 'crossEntropy' | 'bce';
 
-
 export interface StepInfo {
   step: number;
   epoch: number;
@@ -81,7 +80,23 @@ export interface History {
   loss: LossName;
 }
 
-const TRAIN_KEYS = ['epochs', 'batchSize', 'optimizer', 'loss', 'clip', 'clipValue', 'schedule', 'shuffle', 'rng', 'validation', 'truncate', 'maxSteps', 'onStep', 'onEpoch', 'signal'];
+const TRAIN_KEYS = [
+  'epochs',
+  'batchSize',
+  'optimizer',
+  'loss',
+  'clip',
+  'clipValue',
+  'schedule',
+  'shuffle',
+  'rng',
+  'validation',
+  'truncate',
+  'maxSteps',
+  'onStep',
+  'onEpoch',
+  'signal',
+];
 
 export type Trainable = RecurrentModel | readonly [RecurrentModel, Linear];
 
@@ -98,7 +113,8 @@ export async function train(modules: Trainable, data: SequenceDataset, options: 
   if (options.clipValue !== undefined) checkNumber('train: clipValue', options.clipValue, 0);
   if (options.validation !== undefined) checkData('train: validation', model, head, options.validation);
   const optimizer = options.optimizer ?? new Adam(1e-3);
-  if (!optimizer || typeof optimizer.step !== 'function') throw new LstmError(`train: optimizer expected an optimizer such as new Adam(1e-3), got ${describe(optimizer)}`);
+  if (!optimizer || typeof optimizer.step !== 'function')
+    throw new LstmError(`train: optimizer expected an optimizer such as new Adam(1e-3), got ${describe(optimizer)}`);
   const rng = options.rng ?? globalRng;
   const params = parametersOf(head ? [model, head] : [model]);
   const baseLr = optimizer.lr;
@@ -113,11 +129,21 @@ export async function train(modules: Trainable, data: SequenceDataset, options: 
       const { inputs, targets } = order.batch(start, Math.min(start + batchSize, order.size));
       if (options.schedule) optimizer.lr = options.schedule(step, baseLr);
       const { loss, gradNorm: norm } = trainStep({
-        model, head, params, optimizer, inputs, targets, loss: lossName, target: data.target, truncate,
-        clip: options.clip, clipValue: options.clipValue, where: `step ${step + 1} (epoch ${epoch + 1}, batch ${batch + 1})`,
+        model,
+        head,
+        params,
+        optimizer,
+        inputs,
+        targets,
+        loss: lossName,
+        target: data.target,
+        truncate,
+        clip: options.clip,
+        clipValue: options.clipValue,
+        where: `step ${step + 1} (epoch ${epoch + 1}, batch ${batch + 1})`,
       });
       step++;
-      sum += loss * (targets.shape[data.target === 'sequence' ? 1 : 0]);
+      sum += loss * targets.shape[data.target === 'sequence' ? 1 : 0];
       count += targets.shape[data.target === 'sequence' ? 1 : 0];
       const info: StepInfo = { step, epoch: epoch + 1, batch: batch + 1, loss, lr: optimizer.lr, gradNorm: norm };
       history.steps.push(info);
@@ -173,15 +199,25 @@ export interface StepSpec {
 export function trainStep(s: StepSpec): { loss: number; gradNorm: number } {
   for (const p of s.params) p.zeroGrad();
   const tape = new Tape();
-  const lossT = lossFrom(predictions(s.model, s.head, s.inputs, s.target, tape, s.truncate ?? 0), s.targets, s.loss, tape);
+  const lossT = lossFrom(
+    predictions(s.model, s.head, s.inputs, s.target, tape, s.truncate ?? 0),
+    s.targets,
+    s.loss,
+    tape,
+  );
   const loss = lossT.data[0];
   const where = s.where ?? 'this step';
   if (!Number.isFinite(loss)) {
-    throw new LstmError(`train: the loss became ${loss} at ${where}; expected a finite loss — lower the learning rate (now ${s.optimizer.lr}), clip gradients (clip: 1) or check the data for extreme values`);
+    throw new LstmError(
+      `train: the loss became ${loss} at ${where}; expected a finite loss — lower the learning rate (now ${s.optimizer.lr}), clip gradients (clip: 1) or check the data for extreme values`,
+    );
   }
   tape.backward(lossT);
   const norm = gradNorm(s.params);
-  if (!Number.isFinite(norm)) throw new LstmError(`train: the gradient norm became ${norm} at ${where}; expected finite gradients — lower the learning rate (now ${s.optimizer.lr}) or clip gradients (clip: 1)`);
+  if (!Number.isFinite(norm))
+    throw new LstmError(
+      `train: the gradient norm became ${norm} at ${where}; expected finite gradients — lower the learning rate (now ${s.optimizer.lr}) or clip gradients (clip: 1)`,
+    );
   if (s.clipValue !== undefined) clipGradValue(s.params, s.clipValue);
   if (s.clip !== undefined) clipGradNorm(s.params, s.clip);
   s.optimizer.step(s.params);
@@ -195,7 +231,11 @@ export interface Evaluation {
 }
 
 /** Mean loss (and accuracy for classes) over a dataset, no gradients, no dropout. */
-export function evaluate(modules: Trainable, data: SequenceDataset, options: { loss?: LossName; batchSize?: number } = {}): Evaluation {
+export function evaluate(
+  modules: Trainable,
+  data: SequenceDataset,
+  options: { loss?: LossName; batchSize?: number } = {},
+): Evaluation {
   checkKeys('evaluate', options, ['loss', 'batchSize']);
   const [model, head] = unpack(modules);
   checkData('evaluate', model, head, data);
@@ -228,7 +268,14 @@ export function evaluate(modules: Trainable, data: SequenceDataset, options: { l
 }
 
 /** The head's outputs: [B, O] for 'last', [T·B, O] for 'sequence' (time-major rows). */
-export function predictions(model: RecurrentModel, head: Linear | null, inputs: Tensor, target: 'last' | 'sequence', tape?: Tape, truncate = 0): Tensor {
+export function predictions(
+  model: RecurrentModel,
+  head: Linear | null,
+  inputs: Tensor,
+  target: 'last' | 'sequence',
+  tape?: Tape,
+  truncate = 0,
+): Tensor {
   const out = model.forward(inputs, { tape, truncate }).output; // [T, B, D·H]
   const [T, B, F] = out.shape;
   const features = target === 'last' ? timeStep(out, T - 1, tape) : out.reshape([T * B, F]);
@@ -243,27 +290,54 @@ function lossFrom(pred: Tensor, targets: Tensor, lossName: LossName, tape: Tape 
 
 function unpack(modules: Trainable): [RecurrentModel, Linear | null] {
   if (modules instanceof RecurrentModel) return [modules, null];
-  if (Array.isArray(modules) && modules.length === 2 && modules[0] instanceof RecurrentModel && modules[1] instanceof Linear) return [modules[0], modules[1]];
-  throw new LstmError(`train: expected a recurrent model or [model, head] with head a Linear, got ${describe(modules)}`);
+  if (
+    Array.isArray(modules) &&
+    modules.length === 2 &&
+    modules[0] instanceof RecurrentModel &&
+    modules[1] instanceof Linear
+  )
+    return [modules[0], modules[1]];
+  throw new LstmError(
+    `train: expected a recurrent model or [model, head] with head a Linear, got ${describe(modules)}`,
+  );
 }
 
 function checkData(what: string, model: RecurrentModel, head: Linear | null, data: SequenceDataset): void {
   if (!data || typeof data !== 'object' || typeof (data as SequenceDataset).batch !== 'function') {
-    throw new LstmError(`${what}: expected a dataset (e.g. tasks.adding({ length: 50, count: 1000 })), got ${describe(data)}`);
+    throw new LstmError(
+      `${what}: expected a dataset (e.g. tasks.adding({ length: 50, count: 1000 })), got ${describe(data)}`,
+    );
   }
-  if (data.inputSize !== model.inputSize) throw new LstmError(`${what}: the model expects inputs of size ${model.inputSize}, the dataset "${data.name}" has ${data.inputSize}`);
-  if (model.batchFirst) throw new LstmError(`${what}: train feeds time-major batches; build the model without batchFirst`);
+  if (data.inputSize !== model.inputSize)
+    throw new LstmError(
+      `${what}: the model expects inputs of size ${model.inputSize}, the dataset "${data.name}" has ${data.inputSize}`,
+    );
+  if (model.batchFirst)
+    throw new LstmError(`${what}: train feeds time-major batches; build the model without batchFirst`);
   const features = model.hiddenSize * model.directions;
-  if (head && head.inFeatures !== features) throw new LstmError(`${what}: the head expects ${head.inFeatures} features, the model gives ${features} (hidden ${model.hiddenSize} × ${model.directions} direction${model.directions > 1 ? 's' : ''})`);
+  if (head && head.inFeatures !== features)
+    throw new LstmError(
+      `${what}: the head expects ${head.inFeatures} features, the model gives ${features} (hidden ${model.hiddenSize} × ${model.directions} direction${model.directions > 1 ? 's' : ''})`,
+    );
   const outSize = head ? head.outFeatures : features;
   const want = data.classes ?? data.targets.shape[data.targets.shape.length - 1];
-  if (outSize !== want) throw new LstmError(`${what}: the ${head ? 'head' : 'model'} gives ${outSize} outputs per step, the dataset "${data.name}" needs ${want} (${data.classes ? `${data.classes} classes` : `targets of shape ${formatShape(data.targets.shape)}`})`);
+  if (outSize !== want)
+    throw new LstmError(
+      `${what}: the ${head ? 'head' : 'model'} gives ${outSize} outputs per step, the dataset "${data.name}" needs ${want} (${data.classes ? `${data.classes} classes` : `targets of shape ${formatShape(data.targets.shape)}`})`,
+    );
 }
 
 function checkLoss(name: unknown, data: SequenceDataset): LossName {
-  if (name !== 'mse' && name !== 'crossEntropy' && name !== 'bce') throw new LstmError(`train: loss expected "mse", "crossEntropy" or "bce", got ${describe(name)}`);
-  if (name === 'crossEntropy' && !data.classes) throw new LstmError(`train: loss "crossEntropy" needs class targets, but the dataset "${data.name}" has real-valued targets; use "mse" or "bce"`);
-  if (name !== 'crossEntropy' && data.classes) throw new LstmError(`train: loss "${name}" needs real-valued targets, but the dataset "${data.name}" has class indices; use "crossEntropy"`);
+  if (name !== 'mse' && name !== 'crossEntropy' && name !== 'bce')
+    throw new LstmError(`train: loss expected "mse", "crossEntropy" or "bce", got ${describe(name)}`);
+  if (name === 'crossEntropy' && !data.classes)
+    throw new LstmError(
+      `train: loss "crossEntropy" needs class targets, but the dataset "${data.name}" has real-valued targets; use "mse" or "bce"`,
+    );
+  if (name !== 'crossEntropy' && data.classes)
+    throw new LstmError(
+      `train: loss "${name}" needs real-valued targets, but the dataset "${data.name}" has class indices; use "crossEntropy"`,
+    );
   return name;
 }
 

@@ -13,16 +13,31 @@ async function main(): Promise<void> {
   console.log('adding problem, T = 50: 900 Adam steps of batch 32, hidden size 16, clip 1');
   for (const kind of ['LSTM', 'RNN'] as const) {
     const r = new Rng(11);
-    const model = kind === 'LSTM' ? new LSTM({ inputSize: 2, hiddenSize: 16, rng: r }) : new RNN({ inputSize: 2, hiddenSize: 16, rng: r });
+    const model =
+      kind === 'LSTM'
+        ? new LSTM({ inputSize: 2, hiddenSize: 16, rng: r })
+        : new RNN({ inputSize: 2, hiddenSize: 16, rng: r });
     const head = new Linear(16, 1, { rng: r });
     const started = Date.now();
     await train([model, head], trainSet, {
-      epochs: 10, batchSize: 32, optimizer: new Adam(1e-2), clip: 1, maxSteps: 900, rng: r,
-      onStep: (s) => { if (s.step % 100 === 0) console.log(`  ${kind} step ${String(s.step).padStart(4)}  loss ${s.loss.toFixed(5)}`); },
+      epochs: 10,
+      batchSize: 32,
+      optimizer: new Adam(1e-2),
+      clip: 1,
+      maxSteps: 900,
+      rng: r,
+      onStep: (s) => {
+        if (s.step % 100 === 0) console.log(`  ${kind} step ${String(s.step).padStart(4)}  loss ${s.loss.toFixed(5)}`);
+      },
     });
     const mse = evaluate([model, head], testSet).loss;
-    console.log(`${kind}: test MSE ${mse.toFixed(5)} (mean predictor 0.167) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `${kind}: test MSE ${mse.toFixed(5)} (mean predictor 0.167) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
 }
 
-main().catch((error: unknown) => { console.error(error); process.exitCode = 1; });
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -98,13 +98,25 @@ export class LstmController implements vscode.Disposable {
     }
   }
 
-  private async executeCell(execution: vscode.NotebookCellExecution, notebook: vscode.NotebookDocument): Promise<boolean> {
+  private async executeCell(
+    execution: vscode.NotebookCellExecution,
+    notebook: vscode.NotebookDocument,
+  ): Promise<boolean> {
     const cell = execution.cell;
     // Trust first: in an untrusted workspace not even a kernel worker starts.
     if (!vscode.workspace.isTrusted) {
       execution.start(Date.now());
       await execution.clearOutput();
-      await execution.appendOutput(new vscode.NotebookCellOutput([errorItem({ name: 'UntrustedWorkspace', message: 'This workspace is not trusted, so LSTM Notebook runs no code in it. Trust the workspace to run cells.', stack: '' })]));
+      await execution.appendOutput(
+        new vscode.NotebookCellOutput([
+          errorItem({
+            name: 'UntrustedWorkspace',
+            message:
+              'This workspace is not trusted, so LSTM Notebook runs no code in it. Trust the workspace to run cells.',
+            stack: '',
+          }),
+        ]),
+      );
       execution.end(false, Date.now());
       return false;
     }
@@ -120,7 +132,12 @@ export class LstmController implements vscode.Disposable {
         execution.start(Date.now());
         writer.clear();
       };
-      const result = await entry.session.execute(cell.document.getText(), `Cell ${cell.index + 1}`, (output) => writer.write(output), started);
+      const result = await entry.session.execute(
+        cell.document.getText(),
+        `Cell ${cell.index + 1}`,
+        (output) => writer.write(output),
+        started,
+      );
       await writer.idle();
       if (!begun) execution.start(Date.now()); // cancelled while queued: it ends without an order number
       execution.end(result.ok, Date.now());
@@ -144,7 +161,9 @@ class OutputWriter {
   }
 
   write(output: CellOutput): void {
-    this.chain = this.chain.then(() => this.apply(output)).catch((error) => console.error('LSTM Notebook: could not show an output', error));
+    this.chain = this.chain
+      .then(() => this.apply(output))
+      .catch((error) => console.error('LSTM Notebook: could not show an output', error));
   }
 
   idle(): Promise<unknown> {
@@ -154,7 +173,10 @@ class OutputWriter {
   private async apply(output: CellOutput): Promise<void> {
     const { execution } = this;
     if (output.type === 'stream') {
-      const item = output.name === 'stdout' ? vscode.NotebookCellOutputItem.stdout(output.text) : vscode.NotebookCellOutputItem.stderr(output.text);
+      const item =
+        output.name === 'stdout'
+          ? vscode.NotebookCellOutputItem.stdout(output.text)
+          : vscode.NotebookCellOutputItem.stderr(output.text);
       // Consecutive text of one stream joins one output, as in Jupyter.
       if (this.lastStream?.name === output.name) return execution.appendOutputItems(item, this.lastStream.output);
       const created = new vscode.NotebookCellOutput([item]);
@@ -184,7 +206,10 @@ class OutputWriter {
 
 /** The ipynb serializer keeps the file's metadata under `metadata` (older builds: `custom.metadata`). */
 export function kernelspecName(notebook: vscode.NotebookDocument): string | undefined {
-  const m = notebook.metadata as { metadata?: { kernelspec?: { name?: string } }; custom?: { metadata?: { kernelspec?: { name?: string } } } };
+  const m = notebook.metadata as {
+    metadata?: { kernelspec?: { name?: string } };
+    custom?: { metadata?: { kernelspec?: { name?: string } } };
+  };
   return m.metadata?.kernelspec?.name ?? m.custom?.metadata?.kernelspec?.name;
 }
 

@@ -12,7 +12,9 @@ const FIRST_CELL = `import { seed, LSTM, Linear, Adam, train, tasks, plot } from
 seed(7);`;
 
 export async function newNotebook(): Promise<vscode.NotebookEditor> {
-  const data = new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, FIRST_CELL, 'typescript')]);
+  const data = new vscode.NotebookData([
+    new vscode.NotebookCellData(vscode.NotebookCellKind.Code, FIRST_CELL, 'typescript'),
+  ]);
   data.metadata = { metadata: NOTEBOOK_METADATA, custom: { metadata: NOTEBOOK_METADATA } };
   const notebook = await vscode.workspace.openNotebookDocument('jupyter-notebook', data);
   return vscode.window.showNotebookDocument(notebook);

@@ -11,7 +11,9 @@ export function outputItems(bundle: MimeBundle): vscode.NotebookCellOutputItem[]
   const mimes = Object.keys(bundle).sort((a, b) => FALLBACKS.indexOf(a) - FALLBACKS.indexOf(b));
   return mimes.map((mime) => {
     const data = bundle[mime];
-    return typeof data === 'string' ? vscode.NotebookCellOutputItem.text(data, mime) : vscode.NotebookCellOutputItem.json(data, mime);
+    return typeof data === 'string'
+      ? vscode.NotebookCellOutputItem.text(data, mime)
+      : vscode.NotebookCellOutputItem.json(data, mime);
   });
 }
 

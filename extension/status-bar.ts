@@ -3,10 +3,20 @@ import * as vscode from 'vscode';
 import type { LstmController } from './controller';
 import type { KernelState } from './kernel/session';
 
-const ICONS: Record<KernelState, string> = { starting: '$(loading~spin)', idle: '$(circle-outline)', busy: '$(circle-filled)', restarting: '$(sync~spin)', disposed: '$(circle-slash)' };
+const ICONS: Record<KernelState, string> = {
+  starting: '$(loading~spin)',
+  idle: '$(circle-outline)',
+  busy: '$(circle-filled)',
+  restarting: '$(sync~spin)',
+  disposed: '$(circle-slash)',
+};
 
 export class KernelStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('lstm-notebook.kernelState', vscode.StatusBarAlignment.Right, 100);
+  private readonly item = vscode.window.createStatusBarItem(
+    'lstm-notebook.kernelState',
+    vscode.StatusBarAlignment.Right,
+    100,
+  );
   private readonly disposables: vscode.Disposable[];
 
   constructor(private readonly controller: LstmController) {

@@ -6,7 +6,16 @@ import { checkKeys, checkNumber, describe, LstmError } from '../core/errors';
 import type { GradNorms, LayerTrace, Trace } from '../core/recurrent/trace';
 import type { Tensor } from '../core/tensor';
 import type { History } from '../core/train';
-import { SCHEMA_VERSION, type GatePanel, type GatesPayload, type GradientsPayload, type LossPayload, type SaturationPayload, type Series, type StatesPayload } from '../protocol/charts';
+import {
+  SCHEMA_VERSION,
+  type GatePanel,
+  type GatesPayload,
+  type GradientsPayload,
+  type LossPayload,
+  type SaturationPayload,
+  type Series,
+  type StatesPayload,
+} from '../protocol/charts';
 import { encodeF32, F32_THRESHOLD } from '../renderer/specs/f32';
 import { pca2 } from './pca';
 
@@ -15,7 +24,9 @@ const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 1e5) / 1e5 : v
 function checkTrace(what: string, trace: unknown): Trace {
   const t = trace as Trace;
   if (!t || typeof t !== 'object' || !Array.isArray(t.layers) || typeof t.steps !== 'number') {
-    throw new LstmError(`${what}: expected a trace, as model.forward(x, { trace: true }).trace gives, got ${describe(trace)}`);
+    throw new LstmError(
+      `${what}: expected a trace, as model.forward(x, { trace: true }).trace gives, got ${describe(trace)}`,
+    );
   }
   return t;
 }
@@ -24,14 +35,18 @@ function pickLayer(what: string, trace: Trace, layer = 0, direction: 'forward' |
   const found = trace.layers.find((l) => l.layer === layer && l.direction === direction);
   if (!found) {
     const have = trace.layers.map((l) => `${l.layer}/${l.direction}`).join(', ');
-    throw new LstmError(`${what}: the trace has no layer ${describe(layer)} in direction ${describe(direction)}; it has ${have}`);
+    throw new LstmError(
+      `${what}: the trace has no layer ${describe(layer)} in direction ${describe(direction)}; it has ${have}`,
+    );
   }
   return found;
 }
 
 function checkSample(what: string, trace: Trace, sample: unknown): number {
   if (!Number.isInteger(sample) || (sample as number) < 0 || (sample as number) >= trace.batch) {
-    throw new LstmError(`${what}: sample must be an integer in [0, ${trace.batch - 1}] (the trace's batch), got ${describe(sample)}`);
+    throw new LstmError(
+      `${what}: sample must be an integer in [0, ${trace.batch - 1}] (the trace's batch), got ${describe(sample)}`,
+    );
   }
   return sample as number;
 }
@@ -45,7 +60,12 @@ function sampleOf(x: Tensor, sample: number): Float64Array {
 }
 
 /** What plot.gates and plot.states share: the options checked, the trace, one layer and one sample. */
-function selectSample(what: string, traceArg: unknown, options: { layer?: number; direction?: 'forward' | 'reverse'; sample?: number }, keys: string[]) {
+function selectSample(
+  what: string,
+  traceArg: unknown,
+  options: { layer?: number; direction?: 'forward' | 'reverse'; sample?: number },
+  keys: string[],
+) {
   checkKeys(what, options, keys);
   const trace = checkTrace(what, traceArg);
   const layer = pickLayer(what, trace, options.layer, options.direction);
@@ -53,66 +73,133 @@ function selectSample(what: string, traceArg: unknown, options: { layer?: number
   return { trace, layer, sample };
 }
 
-export interface GatesOptions { layer?: number; direction?: 'forward' | 'reverse'; sample?: number; tokens?: string | string[]; gates?: string[]; title?: string }
+export interface GatesOptions {
+  layer?: number;
+  direction?: 'forward' | 'reverse';
+  sample?: number;
+  tokens?: string | string[];
+  gates?: string[];
+  title?: string;
+}
 
 export function gatesPayload(traceArg: unknown, options: GatesOptions = {}): GatesPayload {
   const what = 'plot.gates';
-  const { trace, layer, sample } = selectSample(what, traceArg, options, ['layer', 'direction', 'sample', 'tokens', 'gates', 'title']);
+  const { trace, layer, sample } = selectSample(what, traceArg, options, [
+    'layer',
+    'direction',
+    'sample',
+    'tokens',
+    'gates',
+    'title',
+  ]);
   const available = [...Object.keys(layer.gates), ...(layer.c ? ['c'] : []), 'h'];
   const names = options.gates ?? available;
   const panels: GatePanel[] = names.map((name) => {
     const gate = layer.gates[name];
     if (name === 'c' && layer.c) return panel('c', 'cell state c_t', [-1, 1], layer.c);
     if (name === 'h') return panel('h', 'hidden state h_t', [-1, 1], layer.h);
-    if (!gate) throw new LstmError(`${what}: no gate ${describe(name)} in this ${trace.kind} trace; expected one of ${available.join(', ')}`);
+    if (!gate)
+      throw new LstmError(
+        `${what}: no gate ${describe(name)} in this ${trace.kind} trace; expected one of ${available.join(', ')}`,
+      );
     const tanhLike = name === 'g' || name === 'n' || (trace.kind === 'rnn' && name === 'h');
     return panel(name, trace.gateLabels[name] ?? name, tanhLike ? [-1, 1] : [0, 1], gate.act);
   });
   function panel(name: string, label: string, range: [number, number], x: Tensor): GatePanel {
     const values = sampleOf(x, sample);
-    return { name, label, range, values: values.length > F32_THRESHOLD ? encodeF32(values) : Array.from(values, round) };
+    return {
+      name,
+      label,
+      range,
+      values: values.length > F32_THRESHOLD ? encodeF32(values) : Array.from(values, round),
+    };
   }
   const tokens = typeof options.tokens === 'string' ? [...options.tokens] : options.tokens;
-  if (tokens && tokens.length !== trace.steps) throw new LstmError(`${what}: tokens must label each of the ${trace.steps} steps, got ${tokens.length}`);
+  if (tokens && tokens.length !== trace.steps)
+    throw new LstmError(`${what}: tokens must label each of the ${trace.steps} steps, got ${tokens.length}`);
   return {
-    kind: 'gates', version: SCHEMA_VERSION,
-    title: options.title ?? `${trace.kind.toUpperCase()} (${trace.variant}) gates — layer ${layer.layer}${layer.direction === 'reverse' ? ' (reverse)' : ''}, sample ${sample}`,
-    steps: trace.steps, units: trace.hiddenSize, ...(tokens ? { tokens } : {}), panels,
+    kind: 'gates',
+    version: SCHEMA_VERSION,
+    title:
+      options.title ??
+      `${trace.kind.toUpperCase()} (${trace.variant}) gates — layer ${layer.layer}${layer.direction === 'reverse' ? ' (reverse)' : ''}, sample ${sample}`,
+    steps: trace.steps,
+    units: trace.hiddenSize,
+    ...(tokens ? { tokens } : {}),
+    panels,
   };
 }
 
-export interface StatesOptions { units?: number[]; layer?: number; direction?: 'forward' | 'reverse'; sample?: number; pca?: boolean; title?: string }
+export interface StatesOptions {
+  units?: number[];
+  layer?: number;
+  direction?: 'forward' | 'reverse';
+  sample?: number;
+  pca?: boolean;
+  title?: string;
+}
 
 export function statesPayload(traceArg: unknown, options: StatesOptions = {}): StatesPayload {
   const what = 'plot.states';
-  const { trace, layer, sample } = selectSample(what, traceArg, options, ['units', 'layer', 'direction', 'sample', 'pca', 'title']);
+  const { trace, layer, sample } = selectSample(what, traceArg, options, [
+    'units',
+    'layer',
+    'direction',
+    'sample',
+    'pca',
+    'title',
+  ]);
   const H = trace.hiddenSize;
   const units = options.units ?? Array.from({ length: Math.min(H, 4) }, (_, u) => u);
-  for (const u of units) if (!Number.isInteger(u) || u < 0 || u >= H) throw new LstmError(`${what}: units must be integers in [0, ${H - 1}], got ${describe(u)}`);
+  for (const u of units)
+    if (!Number.isInteger(u) || u < 0 || u >= H)
+      throw new LstmError(`${what}: units must be integers in [0, ${H - 1}], got ${describe(u)}`);
   const h = sampleOf(layer.h, sample);
   const c = layer.c ? sampleOf(layer.c, sample) : null;
   const column = (x: Float64Array, u: number) => Array.from({ length: trace.steps }, (_, t) => round(x[t * H + u]));
   const pca = options.pca ?? (H >= 2 && trace.steps >= 3);
   return {
-    kind: 'states', version: SCHEMA_VERSION,
+    kind: 'states',
+    version: SCHEMA_VERSION,
     title: options.title ?? `${trace.kind.toUpperCase()} states — layer ${layer.layer}, sample ${sample}`,
-    steps: trace.steps, units,
+    steps: trace.steps,
+    units,
     h: units.map((u) => column(h, u)),
     ...(c ? { c: units.map((u) => column(c, u)) } : {}),
-    ...(pca ? { pca: (({ x, y, explained }) => ({ x: x.map(round), y: y.map(round), explained }))(pca2(h, trace.steps, H)) } : {}),
+    ...(pca
+      ? { pca: (({ x, y, explained }) => ({ x: x.map(round), y: y.map(round), explained }))(pca2(h, trace.steps, H)) }
+      : {}),
   };
 }
 
-export interface LossOptions { logScale?: boolean; smoothing?: number; title?: string; xTitle?: string; yTitle?: string }
+export interface LossOptions {
+  logScale?: boolean;
+  smoothing?: number;
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+}
 export type LossSource = History | Series[] | Array<{ name: string; loss: number[] }>;
 
 export function lossPayload(source: unknown, options: LossOptions = {}): LossPayload {
   const what = 'plot.loss';
   checkKeys(what, options, ['logScale', 'smoothing', 'title', 'xTitle', 'yTitle']);
   const smoothing = options.smoothing ?? 0.6;
-  if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing < 1)) throw new LstmError(`${what}: smoothing must be a number in [0, 1), got ${describe(smoothing)}`);
-  const titles = { ...(options.xTitle ? { xTitle: options.xTitle } : {}), ...(options.yTitle ? { yTitle: options.yTitle } : {}) };
-  return { kind: 'loss', version: SCHEMA_VERSION, title: options.title ?? 'Loss', series: lossSeries(what, source), logScale: options.logScale ?? false, smoothing, ...titles };
+  if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing < 1))
+    throw new LstmError(`${what}: smoothing must be a number in [0, 1), got ${describe(smoothing)}`);
+  const titles = {
+    ...(options.xTitle ? { xTitle: options.xTitle } : {}),
+    ...(options.yTitle ? { yTitle: options.yTitle } : {}),
+  };
+  return {
+    kind: 'loss',
+    version: SCHEMA_VERSION,
+    title: options.title ?? 'Loss',
+    series: lossSeries(what, source),
+    logScale: options.logScale ?? false,
+    smoothing,
+    ...titles,
+  };
 }
 
 function lossSeries(what: string, source: unknown): Series[] {
@@ -120,23 +207,37 @@ function lossSeries(what: string, source: unknown): Series[] {
   if (h && typeof h === 'object' && Array.isArray(h.steps) && Array.isArray(h.epochs)) {
     const series: Series[] = [{ name: 'train', x: h.steps.map((s) => s.step), y: h.steps.map((s) => s.loss) }];
     const validation = h.epochs.filter((e) => e.validationLoss !== undefined);
-    if (validation.length > 0) series.push({ name: 'validation', x: validation.map((e) => e.step), y: validation.map((e) => e.validationLoss!) });
+    if (validation.length > 0)
+      series.push({
+        name: 'validation',
+        x: validation.map((e) => e.step),
+        y: validation.map((e) => e.validationLoss!),
+      });
     return series;
   }
   if (Array.isArray(source)) {
     return source.map((s, i) => {
-      if (s && typeof s.name === 'string' && Array.isArray(s.loss)) return { name: s.name, x: s.loss.map((_: number, k: number) => k + 1), y: s.loss };
+      if (s && typeof s.name === 'string' && Array.isArray(s.loss))
+        return { name: s.name, x: s.loss.map((_: number, k: number) => k + 1), y: s.loss };
       if (s && typeof s.name === 'string' && Array.isArray(s.x) && Array.isArray(s.y)) {
-        if (s.x.length !== s.y.length) throw new LstmError(`${what}: runs[${i}] ("${s.name}") needs as many x as y values, got ${s.x.length} x and ${s.y.length} y`);
+        if (s.x.length !== s.y.length)
+          throw new LstmError(
+            `${what}: runs[${i}] ("${s.name}") needs as many x as y values, got ${s.x.length} x and ${s.y.length} y`,
+          );
         return { name: s.name, x: s.x, y: s.y };
       }
       throw new LstmError(`${what}: runs[${i}] must be { name, loss: number[] } or { name, x, y }, got ${describe(s)}`);
     });
   }
-  throw new LstmError(`${what}: expected a history from train(), or a list of { name, loss: number[] }, got ${describe(source)}`);
+  throw new LstmError(
+    `${what}: expected a history from train(), or a list of { name, loss: number[] }, got ${describe(source)}`,
+  );
 }
 
-export interface GradientsOptions { layer?: number; title?: string }
+export interface GradientsOptions {
+  layer?: number;
+  title?: string;
+}
 
 export function gradientsPayload(runs: unknown, options: GradientsOptions = {}): GradientsPayload {
   const what = 'plot.gradients';
@@ -146,9 +247,14 @@ export function gradientsPayload(runs: unknown, options: GradientsOptions = {}):
   list.forEach((run, i) => {
     const norms = run?.norms as GradNorms | undefined;
     if (!run || typeof run.name !== 'string' || !norms || !Array.isArray(norms.layers)) {
-      throw new LstmError(`${what}: expected gradient norms (forward(x, { tape, gradNorms: true }).gradNorms after backward) or a list of { name, norms }, got ${describe(run)} at ${i}`);
+      throw new LstmError(
+        `${what}: expected gradient norms (forward(x, { tape, gradNorms: true }).gradNorms after backward) or a list of { name, norms }, got ${describe(run)} at ${i}`,
+      );
     }
-    if (!norms.filled) throw new LstmError(`${what}: the gradient norms of ${describe(run.name)} are empty — call tape.backward(loss) first`);
+    if (!norms.filled)
+      throw new LstmError(
+        `${what}: the gradient norms of ${describe(run.name)} are empty — call tape.backward(loss) first`,
+      );
     const layer = norms.layers.find((l) => l.layer === (options.layer ?? 0) && l.direction === 'forward');
     if (!layer) throw new LstmError(`${what}: ${describe(run.name)} has no layer ${options.layer ?? 0}`);
     const T = layer.h.length;
@@ -160,7 +266,11 @@ export function gradientsPayload(runs: unknown, options: GradientsOptions = {}):
   return { kind: 'gradients', version: SCHEMA_VERSION, title: options.title ?? 'Gradient flow through time', series };
 }
 
-export interface SaturationOptions { low?: number; high?: number; title?: string }
+export interface SaturationOptions {
+  low?: number;
+  high?: number;
+  title?: string;
+}
 
 /** Sigmoid gates only: their values live in (0, 1); tanh quantities are not gates. */
 const SIGMOID_GATES = new Set(['i', 'f', 'o', 'r', 'z']);
@@ -194,5 +304,12 @@ export function saturationPayload(traceArg: unknown, options: SaturationOptions 
     }
   }
   if (points.unit.length === 0) throw new LstmError(`${what}: a ${trace.kind} trace has no sigmoid gates to measure`);
-  return { kind: 'saturation', version: SCHEMA_VERSION, title: options.title ?? `Gate saturation (< ${low} left, > ${high} right)`, points, low, high };
+  return {
+    kind: 'saturation',
+    version: SCHEMA_VERSION,
+    title: options.title ?? `Gate saturation (< ${low} left, > ${high} right)`,
+    points,
+    low,
+    high,
+  };
 }

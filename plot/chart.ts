@@ -8,7 +8,10 @@ import { MIME } from '../protocol/charts';
 import { renderSvg } from './svg';
 
 export class Chart {
-  constructor(readonly payload: ChartPayload, readonly summary: string) {}
+  constructor(
+    readonly payload: ChartPayload,
+    readonly summary: string,
+  ) {}
 
   get mime(): string {
     return MIME[this.payload.kind];

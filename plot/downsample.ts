@@ -14,7 +14,13 @@ export function boxes(steps: number, units: number, width: number, height: numbe
  * values[t · units + u] averaged over boxes of kt steps × ku units (the last box of a row or
  * column may be smaller). NaN and null are left out of an average; a box of nothing else is NaN.
  */
-export function downsample(values: ArrayLike<number | null>, steps: number, units: number, kt: number, ku: number): { values: Float64Array; steps: number; units: number } {
+export function downsample(
+  values: ArrayLike<number | null>,
+  steps: number,
+  units: number,
+  kt: number,
+  ku: number,
+): { values: Float64Array; steps: number; units: number } {
   const T = Math.ceil(steps / kt);
   const U = Math.ceil(units / ku);
   const sum = new Float64Array(T * U);

@@ -4,7 +4,18 @@
  */
 import { RecurrentModel } from '../core/recurrent/model';
 import type { History } from '../core/train';
-import { gatesPayload, gradientsPayload, lossPayload, saturationPayload, statesPayload, type GatesOptions, type GradientsOptions, type LossOptions, type SaturationOptions, type StatesOptions } from './builders';
+import {
+  gatesPayload,
+  gradientsPayload,
+  lossPayload,
+  saturationPayload,
+  statesPayload,
+  type GatesOptions,
+  type GradientsOptions,
+  type LossOptions,
+  type SaturationOptions,
+  type StatesOptions,
+} from './builders';
 import { Chart } from './chart';
 import type { Series } from '../protocol/charts';
 
@@ -16,7 +27,10 @@ export const plot = {
   /** Heatmaps, time × unit, of every gate, the candidate, c_t and h_t of one layer and sample. */
   gates(trace: unknown, options?: GatesOptions): Chart {
     const p = gatesPayload(trace, options);
-    return new Chart(p, `${p.title}: ${p.panels.map((x) => x.name).join(', ')} over ${count(p.steps, 'step')} × ${count(p.units, 'unit')}`);
+    return new Chart(
+      p,
+      `${p.title}: ${p.panels.map((x) => x.name).join(', ')} over ${count(p.steps, 'step')} × ${count(p.units, 'unit')}`,
+    );
   },
   /** c_t and h_t of chosen units over time, and the PCA path of h_t. */
   states(trace: unknown, options?: StatesOptions): Chart {
@@ -26,7 +40,10 @@ export const plot = {
   /** Train and validation loss against step: a history, a live curve, or several named runs. */
   loss(source: unknown, options?: LossOptions): Chart {
     const p = lossPayload(source instanceof LiveLoss ? source.series() : source, options);
-    return new Chart(p, `${p.title}: ${p.series.map((s) => `${s.name} ${s.y.length ? s.y[s.y.length - 1].toPrecision(4) : '–'} after ${count(s.y.length, 'point')}`).join('; ')}`);
+    return new Chart(
+      p,
+      `${p.title}: ${p.series.map((s) => `${s.name} ${s.y.length ? s.y[s.y.length - 1].toPrecision(4) : '–'} after ${count(s.y.length, 'point')}`).join('; ')}`,
+    );
   },
   /** Named series as lines — a forecast against the truth, say: { name, x, y } or { name, loss }. */
   series(runs: unknown, options: LossOptions = {}): Chart {
@@ -35,7 +52,12 @@ export const plot = {
   /** ‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ against time lag, several models overlaid. */
   gradients(runs: unknown, options?: GradientsOptions): Chart {
     const p = gradientsPayload(runs, options);
-    const summary = p.series.map((s) => `${s.name}: ${s.y[0].toExponential(1)} at lag 0, ${s.y[s.y.length - 1].toExponential(1)} at lag ${s.x[s.x.length - 1]}`).join('; ');
+    const summary = p.series
+      .map(
+        (s) =>
+          `${s.name}: ${s.y[0].toExponential(1)} at lag 0, ${s.y[s.y.length - 1].toExponential(1)} at lag ${s.x[s.x.length - 1]}`,
+      )
+      .join('; ');
     return new Chart(p, `${p.title}: ${summary}`);
   },
   /** Per gate unit, the fraction of steps left- (< 0.1) and right-saturated (> 0.9). */
@@ -73,12 +95,24 @@ export class LiveLoss {
 
 function isTrace(v: unknown): boolean {
   const t = v as { layers?: unknown; steps?: unknown; gateLabels?: unknown };
-  return typeof v === 'object' && v !== null && Array.isArray(t.layers) && typeof t.steps === 'number' && typeof t.gateLabels === 'object';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Array.isArray(t.layers) &&
+    typeof t.steps === 'number' &&
+    typeof t.gateLabels === 'object'
+  );
 }
 
 function isHistory(v: unknown): v is History {
   const h = v as History;
-  return typeof v === 'object' && v !== null && Array.isArray(h.steps) && Array.isArray(h.epochs) && typeof h.stopped === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Array.isArray(h.steps) &&
+    Array.isArray(h.epochs) &&
+    typeof h.stopped === 'string'
+  );
 }
 
 function isGradNorms(v: unknown): boolean {

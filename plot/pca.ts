@@ -4,7 +4,11 @@
  * leading eigenvectors by power iteration with deflation (C ← C − λ₁ v₁ v₁ᵀ); project.
  * explained_k = λ_k / trace(C).
  */
-export function pca2(x: ArrayLike<number>, T: number, H: number): { x: number[]; y: number[]; explained: [number, number] } {
+export function pca2(
+  x: ArrayLike<number>,
+  T: number,
+  H: number,
+): { x: number[]; y: number[]; explained: [number, number] } {
   const mean = new Float64Array(H);
   for (let t = 0; t < T; t++) for (let j = 0; j < H; j++) mean[j] += x[t * H + j] / T;
   const c = new Float64Array(H * H);
@@ -38,10 +42,15 @@ export function pca2(x: ArrayLike<number>, T: number, H: number): { x: number[];
     values.push(lambda);
     for (let i = 0; i < H; i++) for (let j = 0; j < H; j++) c[i * H + j] -= lambda * v[i] * v[j];
   }
-  const project = (v: Float64Array) => Array.from({ length: T }, (_, t) => {
-    let s = 0;
-    for (let j = 0; j < H; j++) s += (x[t * H + j] - mean[j]) * v[j];
-    return s;
-  });
-  return { x: project(components[0]), y: project(components[1]), explained: [total > 0 ? values[0] / total : 0, total > 0 ? values[1] / total : 0] };
+  const project = (v: Float64Array) =>
+    Array.from({ length: T }, (_, t) => {
+      let s = 0;
+      for (let j = 0; j < H; j++) s += (x[t * H + j] - mean[j]) * v[j];
+      return s;
+    });
+  return {
+    x: project(components[0]),
+    y: project(components[1]),
+    explained: [total > 0 ? values[0] / total : 0, total > 0 ? values[1] / total : 0],
+  };
 }

@@ -31,29 +31,36 @@ function string(path: string, v: unknown): Verdict {
 }
 
 function integer(path: string, v: unknown, min: number): Verdict {
-  return Number.isInteger(v) && (v as number) >= min ? null : `expected ${path} to be an integer ≥ ${min}, got ${given(v)}`;
+  return Number.isInteger(v) && (v as number) >= min
+    ? null
+    : `expected ${path} to be an integer ≥ ${min}, got ${given(v)}`;
 }
 
 /** A list of numbers (null stands for NaN, which JSON cannot write), of `length` when given. */
 function numbers(path: string, v: unknown, length?: number): Verdict {
   if (!Array.isArray(v)) return `expected ${path} to be a list of numbers, got ${given(v)}`;
   if (length !== undefined && v.length !== length) return `expected ${path} to have ${length} numbers, got ${v.length}`;
-  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'number' && v[i] !== null) return `expected ${path}[${i}] to be a number, got ${given(v[i])}`;
+  for (let i = 0; i < v.length; i++)
+    if (typeof v[i] !== 'number' && v[i] !== null) return `expected ${path}[${i}] to be a number, got ${given(v[i])}`;
   return null;
 }
 
 function strings(path: string, v: unknown, length?: number): Verdict {
   if (!Array.isArray(v)) return `expected ${path} to be a list of strings, got ${given(v)}`;
   if (length !== undefined && v.length !== length) return `expected ${path} to have ${length} strings, got ${v.length}`;
-  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return `expected ${path}[${i}] to be a string, got ${given(v[i])}`;
+  for (let i = 0; i < v.length; i++)
+    if (typeof v[i] !== 'string') return `expected ${path}[${i}] to be a string, got ${given(v[i])}`;
   return null;
 }
 
 /** `count` float32 values as base64 (large heatmap panels). */
 function float32s(path: string, text: string, count: number): Verdict {
-  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return `expected ${path} to be a list of numbers or base64 float32 data, got a string that is not base64 (${text.length} characters)`;
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text))
+    return `expected ${path} to be a list of numbers or base64 float32 data, got a string that is not base64 (${text.length} characters)`;
   const bytes = (text.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
-  return bytes === 4 * count ? null : `expected ${path} to hold ${count} float32 numbers (${4 * count} bytes), got ${bytes} bytes`;
+  return bytes === 4 * count
+    ? null
+    : `expected ${path} to hold ${count} float32 numbers (${4 * count} bytes), got ${bytes} bytes`;
 }
 
 /** A [lo, hi] colour range: finite, lo < hi. */
@@ -61,7 +68,9 @@ function range(path: string, v: unknown): Verdict {
   const e = numbers(path, v, 2);
   if (e) return e;
   const [lo, hi] = v as number[];
-  return Number.isFinite(lo) && Number.isFinite(hi) && lo < hi ? null : `expected ${path} to be [low, high] with low < high, got ${JSON.stringify(v)}`;
+  return Number.isFinite(lo) && Number.isFinite(hi) && lo < hi
+    ? null
+    : `expected ${path} to be [low, high] with low < high, got ${JSON.stringify(v)}`;
 }
 
 /** The first problem of a list of checks (each runs only if the ones before passed). */
@@ -73,7 +82,12 @@ function first(...checks: Array<() => Verdict>): Verdict {
   return null;
 }
 
-function each(path: string, v: unknown, check: (path: string, item: unknown) => Verdict, options: { nonEmpty?: boolean } = {}): Verdict {
+function each(
+  path: string,
+  v: unknown,
+  check: (path: string, item: unknown) => Verdict,
+  options: { nonEmpty?: boolean } = {},
+): Verdict {
   if (!Array.isArray(v)) return `expected ${path} to be a list, got ${given(v)}`;
   if (options.nonEmpty && v.length === 0) return `expected ${path} to be a non-empty list`;
   for (let i = 0; i < v.length; i++) {
@@ -89,37 +103,53 @@ function gates(p: Obj): Verdict {
     () => integer('steps', steps, 1),
     () => integer('units', units, 1),
     () => (tokens === undefined ? null : strings('tokens', tokens, steps as number)),
-    () => each('panels', panels, (at, panel) => first(
-      () => object(at, panel),
-      () => string(`${at}.name`, (panel as Obj).name),
-      () => string(`${at}.label`, (panel as Obj).label),
-      () => range(`${at}.range`, (panel as Obj).range),
-      () => {
-        const values = (panel as Obj).values;
-        const count = (steps as number) * (units as number);
-        return typeof values === 'string' ? float32s(`${at}.values`, values, count) : numbers(`${at}.values`, values, count);
-      },
-    ), { nonEmpty: true }),
+    () =>
+      each(
+        'panels',
+        panels,
+        (at, panel) =>
+          first(
+            () => object(at, panel),
+            () => string(`${at}.name`, (panel as Obj).name),
+            () => string(`${at}.label`, (panel as Obj).label),
+            () => range(`${at}.range`, (panel as Obj).range),
+            () => {
+              const values = (panel as Obj).values;
+              const count = (steps as number) * (units as number);
+              return typeof values === 'string'
+                ? float32s(`${at}.values`, values, count)
+                : numbers(`${at}.values`, values, count);
+            },
+          ),
+        { nonEmpty: true },
+      ),
   );
 }
 
 function states(p: Obj): Verdict {
   const { steps, units, h, c, pca } = p;
-  const rows = (name: string, v: unknown) => first(
-    () => (Array.isArray(v) && v.length === (units as unknown[]).length ? null : `expected ${name} to be a list of ${(units as unknown[]).length} rows (one per unit), got ${given(v)}`),
-    () => each(name, v, (at, row) => numbers(at, row, steps as number)),
-  );
+  const rows = (name: string, v: unknown) =>
+    first(
+      () =>
+        Array.isArray(v) && v.length === (units as unknown[]).length
+          ? null
+          : `expected ${name} to be a list of ${(units as unknown[]).length} rows (one per unit), got ${given(v)}`,
+      () => each(name, v, (at, row) => numbers(at, row, steps as number)),
+    );
   return first(
     () => integer('steps', steps, 1),
     () => each('units', units, (at, u) => integer(at, u, 0), { nonEmpty: true }),
     () => rows('h', h),
     () => (c === undefined ? null : rows('c', c)),
-    () => (pca === undefined ? null : first(
-      () => object('pca', pca),
-      () => numbers('pca.x', (pca as Obj).x, steps as number),
-      () => numbers('pca.y', (pca as Obj).y, steps as number),
-      () => numbers('pca.explained', (pca as Obj).explained, 2),
-    )),
+    () =>
+      pca === undefined
+        ? null
+        : first(
+            () => object('pca', pca),
+            () => numbers('pca.x', (pca as Obj).x, steps as number),
+            () => numbers('pca.y', (pca as Obj).y, steps as number),
+            () => numbers('pca.explained', (pca as Obj).explained, 2),
+          ),
   );
 }
 
@@ -138,17 +168,27 @@ function loss(p: Obj): Verdict {
   return first(
     () => each('series', p.series, (at, s) => series(s, at)),
     () => (typeof logScale === 'boolean' ? null : `expected logScale to be true or false, got ${given(logScale)}`),
-    () => (typeof smoothing === 'number' && smoothing >= 0 && smoothing < 1 ? null : `expected smoothing to be a number in [0, 1), got ${given(smoothing)}`),
+    () =>
+      typeof smoothing === 'number' && smoothing >= 0 && smoothing < 1
+        ? null
+        : `expected smoothing to be a number in [0, 1), got ${given(smoothing)}`,
     () => (xTitle === undefined ? null : string('xTitle', xTitle)),
     () => (yTitle === undefined ? null : string('yTitle', yTitle)),
   );
 }
 
 function gradients(p: Obj): Verdict {
-  return each('series', p.series, (at, s) => series(s, at, (x) => first(
-    () => string(`${at}.run`, x.run),
-    () => (x.quantity === 'h' || x.quantity === 'c' ? null : `expected ${at}.quantity to be "h" or "c", got ${given(x.quantity)}`),
-  )));
+  return each('series', p.series, (at, s) =>
+    series(s, at, (x) =>
+      first(
+        () => string(`${at}.run`, x.run),
+        () =>
+          x.quantity === 'h' || x.quantity === 'c'
+            ? null
+            : `expected ${at}.quantity to be "h" or "c", got ${given(x.quantity)}`,
+      ),
+    ),
+  );
 }
 
 function saturation(p: Obj): Verdict {
@@ -162,13 +202,18 @@ function saturation(p: Obj): Verdict {
     () => numbers('points.right', points.right, (points.unit as unknown[]).length),
     () => threshold('low', p.low),
     () => threshold('high', p.high),
-    () => (typeof p.low === 'number' && typeof p.high === 'number' && !(p.low < p.high) ? `expected "low" below "high", got ${p.low} and ${p.high}` : null),
+    () =>
+      typeof p.low === 'number' && typeof p.high === 'number' && !(p.low < p.high)
+        ? `expected "low" below "high", got ${p.low} and ${p.high}`
+        : null,
   );
 }
 
 /** An optional saturation threshold: absent, or a number in [0, 1]. */
 function threshold(key: string, v: unknown): Verdict {
-  return v === undefined || (typeof v === 'number' && v >= 0 && v <= 1) ? null : `expected "${key}" to be a threshold in [0, 1], got ${given(v)}`;
+  return v === undefined || (typeof v === 'number' && v >= 0 && v <= 1)
+    ? null
+    : `expected "${key}" to be a threshold in [0, 1], got ${given(v)}`;
 }
 
 const CHECKS: { [K in ChartKind]: (p: Obj) => Verdict } = { gates, states, loss, gradients, saturation };
@@ -177,11 +222,15 @@ export function validatePayload(mime: string, data: unknown): Verdict {
   try {
     const kind = (Object.keys(MIME) as ChartKind[]).find((k) => MIME[k] === mime);
     if (!kind) return `unknown MIME type ${JSON.stringify(mime)}; expected one of ${CHART_MIME_TYPES.join(', ')}`;
-    if (!isObject(data)) return `expected a JSON object, got ${Array.isArray(data) ? 'a list' : data === null ? 'null' : typeof data}`;
+    if (!isObject(data))
+      return `expected a JSON object, got ${Array.isArray(data) ? 'a list' : data === null ? 'null' : typeof data}`;
     const version = data.version;
-    if (!Number.isInteger(version) || (version as number) < 1) return `expected "version" to be a schema version (an integer ≥ 1), got ${given(version)}`;
-    if ((version as number) > SCHEMA_VERSION) return `this output was made by a newer LSTM Notebook (schema version ${version}); this renderer reads version ${SCHEMA_VERSION}. Update the extension or re-run the cell.`;
-    if (data.kind !== kind) return `expected "kind": ${JSON.stringify(kind)}, got ${JSON.stringify(data.kind) ?? 'nothing'}`;
+    if (!Number.isInteger(version) || (version as number) < 1)
+      return `expected "version" to be a schema version (an integer ≥ 1), got ${given(version)}`;
+    if ((version as number) > SCHEMA_VERSION)
+      return `this output was made by a newer LSTM Notebook (schema version ${version}); this renderer reads version ${SCHEMA_VERSION}. Update the extension or re-run the cell.`;
+    if (data.kind !== kind)
+      return `expected "kind": ${JSON.stringify(kind)}, got ${JSON.stringify(data.kind) ?? 'nothing'}`;
     return string('title', data.title) ?? CHECKS[kind](data);
   } catch (error) {
     // A guard must not throw (a getter, a cyclic value from a caller other than JSON…) — not

@@ -18,11 +18,22 @@ export function panelDataUrl(p: GatesPayload, panel: GatePanel): string {
   canvas.height = p.units;
   const context = canvas.getContext('2d');
   if (!context) throw new Error('this webview cannot draw on a canvas');
-  context.putImageData(new ImageData(heatmapPixels(panelValues(panel), p.steps, p.units, panel.range, table), p.steps, p.units), 0, 0);
+  context.putImageData(
+    new ImageData(heatmapPixels(panelValues(panel), p.steps, p.units, panel.range, table), p.steps, p.units),
+    0,
+    0,
+  );
   return canvas.toDataURL('image/png');
 }
 
-interface SceneItem { x?: number; y?: number; width?: number; height?: number; datum?: { panel?: number }; mark: { marktype: string; group?: SceneItem } }
+interface SceneItem {
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+  datum?: { panel?: number };
+  mark: { marktype: string; group?: SceneItem };
+}
 
 /** Installs the tooltip; returns its remover. */
 export function heatmapTooltip(view: View, p: GatesPayload, host: HTMLElement): () => void {
@@ -60,7 +71,9 @@ export function heatmapTooltip(view: View, p: GatesPayload, host: HTMLElement): 
     tip.style.top = `${mouse.offsetY + 12}px`;
     tip.hidden = false;
   };
-  const hide = () => { tip.hidden = true; };
+  const hide = () => {
+    tip.hidden = true;
+  };
   view.addEventListener('mousemove', handler);
   view.addEventListener('mouseout', hide);
   return () => {

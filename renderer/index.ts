@@ -63,7 +63,18 @@ export const activate: ActivationFunction = () => {
       }
       const settings = settingsOf(payload, existing?.element === element ? existing : undefined);
       dispose(item.id);
-      const entry: Live = { element, payload, view: null, cleanup: [], ...settings, rows: null, generation: 0, drawing: null, queued: null, disposed: false };
+      const entry: Live = {
+        element,
+        payload,
+        view: null,
+        cleanup: [],
+        ...settings,
+        rows: null,
+        generation: 0,
+        drawing: null,
+        queued: null,
+        disposed: false,
+      };
       live.set(item.id, entry);
       await draw(entry);
     },
@@ -104,10 +115,12 @@ async function drawOnce(entry: Live): Promise<void> {
   root.className = `lstm-chart lstm-${payload.kind}`;
   const plotArea = document.createElement('div');
   if (payload.kind === 'loss') {
-    root.appendChild(lossControls(entry, (settings) => {
-      Object.assign(entry, settings);
-      void draw(entry);
-    }));
+    root.appendChild(
+      lossControls(entry, (settings) => {
+        Object.assign(entry, settings);
+        void draw(entry);
+      }),
+    );
   }
   root.appendChild(plotArea);
   element.replaceChildren(root);
@@ -120,7 +133,11 @@ async function drawOnce(entry: Live): Promise<void> {
       logScale: entry.logScale,
       smoothing: entry.smoothing,
     });
-    const result = await embed(plotArea, spec as never, { actions: false, renderer: payload.kind === 'gates' || payload.kind === 'loss' ? 'canvas' : 'svg', mode: 'vega-lite' });
+    const result = await embed(plotArea, spec as never, {
+      actions: false,
+      renderer: payload.kind === 'gates' || payload.kind === 'loss' ? 'canvas' : 'svg',
+      mode: 'vega-lite',
+    });
     openViews++;
     const close = () => {
       result.finalize();
@@ -131,7 +148,8 @@ async function drawOnce(entry: Live): Promise<void> {
     entry.cleanup.push(close);
     if (payload.kind === 'gates') entry.cleanup.push(heatmapTooltip(result.view, payload, root));
   } catch (error) {
-    if (!entry.disposed && entry.generation === generation) showError(null, element, `This chart could not be drawn: ${(error as Error).message}`);
+    if (!entry.disposed && entry.generation === generation)
+      showError(null, element, `This chart could not be drawn: ${(error as Error).message}`);
   }
 }
 
@@ -145,7 +163,11 @@ function extendLoss(entry: Live, next: ChartPayload): boolean {
   const previous = entry.payload;
   const rows = entry.rows;
   if (previous.kind !== 'loss' || next.kind !== 'loss' || !entry.view || !rows) return false;
-  if (next.series.length !== previous.series.length || next.series.some((s, k) => s.name !== previous.series[k].name || s.x.length < rows.count(s.name))) return false;
+  if (
+    next.series.length !== previous.series.length ||
+    next.series.some((s, k) => s.name !== previous.series[k].name || s.x.length < rows.count(s.name))
+  )
+    return false;
   entry.payload = next;
   let change = changeset();
   let changed = false;
@@ -153,7 +175,9 @@ function extendLoss(entry: Live, next: ChartPayload): boolean {
     const from = rows.count(s.name);
     if (from === s.x.length) continue;
     const { fromBucket, insert } = rows.append(s.name, s.x, s.y, from);
-    change = change.remove((d: { series: string; bucket: number }) => d.series === s.name && d.bucket >= fromBucket).insert(insert);
+    change = change
+      .remove((d: { series: string; bucket: number }) => d.series === s.name && d.bucket >= fromBucket)
+      .insert(insert);
     changed = true;
   }
   if (changed) void entry.view.change('points', change).runAsync();

@@ -24,7 +24,9 @@ export function lossControls(current: LossSettings, onChange: (settings: LossSet
   shown.textContent = current.smoothing.toFixed(2);
   const settings = () => ({ logScale: log.checked, smoothing: Number(smooth.value) });
   log.addEventListener('change', () => onChange(settings()));
-  smooth.addEventListener('input', () => { shown.textContent = Number(smooth.value).toFixed(2); });
+  smooth.addEventListener('input', () => {
+    shown.textContent = Number(smooth.value).toFixed(2);
+  });
   smooth.addEventListener('change', () => onChange(settings()));
   bar.append(label('log scale', log), label('smoothing', smooth), shown);
   return bar;

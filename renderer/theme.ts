@@ -4,12 +4,16 @@ import { LIGHT_THEME, type Theme } from './specs/index';
 export function currentTheme(): Theme {
   const style = getComputedStyle(document.body);
   const css = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
-  const highContrast = document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
+  const highContrast =
+    document.body.classList.contains('vscode-high-contrast') ||
+    document.body.classList.contains('vscode-high-contrast-light');
   const foreground = css('--vscode-editor-foreground', LIGHT_THEME.foreground);
   return {
     foreground,
     background: 'transparent',
-    grid: highContrast ? foreground : css('--vscode-editorWidget-border', css('--vscode-panel-border', LIGHT_THEME.grid)),
+    grid: highContrast
+      ? foreground
+      : css('--vscode-editorWidget-border', css('--vscode-panel-border', LIGHT_THEME.grid)),
     font: css('--vscode-font-family', LIGHT_THEME.font),
     palette: LIGHT_THEME.palette,
   };

@@ -73,7 +73,13 @@ function blasOf(probe) {
   if (names.some((n) => /mkl/i.test(n))) return 'mkl';
   const open = probe.loaded.find((path) => /openblas/i.test(path));
   if (open) {
-    const variant = /openmp/.test(open) ? 'openmp' : /pthread/.test(open) ? 'pthread' : /serial/.test(open) ? 'serial' : '';
+    const variant = /openmp/.test(open)
+      ? 'openmp'
+      : /pthread/.test(open)
+        ? 'pthread'
+        : /serial/.test(open)
+          ? 'serial'
+          : '';
     return variant ? `openblas-${variant}` : 'openblas';
   }
   if (probe.loaded.some((path) => /blis/i.test(path))) return 'blis';
@@ -94,7 +100,14 @@ export async function findTorch() {
   if (!result.ok) return null;
   try {
     const probe = JSON.parse(result.stdout.trim().split('\n').pop());
-    return { python: PYTHON, version: probe.version, blas: blasOf(probe), blasCore: probe.core, blasBuilt: probe.built, blasLibraries: probe.loaded };
+    return {
+      python: PYTHON,
+      version: probe.version,
+      blas: blasOf(probe),
+      blasCore: probe.core,
+      blasBuilt: probe.built,
+      blasLibraries: probe.loaded,
+    };
   } catch {
     return null;
   }
@@ -122,12 +135,17 @@ export async function ensureTorch({ install = false } = {}) {
   if (!updated) {
     const code = await sh('apt-get', ['update', '-qq']);
     if (code !== 0) {
-      console.log(`install-torch: PyTorch is absent: apt-get update failed (exit ${code}); install it with \`${HINT}\``);
+      console.log(
+        `install-torch: PyTorch is absent: apt-get update failed (exit ${code}); install it with \`${HINT}\``,
+      );
       return null;
     }
     updated = true;
   }
-  const code = await sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...PACKAGES], { ...process.env, DEBIAN_FRONTEND: 'noninteractive' });
+  const code = await sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...PACKAGES], {
+    ...process.env,
+    DEBIAN_FRONTEND: 'noninteractive',
+  });
   if (code !== 0) {
     console.log(`install-torch: PyTorch is absent: apt-get install failed (exit ${code}); install it with \`${HINT}\``);
     return null;
@@ -144,5 +162,7 @@ export async function ensureTorch({ install = false } = {}) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const torch = await ensureTorch({ install: true });
   if (!torch) process.exit(1);
-  console.log(`install-torch: torch ${torch.version} (${torch.python}), BLAS ${torch.blas}${torch.blasCore ? ` (OpenBLAS kernels ${torch.blasCore})` : ''}${torch.blasLibraries.length ? ` [${torch.blasLibraries.join(', ')}]` : ''}, built with ${torch.blasBuilt}`);
+  console.log(
+    `install-torch: torch ${torch.version} (${torch.python}), BLAS ${torch.blas}${torch.blasCore ? ` (OpenBLAS kernels ${torch.blasCore})` : ''}${torch.blasLibraries.length ? ` [${torch.blasLibraries.join(', ')}]` : ''}, built with ${torch.blasBuilt}`,
+  );
 }

@@ -18,7 +18,8 @@ for (let row = 0; row < 4; row++) {
   for (let step = 0; step < 8; step++) {
     const v = 0.5 + 0.5 * Math.sin(1.3 * step + 2.1 * row);
     const colour = rgb(viridis(v));
-    for (let y = 14 + row * 20; y < 14 + row * 20 + 17; y++) for (let x = 10 + step * 14; x < 10 + step * 14 + 12; x++) put(x, y, colour);
+    for (let y = 14 + row * 20; y < 14 + row * 20 + 17; y++)
+      for (let x = 10 + step * 14; x < 10 + step * 14 + 12; x++) put(x, y, colour);
   }
 }
 // The cell state: a straight bright line, the "conveyor belt".

@@ -12,9 +12,16 @@ install();
 const vsix = packageVsix();
 const port = Number(process.env.PORT) || undefined;
 const untrusted = process.argv.includes('--untrusted');
-const server = await startCodeServer({ vsix, port, trust: !untrusted, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+const server = await startCodeServer({
+  vsix,
+  port,
+  trust: !untrusted,
+  settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+});
 const examples = join(ROOT, 'examples');
-console.log(`\nLSTM Notebook is running in VS Code (code-server) with ${vsix.split('/').pop()} installed${untrusted ? ', workspace trust enforced (restricted mode)' : ''}.`);
+console.log(
+  `\nLSTM Notebook is running in VS Code (code-server) with ${vsix.split('/').pop()} installed${untrusted ? ', workspace trust enforced (restricted mode)' : ''}.`,
+);
 console.log(`Open this address in a browser:\n\n  ${server.url}/?folder=${encodeURIComponent(examples)}\n`);
 console.log('Open a notebook from examples/, then Run All. Press Ctrl-C to stop.');
 const stop = () => {

@@ -43,7 +43,8 @@ export class CharCorpus {
    *                 the text must be in it), so that corpora can share class indices
    */
   constructor(text: string, options: { vocab?: readonly string[] } = {}) {
-    if (typeof text !== 'string' || text.length === 0) throw new LstmError(`CharCorpus: expected a non-empty string, got ${describe(text)}`);
+    if (typeof text !== 'string' || text.length === 0)
+      throw new LstmError(`CharCorpus: expected a non-empty string, got ${describe(text)}`);
     checkKeys('CharCorpus', options, ['vocab']);
     let vocab: string[];
     if (options.vocab !== undefined) {
@@ -51,7 +52,8 @@ export class CharCorpus {
         throw new LstmError(`CharCorpus: vocab expected an array of single characters, got ${describe(options.vocab)}`);
       }
       vocab = [...options.vocab];
-      if (new Set(vocab).size !== vocab.length) throw new LstmError(`CharCorpus: vocab expected distinct characters, got ${describe(vocab)}`);
+      if (new Set(vocab).size !== vocab.length)
+        throw new LstmError(`CharCorpus: vocab expected distinct characters, got ${describe(vocab)}`);
     } else {
       vocab = [...new Set(text)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
     }
@@ -79,7 +81,9 @@ export class CharCorpus {
     for (let k = 0; k < chars.length; k++) {
       const i = this.lookup.get(chars[k]);
       if (i === undefined) {
-        throw new LstmError(`CharCorpus.encode: character ${JSON.stringify(chars[k])} at position ${k} is not in the vocabulary; expected one of ${JSON.stringify(this.vocab.join(''))}`);
+        throw new LstmError(
+          `CharCorpus.encode: character ${JSON.stringify(chars[k])} at position ${k} is not in the vocabulary; expected one of ${JSON.stringify(this.vocab.join(''))}`,
+        );
       }
       out[k] = i;
     }
@@ -94,7 +98,9 @@ export class CharCorpus {
     for (let k = 0; k < indices.length; k++) {
       const i = indices[k];
       if (!Number.isInteger(i) || i < 0 || i >= this.vocab.length) {
-        throw new LstmError(`CharCorpus.decode: index ${describe(i)} at position ${k} is out of range; expected an integer in [0, ${this.vocab.length - 1}]`);
+        throw new LstmError(
+          `CharCorpus.decode: index ${describe(i)} at position ${k} is out of range; expected an integer in [0, ${this.vocab.length - 1}]`,
+        );
       }
       s += this.vocab[i];
     }
@@ -113,13 +119,17 @@ export class CharCorpus {
 
   /** Next-character windows; see the file comment. */
   dataset(options: CorpusDatasetOptions): SequenceDataset {
-    if (options === null || typeof options !== 'object') throw new LstmError(`CharCorpus.dataset: expected options such as { seqLength: 100 }, got ${describe(options)}`);
+    if (options === null || typeof options !== 'object')
+      throw new LstmError(`CharCorpus.dataset: expected options such as { seqLength: 100 }, got ${describe(options)}`);
     checkKeys('CharCorpus.dataset', options, ['seqLength', 'stride', 'name', 'dtype']);
     const T = checkInt('CharCorpus.dataset: seqLength', options.seqLength, 1);
     const stride = checkInt('CharCorpus.dataset: stride', options.stride ?? T, 1);
     const dtype = options.dtype === undefined ? getDefaultDType() : checkDType(options.dtype);
     const L = this.indices.length;
-    if (L < T + 1) throw new LstmError(`CharCorpus.dataset: seqLength ${T} needs a text of at least ${T + 1} characters (inputs plus the next one), got ${L}`);
+    if (L < T + 1)
+      throw new LstmError(
+        `CharCorpus.dataset: seqLength ${T} needs a text of at least ${T + 1} characters (inputs plus the next one), got ${L}`,
+      );
     const N = Math.floor((L - T - 1) / stride) + 1;
     const V = this.vocab.length;
     const x = allocate(dtype, N * T * V, `CharCorpus.dataset: ${N} windows × seqLength ${T} × ${V} characters`);
@@ -143,7 +153,15 @@ export class CharCorpus {
       targets: new Tensor(y, [N, T]),
       target: 'sequence',
       classes: V,
-      meta: { task: 'characters', vocab: [...this.vocab], seqLength: T, stride, baselineCrossEntropy: unigram, uniformCrossEntropy: Math.log(V), loss: 'crossEntropy' },
+      meta: {
+        task: 'characters',
+        vocab: [...this.vocab],
+        seqLength: T,
+        stride,
+        baselineCrossEntropy: unigram,
+        uniformCrossEntropy: Math.log(V),
+        loss: 'crossEntropy',
+      },
     });
   }
 
@@ -155,8 +173,14 @@ export class CharCorpus {
     checkNumber('CharCorpus.split: fraction', fraction, 0, 1);
     const L = this.indices.length;
     const n = Math.round(fraction * L);
-    if (n < 1 || n > L - 1) throw new LstmError(`CharCorpus.split: fraction ${fraction} of ${L} characters gives parts of ${n} and ${L - n}; expected a fraction leaving at least one character on each side`);
+    if (n < 1 || n > L - 1)
+      throw new LstmError(
+        `CharCorpus.split: fraction ${fraction} of ${L} characters gives parts of ${n} and ${L - n}; expected a fraction leaving at least one character on each side`,
+      );
     const chars = [...this.text];
-    return [new CharCorpus(chars.slice(0, n).join(''), { vocab: this.vocab }), new CharCorpus(chars.slice(n).join(''), { vocab: this.vocab })];
+    return [
+      new CharCorpus(chars.slice(0, n).join(''), { vocab: this.vocab }),
+      new CharCorpus(chars.slice(n).join(''), { vocab: this.vocab }),
+    ];
   }
 }

@@ -64,7 +64,10 @@ function records(text: string, delimiter: string): RawRecord[] {
         i++;
         cell = '';
         for (;;) {
-          if (i >= n) throw new LstmError(`parseCsv: line ${open}: a quoted field is never closed; expected a closing " before the end of the text`);
+          if (i >= n)
+            throw new LstmError(
+              `parseCsv: line ${open}: a quoted field is never closed; expected a closing " before the end of the text`,
+            );
           if (text[i] === '"') {
             if (text[i + 1] === '"') {
               cell += '"';
@@ -82,10 +85,13 @@ function records(text: string, delimiter: string): RawRecord[] {
         while (text[i] === ' ' || text[i] === '\t') i++;
         const next = text[i];
         if (!(i >= n || next === delimiter || next === '\n' || (next === '\r' && text[i + 1] === '\n'))) {
-          throw new LstmError(`parseCsv: line ${line}: expected ${JSON.stringify(delimiter)} or a line break after the quoted field "${cell}", got ${JSON.stringify(next)}`);
+          throw new LstmError(
+            `parseCsv: line ${line}: expected ${JSON.stringify(delimiter)} or a line break after the quoted field "${cell}", got ${JSON.stringify(next)}`,
+          );
         }
       } else {
-        if (quotedCell) throw new LstmError(`parseCsv: line ${line}: unexpected ${JSON.stringify(ch)} after a quoted field`);
+        if (quotedCell)
+          throw new LstmError(`parseCsv: line ${line}: unexpected ${JSON.stringify(ch)} after a quoted field`);
         cell += ch;
         i++;
       }
@@ -101,13 +107,23 @@ function isNumber(cell: string): boolean {
 
 /** Parses numeric CSV text; see the file comment for the format. */
 export function parseCsv(text: string, options: CsvOptions = {}): Csv {
-  if (typeof text !== 'string') throw new LstmError(`parseCsv: expected the CSV text as a string, got ${describe(text)}`);
+  if (typeof text !== 'string')
+    throw new LstmError(`parseCsv: expected the CSV text as a string, got ${describe(text)}`);
   checkKeys('parseCsv', options, ['header', 'delimiter']);
   const header = options.header ?? 'auto';
-  if (header !== true && header !== false && header !== 'auto') throw new LstmError(`parseCsv: header expected true, false or "auto", got ${describe(header)}`);
+  if (header !== true && header !== false && header !== 'auto')
+    throw new LstmError(`parseCsv: header expected true, false or "auto", got ${describe(header)}`);
   const delimiter = options.delimiter ?? ',';
-  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw new LstmError(`parseCsv: delimiter expected one character other than a quote or line break (such as "," ";" or "\\t"), got ${describe(delimiter)}`);
+  if (
+    typeof delimiter !== 'string' ||
+    delimiter.length !== 1 ||
+    delimiter === '"' ||
+    delimiter === '\n' ||
+    delimiter === '\r'
+  ) {
+    throw new LstmError(
+      `parseCsv: delimiter expected one character other than a quote or line break (such as "," ";" or "\\t"), got ${describe(delimiter)}`,
+    );
   }
   const recs = records(text, delimiter);
   if (recs.length === 0) throw new LstmError('parseCsv: expected at least one record, got an empty text');
@@ -117,28 +133,38 @@ export function parseCsv(text: string, options: CsvOptions = {}): Csv {
   const rows: number[][] = [];
   for (const rec of recs.slice(hasHeader ? 1 : 0)) {
     if (rec.cells.length !== width) {
-      throw new LstmError(`parseCsv: line ${rec.line}: expected ${width} fields (as ${hasHeader ? 'the header' : 'the first line'} has), got ${rec.cells.length}`);
+      throw new LstmError(
+        `parseCsv: line ${rec.line}: expected ${width} fields (as ${hasHeader ? 'the header' : 'the first line'} has), got ${rec.cells.length}`,
+      );
     }
-    rows.push(rec.cells.map((cell, j) => {
-      if (!isNumber(cell)) {
-        throw new LstmError(`parseCsv: line ${rec.line}, column ${j + 1} (${JSON.stringify(columns[j])}): expected a number, got ${cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell)}`);
-      }
-      return Number(cell);
-    }));
+    rows.push(
+      rec.cells.map((cell, j) => {
+        if (!isNumber(cell)) {
+          throw new LstmError(
+            `parseCsv: line ${rec.line}, column ${j + 1} (${JSON.stringify(columns[j])}): expected a number, got ${cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell)}`,
+          );
+        }
+        return Number(cell);
+      }),
+    );
   }
   return { columns, rows };
 }
 
 /** One column of numeric CSV text as a series, e.g. for windows(series, { window }). */
 export function csvSeries(text: string, options: CsvSeriesOptions): Float64Array {
-  if (options === null || typeof options !== 'object') throw new LstmError(`csvSeries: expected options such as { column: "price" }, got ${describe(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new LstmError(`csvSeries: expected options such as { column: "price" }, got ${describe(options)}`);
   checkKeys('csvSeries', options, ['column', 'header', 'delimiter']);
   const { column, ...rest } = options;
   const csv = parseCsv(text, rest);
   let j: number;
   if (typeof column === 'string') {
     j = csv.columns.indexOf(column);
-    if (j < 0) throw new LstmError(`csvSeries: column ${JSON.stringify(column)} not found; expected one of ${csv.columns.map((c) => JSON.stringify(c)).join(', ')}`);
+    if (j < 0)
+      throw new LstmError(
+        `csvSeries: column ${JSON.stringify(column)} not found; expected one of ${csv.columns.map((c) => JSON.stringify(c)).join(', ')}`,
+      );
   } else if (typeof column === 'number') {
     j = checkInt('csvSeries: column', column, 0, csv.columns.length - 1);
   } else {

@@ -56,33 +56,60 @@ export class SequenceDataset {
 
   constructor(init: SequenceDatasetInit) {
     if (init === null || typeof init !== 'object') {
-      throw new LstmError(`SequenceDataset: expected { name, inputs, targets, target, classes?, meta? }, got ${describe(init)}`);
+      throw new LstmError(
+        `SequenceDataset: expected { name, inputs, targets, target, classes?, meta? }, got ${describe(init)}`,
+      );
     }
-    const unknown = Object.keys(init).filter((k) => !['name', 'inputs', 'targets', 'target', 'classes', 'meta'].includes(k));
+    const unknown = Object.keys(init).filter(
+      (k) => !['name', 'inputs', 'targets', 'target', 'classes', 'meta'].includes(k),
+    );
     if (unknown.length > 0) {
-      throw new LstmError(`SequenceDataset: unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected name, inputs, targets, target, classes, meta`);
+      throw new LstmError(
+        `SequenceDataset: unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected name, inputs, targets, target, classes, meta`,
+      );
     }
     const { name, inputs, targets, target, classes, meta } = init;
-    if (typeof name !== 'string' || name.length === 0) throw new LstmError(`SequenceDataset: name expected a non-empty string, got ${describe(name)}`);
+    if (typeof name !== 'string' || name.length === 0)
+      throw new LstmError(`SequenceDataset: name expected a non-empty string, got ${describe(name)}`);
     const what = `SequenceDataset "${name}"`;
     if (!(inputs instanceof Tensor) || inputs.shape.length !== 3) {
-      throw new LstmError(`${what}: inputs expected a Tensor of shape [N, T, I] (samples, steps, features), got ${inputs instanceof Tensor ? formatShape(inputs.shape) : describe(inputs)}`);
+      throw new LstmError(
+        `${what}: inputs expected a Tensor of shape [N, T, I] (samples, steps, features), got ${inputs instanceof Tensor ? formatShape(inputs.shape) : describe(inputs)}`,
+      );
     }
     const [N, T, I] = inputs.shape;
-    if (N < 1 || T < 1 || I < 1) throw new LstmError(`${what}: inputs expected at least one sample, step and feature, got shape ${formatShape(inputs.shape)}`);
-    if (target !== 'last' && target !== 'sequence') throw new LstmError(`${what}: target expected "last" or "sequence", got ${describe(target)}`);
+    if (N < 1 || T < 1 || I < 1)
+      throw new LstmError(
+        `${what}: inputs expected at least one sample, step and feature, got shape ${formatShape(inputs.shape)}`,
+      );
+    if (target !== 'last' && target !== 'sequence')
+      throw new LstmError(`${what}: target expected "last" or "sequence", got ${describe(target)}`);
     if (classes !== undefined) checkInt(`${what}: classes`, classes, 2);
     if (meta !== undefined && (meta === null || typeof meta !== 'object' || Array.isArray(meta))) {
       throw new LstmError(`${what}: meta expected a plain object, got ${describe(meta)}`);
     }
     const lead = target === 'last' ? [N] : [N, T];
-    const expected = classes !== undefined ? `[${lead.join(', ')}] (${target === 'last' ? 'N' : 'N, T'} class indices)` : `[${lead.join(', ')}, O] (${target === 'last' ? 'N, O' : 'N, T, O'})`;
-    if (!(targets instanceof Tensor)) throw new LstmError(`${what}: targets expected a Tensor of shape ${expected}, got ${describe(targets)}`);
+    const expected =
+      classes !== undefined
+        ? `[${lead.join(', ')}] (${target === 'last' ? 'N' : 'N, T'} class indices)`
+        : `[${lead.join(', ')}, O] (${target === 'last' ? 'N, O' : 'N, T, O'})`;
+    if (!(targets instanceof Tensor))
+      throw new LstmError(`${what}: targets expected a Tensor of shape ${expected}, got ${describe(targets)}`);
     const rank = lead.length + (classes !== undefined ? 0 : 1);
-    const fits = targets.shape.length === rank && lead.every((d, i) => targets.shape[i] === d) && (classes !== undefined || targets.shape[rank - 1] >= 1);
+    const fits =
+      targets.shape.length === rank &&
+      lead.every((d, i) => targets.shape[i] === d) &&
+      (classes !== undefined || targets.shape[rank - 1] >= 1);
     if (!fits) {
-      const hint = classes === undefined && targets.shape.length === lead.length ? ' — class indices need the option classes' : classes !== undefined && targets.shape.length === rank + 1 ? ' — real-valued targets must not set classes' : '';
-      throw new LstmError(`${what}: targets for target "${target}" expected shape ${expected}, got ${formatShape(targets.shape)}${hint}`);
+      const hint =
+        classes === undefined && targets.shape.length === lead.length
+          ? ' — class indices need the option classes'
+          : classes !== undefined && targets.shape.length === rank + 1
+            ? ' — real-valued targets must not set classes'
+            : '';
+      throw new LstmError(
+        `${what}: targets for target "${target}" expected shape ${expected}, got ${formatShape(targets.shape)}${hint}`,
+      );
     }
     checkFinite(`${what}: inputs`, inputs);
     checkFinite(`${what}: targets`, targets);
@@ -90,7 +117,9 @@ export class SequenceDataset {
       const d = targets.data;
       for (let k = 0; k < d.length; k++) {
         if (!Number.isInteger(d[k]) || d[k] < 0 || d[k] >= classes) {
-          throw new LstmError(`${what}: targets expected class indices in [0, ${classes - 1}], got ${d[k]} at flat index ${k}`);
+          throw new LstmError(
+            `${what}: targets expected class indices in [0, ${classes - 1}], got ${d[k]} at flat index ${k}`,
+          );
         }
       }
     }
@@ -145,12 +174,17 @@ export class SequenceDataset {
     for (let k = 0; k < n; k++) {
       const i = indices[k];
       if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= this.size) {
-        throw new LstmError(`${this.label}.take: index ${k} expected a sample index in [0, ${this.size - 1}], got ${describe(i)}`);
+        throw new LstmError(
+          `${this.label}.take: index ${k} expected a sample index in [0, ${this.size - 1}], got ${describe(i)}`,
+        );
       }
       x.set(this.inputs.data.subarray(i * inRow, (i + 1) * inRow), k * inRow);
       y.set(this.targets.data.subarray(i * outRow, (i + 1) * outRow), k * outRow);
     }
-    return this.derive(new Tensor(x, [n, ...this.inputs.shape.slice(1)]), new Tensor(y, [n, ...this.targets.shape.slice(1)]));
+    return this.derive(
+      new Tensor(x, [n, ...this.inputs.shape.slice(1)]),
+      new Tensor(y, [n, ...this.targets.shape.slice(1)]),
+    );
   }
 
   /**
@@ -161,7 +195,9 @@ export class SequenceDataset {
     checkNumber(`${this.label}.split: fraction`, fraction, 0, 1);
     const n = Math.round(fraction * this.size);
     if (n < 1 || n > this.size - 1) {
-      throw new LstmError(`${this.label}.split: fraction ${fraction} of ${this.size} samples gives parts of ${n} and ${this.size - n}; expected a fraction leaving at least one sample on each side`);
+      throw new LstmError(
+        `${this.label}.split: fraction ${fraction} of ${this.size} samples gives parts of ${n} and ${this.size - n}; expected a fraction leaving at least one sample on each side`,
+      );
     }
     const all = Array.from({ length: this.size }, (_, i) => i);
     return [this.take(all.slice(0, n)), this.take(all.slice(n))];

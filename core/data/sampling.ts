@@ -31,7 +31,9 @@ function values(what: string, logits: Logits): ArrayLike<number> {
   let z: ArrayLike<number>;
   if (logits instanceof Tensor) {
     if (logits.shape.length === 0 || logits.shape.slice(0, -1).some((d) => d !== 1)) {
-      throw new LstmError(`${what}: expected one row of logits (shape [V] or [1, V]), got a Tensor of shape ${formatShape(logits.shape)}`);
+      throw new LstmError(
+        `${what}: expected one row of logits (shape [V] or [1, V]), got a Tensor of shape ${formatShape(logits.shape)}`,
+      );
     }
     z = logits.data;
   } else if (logits !== null && typeof logits === 'object' && typeof logits.length === 'number') {
@@ -43,7 +45,10 @@ function values(what: string, logits: Logits): ArrayLike<number> {
   let finite = false;
   for (let i = 0; i < z.length; i++) {
     const v = z[i];
-    if (typeof v !== 'number' || Number.isNaN(v) || v === Infinity) throw new LstmError(`${what}: expected finite logits (or −Infinity to mask a class), got ${describe(v)} at index ${i}`);
+    if (typeof v !== 'number' || Number.isNaN(v) || v === Infinity)
+      throw new LstmError(
+        `${what}: expected finite logits (or −Infinity to mask a class), got ${describe(v)} at index ${i}`,
+      );
     if (v !== -Infinity) finite = true;
   }
   if (!finite) throw new LstmError(`${what}: expected at least one logit above −Infinity, got all −Infinity`);
@@ -90,7 +95,9 @@ export function sampleLogits(logits: Logits, options: SampleOptions = {}): numbe
   let kept: number[] | null = null;
   let zk: ArrayLike<number> = z;
   if (k < z.length) {
-    kept = Array.from({ length: z.length }, (_, i) => i).sort((a, b) => z[b] - z[a] || a - b).slice(0, k);
+    kept = Array.from({ length: z.length }, (_, i) => i)
+      .sort((a, b) => z[b] - z[a] || a - b)
+      .slice(0, k);
     zk = kept.map((i) => z[i]);
   }
   const p = probabilities(zk, tau);

@@ -6,7 +6,14 @@ export { adding } from './tasks/adding';
 export type { AddingOptions } from './tasks/adding';
 export { temporalOrder, TEMPORAL_ORDER_SYMBOLS, TEMPORAL_ORDER_CLASSES } from './tasks/temporal-order';
 export type { TemporalOrderOptions } from './tasks/temporal-order';
-export { embeddedReber, reberString, embeddedReberString, isEmbeddedReber, isReber, REBER_SYMBOLS } from './tasks/reber';
+export {
+  embeddedReber,
+  reberString,
+  embeddedReberString,
+  isEmbeddedReber,
+  isReber,
+  REBER_SYMBOLS,
+} from './tasks/reber';
 export type { EmbeddedReberOptions } from './tasks/reber';
 export { copyMemory } from './tasks/copy-memory';
 export type { CopyMemoryOptions } from './tasks/copy-memory';

@@ -20,10 +20,18 @@ import type { FloatArray } from '../dtype';
  * contiguous rows.
  */
 export function gemmABt(
-  M: number, N: number, K: number,
-  A: FloatArray, aOff: number, lda: number,
-  B: FloatArray, bOff: number, ldb: number,
-  C: FloatArray, cOff: number, ldc: number,
+  M: number,
+  N: number,
+  K: number,
+  A: FloatArray,
+  aOff: number,
+  lda: number,
+  B: FloatArray,
+  bOff: number,
+  ldb: number,
+  C: FloatArray,
+  cOff: number,
+  ldc: number,
 ): void {
   const N4 = N - (N % 4);
   let m = 0;
@@ -38,8 +46,14 @@ export function gemmABt(
       const b1 = b0 + ldb;
       const b2 = b1 + ldb;
       const b3 = b2 + ldb;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
-      let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0;
+      let s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
       for (let k = 0; k < K; k++) {
         const x0 = A[a0 + k];
         const x1 = A[a1 + k];
@@ -47,15 +61,28 @@ export function gemmABt(
         const w1 = B[b1 + k];
         const w2 = B[b2 + k];
         const w3 = B[b3 + k];
-        s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3;
-        s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3;
+        s00 += x0 * w0;
+        s01 += x0 * w1;
+        s02 += x0 * w2;
+        s03 += x0 * w3;
+        s10 += x1 * w0;
+        s11 += x1 * w1;
+        s12 += x1 * w2;
+        s13 += x1 * w3;
       }
-      C[c0 + n] += s00; C[c0 + n + 1] += s01; C[c0 + n + 2] += s02; C[c0 + n + 3] += s03;
-      C[c1 + n] += s10; C[c1 + n + 1] += s11; C[c1 + n + 2] += s12; C[c1 + n + 3] += s13;
+      C[c0 + n] += s00;
+      C[c0 + n + 1] += s01;
+      C[c0 + n + 2] += s02;
+      C[c0 + n + 3] += s03;
+      C[c1 + n] += s10;
+      C[c1 + n + 1] += s11;
+      C[c1 + n + 2] += s12;
+      C[c1 + n + 3] += s13;
     }
     for (; n < N; n++) {
       const b0 = bOff + n * ldb;
-      let s0 = 0, s1 = 0;
+      let s0 = 0,
+        s1 = 0;
       for (let k = 0; k < K; k++) {
         s0 += A[a0 + k] * B[b0 + k];
         s1 += A[a1 + k] * B[b0 + k];
@@ -73,12 +100,21 @@ export function gemmABt(
       const b1 = b0 + ldb;
       const b2 = b1 + ldb;
       const b3 = b2 + ldb;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let k = 0; k < K; k++) {
         const x = A[a0 + k];
-        s0 += x * B[b0 + k]; s1 += x * B[b1 + k]; s2 += x * B[b2 + k]; s3 += x * B[b3 + k];
+        s0 += x * B[b0 + k];
+        s1 += x * B[b1 + k];
+        s2 += x * B[b2 + k];
+        s3 += x * B[b3 + k];
       }
-      C[c0 + n] += s0; C[c0 + n + 1] += s1; C[c0 + n + 2] += s2; C[c0 + n + 3] += s3;
+      C[c0 + n] += s0;
+      C[c0 + n + 1] += s1;
+      C[c0 + n + 2] += s2;
+      C[c0 + n + 3] += s3;
     }
     for (; n < N; n++) {
       const b0 = bOff + n * ldb;
@@ -97,10 +133,18 @@ export function gemmABt(
  * also means a NaN in B behind a zero of A does not propagate — inputs are checked finite.
  */
 export function gemmAB(
-  M: number, N: number, K: number,
-  A: FloatArray, aOff: number, lda: number,
-  B: FloatArray, bOff: number, ldb: number,
-  C: FloatArray, cOff: number, ldc: number,
+  M: number,
+  N: number,
+  K: number,
+  A: FloatArray,
+  aOff: number,
+  lda: number,
+  B: FloatArray,
+  bOff: number,
+  ldb: number,
+  C: FloatArray,
+  cOff: number,
+  ldc: number,
 ): void {
   const K4 = K - (K % 4);
   let m = 0;
@@ -111,14 +155,23 @@ export function gemmAB(
     const c1 = c0 + ldc;
     let k = 0;
     for (; k < K4; k += 4) {
-      const x00 = A[a0 + k], x01 = A[a0 + k + 1], x02 = A[a0 + k + 2], x03 = A[a0 + k + 3];
-      const x10 = A[a1 + k], x11 = A[a1 + k + 1], x12 = A[a1 + k + 2], x13 = A[a1 + k + 3];
+      const x00 = A[a0 + k],
+        x01 = A[a0 + k + 1],
+        x02 = A[a0 + k + 2],
+        x03 = A[a0 + k + 3];
+      const x10 = A[a1 + k],
+        x11 = A[a1 + k + 1],
+        x12 = A[a1 + k + 2],
+        x13 = A[a1 + k + 3];
       const b0 = bOff + k * ldb;
       const b1 = b0 + ldb;
       const b2 = b1 + ldb;
       const b3 = b2 + ldb;
       for (let n = 0; n < N; n++) {
-        const w0 = B[b0 + n], w1 = B[b1 + n], w2 = B[b2 + n], w3 = B[b3 + n];
+        const w0 = B[b0 + n],
+          w1 = B[b1 + n],
+          w2 = B[b2 + n],
+          w3 = B[b3 + n];
         C[c0 + n] += x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3;
         C[c1 + n] += x10 * w0 + x11 * w1 + x12 * w2 + x13 * w3;
       }
@@ -154,10 +207,18 @@ export function gemmAB(
  * products (gemmABt) instead of strided column reads.
  */
 export function gemmAtB(
-  M: number, N: number, K: number,
-  A: FloatArray, aOff: number, lda: number,
-  B: FloatArray, bOff: number, ldb: number,
-  C: FloatArray, cOff: number, ldc: number,
+  M: number,
+  N: number,
+  K: number,
+  A: FloatArray,
+  aOff: number,
+  lda: number,
+  B: FloatArray,
+  bOff: number,
+  ldb: number,
+  C: FloatArray,
+  cOff: number,
+  ldc: number,
 ): void {
   const At = transpose(A, aOff, lda, K, M);
   const Bt = transpose(B, bOff, ldb, K, N);

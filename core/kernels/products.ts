@@ -9,15 +9,24 @@ import { gemmAB, gemmABt, gemmAtB } from './gemm';
 import { wasmAB, wasmABt, wasmAtB } from './wasm/products';
 
 type Product = (
-  M: number, N: number, K: number,
-  A: FloatArray, aOff: number, lda: number,
-  B: FloatArray, bOff: number, ldb: number,
-  C: FloatArray, cOff: number, ldc: number,
+  M: number,
+  N: number,
+  K: number,
+  A: FloatArray,
+  aOff: number,
+  lda: number,
+  B: FloatArray,
+  bOff: number,
+  ldb: number,
+  C: FloatArray,
+  cOff: number,
+  ldc: number,
 ) => void;
 
 function routed(js: Product, wasm: (...args: Parameters<Product>) => void): Product {
   return (M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc) => {
-    if (usesWasm(dtypeOf(C)) && A instanceof Float32Array && B instanceof Float32Array) wasm(M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc);
+    if (usesWasm(dtypeOf(C)) && A instanceof Float32Array && B instanceof Float32Array)
+      wasm(M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc);
     else js(M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc);
   };
 }

@@ -65,6 +65,13 @@ export class Adagrad extends Optimizer<AdagradState> {
   }
 
   override toString(): string {
-    return describeOptimizer('Adagrad', [['lr', this.lr], ['lrDecay', this.lrDecay], ['weightDecay', this.weightDecay], ['initialAccumulatorValue', this.initialAccumulatorValue], ['eps', this.eps], ['maximize', this.maximize]]);
+    return describeOptimizer('Adagrad', [
+      ['lr', this.lr],
+      ['lrDecay', this.lrDecay],
+      ['weightDecay', this.weightDecay],
+      ['initialAccumulatorValue', this.initialAccumulatorValue],
+      ['eps', this.eps],
+      ['maximize', this.maximize],
+    ]);
   }
 }

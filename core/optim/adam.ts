@@ -49,7 +49,11 @@ abstract class AdamBase extends Optimizer<AdamState> {
   readonly amsgrad: boolean;
   readonly maximize: boolean;
 
-  protected constructor(name: string, options: number | AdamOptions | undefined, readonly decoupled: boolean) {
+  protected constructor(
+    name: string,
+    options: number | AdamOptions | undefined,
+    readonly decoupled: boolean,
+  ) {
     const o = optionsOf<AdamOptions>(name, options, KEYS);
     super(name, o.lr ?? 1e-3);
     this.betas = checkBetas(name, o.betas);
@@ -60,7 +64,12 @@ abstract class AdamBase extends Optimizer<AdamState> {
   }
 
   protected init(size: number): AdamState {
-    return { step: 0, expAvg: new Float64Array(size), expAvgSq: new Float64Array(size), maxExpAvgSq: new Float64Array(this.amsgrad ? size : 0) };
+    return {
+      step: 0,
+      expAvg: new Float64Array(size),
+      expAvgSq: new Float64Array(size),
+      maxExpAvgSq: new Float64Array(this.amsgrad ? size : 0),
+    };
   }
 
   protected update(p: FloatArray, g: FloatArray, s: AdamState, lr: number): void {
@@ -91,7 +100,14 @@ abstract class AdamBase extends Optimizer<AdamState> {
   }
 
   override toString(): string {
-    return describeOptimizer(this.name, [['lr', this.lr], ['betas', `[${this.betas.join(', ')}]`], ['eps', this.eps], ['weightDecay', this.weightDecay], ['amsgrad', this.amsgrad], ['maximize', this.maximize]]);
+    return describeOptimizer(this.name, [
+      ['lr', this.lr],
+      ['betas', `[${this.betas.join(', ')}]`],
+      ['eps', this.eps],
+      ['weightDecay', this.weightDecay],
+      ['amsgrad', this.amsgrad],
+      ['maximize', this.maximize],
+    ]);
   }
 }
 

@@ -28,30 +28,42 @@ export abstract class Optimizer<S extends ParamState = ParamState> {
   private states = new WeakMap<Tensor, S & { pass: number }>();
   private pass = 0;
 
-  protected constructor(readonly name: string, lr: number) {
+  protected constructor(
+    readonly name: string,
+    lr: number,
+  ) {
     this.lr = checkLr(name, lr);
   }
 
   /** Updates each parameter in place from its `.grad`; parameters without a gradient buffer are skipped. */
   step(params: readonly Tensor[]): void {
     const name = this.name;
-    if (!Array.isArray(params)) throw new LstmError(`${name}.step: expected an array of parameter Tensors (e.g. parametersOf(model)), got ${describe(params)}`);
+    if (!Array.isArray(params))
+      throw new LstmError(
+        `${name}.step: expected an array of parameter Tensors (e.g. parametersOf(model)), got ${describe(params)}`,
+      );
     const lr = checkLr(name, this.lr);
     // Validate everything first, so a bad entry leaves every parameter untouched.
     const pass = ++this.pass;
     for (let i = 0; i < params.length; i++) {
       const p = params[i];
-      if (!(p instanceof Tensor)) throw new LstmError(`${name}.step: expected an array of parameter Tensors, got ${describe(p)} at index ${i}`);
+      if (!(p instanceof Tensor))
+        throw new LstmError(`${name}.step: expected an array of parameter Tensors, got ${describe(p)} at index ${i}`);
       if (p.grad === null) continue;
       if (p.grad.length !== p.data.length) {
-        throw new LstmError(`${name}.step: the gradient of the parameter at index ${i} (shape ${formatShape(p.shape)}) has ${p.grad.length} values, expected ${p.data.length}`);
+        throw new LstmError(
+          `${name}.step: the gradient of the parameter at index ${i} (shape ${formatShape(p.shape)}) has ${p.grad.length} values, expected ${p.data.length}`,
+        );
       }
       let s = this.states.get(p);
       if (s === undefined) {
         s = Object.assign(this.init(p.size), { pass: 0 });
         this.states.set(p, s);
       }
-      if (s.pass === pass) throw new LstmError(`${name}.step: the parameter at index ${i} (shape ${formatShape(p.shape)}) appears more than once; expected each parameter once`);
+      if (s.pass === pass)
+        throw new LstmError(
+          `${name}.step: the parameter at index ${i} (shape ${formatShape(p.shape)}) appears more than once; expected each parameter once`,
+        );
       s.pass = pass;
     }
     for (let i = 0; i < params.length; i++) {
@@ -66,10 +78,14 @@ export abstract class Optimizer<S extends ParamState = ParamState> {
 
   /** Sets every parameter's gradient to zero (torch's zero_grad(set_to_none=False)). */
   zeroGrad(params: readonly Tensor[]): void {
-    if (!Array.isArray(params)) throw new LstmError(`${this.name}.zeroGrad: expected an array of parameter Tensors, got ${describe(params)}`);
+    if (!Array.isArray(params))
+      throw new LstmError(`${this.name}.zeroGrad: expected an array of parameter Tensors, got ${describe(params)}`);
     for (let i = 0; i < params.length; i++) {
       const p = params[i];
-      if (!(p instanceof Tensor)) throw new LstmError(`${this.name}.zeroGrad: expected an array of parameter Tensors, got ${describe(p)} at index ${i}`);
+      if (!(p instanceof Tensor))
+        throw new LstmError(
+          `${this.name}.zeroGrad: expected an array of parameter Tensors, got ${describe(p)} at index ${i}`,
+        );
       p.grad?.fill(0);
     }
   }
@@ -93,12 +109,17 @@ export abstract class Optimizer<S extends ParamState = ParamState> {
 }
 
 function checkLr(name: string, lr: unknown): number {
-  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) throw new LstmError(`${name}: lr expected a finite number ≥ 0, got ${describe(lr)}`);
+  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0)
+    throw new LstmError(`${name}: lr expected a finite number ≥ 0, got ${describe(lr)}`);
   return lr;
 }
 
 /** Options as given to a constructor: a number is the learning rate. */
-export function optionsOf<T extends { lr?: number }>(name: string, given: number | T | undefined, known: readonly string[]): T {
+export function optionsOf<T extends { lr?: number }>(
+  name: string,
+  given: number | T | undefined,
+  known: readonly string[],
+): T {
   if (given === undefined) return {} as T;
   if (typeof given === 'number') return { lr: given } as T;
   if (given === null || typeof given !== 'object' || Array.isArray(given)) {
@@ -111,14 +132,16 @@ export function optionsOf<T extends { lr?: number }>(name: string, given: number
 /** A finite number ≥ 0 (the default when undefined). */
 export function nonNegative(what: string, x: unknown, fallback: number): number {
   if (x === undefined) return fallback;
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) throw new LstmError(`${what}: expected a finite number ≥ 0, got ${describe(x)}`);
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0)
+    throw new LstmError(`${what}: expected a finite number ≥ 0, got ${describe(x)}`);
   return x;
 }
 
 /** A number in [0, 1). */
 export function unitInterval(what: string, x: unknown, fallback: number): number {
   if (x === undefined) return fallback;
-  if (typeof x !== 'number' || !(x >= 0 && x < 1)) throw new LstmError(`${what}: expected a number in [0, 1), got ${describe(x)}`);
+  if (typeof x !== 'number' || !(x >= 0 && x < 1))
+    throw new LstmError(`${what}: expected a number in [0, 1), got ${describe(x)}`);
   return x;
 }
 

@@ -96,6 +96,14 @@ export class RMSprop extends Optimizer<RmspropState> {
   }
 
   override toString(): string {
-    return describeOptimizer('RMSprop', [['lr', this.lr], ['alpha', this.alpha], ['eps', this.eps], ['weightDecay', this.weightDecay], ['momentum', this.momentum], ['centered', this.centered], ['maximize', this.maximize]]);
+    return describeOptimizer('RMSprop', [
+      ['lr', this.lr],
+      ['alpha', this.alpha],
+      ['eps', this.eps],
+      ['weightDecay', this.weightDecay],
+      ['momentum', this.momentum],
+      ['centered', this.centered],
+      ['maximize', this.maximize],
+    ]);
   }
 }

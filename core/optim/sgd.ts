@@ -40,7 +40,10 @@ export class SGD extends Optimizer<SgdState> {
 
   constructor(options: number | SgdOptions) {
     const o = optionsOf<SgdOptions>('SGD', options, KEYS);
-    if (o.lr === undefined) throw new LstmError('SGD: expected a learning rate, e.g. new SGD(0.1) or new SGD({ lr: 0.1, momentum: 0.9 }), got none');
+    if (o.lr === undefined)
+      throw new LstmError(
+        'SGD: expected a learning rate, e.g. new SGD(0.1) or new SGD({ lr: 0.1, momentum: 0.9 }), got none',
+      );
     super('SGD', o.lr);
     this.momentum = nonNegative('SGD: momentum', o.momentum, 0);
     this.dampening = nonNegative('SGD: dampening', o.dampening, 0);
@@ -48,7 +51,9 @@ export class SGD extends Optimizer<SgdState> {
     this.weightDecay = nonNegative('SGD: weightDecay', o.weightDecay, 0);
     this.maximize = flag('SGD: maximize', o.maximize, false);
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
-      throw new LstmError(`SGD: nesterov expected momentum > 0 and dampening 0, got momentum ${this.momentum} and dampening ${this.dampening}`);
+      throw new LstmError(
+        `SGD: nesterov expected momentum > 0 and dampening 0, got momentum ${this.momentum} and dampening ${this.dampening}`,
+      );
     }
   }
 
@@ -74,6 +79,13 @@ export class SGD extends Optimizer<SgdState> {
   }
 
   override toString(): string {
-    return describeOptimizer('SGD', [['lr', this.lr], ['momentum', this.momentum], ['dampening', this.dampening], ['nesterov', this.nesterov], ['weightDecay', this.weightDecay], ['maximize', this.maximize]]);
+    return describeOptimizer('SGD', [
+      ['lr', this.lr],
+      ['momentum', this.momentum],
+      ['dampening', this.dampening],
+      ['nesterov', this.nesterov],
+      ['weightDecay', this.weightDecay],
+      ['maximize', this.maximize],
+    ]);
   }
 }

@@ -10,8 +10,19 @@ import { packedBSize } from '../kernels/wasm/products';
 import { wasmKernels } from '../kernels/wasm/runtime';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import {
-  batchSlices, biasGradsWasm, finishForward, firstStepOffset, gatherDOut, inputSideGradsWasm, keptBuffers, projectInputsWasm,
-  runSequence, stepNorms, weightGradWasm, withRunMemory, withScratch,
+  batchSlices,
+  biasGradsWasm,
+  finishForward,
+  firstStepOffset,
+  gatherDOut,
+  inputSideGradsWasm,
+  keptBuffers,
+  projectInputsWasm,
+  runSequence,
+  stepNorms,
+  weightGradWasm,
+  withRunMemory,
+  withScratch,
 } from './wasm-layer';
 
 export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: boolean, h0: FloatArray): void {
@@ -41,14 +52,44 @@ export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: bo
       k.packB(H, direct, whh, 1, H, whhP); // W_hhᵀ, first `direct` rows
       if (!resetAfter) k.packB(H, H, whh + 4 * 2 * H * H, 1, H, whnP); // W_hnᵀ
       arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
-      runSequence(kw, T, false, slices, (s, i, s0, s1) => ['gruForwardSeq', [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, resetAfter ? 1 : 0,
-        zx, pre, hPrev, hn, rh, h, bhh, whhP, whnP, zh[i], s.ap, s.edge]]);
+      runSequence(kw, T, false, slices, (s, i, s0, s1) => [
+        'gruForwardSeq',
+        [
+          T,
+          s0,
+          s1,
+          B,
+          s.b0,
+          s.size,
+          H,
+          run.reverse ? 1 : 0,
+          resetAfter ? 1 : 0,
+          zx,
+          pre,
+          hPrev,
+          hn,
+          rh,
+          h,
+          bhh,
+          whhP,
+          whnP,
+          zh[i],
+          s.ap,
+          s.edge,
+        ],
+      ]);
       finishForward(kw, run, h, zx, pre);
     });
   });
 }
 
-export function gruBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrads, resetAfter: boolean, opt: BackwardOptions): void {
+export function gruBackwardWasm(
+  run: SequenceRun,
+  w: LayerWeights,
+  g: LayerGrads,
+  resetAfter: boolean,
+  opt: BackwardOptions,
+): void {
   const kw = wasmKernels();
   const { k, arena } = kw;
   const { T, B, H } = run;
@@ -71,8 +112,34 @@ export function gruBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrads
       const dRh = slices.map((s) => (resetAfter ? 0 : arena.alloc(s.size * H)));
       k.packB(direct, H, whh, H, 1, whhBP); // B(k = g, n = j) = W_hh[g, j], g < direct
       if (!resetAfter) k.packB(H, H, whh + 4 * 2 * H * H, H, 1, whnBP); // W_hn
-      runSequence(kw, T, true, slices, (s, i, s0, s1) => ['gruBackwardSeq', [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, resetAfter ? 1 : 0, opt.truncate,
-        dOut, dh + 4 * s.b0 * H, gates, hPrev, hn, dZx, dZh, whhBP, whnBP, dRh[i], dhSeq, s.ap, s.edge]]);
+      runSequence(kw, T, true, slices, (s, i, s0, s1) => [
+        'gruBackwardSeq',
+        [
+          T,
+          s0,
+          s1,
+          B,
+          s.b0,
+          s.size,
+          H,
+          run.reverse ? 1 : 0,
+          resetAfter ? 1 : 0,
+          opt.truncate,
+          dOut,
+          dh + 4 * s.b0 * H,
+          gates,
+          hPrev,
+          hn,
+          dZx,
+          dZh,
+          whhBP,
+          whnBP,
+          dRh[i],
+          dhSeq,
+          s.ap,
+          s.edge,
+        ],
+      ]);
       if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));
       if (opt.norms) stepNorms(arena.f32(dhSeq, rows * H), T, B, H, opt.norms.h);
       inputSideGradsWasm(kw, run, w, g, dZx, opt.dx);

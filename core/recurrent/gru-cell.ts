@@ -89,7 +89,13 @@ export function gruForward(run: SequenceRun, w: LayerWeights, resetAfter: boolea
   }
 }
 
-export function gruBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, resetAfter: boolean, opt: BackwardOptions): void {
+export function gruBackward(
+  run: SequenceRun,
+  w: LayerWeights,
+  g: LayerGrads,
+  resetAfter: boolean,
+  opt: BackwardOptions,
+): void {
   const { T, B, H, gates, hPrev, ldOut, outOff } = run;
   const hn = run.hn!;
   const rh = run.rh;

@@ -20,16 +20,41 @@ import type { LstmFlags } from './lstm-cell';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
 import {
-  batchSlices, biasGradsWasm, finishForward, firstStepOffset, gatherDOut, inputSideGradsWasm, keptBuffers, projectInputsWasm,
-  runSequence, stepNorms, weightGradWasm, withRunMemory, withScratch,
+  batchSlices,
+  biasGradsWasm,
+  finishForward,
+  firstStepOffset,
+  gatherDOut,
+  inputSideGradsWasm,
+  keptBuffers,
+  projectInputsWasm,
+  runSequence,
+  stepNorms,
+  weightGradWasm,
+  withRunMemory,
+  withScratch,
 } from './wasm-layer';
 
 /** The variants the fused kernel computes: every gate present, both activations, no gate recurrence. */
 export function lstmCoveredByWasm(f: LstmFlags): boolean {
-  return f.inputGate && f.forgetGate && f.outputGate && !f.coupled && f.inputActivation && f.outputActivation && !f.fullGateRecurrence;
+  return (
+    f.inputGate &&
+    f.forgetGate &&
+    f.outputGate &&
+    !f.coupled &&
+    f.inputActivation &&
+    f.outputActivation &&
+    !f.fullGateRecurrence
+  );
 }
 
-export function lstmForwardWasm(run: SequenceRun, w: LayerWeights, flags: LstmFlags, h0: FloatArray, c0: FloatArray): void {
+export function lstmForwardWasm(
+  run: SequenceRun,
+  w: LayerWeights,
+  flags: LstmFlags,
+  h0: FloatArray,
+  c0: FloatArray,
+): void {
   const kw = wasmKernels();
   const { k, arena } = kw;
   const { T, B, H } = run;
@@ -52,7 +77,10 @@ export function lstmForwardWasm(run: SequenceRun, w: LayerWeights, flags: LstmFl
       k.packB(H, G4, whh, 1, H, whhP); // B(k = j, n = g) = W_hh[g, j]: W_hhᵀ
       arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
       arena.f32(cPrev + firstStepOffset(run), B * H).set(c0);
-      runSequence(kw, T, false, slices, (s, _i, s0, s1) => ['lstmForwardSeq', [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, z, pre, hPrev, cPrev, c, h, peep, whhP, s.ap, s.edge]]);
+      runSequence(kw, T, false, slices, (s, _i, s0, s1) => [
+        'lstmForwardSeq',
+        [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, z, pre, hPrev, cPrev, c, h, peep, whhP, s.ap, s.edge],
+      ]);
       finishForward(kw, run, h, z, pre);
       const cv = arena.f32(c, rows * H);
       const last = timeAt(run, T - 1) * B * H;
@@ -62,7 +90,13 @@ export function lstmForwardWasm(run: SequenceRun, w: LayerWeights, flags: LstmFl
   });
 }
 
-export function lstmBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrads, flags: LstmFlags, opt: BackwardOptions): void {
+export function lstmBackwardWasm(
+  run: SequenceRun,
+  w: LayerWeights,
+  g: LayerGrads,
+  flags: LstmFlags,
+  opt: BackwardOptions,
+): void {
   const kw = wasmKernels();
   const { k, arena } = kw;
   const { T, B, H } = run;
@@ -85,8 +119,33 @@ export function lstmBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrad
       const whhBP = arena.alloc(packedBSize(G4, H));
       const slices = batchSlices(kw, B, G4);
       k.packB(G4, H, whh, H, 1, whhBP); // B(k = g, n = j) = W_hh[g, j]
-      runSequence(kw, T, true, slices, (s, _i, s0, s1) => ['lstmBackwardSeq', [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, opt.truncate,
-        dOut, dh + 4 * s.b0 * H, dc + 4 * s.b0 * H, gates, c, cPrev, peep, dZ, whhBP, dhSeq, dcSeq, s.ap, s.edge]]);
+      runSequence(kw, T, true, slices, (s, _i, s0, s1) => [
+        'lstmBackwardSeq',
+        [
+          T,
+          s0,
+          s1,
+          B,
+          s.b0,
+          s.size,
+          H,
+          run.reverse ? 1 : 0,
+          opt.truncate,
+          dOut,
+          dh + 4 * s.b0 * H,
+          dc + 4 * s.b0 * H,
+          gates,
+          c,
+          cPrev,
+          peep,
+          dZ,
+          whhBP,
+          dhSeq,
+          dcSeq,
+          s.ap,
+          s.edge,
+        ],
+      ]);
       if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));
       if (opt.dc0) opt.dc0.set(arena.f32(dc, B * H));
       if (opt.norms) stepNorms(arena.f32(dhSeq, rows * H), T, B, H, opt.norms.h);

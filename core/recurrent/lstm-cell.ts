@@ -131,7 +131,13 @@ export function lstmForward(run: SequenceRun, w: LayerWeights, flags: LstmFlags,
   }
 }
 
-export function lstmBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, flags: LstmFlags, opt: BackwardOptions): void {
+export function lstmBackward(
+  run: SequenceRun,
+  w: LayerWeights,
+  g: LayerGrads,
+  flags: LstmFlags,
+  opt: BackwardOptions,
+): void {
   const { T, B, H, gates, ldOut, outOff } = run;
   const cPrev = run.cPrev!;
   const cBuf = run.c!;

@@ -45,7 +45,17 @@ export interface RecurrentOptions {
 }
 
 export const RECURRENT_OPTION_KEYS = [
-  'inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'batchFirst', 'dropout', 'bias', 'dtype', 'init', 'rng', 'stateful',
+  'inputSize',
+  'hiddenSize',
+  'numLayers',
+  'bidirectional',
+  'batchFirst',
+  'dropout',
+  'bias',
+  'dtype',
+  'init',
+  'rng',
+  'stateful',
 ] as const;
 
 export interface RecurrentState {
@@ -78,7 +88,12 @@ export interface ForwardResult {
 }
 
 interface LayerParams {
-  wih: Tensor; whh: Tensor; bih: Tensor | null; bhh: Tensor | null; peephole: Tensor | null; gate: Tensor | null;
+  wih: Tensor;
+  whh: Tensor;
+  bih: Tensor | null;
+  bhh: Tensor | null;
+  peephole: Tensor | null;
+  gate: Tensor | null;
 }
 
 export abstract class RecurrentModel implements Module {
@@ -107,7 +122,10 @@ export abstract class RecurrentModel implements Module {
   protected abstract tracedGates(): string[];
 
   protected constructor(name: string, options: RecurrentOptions) {
-    if (options === null || typeof options !== 'object') throw new LstmError(`${name}: expected an options object like { inputSize: 2, hiddenSize: 32 }, got ${describe(options)}`);
+    if (options === null || typeof options !== 'object')
+      throw new LstmError(
+        `${name}: expected an options object like { inputSize: 2, hiddenSize: 32 }, got ${describe(options)}`,
+      );
     this.inputSize = checkInt(`${name}: inputSize`, options.inputSize, 1);
     this.hiddenSize = checkInt(`${name}: hiddenSize`, options.hiddenSize, 1);
     this.numLayers = checkInt(`${name}: numLayers`, options.numLayers ?? 1, 1);
@@ -117,9 +135,11 @@ export abstract class RecurrentModel implements Module {
     this.bias = checkBool(`${name}: bias`, options.bias ?? true);
     this.dropout = checkNumber(`${name}: dropout`, options.dropout ?? 0, 0, 0.999);
     this.dtype = options.dtype ?? getDefaultDType();
-    if (this.dtype !== 'float32' && this.dtype !== 'float64') throw new LstmError(`${name}: dtype expected "float32" or "float64", got ${describe(this.dtype)}`);
+    if (this.dtype !== 'float32' && this.dtype !== 'float64')
+      throw new LstmError(`${name}: dtype expected "float32" or "float64", got ${describe(this.dtype)}`);
     checkInit(`${name}: init`, options.init ?? 'pytorch');
-    if (options.rng !== undefined && !(options.rng instanceof Rng)) throw new LstmError(`${name}: rng expected an Rng, got ${describe(options.rng)}`);
+    if (options.rng !== undefined && !(options.rng instanceof Rng))
+      throw new LstmError(`${name}: rng expected an Rng, got ${describe(options.rng)}`);
     this.rng = options.rng ?? globalRng;
   }
 
@@ -129,7 +149,9 @@ export abstract class RecurrentModel implements Module {
       this.buildLayers(init, extra);
     } catch (error) {
       if (!(error instanceof LstmError)) throw error;
-      throw new LstmError(`${this.constructor.name}({ inputSize: ${this.inputSize}, hiddenSize: ${this.hiddenSize}, numLayers: ${this.numLayers} }): its weights cannot be allocated: ${error.message}`);
+      throw new LstmError(
+        `${this.constructor.name}({ inputSize: ${this.inputSize}, hiddenSize: ${this.hiddenSize}, numLayers: ${this.numLayers} }): its weights cannot be allocated: ${error.message}`,
+      );
     }
   }
 
@@ -186,21 +208,28 @@ export abstract class RecurrentModel implements Module {
 
   get spec(): RecurrentSpec {
     return {
-      kind: this.kind, inputSize: this.inputSize, hiddenSize: this.hiddenSize, numLayers: this.numLayers,
-      bidirectional: this.bidirectional, bias: this.bias, gateBlocks: this.gateBlocks,
+      kind: this.kind,
+      inputSize: this.inputSize,
+      hiddenSize: this.hiddenSize,
+      numLayers: this.numLayers,
+      bidirectional: this.bidirectional,
+      bias: this.bias,
+      gateBlocks: this.gateBlocks,
     };
   }
 
   namedParameters(): Array<[string, Tensor]> {
     const out: Array<[string, Tensor]> = [];
     const sfx = directionSuffixes(this.bidirectional);
-    this.layers.forEach((row, k) => row.forEach((p, d) => {
-      const s = `_l${k}${sfx[d]}`;
-      out.push([`weight_ih${s}`, p.wih], [`weight_hh${s}`, p.whh]);
-      if (p.bih && p.bhh) out.push([`bias_ih${s}`, p.bih], [`bias_hh${s}`, p.bhh]);
-      if (p.peephole) out.push([`weight_peephole${s}`, p.peephole]);
-      if (p.gate) out.push([`weight_gate${s}`, p.gate]);
-    }));
+    this.layers.forEach((row, k) =>
+      row.forEach((p, d) => {
+        const s = `_l${k}${sfx[d]}`;
+        out.push([`weight_ih${s}`, p.wih], [`weight_hh${s}`, p.whh]);
+        if (p.bih && p.bhh) out.push([`bias_ih${s}`, p.bih], [`bias_hh${s}`, p.bhh]);
+        if (p.peephole) out.push([`weight_peephole${s}`, p.peephole]);
+        if (p.gate) out.push([`weight_gate${s}`, p.gate]);
+      }),
+    );
     return out;
   }
 
@@ -231,7 +260,9 @@ export abstract class RecurrentModel implements Module {
   /** Zero initial state of the right shape for a batch of B. */
   zeroState(batch: number): RecurrentState {
     const shape = [this.numLayers * this.directions, batch, this.hiddenSize];
-    return this.hasCell ? { h: Tensor.zeros(shape, this.dtype), c: Tensor.zeros(shape, this.dtype) } : { h: Tensor.zeros(shape, this.dtype) };
+    return this.hasCell
+      ? { h: Tensor.zeros(shape, this.dtype), c: Tensor.zeros(shape, this.dtype) }
+      : { h: Tensor.zeros(shape, this.dtype) };
   }
 
   /** Runs the sequence `input` ([T, B, I], or [B, T, I] when batchFirst; nested arrays are converted with the model's dtype). */
@@ -241,18 +272,32 @@ export abstract class RecurrentModel implements Module {
     const I = this.inputSize;
     const layout = this.batchFirst ? ['B', 'T', `I=${I}`] : ['T', 'B', `I=${I}`];
     if (Array.isArray(input)) input = Tensor.from(input, undefined, this.dtype);
-    if (!(input instanceof Tensor)) throw new LstmError(`${name}.forward: expected an input Tensor (or nested arrays) of shape [${layout.join(', ')}], got ${describe(input)}`);
+    if (!(input instanceof Tensor))
+      throw new LstmError(
+        `${name}.forward: expected an input Tensor (or nested arrays) of shape [${layout.join(', ')}], got ${describe(input)}`,
+      );
     if (input.shape.length !== 3 || input.shape[2] !== I) {
-      throw new LstmError(`${name}.forward: expected input of shape [${layout.join(', ')}]${this.batchFirst ? ' (batchFirst)' : ''}, got ${formatShape(input.shape)}`);
+      throw new LstmError(
+        `${name}.forward: expected input of shape [${layout.join(', ')}]${this.batchFirst ? ' (batchFirst)' : ''}, got ${formatShape(input.shape)}`,
+      );
     }
-    if (input.dtype !== this.dtype) throw new LstmError(`${name}.forward: the model is ${this.dtype} but the input is ${input.dtype}; convert one with .clone('${this.dtype}') or build the model with { dtype: '${input.dtype}' }`);
+    if (input.dtype !== this.dtype)
+      throw new LstmError(
+        `${name}.forward: the model is ${this.dtype} but the input is ${input.dtype}; convert one with .clone('${this.dtype}') or build the model with { dtype: '${input.dtype}' }`,
+      );
     checkFinite(`${name}.forward: input`, input);
     const [T, B] = this.batchFirst ? [input.shape[1], input.shape[0]] : [input.shape[0], input.shape[1]];
-    if (T === 0 || B === 0) throw new LstmError(`${name}.forward: expected at least one time step and one sample, got input shape ${formatShape(input.shape)}`);
+    if (T === 0 || B === 0)
+      throw new LstmError(
+        `${name}.forward: expected at least one time step and one sample, got input shape ${formatShape(input.shape)}`,
+      );
     const tape = options.tape;
     const truncate = checkInt(`${name}.forward: truncate`, options.truncate ?? 0, 0);
     const training = options.training ?? tape !== undefined;
-    if (options.gradNorms && !tape) throw new LstmError(`${name}.forward: gradNorms needs a tape (they are measured during backward); pass { tape, gradNorms: true }`);
+    if (options.gradNorms && !tape)
+      throw new LstmError(
+        `${name}.forward: gradNorms needs a tape (they are measured during backward); pass { tape, gradNorms: true }`,
+      );
     const state = this.initialState(name, options.state, B);
 
     const H = this.hiddenSize;
@@ -273,14 +318,34 @@ export abstract class RecurrentModel implements Module {
       const y = allocate(this.dtype, T * B * D * H);
       const row: SequenceRun[] = [];
       for (let d = 0; d < D; d++) {
-        const run = allocateRun(this.dtype, {
-          T, B, I: Ik, H, G: this.gateBlocks.length, reverse: d === 1, hasCell: this.hasCell,
-          trace: options.trace === true, isGru: this.kind === 'gru', gruResetBefore: this.kind === 'gru' && this.variant === 'cho',
-          engine, keep: tape !== undefined,
-        }, x, y, d * H, D * H);
+        const run = allocateRun(
+          this.dtype,
+          {
+            T,
+            B,
+            I: Ik,
+            H,
+            G: this.gateBlocks.length,
+            reverse: d === 1,
+            hasCell: this.hasCell,
+            trace: options.trace === true,
+            isGru: this.kind === 'gru',
+            gruResetBefore: this.kind === 'gru' && this.variant === 'cho',
+            engine,
+            keep: tape !== undefined,
+          },
+          x,
+          y,
+          d * H,
+          D * H,
+        );
         const sOff = (k * D + d) * B * H;
-        this.cellForward(run, this.weights(k, d), state.h.data.subarray(sOff, sOff + B * H),
-          state.c ? state.c.data.subarray(sOff, sOff + B * H) : null);
+        this.cellForward(
+          run,
+          this.weights(k, d),
+          state.h.data.subarray(sOff, sOff + B * H),
+          state.c ? state.c.data.subarray(sOff, sOff + B * H) : null,
+        );
         hN.data.set(run.hLast, sOff);
         if (cN && run.cLast) cN.data.set(run.cLast, sOff);
         row.push(run);
@@ -315,13 +380,20 @@ export abstract class RecurrentModel implements Module {
       tape.track(output);
       tape.track(hN);
       if (cN) tape.track(cN);
-      const norms: GradNorms | undefined = options.gradNorms ? {
-        kind: this.kind, filled: false,
-        layers: runs.flatMap((row, k) => row.map((_, d) => ({
-          layer: k, direction: d === 0 ? 'forward' as const : 'reverse' as const,
-          h: new Float64Array(T), c: this.hasCell ? new Float64Array(T) : null,
-        }))),
-      } : undefined;
+      const norms: GradNorms | undefined = options.gradNorms
+        ? {
+            kind: this.kind,
+            filled: false,
+            layers: runs.flatMap((row, k) =>
+              row.map((_, d) => ({
+                layer: k,
+                direction: d === 0 ? ('forward' as const) : ('reverse' as const),
+                h: new Float64Array(T),
+                c: this.hasCell ? new Float64Array(T) : null,
+              })),
+            ),
+          }
+        : undefined;
       if (norms) result.gradNorms = norms;
       tape.record(() => {
         // Read at backward time: x.requireGrad() may come after the forward.
@@ -364,22 +436,37 @@ export abstract class RecurrentModel implements Module {
     const shape = [this.numLayers * this.directions, B, this.hiddenSize];
     if (given === undefined) {
       if (this.carried && this.carried.h.shape[1] === B) return this.carried;
-      if (this.carried) throw new LstmError(`${name}.forward: this stateful model carries a state for batch ${this.carried.h.shape[1]}, got a batch of ${B}; call resetState() first`);
+      if (this.carried)
+        throw new LstmError(
+          `${name}.forward: this stateful model carries a state for batch ${this.carried.h.shape[1]}, got a batch of ${B}; call resetState() first`,
+        );
       return this.zeroState(B);
     }
-    if (given === null || typeof given !== 'object') throw new LstmError(`${name}.forward: state expected { h${this.hasCell ? ', c' : ''} } tensors of shape ${formatShape(shape)}, got ${describe(given)}`);
+    if (given === null || typeof given !== 'object')
+      throw new LstmError(
+        `${name}.forward: state expected { h${this.hasCell ? ', c' : ''} } tensors of shape ${formatShape(shape)}, got ${describe(given)}`,
+      );
     const check = (key: 'h' | 'c', t: unknown): Tensor => {
-      if (!(t instanceof Tensor)) throw new LstmError(`${name}.forward: state.${key} expected a Tensor of shape ${formatShape(shape)} [layers·directions, batch, hidden], got ${describe(t)}`);
+      if (!(t instanceof Tensor))
+        throw new LstmError(
+          `${name}.forward: state.${key} expected a Tensor of shape ${formatShape(shape)} [layers·directions, batch, hidden], got ${describe(t)}`,
+        );
       if (t.shape.length !== 3 || t.shape[0] !== shape[0] || t.shape[1] !== shape[1] || t.shape[2] !== shape[2]) {
-        throw new LstmError(`${name}.forward: state.${key} expected shape ${formatShape(shape)} [layers·directions, batch, hidden], got ${formatShape(t.shape)}`);
+        throw new LstmError(
+          `${name}.forward: state.${key} expected shape ${formatShape(shape)} [layers·directions, batch, hidden], got ${formatShape(t.shape)}`,
+        );
       }
-      if (t.dtype !== this.dtype) throw new LstmError(`${name}.forward: state.${key} expected ${this.dtype}, got ${t.dtype}`);
+      if (t.dtype !== this.dtype)
+        throw new LstmError(`${name}.forward: state.${key} expected ${this.dtype}, got ${t.dtype}`);
       checkFinite(`${name}.forward: state.${key}`, t);
       return t;
     };
     const h = check('h', given.h);
     if (!this.hasCell) {
-      if (given.c !== undefined) throw new LstmError(`${name}.forward: a ${this.kind.toUpperCase()} has no cell state; expected state { h }, got one with c`);
+      if (given.c !== undefined)
+        throw new LstmError(
+          `${name}.forward: a ${this.kind.toUpperCase()} has no cell state; expected state { h }, got one with c`,
+        );
       return { h };
     }
     if (given.c === undefined) throw new LstmError(`${name}.forward: an LSTM state needs both h and c, got only h`);
@@ -389,16 +476,24 @@ export abstract class RecurrentModel implements Module {
   private weights(k: number, d: number): LayerWeights {
     const p = this.layers[k][d];
     return {
-      wih: p.wih.data, whh: p.whh.data, bih: p.bih?.data ?? null, bhh: p.bhh?.data ?? null,
-      peephole: p.peephole?.data ?? null, gate: p.gate?.data ?? null,
+      wih: p.wih.data,
+      whh: p.whh.data,
+      bih: p.bih?.data ?? null,
+      bhh: p.bhh?.data ?? null,
+      peephole: p.peephole?.data ?? null,
+      gate: p.gate?.data ?? null,
     };
   }
 
   private grads(k: number, d: number): LayerGrads {
     const p = this.layers[k][d];
     return {
-      wih: p.wih.grad, whh: p.whh.grad, bih: p.bih?.grad ?? null, bhh: p.bhh?.grad ?? null,
-      peephole: p.peephole?.grad ?? null, gate: p.gate?.grad ?? null,
+      wih: p.wih.grad,
+      whh: p.whh.grad,
+      bih: p.bih?.grad ?? null,
+      bhh: p.bhh?.grad ?? null,
+      peephole: p.peephole?.grad ?? null,
+      gate: p.gate?.grad ?? null,
     };
   }
 
@@ -413,31 +508,48 @@ export abstract class RecurrentModel implements Module {
       for (let r = 0; r < T * B; r++) t.data.set(src.subarray(r * width + off, r * width + off + H), r * H);
       return t;
     };
-    runs.forEach((row, k) => row.forEach((run, d) => {
-      const gates: LayerTrace['gates'] = {};
-      for (const key of keys) {
-        const block = this.gateBlocks.indexOf(key);
-        gates[key] = { pre: columns(run.pre!, G * H, block * H), act: columns(run.gates, G * H, block * H) };
-      }
-      layers.push({
-        layer: k, direction: d === 0 ? 'forward' : 'reverse', gates,
-        c: run.c ? new Tensor(run.c, [T, B, H]) : null,
-        h: columns(layerOut[k], D * H, d * H),
-      });
-    }));
-    return { kind: this.kind, variant: this.variant, steps: T, batch: B, hiddenSize: H, gateLabels: this.gateLabels, layers };
+    runs.forEach((row, k) =>
+      row.forEach((run, d) => {
+        const gates: LayerTrace['gates'] = {};
+        for (const key of keys) {
+          const block = this.gateBlocks.indexOf(key);
+          gates[key] = { pre: columns(run.pre!, G * H, block * H), act: columns(run.gates, G * H, block * H) };
+        }
+        layers.push({
+          layer: k,
+          direction: d === 0 ? 'forward' : 'reverse',
+          gates,
+          c: run.c ? new Tensor(run.c, [T, B, H]) : null,
+          h: columns(layerOut[k], D * H, d * H),
+        });
+      }),
+    );
+    return {
+      kind: this.kind,
+      variant: this.variant,
+      steps: T,
+      batch: B,
+      hiddenSize: H,
+      gateLabels: this.gateLabels,
+      layers,
+    };
   }
 
   /** Direct access for layout converters and tests: layer k, direction d. */
   parametersOf(k: number, d = 0): Readonly<LayerParams> {
-    if (!this.layers[k]?.[d]) throw new LstmError(`parametersOf: expected layer < ${this.numLayers} and direction < ${this.directions}, got ${k}, ${d}`);
+    if (!this.layers[k]?.[d])
+      throw new LstmError(
+        `parametersOf: expected layer < ${this.numLayers} and direction < ${this.directions}, got ${k}, ${d}`,
+      );
     return this.layers[k][d];
   }
 
   toString(): string {
     const extras = [
-      this.numLayers > 1 ? `${this.numLayers} layers` : '', this.bidirectional ? 'bidirectional' : '',
-      this.variant !== 'standard' ? this.variant : '', this.dropout > 0 ? `dropout ${this.dropout}` : '',
+      this.numLayers > 1 ? `${this.numLayers} layers` : '',
+      this.bidirectional ? 'bidirectional' : '',
+      this.variant !== 'standard' ? this.variant : '',
+      this.dropout > 0 ? `dropout ${this.dropout}` : '',
     ].filter(Boolean);
     return `${this.constructor.name}(${this.inputSize} → ${this.hiddenSize}${extras.length ? ', ' + extras.join(', ') : ''})`;
   }
@@ -446,7 +558,8 @@ export abstract class RecurrentModel implements Module {
 /** [A, B, X] → [B, A, X] copy. */
 function swapFirstAxes(src: FloatArray, A: number, B: number, X: number, dtype: DType): FloatArray {
   const out = allocate(dtype, src.length);
-  for (let a = 0; a < A; a++) for (let b = 0; b < B; b++) out.set(src.subarray((a * B + b) * X, (a * B + b + 1) * X), (b * A + a) * X);
+  for (let a = 0; a < A; a++)
+    for (let b = 0; b < B; b++) out.set(src.subarray((a * B + b) * X, (a * B + b + 1) * X), (b * A + a) * X);
   return out;
 }
 
@@ -457,7 +570,11 @@ function checkBool(what: string, v: unknown): boolean {
 
 const FORWARD_KEYS = ['state', 'tape', 'trace', 'gradNorms', 'truncate', 'training'];
 function checkForwardKeys(name: string, options: unknown): void {
-  if (options === null || typeof options !== 'object') throw new LstmError(`${name}.forward: expected options like { trace: true }, got ${describe(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new LstmError(`${name}.forward: expected options like { trace: true }, got ${describe(options)}`);
   const unknown = Object.keys(options).filter((k) => !FORWARD_KEYS.includes(k));
-  if (unknown.length) throw new LstmError(`${name}.forward: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected one of ${FORWARD_KEYS.join(', ')}`);
+  if (unknown.length)
+    throw new LstmError(
+      `${name}.forward: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected one of ${FORWARD_KEYS.join(', ')}`,
+    );
 }

@@ -81,7 +81,13 @@ export function addColumnSums(out: FloatArray, m: FloatArray, rows: number, widt
  * After the backward loop: gradients of W_ih, b_ih and x from ∂L/∂Z (dZx), and of W_hh, b_hh
  * from ∂L/∂Zh (dZh; the same array for cells where both see one pre-activation).
  */
-export function inputSideGrads(run: SequenceRun, w: LayerWeights, g: LayerGrads, dZx: FloatArray, dx: FloatArray | null): void {
+export function inputSideGrads(
+  run: SequenceRun,
+  w: LayerWeights,
+  g: LayerGrads,
+  dZx: FloatArray,
+  dx: FloatArray | null,
+): void {
   const { T, B, I, H, G } = run;
   const width = G * H;
   const rows = T * B;

@@ -9,8 +9,19 @@ import { packedBSize } from '../kernels/wasm/products';
 import { wasmKernels } from '../kernels/wasm/runtime';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import {
-  batchSlices, biasGradsWasm, finishForward, firstStepOffset, gatherDOut, inputSideGradsWasm, keptBuffers, projectInputsWasm,
-  runSequence, stepNorms, weightGradWasm, withRunMemory, withScratch,
+  batchSlices,
+  biasGradsWasm,
+  finishForward,
+  firstStepOffset,
+  gatherDOut,
+  inputSideGradsWasm,
+  keptBuffers,
+  projectInputsWasm,
+  runSequence,
+  stepNorms,
+  weightGradWasm,
+  withRunMemory,
+  withScratch,
 } from './wasm-layer';
 
 export function rnnForwardWasm(run: SequenceRun, w: LayerWeights, relu: boolean, h0: FloatArray): void {
@@ -31,13 +42,22 @@ export function rnnForwardWasm(run: SequenceRun, w: LayerWeights, relu: boolean,
       projectInputsWasm(kw, run, w, true, z);
       k.packB(H, H, whh, 1, H, whhP); // W_hhᵀ
       arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
-      runSequence(kw, T, false, slices, (s, _i, s0, s1) => ['rnnForwardSeq', [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, z, pre, hPrev, h, whhP, s.ap, s.edge]]);
+      runSequence(kw, T, false, slices, (s, _i, s0, s1) => [
+        'rnnForwardSeq',
+        [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, z, pre, hPrev, h, whhP, s.ap, s.edge],
+      ]);
       finishForward(kw, run, h, z, pre);
     });
   });
 }
 
-export function rnnBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrads, relu: boolean, opt: BackwardOptions): void {
+export function rnnBackwardWasm(
+  run: SequenceRun,
+  w: LayerWeights,
+  g: LayerGrads,
+  relu: boolean,
+  opt: BackwardOptions,
+): void {
   const kw = wasmKernels();
   const { k, arena } = kw;
   const { T, B, H } = run;
@@ -54,8 +74,29 @@ export function rnnBackwardWasm(run: SequenceRun, w: LayerWeights, g: LayerGrads
       const whhBP = arena.alloc(packedBSize(H, H));
       const slices = batchSlices(kw, B, H);
       k.packB(H, H, whh, H, 1, whhBP); // W_hh
-      runSequence(kw, T, true, slices, (s, _i, s0, s1) => ['rnnBackwardSeq', [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, opt.truncate,
-        dOut, dh + 4 * s.b0 * H, gates, dZ, whhBP, dhSeq, s.ap, s.edge]]);
+      runSequence(kw, T, true, slices, (s, _i, s0, s1) => [
+        'rnnBackwardSeq',
+        [
+          T,
+          s0,
+          s1,
+          B,
+          s.b0,
+          s.size,
+          H,
+          run.reverse ? 1 : 0,
+          relu ? 1 : 0,
+          opt.truncate,
+          dOut,
+          dh + 4 * s.b0 * H,
+          gates,
+          dZ,
+          whhBP,
+          dhSeq,
+          s.ap,
+          s.edge,
+        ],
+      ]);
       if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));
       if (opt.norms) stepNorms(arena.f32(dhSeq, rows * H), T, B, H, opt.norms.h);
       inputSideGradsWasm(kw, run, w, g, dZ, opt.dx);

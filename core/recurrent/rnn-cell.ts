@@ -40,7 +40,13 @@ export function rnnForward(run: SequenceRun, w: LayerWeights, relu: boolean, h0:
   }
 }
 
-export function rnnBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, relu: boolean, opt: BackwardOptions): void {
+export function rnnBackward(
+  run: SequenceRun,
+  w: LayerWeights,
+  g: LayerGrads,
+  relu: boolean,
+  opt: BackwardOptions,
+): void {
   const { T, B, H, gates, ldOut, outOff } = run;
   const dtype = dtypeOf(gates);
   const dOut = opt.dOut;

@@ -30,7 +30,11 @@ export interface LayerWeights {
 export type LayerGrads = { [K in keyof LayerWeights]: FloatArray | null };
 
 export interface SequenceRun {
-  T: number; B: number; I: number; H: number; G: number;
+  T: number;
+  B: number;
+  I: number;
+  H: number;
+  G: number;
   reverse: boolean;
   /** The engine that ran the forward; the backward runs on the same one. */
   engine: 'js' | 'wasm';
@@ -39,7 +43,9 @@ export interface SequenceRun {
   /** Where a kept 'wasm' run's buffers are, until its backward (lstm/gru/rnn-cell-wasm.ts). */
   wasm: WasmRunBuffers | null;
   x: FloatArray;
-  out: FloatArray; outOff: number; ldOut: number;
+  out: FloatArray;
+  outOff: number;
+  ldOut: number;
   gates: FloatArray;
   pre: FloatArray | null;
   hPrev: FloatArray;
@@ -60,7 +66,12 @@ export interface SequenceRun {
 export interface WasmRunBuffers {
   /** Releases them (after the backward, or when the run is collected without one). */
   release(): void;
-  gates: number; hPrev: number; cPrev: number; c: number; hn: number; rh: number;
+  gates: number;
+  hPrev: number;
+  cPrev: number;
+  c: number;
+  hn: number;
+  rh: number;
 }
 
 /** Compressed sparse rows: row r holds cols[rowStart[r] … rowStart[r+1]) with values vals[…]. */
@@ -71,15 +82,27 @@ export interface SparseRows {
 }
 
 export interface RunShape {
-  T: number; B: number; I: number; H: number; G: number;
-  reverse: boolean; hasCell: boolean; trace: boolean;
-  gruResetBefore?: boolean; isGru?: boolean;
+  T: number;
+  B: number;
+  I: number;
+  H: number;
+  G: number;
+  reverse: boolean;
+  hasCell: boolean;
+  trace: boolean;
+  gruResetBefore?: boolean;
+  isGru?: boolean;
   engine: 'js' | 'wasm';
   keep: boolean;
 }
 
 export function allocateRun(
-  dtype: DType, s: RunShape, x: FloatArray, out: FloatArray, outOff: number, ldOut: number,
+  dtype: DType,
+  s: RunShape,
+  x: FloatArray,
+  out: FloatArray,
+  outOff: number,
+  ldOut: number,
 ): SequenceRun {
   const { T, B, H, G } = s;
   const steps = T * B;
@@ -87,7 +110,19 @@ export function allocateRun(
   const js = s.engine === 'js';
   const traced = js || s.trace;
   return {
-    T, B, I: s.I, H, G, reverse: s.reverse, engine: s.engine, keep: s.keep, wasm: null, x, out, outOff, ldOut,
+    T,
+    B,
+    I: s.I,
+    H,
+    G,
+    reverse: s.reverse,
+    engine: s.engine,
+    keep: s.keep,
+    wasm: null,
+    x,
+    out,
+    outOff,
+    ldOut,
     gates: allocate(dtype, traced ? steps * G * H : 0),
     pre: s.trace ? allocate(dtype, steps * G * H) : null,
     hPrev: allocate(dtype, js ? steps * H : 0),

@@ -26,7 +26,11 @@ const unreleased = new FinalizationRegistry<() => void>((release) => release());
  * Runs `body` with the arena: what it allocates before calling `keep(buffers)` stays for the
  * run's backward when the run is kept (run.wasm), everything else is released when it returns.
  */
-export function withRunMemory<T>(kw: WasmKernels, run: SequenceRun, body: (keep: (buffers: Omit<WasmRunBuffers, 'release'>) => void) => T): T {
+export function withRunMemory<T>(
+  kw: WasmKernels,
+  run: SequenceRun,
+  body: (keep: (buffers: Omit<WasmRunBuffers, 'release'>) => void) => T,
+): T {
   const { arena } = kw;
   const pin: Pin | null = run.keep ? arena.beginPin() : null;
   const start = arena.mark();
@@ -63,7 +67,10 @@ function unpinner(arena: WasmKernels['arena'], pin: Pin): () => void {
 
 /** The kept buffers of a run about to be backpropagated (its forward ran on the WebAssembly engine with a tape). */
 export function keptBuffers(run: SequenceRun): WasmRunBuffers {
-  if (!run.wasm) throw new LstmError('backward: this forward pass kept no buffers for a backward (it ran without a tape, or its backward already ran)');
+  if (!run.wasm)
+    throw new LstmError(
+      'backward: this forward pass kept no buffers for a backward (it ran without a tape, or its backward already ran)',
+    );
   return run.wasm;
 }
 
@@ -92,7 +99,12 @@ export interface Slice {
 
 /** The batch halves (or the whole batch), each with scratch for a per-step product of `width`. */
 export function batchSlices({ arena }: WasmKernels, B: number, width: number): Slice[] {
-  return halves(B, SPLIT_BATCH).map(([b0, b1]) => ({ b0, size: b1 - b0, ap: arena.alloc(packedASize(b1 - b0, width)), edge: arena.alloc(32) }));
+  return halves(B, SPLIT_BATCH).map(([b0, b1]) => ({
+    b0,
+    size: b1 - b0,
+    ap: arena.alloc(packedASize(b1 - b0, width)),
+    edge: arena.alloc(32),
+  }));
 }
 
 /**
@@ -100,18 +112,33 @@ export function batchSlices({ arena }: WasmKernels, B: number, width: number): S
  * first), one call per slice and piece, polling for an interrupt between pieces. The pieces
  * change no result: the kernels carry the state from one step to the next in memory.
  */
-export function runSequence(kw: WasmKernels, T: number, backward: boolean, slices: Slice[], call: (s: Slice, i: number, s0: number, s1: number) => KernelCall): void {
+export function runSequence(
+  kw: WasmKernels,
+  T: number,
+  backward: boolean,
+  slices: Slice[],
+  call: (s: Slice, i: number, s0: number, s1: number) => KernelCall,
+): void {
   const pieces: Array<[number, number]> = [];
   for (let s0 = 0; s0 < T; s0 += STEPS_PER_POLL) pieces.push([s0, Math.min(T, s0 + STEPS_PER_POLL)]);
   if (backward) pieces.reverse();
   for (const [s0, s1] of pieces) {
     pollInterrupt();
-    runCalls(kw, slices.map((s, i) => call(s, i, s0, s1)));
+    runCalls(
+      kw,
+      slices.map((s, i) => call(s, i, s0, s1)),
+    );
   }
 }
 
 /** Fills Z [T·B, G·H] at pZ with the bias row (b_ih, plus b_hh when `withHiddenBias`) plus x·W_ihᵀ. */
-export function projectInputsWasm(kw: WasmKernels, run: SequenceRun, w: LayerWeights, withHiddenBias: boolean, pZ: number): void {
+export function projectInputsWasm(
+  kw: WasmKernels,
+  run: SequenceRun,
+  w: LayerWeights,
+  withHiddenBias: boolean,
+  pZ: number,
+): void {
   const { k, arena } = kw;
   const { T, B, I, H, G } = run;
   const width = G * H;
@@ -126,7 +153,13 @@ export function projectInputsWasm(kw: WasmKernels, run: SequenceRun, w: LayerWei
     // One row of W_ihᵀ per non-zero input (one-hot characters: one per row); rows split between threads.
     const { rowStart, cols, vals } = putSparse(kw, sp);
     const wt = arena.put(transpose(w.wih, 0, I, width, I));
-    runCalls(kw, halves(rows, 64).map(([r0, r1]) => ['sparseRowsTimes', [r1 - r0, width, rowStart + 4 * r0, cols, vals, wt, pZ + 4 * r0 * width]]));
+    runCalls(
+      kw,
+      halves(rows, 64).map(([r0, r1]) => [
+        'sparseRowsTimes',
+        [r1 - r0, width, rowStart + 4 * r0, cols, vals, wt, pZ + 4 * r0 * width],
+      ]),
+    );
   } else {
     const x = arena.put(run.x.subarray(0, rows * I));
     const wih = arena.put(w.wih);
@@ -146,7 +179,18 @@ function putSparse({ arena }: WasmKernels, sp: SparseRows): { rowStart: number; 
 }
 
 /** grad[off …] += Aᵀ·B over `rows` rows: A (rows, M) at pA with leading dimension lda, B (rows, N) at pB with ldb. */
-export function weightGradWasm(kw: WasmKernels, M: number, N: number, rows: number, pA: number, lda: number, pB: number, ldb: number, grad: FloatArray, off = 0): void {
+export function weightGradWasm(
+  kw: WasmKernels,
+  M: number,
+  N: number,
+  rows: number,
+  pA: number,
+  lda: number,
+  pB: number,
+  ldb: number,
+  grad: FloatArray,
+  off = 0,
+): void {
   const { arena } = kw;
   const mark = arena.mark();
   const target = grad.subarray(off, off + M * N);
@@ -157,7 +201,14 @@ export function weightGradWasm(kw: WasmKernels, M: number, N: number, rows: numb
 }
 
 /** Adds the column sums of a (rows, width) block at pM (leading dimension ld) into each of `grads` — computed once. */
-export function biasGradsWasm({ k, arena }: WasmKernels, rows: number, width: number, pM: number, ld: number, grads: Array<FloatArray | null>): void {
+export function biasGradsWasm(
+  { k, arena }: WasmKernels,
+  rows: number,
+  width: number,
+  pM: number,
+  ld: number,
+  grads: Array<FloatArray | null>,
+): void {
   const targets = grads.filter((g): g is FloatArray => g !== null);
   if (targets.length === 0) return;
   const mark = arena.mark();
@@ -169,7 +220,14 @@ export function biasGradsWasm({ k, arena }: WasmKernels, rows: number, width: nu
 }
 
 /** Gradients of W_ih and x from ∂L/∂Z at pdZ [T·B, G·H] (the biases: biasGradsWasm). */
-export function inputSideGradsWasm(kw: WasmKernels, run: SequenceRun, w: LayerWeights, g: LayerGrads, pdZ: number, dx: FloatArray | null): void {
+export function inputSideGradsWasm(
+  kw: WasmKernels,
+  run: SequenceRun,
+  w: LayerWeights,
+  g: LayerGrads,
+  pdZ: number,
+  dx: FloatArray | null,
+): void {
   const { k, arena } = kw;
   const { T, B, I, H, G } = run;
   const width = G * H;
@@ -202,7 +260,13 @@ export function inputSideGradsWasm(kw: WasmKernels, run: SequenceRun, w: LayerWe
  * h_t [T·B, H] at pH, and for a trace the activations and pre-activations [T·B, G·H] at pZ,
  * pPre. Returns the view of h_t.
  */
-export function finishForward({ arena }: WasmKernels, run: SequenceRun, pH: number, pZ: number, pPre: number): Float32Array {
+export function finishForward(
+  { arena }: WasmKernels,
+  run: SequenceRun,
+  pH: number,
+  pZ: number,
+  pPre: number,
+): Float32Array {
   const { T, B, H, G } = run;
   const rows = T * B;
   const hv = arena.f32(pH, rows * H);

@@ -36,7 +36,11 @@ import { Tensor, formatShape } from '../tensor';
 import type { Slot, StateDictModule } from './slots';
 
 /** Keras' gate order, in our block names. */
-const KERAS_BLOCKS: Record<string, readonly string[]> = { lstm: ['i', 'f', 'g', 'o'], gru: ['z', 'r', 'n'], rnn: ['h'] };
+const KERAS_BLOCKS: Record<string, readonly string[]> = {
+  lstm: ['i', 'f', 'g', 'o'],
+  gru: ['z', 'r', 'n'],
+  rnn: ['h'],
+};
 const KERAS_LAYER: Record<string, string> = { lstm: 'LSTM', gru: 'GRU', rnn: 'SimpleRNN' };
 /** LSTM variants whose forward pass a Keras LSTM computes. */
 const KERAS_LSTM_VARIANTS = ['standard', 'np'];
@@ -52,13 +56,22 @@ export function kerasSlots(what: string, module: StateDictModule, params: Map<st
     family = `Keras ${KERAS_LAYER[module.spec.kind] ?? module.spec.kind}`;
     slots = recurrentSlots(what, module.spec, params, module.dtype);
     const variant = (module as { variant?: unknown }).variant;
-    if (module.spec.kind === 'lstm' && typeof variant === 'string' && !KERAS_LSTM_VARIANTS.includes(variant) && unmapped(slots, params).length === 0) {
-      throw new LstmError(`${what}: keras layout: a Keras LSTM cannot compute the "${variant}" LSTM variant; use layout 'torch'`);
+    if (
+      module.spec.kind === 'lstm' &&
+      typeof variant === 'string' &&
+      !KERAS_LSTM_VARIANTS.includes(variant) &&
+      unmapped(slots, params).length === 0
+    ) {
+      throw new LstmError(
+        `${what}: keras layout: a Keras LSTM cannot compute the "${variant}" LSTM variant; use layout 'torch'`,
+      );
     }
   } else if (module instanceof Embedding || ('numEmbeddings' in module && 'embeddingDim' in module)) {
     family = 'Keras Embedding';
     const w = params.get('weight');
-    slots = w ? [{ key: 'embeddings', shape: w.shape, sources: ['weight'], read: () => w.data, write: (v) => w.data.set(v) }] : [];
+    slots = w
+      ? [{ key: 'embeddings', shape: w.shape, sources: ['weight'], read: () => w.data, write: (v) => w.data.set(v) }]
+      : [];
   } else {
     family = 'Keras Dense';
     slots = denseSlots(params);
@@ -87,10 +100,13 @@ interface KerasSlot extends Slot {
 
 function need(what: string, params: Map<string, Tensor>, name: string, shape: readonly (number | null)[]): Tensor {
   const p = params.get(name);
-  const ok = p !== undefined && p.shape.length === shape.length && shape.every((d, i) => d === null || d === p.shape[i]);
+  const ok =
+    p !== undefined && p.shape.length === shape.length && shape.every((d, i) => d === null || d === p.shape[i]);
   if (!ok) {
     const want = `[${shape.map((d) => d ?? '?').join(', ')}]`;
-    throw new LstmError(`${what}: the model's spec calls for a parameter ${name} of shape ${want}, but namedParameters() has ${p ? formatShape(p.shape) : 'none'}`);
+    throw new LstmError(
+      `${what}: the model's spec calls for a parameter ${name} of shape ${want}, but namedParameters() has ${p ? formatShape(p.shape) : 'none'}`,
+    );
   }
   return p;
 }
@@ -101,7 +117,9 @@ function recurrentSlots(what: string, spec: RecurrentSpec, params: Map<string, T
   // perm[j] = our block index of Keras block j.
   const perm = order.map((b) => spec.gateBlocks.indexOf(b));
   if (spec.gateBlocks.length !== order.length || perm.includes(-1)) {
-    throw new LstmError(`${what}: keras layout: a ${spec.kind} spec should have gate blocks ${order.join(', ')} in some order, got ${spec.gateBlocks.join(', ')}`);
+    throw new LstmError(
+      `${what}: keras layout: a ${spec.kind} spec should have gate blocks ${order.join(', ')} in some order, got ${spec.gateBlocks.join(', ')}`,
+    );
   }
   const G = order.length;
   const H = spec.hiddenSize;
@@ -121,7 +139,9 @@ function recurrentSlots(what: string, spec: RecurrentSpec, params: Map<string, T
       const sources = [`bias_ih${sfx}`, `bias_hh${sfx}`];
       if (resetAfter) {
         slots.push({
-          key: `bias${sfx}`, shape: [2, GH], sources,
+          key: `bias${sfx}`,
+          shape: [2, GH],
+          sources,
           read: () => {
             const out = allocate(dtype, 2 * GH);
             permuteBlocks(bih.data, out, 0, perm, H, true);
@@ -132,11 +152,16 @@ function recurrentSlots(what: string, spec: RecurrentSpec, params: Map<string, T
             permuteBlocks(v.subarray(0, GH), bih.data, 0, perm, H, false);
             permuteBlocks(v.subarray(GH), bhh.data, 0, perm, H, false);
           },
-          shapeHint: (got) => (got.length === 1 && got[0] === GH ? 'a [3H] bias is Keras reset_after=False (Cho) form, but this GRU has resetAfter: true; build it with resetAfter: false' : null),
+          shapeHint: (got) =>
+            got.length === 1 && got[0] === GH
+              ? 'a [3H] bias is Keras reset_after=False (Cho) form, but this GRU has resetAfter: true; build it with resetAfter: false'
+              : null,
         });
       } else {
         slots.push({
-          key: `bias${sfx}`, shape: [GH], sources,
+          key: `bias${sfx}`,
+          shape: [GH],
+          sources,
           read: () => {
             const out = allocate(dtype, GH);
             for (let j = 0; j < GH; j++) out[j] = bih.data[j] + bhh.data[j];
@@ -161,7 +186,14 @@ function recurrentSlots(what: string, spec: RecurrentSpec, params: Map<string, T
  * Copies blocks of H values: toKeras, dst block j (at dstOff) = src block perm[j];
  * otherwise dst block perm[j] = src block j.
  */
-function permuteBlocks(src: ArrayLike<number>, dst: FloatArray, dstOff: number, perm: readonly number[], H: number, toKeras: boolean): void {
+function permuteBlocks(
+  src: ArrayLike<number>,
+  dst: FloatArray,
+  dstOff: number,
+  perm: readonly number[],
+  H: number,
+  toKeras: boolean,
+): void {
   perm.forEach((b, j) => {
     const [from, to] = toKeras ? [b, j] : [j, b];
     for (let r = 0; r < H; r++) dst[dstOff + to * H + r] = src[from * H + r];
@@ -179,20 +211,24 @@ function kernelSlot(key: string, source: string, w: Tensor, G: number, H: number
   const I = w.shape[1];
   const GH = G * H;
   return {
-    key, shape: [I, GH], sources: [source],
+    key,
+    shape: [I, GH],
+    sources: [source],
     read: () => {
       const out = allocate(w.dtype, w.size);
-      for (let j = 0; j < G; j++) for (let r = 0; r < H; r++) {
-        const row = (perm[j] * H + r) * I;
-        for (let c = 0; c < I; c++) out[c * GH + j * H + r] = w.data[row + c];
-      }
+      for (let j = 0; j < G; j++)
+        for (let r = 0; r < H; r++) {
+          const row = (perm[j] * H + r) * I;
+          for (let c = 0; c < I; c++) out[c * GH + j * H + r] = w.data[row + c];
+        }
       return out;
     },
     write: (v) => {
-      for (let j = 0; j < G; j++) for (let r = 0; r < H; r++) {
-        const row = (perm[j] * H + r) * I;
-        for (let c = 0; c < I; c++) w.data[row + c] = v[c * GH + j * H + r];
-      }
+      for (let j = 0; j < G; j++)
+        for (let r = 0; r < H; r++) {
+          const row = (perm[j] * H + r) * I;
+          for (let c = 0; c < I; c++) w.data[row + c] = v[c * GH + j * H + r];
+        }
     },
   };
 }

@@ -28,7 +28,9 @@ export interface Slot {
 /** The module's parameters by name, checking that it is a module at all. */
 export function parametersByName(what: string, module: unknown): Map<string, Tensor> {
   if (module === null || typeof module !== 'object' || typeof (module as Module).namedParameters !== 'function') {
-    throw new LstmError(`${what}: expected a model or layer (something with namedParameters()), got ${describe(module)}`);
+    throw new LstmError(
+      `${what}: expected a model or layer (something with namedParameters()), got ${describe(module)}`,
+    );
   }
   const out = new Map<string, Tensor>();
   for (const entry of (module as Module).namedParameters()) {

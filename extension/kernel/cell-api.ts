@@ -13,7 +13,11 @@ import type { ChartLike, ChartSupport } from './values';
 /** What the charts module gives the kernel (see plot/index.ts). */
 export interface ChartModule extends ChartSupport {
   plot: object;
-  LiveLoss: new () => { pushStep(step: number, loss: number): void; pushValidation(step: number, loss: number): void; chart(): ChartLike };
+  LiveLoss: new () => {
+    pushStep(step: number, loss: number): void;
+    pushValidation(step: number, loss: number): void;
+    chart(): ChartLike;
+  };
 }
 
 export interface NotebookTrainOptions extends TrainOptions {
@@ -31,12 +35,17 @@ export interface CellApiDeps {
 export function createCellApi({ displays, check, charts }: CellApiDeps): Namespace {
   const display = (value: unknown): DisplayHandle => displays.display(value);
 
-  async function train(modules: Trainable, data: Parameters<typeof core.train>[1], options: NotebookTrainOptions = {}): Promise<History> {
+  async function train(
+    modules: Trainable,
+    data: Parameters<typeof core.train>[1],
+    options: NotebookTrainOptions = {},
+  ): Promise<History> {
     const { plot: wantsPlot, ...rest } = options ?? {};
     if (wantsPlot !== undefined && typeof wantsPlot !== 'boolean') {
       throw new core.LstmError(`train: option plot must be true or false, got ${describe(wantsPlot)}`);
     }
-    if (wantsPlot && !charts) throw new core.LstmError('train: plot: true needs the chart renderer, which this kernel was built without');
+    if (wantsPlot && !charts)
+      throw new core.LstmError('train: plot: true needs the chart renderer, which this kernel was built without');
     const live = wantsPlot && charts ? new charts.LiveLoss() : null;
     const handle = live ? displays.display(live.chart()) : null;
     const redraw = () => {

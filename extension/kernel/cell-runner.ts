@@ -46,17 +46,22 @@ export class CellRunner {
       mappings = rewritten.mappings;
       const globals = globalThis as Record<string, unknown>;
       for (const name of rewritten.declared) if (!(name in globals)) globals[name] = undefined;
-      const interrupted = new Promise<never>((_, reject) => { this.interrupt = reject; });
-      const running = runInThisContext(rewritten.script, { filename: cellName }) as Promise<{ value: unknown } | undefined>;
+      const interrupted = new Promise<never>((_, reject) => {
+        this.interrupt = reject;
+      });
+      const running = runInThisContext(rewritten.script, { filename: cellName }) as Promise<
+        { value: unknown } | undefined
+      >;
       const result = await Promise.race([running, interrupted]);
       if (result && result.value !== undefined) {
         const value = result.value;
         outbox.send(async () => ({ type: 'result', id, bundle: await this.deps.resultBundle(value) }));
       }
     } catch (thrown) {
-      error = thrown instanceof CellSyntaxError
-        ? syntaxError(thrown, cellName)
-        : cellError(thrown, { filename: cellName, mappings }, this.deps.enginePaths);
+      error =
+        thrown instanceof CellSyntaxError
+          ? syntaxError(thrown, cellName)
+          : cellError(thrown, { filename: cellName, mappings }, this.deps.enginePaths);
     } finally {
       this.interrupt = null;
     }

@@ -14,32 +14,47 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { foreignKernel, NotebookFormatError, parseNotebook, serializeNotebook } from './nbformat';
 import { comparableOutputs, runNotebook } from './run-notebook';
 
-const USAGE = 'usage: lstm-notebook run <notebook.ipynb> [--out <out.ipynb>] [--timeout <seconds per cell>] [--check] [--engine wasm|js] [--threads 1|2]';
+const USAGE =
+  'usage: lstm-notebook run <notebook.ipynb> [--out <out.ipynb>] [--timeout <seconds per cell>] [--check] [--engine wasm|js] [--threads 1|2]';
 
-interface Args { input: string; out?: string; timeout?: number; check: boolean; engine?: 'wasm' | 'js'; threads?: number }
+interface Args {
+  input: string;
+  out?: string;
+  timeout?: number;
+  check: boolean;
+  engine?: 'wasm' | 'js';
+  threads?: number;
+}
 
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
-  if (command !== 'run') throw new UsageError(command === undefined ? 'expected a command' : `unknown command ${JSON.stringify(command)}: expected "run"`);
+  if (command !== 'run')
+    throw new UsageError(
+      command === undefined ? 'expected a command' : `unknown command ${JSON.stringify(command)}: expected "run"`,
+    );
   const args: Partial<Args> = { check: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--out') args.out = value(rest, ++i, '--out');
     else if (arg === '--timeout') {
       const seconds = Number(value(rest, ++i, '--timeout'));
-      if (!(seconds > 0)) throw new UsageError(`--timeout expects a positive number of seconds, got ${JSON.stringify(rest[i])}`);
+      if (!(seconds > 0))
+        throw new UsageError(`--timeout expects a positive number of seconds, got ${JSON.stringify(rest[i])}`);
       args.timeout = seconds;
     } else if (arg === '--engine') {
       const engine = value(rest, ++i, '--engine');
-      if (engine !== 'wasm' && engine !== 'js') throw new UsageError(`--engine expects "wasm" or "js", got ${JSON.stringify(engine)}`);
+      if (engine !== 'wasm' && engine !== 'js')
+        throw new UsageError(`--engine expects "wasm" or "js", got ${JSON.stringify(engine)}`);
       args.engine = engine;
     } else if (arg === '--threads') {
       const threads = value(rest, ++i, '--threads');
-      if (threads !== '1' && threads !== '2') throw new UsageError(`--threads expects 1 or 2, got ${JSON.stringify(threads)}`);
+      if (threads !== '1' && threads !== '2')
+        throw new UsageError(`--threads expects 1 or 2, got ${JSON.stringify(threads)}`);
       args.threads = Number(threads);
     } else if (arg === '--check') args.check = true;
     else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-    else if (args.input) throw new UsageError(`expected one notebook, got ${JSON.stringify(args.input)} and ${JSON.stringify(arg)}`);
+    else if (args.input)
+      throw new UsageError(`expected one notebook, got ${JSON.stringify(args.input)} and ${JSON.stringify(arg)}`);
     else args.input = arg;
   }
   if (!args.input) throw new UsageError('expected a notebook file');
@@ -67,13 +82,16 @@ export async function main(argv: string[]): Promise<number> {
   try {
     notebook = parseNotebook(readFileSync(input, 'utf8'), args.input);
   } catch (error) {
-    const reason = error instanceof NotebookFormatError ? error.message : `cannot read ${args.input}: ${(error as Error).message}`;
+    const reason =
+      error instanceof NotebookFormatError ? error.message : `cannot read ${args.input}: ${(error as Error).message}`;
     console.error(`lstm-notebook: ${reason}`);
     return 2;
   }
   const foreign = foreignKernel(notebook);
   if (foreign) {
-    console.error(`lstm-notebook: ${args.input} belongs to another kernel (${foreign}); expected the "lstm-notebook" kernelspec or none, and TypeScript. Nothing was run or written.`);
+    console.error(
+      `lstm-notebook: ${args.input} belongs to another kernel (${foreign}); expected the "lstm-notebook" kernelspec or none, and TypeScript. Nothing was run or written.`,
+    );
     return 2;
   }
   const target = resolve(args.out ?? args.input);
@@ -86,7 +104,9 @@ export async function main(argv: string[]): Promise<number> {
       isFolder = false;
     }
     if (!isFolder) {
-      console.error(`lstm-notebook: cannot write ${args.out ?? args.input}: expected the folder ${folder} to exist, but it does not. Nothing was run.`);
+      console.error(
+        `lstm-notebook: cannot write ${args.out ?? args.input}: expected the folder ${folder} to exist, but it does not. Nothing was run.`,
+      );
       return 2;
     }
   }
@@ -96,16 +116,21 @@ export async function main(argv: string[]): Promise<number> {
     timeoutSeconds: args.timeout,
     engine: args.engine,
     threads: args.threads,
-    onCell: ({ index, ok, seconds }) => console.error(`  Cell ${index + 1}: ${ok ? 'ok' : 'FAILED'} (${seconds.toFixed(1)} s)`),
+    onCell: ({ index, ok, seconds }) =>
+      console.error(`  Cell ${index + 1}: ${ok ? 'ok' : 'FAILED'} (${seconds.toFixed(1)} s)`),
   });
   if (result.failure) {
     const { cell, error } = result.failure;
-    console.error(`lstm-notebook: ${args.input}, Cell ${cell} failed:\n${error.stack || `${error.name}: ${error.message}`}`);
+    console.error(
+      `lstm-notebook: ${args.input}, Cell ${cell} failed:\n${error.stack || `${error.name}: ${error.message}`}`,
+    );
   }
   if (args.check) {
     if (result.failure) return 1;
     if (comparableOutputs(result.notebook) !== comparableOutputs(notebook)) {
-      console.error(`lstm-notebook: ${args.input}: the outputs differ from the committed ones; re-run without --check to update them`);
+      console.error(
+        `lstm-notebook: ${args.input}: the outputs differ from the committed ones; re-run without --check to update them`,
+      );
       return 1;
     }
     console.error(`lstm-notebook: ${args.input}: outputs match`);
@@ -133,8 +158,13 @@ function writeAtomically(file: string, text: string): string | null {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

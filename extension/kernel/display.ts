@@ -33,14 +33,31 @@ export class Displays {
   private next = 1;
   private readonly live = new Map<string, Live>();
 
-  constructor(private readonly outbox: Outbox, private readonly cellId: () => number, private readonly toBundle: ToBundle) {}
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly cellId: () => number,
+    private readonly toBundle: ToBundle,
+  ) {}
 
   display(value: unknown): DisplayHandle {
     const id = `display-${this.next++}`;
-    const live: Live = { id, lastSent: Date.now(), waiting: null, last: () => value, timer: null, sentWithoutSvg: false };
+    const live: Live = {
+      id,
+      lastSent: Date.now(),
+      waiting: null,
+      last: () => value,
+      timer: null,
+      sentWithoutSvg: false,
+    };
     this.live.set(id, live);
     const cell = this.cellId();
-    this.outbox.send(async () => ({ type: 'display', id: cell, displayId: id, bundle: await this.toBundle(value, { svg: true }), update: false }));
+    this.outbox.send(async () => ({
+      type: 'display',
+      id: cell,
+      displayId: id,
+      bundle: await this.toBundle(value, { svg: true }),
+      update: false,
+    }));
     return { id, update: (v: unknown) => this.updateLazy(id, () => v) };
   }
 
@@ -72,6 +89,12 @@ export class Displays {
     live.sentWithoutSvg = !svg;
     const value = make();
     const cell = this.cellId();
-    this.outbox.send(async () => ({ type: 'display', id: cell, displayId: live.id, bundle: await this.toBundle(value, { svg }), update: true }));
+    this.outbox.send(async () => ({
+      type: 'display',
+      id: cell,
+      displayId: live.id,
+      bundle: await this.toBundle(value, { svg }),
+      update: true,
+    }));
   }
 }

@@ -9,12 +9,17 @@ import { setEngine } from '../../core/host';
 import { enableRelaxedSimd, startWasmHelper } from './wasm-helper';
 
 /** Applies the configuration; returns a note when the WebAssembly engine had to be given up, else null. */
-export function configureEngine(config: Pick<WorkerConfig, 'engine' | 'threads'>, env: NodeJS.ProcessEnv): string | null {
+export function configureEngine(
+  config: Pick<WorkerConfig, 'engine' | 'threads'>,
+  env: NodeJS.ProcessEnv,
+): string | null {
   const wanted = env.LSTM_NOTEBOOK_ENGINE ?? config.engine ?? 'wasm';
   const threads = env.LSTM_NOTEBOOK_THREADS ?? String(config.threads ?? 2);
   if (wanted !== 'wasm') {
     setEngine('js');
-    return wanted === 'js' ? null : `LSTM Notebook: unknown engine ${JSON.stringify(wanted)} (expected "wasm" or "js"); using "js"`;
+    return wanted === 'js'
+      ? null
+      : `LSTM Notebook: unknown engine ${JSON.stringify(wanted)} (expected "wasm" or "js"); using "js"`;
   }
   try {
     enableRelaxedSimd();

@@ -21,13 +21,18 @@ export class ModuleLoader {
   /** require() resolving from the notebook's folder, also given to cells as `require`. */
   readonly require: NodeJS.Require;
 
-  constructor(private readonly notebookDir: string, private readonly embedded: Readonly<Record<string, Namespace>>) {
+  constructor(
+    private readonly notebookDir: string,
+    private readonly embedded: Readonly<Record<string, Namespace>>,
+  ) {
     this.require = createRequire(join(notebookDir, '__notebook__.js'));
   }
 
   async load(specifier: unknown): Promise<Namespace> {
     if (typeof specifier !== 'string' || specifier.length === 0) {
-      throw new TypeError(`import expects a module name such as 'lstm-notebook' or './data.js', got ${typeof specifier === 'string' ? 'an empty string' : typeof specifier}`);
+      throw new TypeError(
+        `import expects a module name such as 'lstm-notebook' or './data.js', got ${typeof specifier === 'string' ? 'an empty string' : typeof specifier}`,
+      );
     }
     const embedded = this.embedded[specifier];
     if (embedded) return embedded;
@@ -51,8 +56,13 @@ export class ModuleLoader {
       if (esm) return esm;
       const code = (error as { code?: string }).code;
       if (code === 'MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
-        const where = specifier.startsWith('.') || specifier.startsWith('/') ? `the file ${resolvePath(this.notebookDir, specifier)}` : `a package '${specifier}' in node_modules from ${this.notebookDir} upwards`;
-        throw new Error(`Cannot find module '${specifier}': expected ${where} (or 'lstm-notebook', or a Node built-in)`);
+        const where =
+          specifier.startsWith('.') || specifier.startsWith('/')
+            ? `the file ${resolvePath(this.notebookDir, specifier)}`
+            : `a package '${specifier}' in node_modules from ${this.notebookDir} upwards`;
+        throw new Error(
+          `Cannot find module '${specifier}': expected ${where} (or 'lstm-notebook', or a Node built-in)`,
+        );
       }
       throw error;
     }
@@ -100,7 +110,8 @@ function exportTarget(exports: unknown, subpath: string): string | null {
   if (!exports || typeof exports !== 'object') return null;
   const map = exports as Record<string, unknown>;
   const keys = Object.keys(map);
-  const entry = keys.length > 0 && keys.every((k) => k.startsWith('.')) ? map[subpath] : subpath === '.' ? map : undefined;
+  const entry =
+    keys.length > 0 && keys.every((k) => k.startsWith('.')) ? map[subpath] : subpath === '.' ? map : undefined;
   return pickCondition(entry);
 }
 

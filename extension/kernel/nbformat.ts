@@ -29,7 +29,12 @@ export interface CellJson {
 export type OutputJson =
   | { output_type: 'stream'; name: 'stdout' | 'stderr'; text: string[] }
   | { output_type: 'display_data'; data: Record<string, unknown>; metadata: Record<string, unknown> }
-  | { output_type: 'execute_result'; execution_count: number; data: Record<string, unknown>; metadata: Record<string, unknown> }
+  | {
+      output_type: 'execute_result';
+      execution_count: number;
+      data: Record<string, unknown>;
+      metadata: Record<string, unknown>;
+    }
   | { output_type: 'error'; ename: string; evalue: string; traceback: string[] };
 
 export class NotebookFormatError extends Error {
@@ -56,20 +61,42 @@ export function parseNotebook(text: string, file: string): NotebookJson {
   } catch (error) {
     throw new NotebookFormatError(file, `expected JSON, got a parse error (${(error as Error).message})`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new NotebookFormatError(file, `expected a JSON object, got ${Array.isArray(json) ? 'an array' : typeof json}`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new NotebookFormatError(
+      file,
+      `expected a JSON object, got ${Array.isArray(json) ? 'an array' : typeof json}`,
+    );
   const nb = json as Partial<NotebookJson>;
-  if (nb.nbformat !== 4) throw new NotebookFormatError(file, `expected "nbformat": 4, got ${JSON.stringify(nb.nbformat)}`);
-  if (!Array.isArray(nb.cells)) throw new NotebookFormatError(file, `expected "cells" to be a list, got ${nb.cells === undefined ? 'nothing' : typeof nb.cells}`);
+  if (nb.nbformat !== 4)
+    throw new NotebookFormatError(file, `expected "nbformat": 4, got ${JSON.stringify(nb.nbformat)}`);
+  if (!Array.isArray(nb.cells))
+    throw new NotebookFormatError(
+      file,
+      `expected "cells" to be a list, got ${nb.cells === undefined ? 'nothing' : typeof nb.cells}`,
+    );
   nb.cells.forEach((cell, index) => {
     const where = `cell ${index + 1}`;
-    if (typeof cell !== 'object' || cell === null) throw new NotebookFormatError(file, `${where}: expected an object, got ${JSON.stringify(cell)}`);
-    if (!['code', 'markdown', 'raw'].includes(cell.cell_type)) throw new NotebookFormatError(file, `${where}: expected cell_type "code", "markdown" or "raw", got ${JSON.stringify(cell.cell_type)}`);
-    if (typeof cell.source !== 'string' && !(Array.isArray(cell.source) && cell.source.every((s) => typeof s === 'string'))) {
+    if (typeof cell !== 'object' || cell === null)
+      throw new NotebookFormatError(file, `${where}: expected an object, got ${JSON.stringify(cell)}`);
+    if (!['code', 'markdown', 'raw'].includes(cell.cell_type))
+      throw new NotebookFormatError(
+        file,
+        `${where}: expected cell_type "code", "markdown" or "raw", got ${JSON.stringify(cell.cell_type)}`,
+      );
+    if (
+      typeof cell.source !== 'string' &&
+      !(Array.isArray(cell.source) && cell.source.every((s) => typeof s === 'string'))
+    ) {
       throw new NotebookFormatError(file, `${where}: expected source to be a string or a list of strings`);
     }
   });
   // Jupyter's key order, so a re-run notebook diffs cleanly.
-  return { cells: nb.cells, metadata: nb.metadata ?? {}, nbformat: 4, nbformat_minor: nb.nbformat_minor ?? 5 } as NotebookJson;
+  return {
+    cells: nb.cells,
+    metadata: nb.metadata ?? {},
+    nbformat: 4,
+    nbformat_minor: nb.nbformat_minor ?? 5,
+  } as NotebookJson;
 }
 
 /** A deep copy that keeps the exact numbers (structuredClone would turn them into plain objects). */
@@ -89,8 +116,10 @@ export function serializeNotebook(nb: NotebookJson): string {
 export function foreignKernel(nb: NotebookJson): string | null {
   const spec = nb.metadata.kernelspec as { name?: unknown } | undefined;
   const language = (nb.metadata.language_info as { name?: unknown } | undefined)?.name;
-  if (spec && typeof spec === 'object' && spec.name !== undefined && spec.name !== KERNELSPEC) return `its kernelspec is ${JSON.stringify(spec.name)}`;
-  if (typeof language === 'string' && language.toLowerCase() !== 'typescript') return `its language is ${JSON.stringify(language)}`;
+  if (spec && typeof spec === 'object' && spec.name !== undefined && spec.name !== KERNELSPEC)
+    return `its kernelspec is ${JSON.stringify(spec.name)}`;
+  if (typeof language === 'string' && language.toLowerCase() !== 'typescript')
+    return `its language is ${JSON.stringify(language)}`;
   return null;
 }
 
@@ -120,7 +149,8 @@ export class OutputCollector {
     switch (output.type) {
       case 'stream': {
         const last = this.outputs.at(-1);
-        if (last?.output_type === 'stream' && last.name === output.name) last.text = lines(last.text.join('') + output.text);
+        if (last?.output_type === 'stream' && last.name === output.name)
+          last.text = lines(last.text.join('') + output.text);
         else this.outputs.push({ output_type: 'stream', name: output.name, text: lines(output.text) });
         break;
       }
@@ -135,7 +165,12 @@ export class OutputCollector {
         break;
       }
       case 'result':
-        this.outputs.push({ output_type: 'execute_result', execution_count: this.executionCount, data: data(output.bundle), metadata: {} });
+        this.outputs.push({
+          output_type: 'execute_result',
+          execution_count: this.executionCount,
+          data: data(output.bundle),
+          metadata: {},
+        });
         break;
       case 'error':
         this.outputs.push(errorOutput(output.error));

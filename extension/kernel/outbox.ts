@@ -19,7 +19,10 @@ export class Outbox {
   private pending = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly post: (message: WorkerMessage) => void, private readonly cellId: () => number) {}
+  constructor(
+    private readonly post: (message: WorkerMessage) => void,
+    private readonly cellId: () => number,
+  ) {}
 
   stream(name: 'stdout' | 'stderr', chunk: string): void {
     if (chunk.length === 0) return;
@@ -61,7 +64,12 @@ export class Outbox {
       try {
         this.post(await make());
       } catch (error) {
-        this.post({ type: 'stream', id: this.cellId(), name: 'stderr', text: `Could not show an output: ${(error as Error).message}\n` });
+        this.post({
+          type: 'stream',
+          id: this.cellId(),
+          name: 'stderr',
+          text: `Could not show an output: ${(error as Error).message}\n`,
+        });
       } finally {
         this.pending--;
       }

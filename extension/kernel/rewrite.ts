@@ -37,7 +37,12 @@ type AnyNode = Node & Record<string, any>;
 export function rewriteCell(js: string): RewrittenCell {
   let program: AnyNode;
   try {
-    program = parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true, locations: true }) as AnyNode;
+    program = parse(js, {
+      ecmaVersion: 'latest',
+      sourceType: 'module',
+      allowAwaitOutsideFunction: true,
+      locations: true,
+    }) as AnyNode;
   } catch (error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc;
     if (!loc) throw error;
@@ -56,8 +61,17 @@ export function rewriteCell(js: string): RewrittenCell {
     if (statement.type === 'ExportNamedDeclaration' && statement.declaration) {
       out.remove(statement.start, statement.declaration.start); // `export const x` is `const x` here
       statement = statement.declaration;
-    } else if (statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' || statement.type === 'ExportAllDeclaration') {
-      throw syntaxErrorAt(js, 'A notebook cell cannot export: declare the value instead, later cells see it', statement.loc!.start.line, statement.loc!.start.column + 1);
+    } else if (
+      statement.type === 'ExportNamedDeclaration' ||
+      statement.type === 'ExportDefaultDeclaration' ||
+      statement.type === 'ExportAllDeclaration'
+    ) {
+      throw syntaxErrorAt(
+        js,
+        'A notebook cell cannot export: declare the value instead, later cells see it',
+        statement.loc!.start.line,
+        statement.loc!.start.column + 1,
+      );
     }
     switch (statement.type) {
       case 'VariableDeclaration': {
@@ -81,7 +95,11 @@ export function rewriteCell(js: string): RewrittenCell {
         out.appendLeft(statement.end, ';');
         break;
       case 'ImportDeclaration':
-        out.overwrite(statement.start, statement.end, importAssignments(statement, declared) + newlinesIn(js, statement.start, statement.end));
+        out.overwrite(
+          statement.start,
+          statement.end,
+          importAssignments(statement, declared) + newlinesIn(js, statement.start, statement.end),
+        );
         break;
       case 'ExpressionStatement':
         if (index === body.length - 1 && statement.directive !== 'use strict' && js[statement.end - 1] !== ';') {
@@ -112,7 +130,13 @@ function instrumentLoops(program: AnyNode, out: MagicString): void {
       out.appendLeft(loopBody.end, ' }');
     }
   };
-  simple(program, { ForStatement: visit, ForInStatement: visit, ForOfStatement: visit, WhileStatement: visit, DoWhileStatement: visit });
+  simple(program, {
+    ForStatement: visit,
+    ForInStatement: visit,
+    ForOfStatement: visit,
+    WhileStatement: visit,
+    DoWhileStatement: visit,
+  });
 }
 
 /** `import(x)` in a script has no module loader behind it; the kernel's import does. */
@@ -146,12 +170,18 @@ function importAssignments(node: AnyNode, declared: Set<string>): string {
 /** The identifiers a binding pattern declares: `{a, b: [c, ...d], e = 1}` → a, c, d, e. */
 function patternNames(pattern: AnyNode): string[] {
   switch (pattern.type) {
-    case 'Identifier': return [pattern.name];
-    case 'ObjectPattern': return pattern.properties.flatMap((p: AnyNode) => patternNames(p.type === 'RestElement' ? p.argument : p.value));
-    case 'ArrayPattern': return pattern.elements.flatMap((e: AnyNode | null) => (e ? patternNames(e) : []));
-    case 'AssignmentPattern': return patternNames(pattern.left);
-    case 'RestElement': return patternNames(pattern.argument);
-    default: return [];
+    case 'Identifier':
+      return [pattern.name];
+    case 'ObjectPattern':
+      return pattern.properties.flatMap((p: AnyNode) => patternNames(p.type === 'RestElement' ? p.argument : p.value));
+    case 'ArrayPattern':
+      return pattern.elements.flatMap((e: AnyNode | null) => (e ? patternNames(e) : []));
+    case 'AssignmentPattern':
+      return patternNames(pattern.left);
+    case 'RestElement':
+      return patternNames(pattern.argument);
+    default:
+      return [];
   }
 }
 

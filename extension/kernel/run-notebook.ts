@@ -26,7 +26,13 @@ export interface RunResult {
 
 export async function runNotebook(input: NotebookJson, options: RunOptions): Promise<RunResult> {
   const notebook = cloneNotebook(input);
-  const session = new KernelSession({ workerPath: options.workerPath, notebookDir: options.notebookDir, interruptGraceMs: 2000, engine: options.engine, threads: options.threads });
+  const session = new KernelSession({
+    workerPath: options.workerPath,
+    notebookDir: options.notebookDir,
+    interruptGraceMs: 2000,
+    engine: options.engine,
+    threads: options.threads,
+  });
   const codeCells = notebook.cells.filter((c) => c.cell_type === 'code');
   try {
     await session.whenReady();
@@ -37,17 +43,34 @@ export async function runNotebook(input: NotebookJson, options: RunOptions): Pro
       const collector = new OutputCollector(count);
       const started = new Date();
       let timedOut = false;
-      const timer = options.timeoutSeconds ? setTimeout(() => { timedOut = true; session.interrupt(); }, options.timeoutSeconds * 1000) : null;
+      const timer = options.timeoutSeconds
+        ? setTimeout(() => {
+            timedOut = true;
+            session.interrupt();
+          }, options.timeoutSeconds * 1000)
+        : null;
       const result = await session.execute(sourceOf(cell), `Cell ${index + 1}`, (o) => collector.add(o));
       if (timer) clearTimeout(timer);
       cell.outputs = collector.outputs;
       cell.execution_count = count;
-      cell.metadata = { ...cell.metadata, execution: { 'iopub.execute_input': started.toISOString(), 'shell.execute_reply': new Date().toISOString() } };
-      options.onCell?.({ index, count: codeCells.length, ok: result.ok, seconds: (Date.now() - started.getTime()) / 1000 });
+      cell.metadata = {
+        ...cell.metadata,
+        execution: { 'iopub.execute_input': started.toISOString(), 'shell.execute_reply': new Date().toISOString() },
+      };
+      options.onCell?.({
+        index,
+        count: codeCells.length,
+        ok: result.ok,
+        seconds: (Date.now() - started.getTime()) / 1000,
+      });
       if (!result.ok) {
         let error = result.error ?? { name: 'Error', message: 'the cell failed', stack: 'Error: the cell failed' };
         if (timedOut) {
-          error = { name: 'Timeout', message: `Cell ${index + 1} ran longer than the ${options.timeoutSeconds} s timeout and was interrupted.`, stack: '' };
+          error = {
+            name: 'Timeout',
+            message: `Cell ${index + 1} ran longer than the ${options.timeoutSeconds} s timeout and was interrupted.`,
+            stack: '',
+          };
           cell.outputs.push(errorOutput(error));
         }
         return { notebook, failure: { cell: index + 1, error } };
@@ -61,5 +84,11 @@ export async function runNotebook(input: NotebookJson, options: RunOptions): Pro
 
 /** Outputs without what changes from run to run (timing metadata), for comparing two runs. */
 export function comparableOutputs(notebook: NotebookJson): string {
-  return JSON.stringify(notebook.cells.map((c) => (c.cell_type === 'code' ? { source: sourceOf(c), outputs: c.outputs ?? [], count: c.execution_count ?? null } : null)));
+  return JSON.stringify(
+    notebook.cells.map((c) =>
+      c.cell_type === 'code'
+        ? { source: sourceOf(c), outputs: c.outputs ?? [], count: c.execution_count ?? null }
+        : null,
+    ),
+  );
 }

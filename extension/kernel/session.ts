@@ -9,7 +9,16 @@
  * exits ends its cell the same way, and a fresh worker takes its place.
  */
 import { Worker } from 'node:worker_threads';
-import { EXIT_MEMORY_LIMIT, INTERRUPT_FLAG, INTERRUPTED, type CellError, type HostMessage, type MimeBundle, type WorkerConfig, type WorkerMessage } from '../../protocol/kernel';
+import {
+  EXIT_MEMORY_LIMIT,
+  INTERRUPT_FLAG,
+  INTERRUPTED,
+  type CellError,
+  type HostMessage,
+  type MimeBundle,
+  type WorkerConfig,
+  type WorkerMessage,
+} from '../../protocol/kernel';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'restarting' | 'disposed';
 
@@ -81,10 +90,24 @@ export class KernelSession {
   }
 
   /** Queues a cell; `onStart` fires when it actually begins (after the cells before it). */
-  execute(code: string, cellName: string, onOutput: (output: CellOutput) => void = () => {}, onStart: () => void = () => {}): Promise<ExecutionResult> {
+  execute(
+    code: string,
+    cellName: string,
+    onOutput: (output: CellOutput) => void = () => {},
+    onStart: () => void = () => {},
+  ): Promise<ExecutionResult> {
     if (this.currentState === 'disposed') return Promise.reject(new Error('the kernel session was disposed'));
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, code, cellName, onOutput, onStart, resolve, started: false, interrupted: false });
+      this.queue.push({
+        id: this.nextId++,
+        code,
+        cellName,
+        onOutput,
+        onStart,
+        resolve,
+        started: false,
+        interrupted: false,
+      });
       void this.pump();
     });
   }
@@ -92,7 +115,8 @@ export class KernelSession {
   /** Stops the running cell and cancels those waiting behind it, as Jupyter does. */
   interrupt(): void {
     const [running, ...waiting] = this.queue;
-    for (const cell of waiting) this.finish(cell, { ok: false, interrupted: true, stateLost: false, error: cancelled(cell.cellName) }, false);
+    for (const cell of waiting)
+      this.finish(cell, { ok: false, interrupted: true, stateLost: false, error: cancelled(cell.cellName) }, false);
     this.queue.length = running ? 1 : 0;
     if (!running || !running.started) return;
     running.interrupted = true;
@@ -102,7 +126,10 @@ export class KernelSession {
       const grace = this.options.interruptGraceMs ?? 3000;
       this.graceTimer = setTimeout(() => {
         this.graceTimer = null;
-        this.replaceWorker(`The kernel did not stop within ${grace / 1000} s of the interrupt and was restarted: every variable was lost.`, true);
+        this.replaceWorker(
+          `The kernel did not stop within ${grace / 1000} s of the interrupt and was restarted: every variable was lost.`,
+          true,
+        );
       }, grace);
     }
   }
@@ -115,7 +142,13 @@ export class KernelSession {
 
   async dispose(): Promise<void> {
     this.setState('disposed');
-    for (const cell of this.queue.splice(0)) cell.resolve({ ok: false, interrupted: false, stateLost: true, error: { name: 'Error', message: 'The kernel was shut down.', stack: 'Error: The kernel was shut down.' } });
+    for (const cell of this.queue.splice(0))
+      cell.resolve({
+        ok: false,
+        interrupted: false,
+        stateLost: true,
+        error: { name: 'Error', message: 'The kernel was shut down.', stack: 'Error: The kernel was shut down.' },
+      });
     this.clearGrace();
     await this.worker.terminate();
   }
@@ -124,7 +157,10 @@ export class KernelSession {
     const buffer = new SharedArrayBuffer(4);
     this.flags = new Int32Array(buffer);
     const config: WorkerConfig = {
-      notebookDir: this.options.notebookDir, interruptBuffer: buffer, engine: this.options.engine, threads: this.options.threads,
+      notebookDir: this.options.notebookDir,
+      interruptBuffer: buffer,
+      engine: this.options.engine,
+      threads: this.options.threads,
       // One limit for the heap and for what lives outside it (tensors, the engine's memory).
       memoryLimitMb: this.options.heapLimitMb ?? 4096,
     };
@@ -145,16 +181,32 @@ export class KernelSession {
       worker.on('message', onMessage);
       worker.once('error', reject);
     });
-    this.ready.then(() => {
-      if (this.worker !== worker) return;
-      worker.on('message', (message: unknown) => this.onMessage(message));
-      this.setState(this.queue.length > 0 ? 'busy' : 'idle');
-      void this.pump();
-    }, () => {});
+    this.ready.then(
+      () => {
+        if (this.worker !== worker) return;
+        worker.on('message', (message: unknown) => this.onMessage(message));
+        this.setState(this.queue.length > 0 ? 'busy' : 'idle');
+        void this.pump();
+      },
+      () => {},
+    );
     let started = false;
-    this.ready.then(() => { started = true; }, () => {});
+    this.ready.then(
+      () => {
+        started = true;
+      },
+      () => {},
+    );
     worker.on('error', (error) => this.onWorkerGone(worker, error, started));
-    worker.on('exit', (code) => this.onWorkerGone(worker, Object.assign(new Error(`the kernel worker exited with code ${code}`), { code: code === EXIT_MEMORY_LIMIT ? 'MEMORY_LIMIT' : undefined }), started));
+    worker.on('exit', (code) =>
+      this.onWorkerGone(
+        worker,
+        Object.assign(new Error(`the kernel worker exited with code ${code}`), {
+          code: code === EXIT_MEMORY_LIMIT ? 'MEMORY_LIMIT' : undefined,
+        }),
+        started,
+      ),
+    );
   }
 
   private onWorkerGone(worker: Worker, error: Error, started: boolean): void {
@@ -163,17 +215,23 @@ export class KernelSession {
       // A worker that cannot even start would fail again: end every cell with the reason.
       const message = `The kernel could not start: ${error.message}`;
       this.setState('disposed');
-      for (const cell of this.queue.splice(0)) this.finish(cell, { ok: false, interrupted: false, stateLost: true, error: { name: 'KernelDied', message, stack: message } }, true);
+      for (const cell of this.queue.splice(0))
+        this.finish(
+          cell,
+          { ok: false, interrupted: false, stateLost: true, error: { name: 'KernelDied', message, stack: message } },
+          true,
+        );
       return;
     }
     const code = (error as { code?: string }).code;
     const outOfMemory = code === 'ERR_WORKER_OUT_OF_MEMORY' || code === 'MEMORY_LIMIT';
     const limit = this.options.heapLimitMb ?? 4096;
-    const why = code === 'MEMORY_LIMIT'
-      ? `The kernel's tensors and typed arrays passed the memory limit (${limit} MiB, lstmNotebook.kernel.heapLimitMb) and it was restarted: every variable was lost.`
-      : outOfMemory
-        ? `The kernel ran out of memory (heap limit ${limit} MiB) and was restarted: every variable was lost.`
-        : `The kernel stopped unexpectedly (${error.message}) and was restarted: every variable was lost.`;
+    const why =
+      code === 'MEMORY_LIMIT'
+        ? `The kernel's tensors and typed arrays passed the memory limit (${limit} MiB, lstmNotebook.kernel.heapLimitMb) and it was restarted: every variable was lost.`
+        : outOfMemory
+          ? `The kernel ran out of memory (heap limit ${limit} MiB) and was restarted: every variable was lost.`
+          : `The kernel stopped unexpectedly (${error.message}) and was restarted: every variable was lost.`;
     this.replaceWorker(why, false, outOfMemory ? 'OutOfMemory' : 'KernelDied');
   }
 
@@ -192,11 +250,23 @@ export class KernelSession {
 
   private async pump(): Promise<void> {
     const cell = this.queue[0];
-    if (!cell || cell.started || this.currentState === 'starting' || this.currentState === 'restarting' || this.currentState === 'disposed') return;
+    if (
+      !cell ||
+      cell.started ||
+      this.currentState === 'starting' ||
+      this.currentState === 'restarting' ||
+      this.currentState === 'disposed'
+    )
+      return;
     cell.started = true;
     this.setState('busy');
     cell.onStart();
-    this.worker.postMessage({ type: 'execute', id: cell.id, code: cell.code, cellName: cell.cellName } satisfies HostMessage);
+    this.worker.postMessage({
+      type: 'execute',
+      id: cell.id,
+      code: cell.code,
+      cellName: cell.cellName,
+    } satisfies HostMessage);
   }
 
   private onMessage(received: unknown): void {
@@ -216,7 +286,12 @@ export class KernelSession {
         cell.onOutput({ type: 'stream', name: message.name, text: message.text });
         break;
       case 'display':
-        cell.onOutput({ type: 'display', displayId: message.displayId, bundle: message.bundle, update: message.update });
+        cell.onOutput({
+          type: 'display',
+          displayId: message.displayId,
+          bundle: message.bundle,
+          update: message.update,
+        });
         break;
       case 'result':
         cell.onOutput({ type: 'result', bundle: message.bundle });
@@ -228,13 +303,20 @@ export class KernelSession {
       case 'done':
         this.clearGrace();
         this.queue.shift();
-        cell.resolve({ ok: message.ok, error: cell.error, interrupted: cell.interrupted || cell.error?.name === INTERRUPTED, stateLost: false });
+        cell.resolve({
+          ok: message.ok,
+          error: cell.error,
+          interrupted: cell.interrupted || cell.error?.name === INTERRUPTED,
+          stateLost: false,
+        });
         this.setState(this.queue.length > 0 ? 'busy' : 'idle');
         void this.pump();
         break;
       default: {
         const unknown: never = message;
-        (this.options.onLog ?? console.warn)(`LSTM Notebook: ignored a worker message of unknown type ${JSON.stringify(unknown)}`);
+        (this.options.onLog ?? console.warn)(
+          `LSTM Notebook: ignored a worker message of unknown type ${JSON.stringify(unknown)}`,
+        );
       }
     }
   }
@@ -275,13 +357,25 @@ function malformed(m: unknown): string | null {
   };
   if (!isObject(m)) return `expected an object with a "type", got ${shown()}`;
   if (m.type === 'ready') return null;
-  if (!['stream', 'display', 'result', 'error', 'done'].includes(m.type as string)) return `expected a type of ready, stream, display, result, error or done, got ${shown()}`;
+  if (!['stream', 'display', 'result', 'error', 'done'].includes(m.type as string))
+    return `expected a type of ready, stream, display, result, error or done, got ${shown()}`;
   if (typeof m.id !== 'number') return `expected a numeric "id", got ${shown()}`;
   switch (m.type) {
-    case 'stream': return (m.name === 'stdout' || m.name === 'stderr') && isText(m.text) ? null : `a malformed stream message ${shown()}`;
-    case 'display': return isText(m.displayId) && isObject(m.bundle) && typeof m.update === 'boolean' ? null : `a malformed display message ${shown()}`;
-    case 'result': return isObject(m.bundle) ? null : `a malformed result message ${shown()}`;
-    case 'error': return isObject(m.error) && isText(m.error.name) && isText(m.error.message) && isText(m.error.stack) ? null : `a malformed error message ${shown()}`;
-    default: return typeof m.ok === 'boolean' ? null : `a malformed done message ${shown()}`;
+    case 'stream':
+      return (m.name === 'stdout' || m.name === 'stderr') && isText(m.text)
+        ? null
+        : `a malformed stream message ${shown()}`;
+    case 'display':
+      return isText(m.displayId) && isObject(m.bundle) && typeof m.update === 'boolean'
+        ? null
+        : `a malformed display message ${shown()}`;
+    case 'result':
+      return isObject(m.bundle) ? null : `a malformed result message ${shown()}`;
+    case 'error':
+      return isObject(m.error) && isText(m.error.name) && isText(m.error.message) && isText(m.error.stack)
+        ? null
+        : `a malformed error message ${shown()}`;
+    default:
+      return typeof m.ok === 'boolean' ? null : `a malformed done message ${shown()}`;
   }
 }

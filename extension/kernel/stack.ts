@@ -21,7 +21,9 @@ export function cellError(error: unknown, cell: CellScript, enginePaths: readonl
   const e = error as Error;
   const name = e.name || 'Error';
   const message = String(e.message ?? '');
-  const frames = String(e.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  const frames = String(e.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line));
   const kept = frames
     .filter((line) => !enginePaths.some((p) => line.includes(p)) && !/\(node:|at node:|\(<anonymous>\)$/.test(line))
     .map((line) => mapFrame(line, cell))
@@ -34,7 +36,13 @@ export function syntaxError(error: CellSyntaxError, filename: string): CellError
   return {
     name: 'SyntaxError',
     message: `${error.reason} (${filename}, line ${error.line}, column ${error.column})`,
-    stack: [`SyntaxError: ${error.reason}`, `    at ${filename}:${error.line}:${error.column}`, '', `    ${error.sourceLine}`, `    ${caret}`].join('\n'),
+    stack: [
+      `SyntaxError: ${error.reason}`,
+      `    at ${filename}:${error.line}:${error.column}`,
+      '',
+      `    ${error.sourceLine}`,
+      `    ${caret}`,
+    ].join('\n'),
   };
 }
 
@@ -55,7 +63,11 @@ function mapFrame(line: string, cell: CellScript): string | null {
 }
 
 /** The last mapped segment at or before the script column on that line. */
-export function cellPosition(mappings: number[][][], line: number, column: number): { line: number; column: number } | null {
+export function cellPosition(
+  mappings: number[][][],
+  line: number,
+  column: number,
+): { line: number; column: number } | null {
   const segments = mappings[line];
   if (!segments) return null;
   let best: number[] | null = null;

@@ -8,7 +8,12 @@ import { transform } from 'sucrase';
 
 /** A syntax error located in the cell: line and column are 1-based. */
 export class CellSyntaxError extends SyntaxError {
-  constructor(readonly reason: string, readonly line: number, readonly column: number, readonly sourceLine: string) {
+  constructor(
+    readonly reason: string,
+    readonly line: number,
+    readonly column: number,
+    readonly sourceLine: string,
+  ) {
     super(`${reason} (line ${line}, column ${column})`);
     this.name = 'SyntaxError';
   }

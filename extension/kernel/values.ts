@@ -20,7 +20,11 @@ export function isChartLike(value: unknown): value is ChartLike {
   return typeof value === 'object' && value !== null && typeof (value as ChartLike).toBundle === 'function';
 }
 
-export async function bundleOf(value: unknown, charts: ChartSupport | null, options: { svg?: boolean } = {}): Promise<MimeBundle> {
+export async function bundleOf(
+  value: unknown,
+  charts: ChartSupport | null,
+  options: { svg?: boolean } = {},
+): Promise<MimeBundle> {
   if (isChartLike(value)) return value.toBundle(options);
   const chart = charts?.defaultChart(value) ?? null;
   if (chart) return chart.toBundle(options);
@@ -28,7 +32,13 @@ export async function bundleOf(value: unknown, charts: ChartSupport | null, opti
 }
 
 export function textOf(value: unknown): string {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && !(value instanceof Error)) {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !ArrayBuffer.isView(value) &&
+    !(value instanceof Error)
+  ) {
     const own = (value as { toString?: unknown }).toString;
     if (typeof own === 'function' && own !== Object.prototype.toString) return String(value);
   }

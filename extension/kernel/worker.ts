@@ -7,7 +7,13 @@ import { Writable } from 'node:stream';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { setInterruptCheck, wasmMemoryUse } from '../../core/host';
-import { EXIT_MEMORY_LIMIT, INTERRUPT_FLAG, type HostMessage, type WorkerConfig, type WorkerMessage } from '../../protocol/kernel';
+import {
+  EXIT_MEMORY_LIMIT,
+  INTERRUPT_FLAG,
+  type HostMessage,
+  type WorkerConfig,
+  type WorkerMessage,
+} from '../../protocol/kernel';
 import { charts } from './charts';
 import { createCellApi } from './cell-api';
 import { CellRunner, InterruptedError } from './cell-runner';
@@ -29,7 +35,11 @@ configureEngine(config, process.env);
 
 let currentId = 0;
 const outbox = new Outbox(post, () => currentId);
-const displays = new Displays(outbox, () => currentId, (value, options) => bundleOf(value, charts, options));
+const displays = new Displays(
+  outbox,
+  () => currentId,
+  (value, options) => bundleOf(value, charts, options),
+);
 
 /**
  * Polled by every loop of a cell, by train() between steps and by long core calls: the
@@ -55,18 +65,21 @@ setInterruptCheck(check);
 const api = createCellApi({ displays, check, charts });
 const loader = new ModuleLoader(config.notebookDir, { 'lstm-notebook': api });
 const runner = new CellRunner({
-  post, outbox, displays,
+  post,
+  outbox,
+  displays,
   resultBundle: (value) => bundleOf(value, charts, { svg: true }),
   enginePaths: [__filename, __dirname + '/worker.js', 'node_modules/sucrase', 'node_modules/acorn'],
 });
 
 // The cell's view of the world: console and process.stdout stream into the running cell.
-const stream = (name: 'stdout' | 'stderr') => new Writable({
-  write(chunk: Buffer | string, _encoding, callback) {
-    outbox.stream(name, typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-    callback();
-  },
-});
+const stream = (name: 'stdout' | 'stderr') =>
+  new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      outbox.stream(name, typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      callback();
+    },
+  });
 const stdout = stream('stdout');
 const stderr = stream('stderr');
 const globals = globalThis as Record<string, unknown>;
@@ -90,7 +103,9 @@ function report(text: string): void {
   else whileIdle.push(`${text}\n`);
 }
 process.on('uncaughtException', (error) => report(`Uncaught in a timer or callback: ${error?.stack ?? String(error)}`));
-process.on('unhandledRejection', (reason) => report(`Unhandled promise rejection: ${(reason as Error)?.stack ?? String(reason)}`));
+process.on('unhandledRejection', (reason) =>
+  report(`Unhandled promise rejection: ${(reason as Error)?.stack ?? String(reason)}`),
+);
 
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (message: HostMessage) => {

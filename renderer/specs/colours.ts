@@ -24,7 +24,13 @@ export function schemeFor(range: [number, number]): string {
 }
 
 /** RGBA pixels of a panel: row u (top = unit 0), column t; values clamped to the range. */
-export function heatmapPixels(values: ArrayLike<number>, steps: number, units: number, range: [number, number], table: Uint8Array): Uint8ClampedArray<ArrayBuffer> {
+export function heatmapPixels(
+  values: ArrayLike<number>,
+  steps: number,
+  units: number,
+  range: [number, number],
+  table: Uint8Array,
+): Uint8ClampedArray<ArrayBuffer> {
   const pixels = new Uint8ClampedArray(steps * units * 4);
   const [lo, hi] = range;
   for (let t = 0; t < steps; t++) {

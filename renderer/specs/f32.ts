@@ -63,7 +63,11 @@ export function decodeF32(text: string): Float32Array {
   const bytes = new Uint8Array((text.length / 4) * 3 - padding);
   let j = 0;
   for (let i = 0; i < text.length; i += 4) {
-    const n = (INDEX[text.charCodeAt(i)] << 18) | (INDEX[text.charCodeAt(i + 1)] << 12) | (INDEX[text.charCodeAt(i + 2)] << 6) | INDEX[text.charCodeAt(i + 3)];
+    const n =
+      (INDEX[text.charCodeAt(i)] << 18) |
+      (INDEX[text.charCodeAt(i + 1)] << 12) |
+      (INDEX[text.charCodeAt(i + 2)] << 6) |
+      INDEX[text.charCodeAt(i + 3)];
     if (j < bytes.length) bytes[j++] = n >> 16;
     if (j < bytes.length) bytes[j++] = (n >> 8) & 255;
     if (j < bytes.length) bytes[j++] = n & 255;

@@ -15,10 +15,22 @@ export function panelHeight(units: number): number {
 }
 
 /** `imageUrl(panel)` gives a PNG data URL of the panel's pixels (canvas in the browser, PNG encoder in Node). */
-export function gatesSpec(p: GatesPayload, theme: Theme, imageUrl: (panel: GatePanel) => string): Record<string, unknown> {
+export function gatesSpec(
+  p: GatesPayload,
+  theme: Theme,
+  imageUrl: (panel: GatePanel) => string,
+): Record<string, unknown> {
   const height = panelHeight(p.units);
-  const x = { type: 'quantitative', scale: { domain: [0, p.steps], nice: false, zero: true }, axis: { title: p.tokens ? null : 'time step', labels: !p.tokens } };
-  const y = { type: 'quantitative', scale: { domain: [0, p.units], nice: false, reverse: true }, axis: { title: 'unit', tickMinStep: 1 } };
+  const x = {
+    type: 'quantitative',
+    scale: { domain: [0, p.steps], nice: false, zero: true },
+    axis: { title: p.tokens ? null : 'time step', labels: !p.tokens },
+  };
+  const y = {
+    type: 'quantitative',
+    scale: { domain: [0, p.units], nice: false, reverse: true },
+    axis: { title: 'unit', tickMinStep: 1 },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: p.title,
@@ -30,7 +42,15 @@ export function gatesSpec(p: GatesPayload, theme: Theme, imageUrl: (panel: GateP
       layer: [
         {
           data: { values: [{ url: imageUrl(panel), x: 0, y: 0, panel: index }] },
-          mark: { type: 'image', width: PANEL_WIDTH, height, align: 'left', baseline: 'top', aspect: false, smooth: false },
+          mark: {
+            type: 'image',
+            width: PANEL_WIDTH,
+            height,
+            align: 'left',
+            baseline: 'top',
+            aspect: false,
+            smooth: false,
+          },
           encoding: { x: { field: 'x', ...x }, y: { field: 'y', ...y }, url: { field: 'url', type: 'nominal' } },
         },
         {
@@ -38,7 +58,12 @@ export function gatesSpec(p: GatesPayload, theme: Theme, imageUrl: (panel: GateP
           data: { values: [{ v: panel.range[0] }, { v: panel.range[1] }] },
           mark: { type: 'point', opacity: 0 },
           encoding: {
-            color: { field: 'v', type: 'quantitative', scale: { domain: panel.range, scheme: schemeFor(panel.range), clamp: true }, legend: { title: null, gradientLength: Math.min(height, 120) } },
+            color: {
+              field: 'v',
+              type: 'quantitative',
+              scale: { domain: panel.range, scheme: schemeFor(panel.range), clamp: true },
+              legend: { title: null, gradientLength: Math.min(height, 120) },
+            },
           },
         },
         ...(p.tokens ? [tokenAxisLayer(p.tokens, height)] : []),
@@ -53,8 +78,16 @@ export function gatesSpec(p: GatesPayload, theme: Theme, imageUrl: (panel: GateP
 function tokenAxisLayer(tokens: string[], height: number): Record<string, unknown> {
   const every = Math.max(1, Math.ceil(tokens.length / 120));
   return {
-    data: { values: tokens.map((token, t) => ({ t: t + 0.5, token: token === '\n' ? '⏎' : token === ' ' ? '␣' : token })).filter((_, t) => t % every === 0) },
+    data: {
+      values: tokens
+        .map((token, t) => ({ t: t + 0.5, token: token === '\n' ? '⏎' : token === ' ' ? '␣' : token }))
+        .filter((_, t) => t % every === 0),
+    },
     mark: { type: 'text', baseline: 'top', dy: height + 4, fontSize: 9, font: 'monospace' },
-    encoding: { x: { field: 't', type: 'quantitative' }, text: { field: 'token' }, y: { datum: 0, type: 'quantitative' } },
+    encoding: {
+      x: { field: 't', type: 'quantitative' },
+      text: { field: 'token' },
+      y: { datum: 0, type: 'quantitative' },
+    },
   };
 }

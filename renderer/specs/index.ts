@@ -30,11 +30,20 @@ export interface SpecOptions {
 
 export function specFor(p: ChartPayload, o: SpecOptions): Record<string, unknown> {
   switch (p.kind) {
-    case 'gates': return gatesSpec(p, o.theme, o.imageUrl);
-    case 'states': return statesSpec(p, o.theme);
-    case 'loss': return lossSpec(p, o.theme, { logScale: o.logScale ?? p.logScale, smoothing: o.smoothing ?? p.smoothing, rows: o.lossRows });
-    case 'gradients': return gradientsSpec(p, o.theme);
-    case 'saturation': return saturationSpec(p, o.theme);
+    case 'gates':
+      return gatesSpec(p, o.theme, o.imageUrl);
+    case 'states':
+      return statesSpec(p, o.theme);
+    case 'loss':
+      return lossSpec(p, o.theme, {
+        logScale: o.logScale ?? p.logScale,
+        smoothing: o.smoothing ?? p.smoothing,
+        rows: o.lossRows,
+      });
+    case 'gradients':
+      return gradientsSpec(p, o.theme);
+    case 'saturation':
+      return saturationSpec(p, o.theme);
     default: {
       const unknown: never = p;
       throw new Error(`no spec for ${JSON.stringify(unknown)}`);

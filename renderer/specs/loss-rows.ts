@@ -52,9 +52,13 @@ export interface RowsChange {
 export class LossRows {
   private readonly states = new Map<string, SeriesState>();
 
-  constructor(readonly beta: number, readonly maxBuckets = MAX_BUCKETS) {
+  constructor(
+    readonly beta: number,
+    readonly maxBuckets = MAX_BUCKETS,
+  ) {
     if (!(beta >= 0 && beta < 1)) throw new RangeError(`smoothing must be in [0, 1), got ${beta}`);
-    if (!Number.isInteger(maxBuckets) || maxBuckets < 1) throw new RangeError(`maxBuckets must be a positive integer, got ${maxBuckets}`);
+    if (!Number.isInteger(maxBuckets) || maxBuckets < 1)
+      throw new RangeError(`maxBuckets must be a positive integer, got ${maxBuckets}`);
   }
 
   /** Points seen so far of `series` (the index the next appended point gets). */

@@ -10,7 +10,13 @@ import { baseConfig, type Theme } from './theme';
 
 export function saturationSpec(p: SaturationPayload, theme: Theme): Record<string, unknown> {
   const { layer, gate, unit, left, right } = p.points;
-  const values = unit.map((u, k) => ({ layer: `layer ${layer[k]}`, gate: gate[k], unit: u, left: left[k], right: right[k] }));
+  const values = unit.map((u, k) => ({
+    layer: `layer ${layer[k]}`,
+    gate: gate[k],
+    unit: u,
+    left: left[k],
+    right: right[k],
+  }));
   const axis = (title: string) => ({ type: 'quantitative', title, scale: { domain: [0, 1] } });
   const low = p.low ?? 0.1;
   const high = p.high ?? 0.9;
@@ -26,14 +32,29 @@ export function saturationSpec(p: SaturationPayload, theme: Theme): Record<strin
       width: 260,
       height: 260,
       layer: [
-        { data: { values: [{ a: 0, b: 1 }, { a: 1, b: 0 }] }, mark: { type: 'line', strokeDash: [4, 4], color: theme.grid }, encoding: { x: { field: 'a', ...axis(xTitle) }, y: { field: 'b', ...axis(yTitle) } } },
+        {
+          data: {
+            values: [
+              { a: 0, b: 1 },
+              { a: 1, b: 0 },
+            ],
+          },
+          mark: { type: 'line', strokeDash: [4, 4], color: theme.grid },
+          encoding: { x: { field: 'a', ...axis(xTitle) }, y: { field: 'b', ...axis(yTitle) } },
+        },
         {
           mark: { type: 'point', filled: true, opacity: 0.75, size: 30 },
           encoding: {
             x: { field: 'left', ...axis(xTitle) },
             y: { field: 'right', ...axis(yTitle) },
             color: { field: 'gate', type: 'nominal', title: 'gate' },
-            tooltip: [{ field: 'layer' }, { field: 'gate' }, { field: 'unit' }, { field: 'left', format: '.3f' }, { field: 'right', format: '.3f' }],
+            tooltip: [
+              { field: 'layer' },
+              { field: 'gate' },
+              { field: 'unit' },
+              { field: 'left', format: '.3f' },
+              { field: 'right', format: '.3f' },
+            ],
           },
         },
       ],

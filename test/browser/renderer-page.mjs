@@ -10,12 +10,18 @@ import { CHROMIUM, ROOT } from '../vscode/paths.mjs';
 
 /** Resolves once the page has activated the renderer; close() stops browser and server. */
 export async function openRendererPage() {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run node test/vscode/install.mjs (apt-get install chromium)`);
-  const files = { '/': join(ROOT, 'test', 'browser', 'page.html'), '/dist/renderer.js': join(ROOT, 'dist', 'renderer.js') };
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run node test/vscode/install.mjs (apt-get install chromium)`);
+  const files = {
+    '/': join(ROOT, 'test', 'browser', 'page.html'),
+    '/dist/renderer.js': join(ROOT, 'dist', 'renderer.js'),
+  };
   const server = createServer((req, res) => {
     const file = files[req.url];
     if (!file) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : 'text/javascript' }).end(readFileSync(file));
+    res
+      .writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : 'text/javascript' })
+      .end(readFileSync(file));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
@@ -23,9 +29,11 @@ export async function openRendererPage() {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
-  await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 }).catch(() => {
-    throw new Error(`the renderer page did not load: ${errors.join('; ')}`);
-  });
+  await page
+    .waitForFunction(() => window.ready === true, null, { timeout: 20_000 })
+    .catch(() => {
+      throw new Error(`the renderer page did not load: ${errors.join('; ')}`);
+    });
   return {
     page,
     async close() {

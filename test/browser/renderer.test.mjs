@@ -22,7 +22,11 @@ before(async () => {
 
 after(() => harness?.close());
 
-const render = (id, mime, payload) => page.evaluate(([i, m, t]) => window.render(i, m, t), [id, mime, typeof payload === 'string' ? payload : JSON.stringify(payload)]);
+const render = (id, mime, payload) =>
+  page.evaluate(
+    ([i, m, t]) => window.render(i, m, t),
+    [id, mime, typeof payload === 'string' ? payload : JSON.stringify(payload)],
+  );
 
 function traceOf(model, T, B, I) {
   core.seed(3);
@@ -39,22 +43,42 @@ async function checkGates(id, trace, sample) {
     const found = [];
     const walk = (node, ox, oy) => {
       for (const item of node.items ?? []) {
-        if (node.marktype === 'image') found.push({ panel: item.datum.panel, x: ox + item.x, y: oy + item.y, w: item.width, h: item.height });
-        if (node.marktype === 'group') for (const child of item.items ?? []) walk(child, ox + (item.x ?? 0), oy + (item.y ?? 0));
+        if (node.marktype === 'image')
+          found.push({ panel: item.datum.panel, x: ox + item.x, y: oy + item.y, w: item.width, h: item.height });
+        if (node.marktype === 'group')
+          for (const child of item.items ?? []) walk(child, ox + (item.x ?? 0), oy + (item.y ?? 0));
       }
     };
     walk(view.scenegraph().root, 0, 0);
     return { found, origin: view.origin() };
   }, id);
-  assert.deepEqual(images.found.map((i) => i.panel).sort(), payload.panels.map((_, k) => k));
-  assert.deepEqual(payload.panels.map((p) => p.name), ['i', 'f', 'g', 'o', 'c', 'h']);
+  assert.deepEqual(
+    images.found.map((i) => i.panel).sort(),
+    payload.panels.map((_, k) => k),
+  );
+  assert.deepEqual(
+    payload.panels.map((p) => p.name),
+    ['i', 'f', 'g', 'o', 'c', 'h'],
+  );
   let checked = 0;
-  for (const [k, fx, fy] of [[0, 0.1, 0.1], [2, 0.55, 0.5], [5, 0.95, 0.9]]) {
+  for (const [k, fx, fy] of [
+    [0, 0.1, 0.1],
+    [2, 0.55, 0.5],
+    [5, 0.95, 0.9],
+  ]) {
     const image = images.found.find((i) => i.panel === k);
     // Tall charts run past the viewport: scroll the panel into view, then take the canvas's place.
-    await page.locator(`#${id} canvas`).evaluate((canvas, top) => window.scrollTo(0, canvas.getBoundingClientRect().top + window.scrollY + top - 100), images.origin[1] + image.y);
+    await page
+      .locator(`#${id} canvas`)
+      .evaluate(
+        (canvas, top) => window.scrollTo(0, canvas.getBoundingClientRect().top + window.scrollY + top - 100),
+        images.origin[1] + image.y,
+      );
     const box = await page.locator(`#${id} canvas`).boundingBox();
-    await page.mouse.move(box.x + images.origin[0] + image.x + fx * image.w, box.y + images.origin[1] + image.y + fy * image.h);
+    await page.mouse.move(
+      box.x + images.origin[0] + image.x + fx * image.w,
+      box.y + images.origin[1] + image.y + fy * image.h,
+    );
     const tip = await page.locator(`#${id} .lstm-tooltip`).textContent();
     const m = /^(.+?) {2}· {2}step (\d+) {2}· {2}unit (\d+) {2}· {2}(-?\d\.\d{4})/.exec(tip ?? '');
     if (!m) continue;
@@ -66,7 +90,12 @@ async function checkGates(id, trace, sample) {
     // The value straight from the trace's tensor: x[t, sample, u].
     const t = Number(m[2]);
     const u = Number(m[3]);
-    const source = panel.name === 'c' ? trace.layers[0].c : panel.name === 'h' ? trace.layers[0].h : trace.layers[0].gates[panel.name].act;
+    const source =
+      panel.name === 'c'
+        ? trace.layers[0].c
+        : panel.name === 'h'
+          ? trace.layers[0].h
+          : trace.layers[0].gates[panel.name].act;
     assert.equal(Number(m[4]).toFixed(4), source.get(t, sample, u).toFixed(4), tip);
     checked++;
   }
@@ -80,7 +109,11 @@ test('gate heatmaps: one image per panel, and the tooltip reads the exact value 
 });
 
 test('large gate panels (base64 float32) draw and read back the same way', async () => {
-  const payload = await checkGates('gates-large', traceOf(new core.LSTM({ inputSize: 3, hiddenSize: 128 }), 120, 1, 3), 0);
+  const payload = await checkGates(
+    'gates-large',
+    traceOf(new core.LSTM({ inputSize: 3, hiddenSize: 128 }), 120, 1, 3),
+    0,
+  );
   assert.equal(typeof payload.panels[0].values, 'string', 'a 128 × 120 panel should travel as base64');
 });
 
@@ -91,28 +124,45 @@ test('loss chart: the points drawn are the payload; a longer payload is appended
   const before = await page.evaluate(() => {
     const { view } = window.liveViews().get('loss');
     window.lossView = view;
-    return view.data('points').slice().sort((p, q) => p.x - q.x).map((d) => d.y);
+    return view
+      .data('points')
+      .slice()
+      .sort((p, q) => p.x - q.x)
+      .map((d) => d.y);
   });
   assert.deepEqual(before, losses.slice(0, 200));
   await render('loss', MIME.loss, builders.lossPayload([{ name: 'train', loss: losses }]));
   const after = await page.evaluate(() => {
     const { view } = window.liveViews().get('loss');
-    const points = view.data('points').slice().sort((p, q) => p.x - q.x);
+    const points = view
+      .data('points')
+      .slice()
+      .sort((p, q) => p.x - q.x);
     return { same: view === window.lossView, ys: points.map((d) => d.y), smooth: points.map((d) => d.smooth) };
   });
   assert.equal(after.same, true, 'the view was re-created for an update');
   assert.deepEqual(after.ys, losses);
   // Debiased EMA with β = 0.6 (the default), computed here independently.
   let m = 0;
-  const expected = losses.map((y, k) => { m = 0.6 * m + 0.4 * y; return m / (1 - 0.6 ** (k + 1)); });
-  after.smooth.forEach((s, k) => assert.ok(Math.abs(s - expected[k]) < 1e-12, `smoothed point ${k}: ${s} vs ${expected[k]}`));
+  const expected = losses.map((y, k) => {
+    m = 0.6 * m + 0.4 * y;
+    return m / (1 - 0.6 ** (k + 1));
+  });
+  after.smooth.forEach((s, k) =>
+    assert.ok(Math.abs(s - expected[k]) < 1e-12, `smoothed point ${k}: ${s} vs ${expected[k]}`),
+  );
 });
 
 test('a 30,000-point loss chart draws bounded rows and stays the same view as 10,000 points arrive', async () => {
-  const ys = Array.from({ length: 40_000 }, (_, k) => 2 * Math.exp(-k / 5000) + 0.2 * Math.sin(k * 0.37) ** 5 + (k === 31_234 ? 5 : 0));
+  const ys = Array.from(
+    { length: 40_000 },
+    (_, k) => 2 * Math.exp(-k / 5000) + 0.2 * Math.sin(k * 0.37) ** 5 + (k === 31_234 ? 5 : 0),
+  );
   const payload = (n) => ({ ...builders.lossPayload([{ name: 'train', loss: ys.slice(0, n) }]), smoothing: 0.9 });
   await render('big-loss', MIME.loss, payload(30_000));
-  await page.evaluate(() => { window.bigView = window.liveViews().get('big-loss').view; });
+  await page.evaluate(() => {
+    window.bigView = window.liveViews().get('big-loss').view;
+  });
   for (const n of [31_000, 35_000, 40_000]) await render('big-loss', MIME.loss, payload(n));
   const drawn = await page.evaluate(async () => {
     const { view } = window.liveViews().get('big-loss');
@@ -124,13 +174,19 @@ test('a 30,000-point loss chart draws bounded rows and stays the same view as 10
   assert.ok(drawn.rows.length <= 2 * 1250 && drawn.rows.length >= 1250, `${drawn.rows.length} rows`);
   // Every row is a point of the payload (x = index + 1), with its debiased EMA (β = 0.9) computed here.
   let m = 0;
-  const smooth = ys.map((y, k) => { m = 0.9 * m + 0.1 * y; return m / (1 - 0.9 ** (k + 1)); });
+  const smooth = ys.map((y, k) => {
+    m = 0.9 * m + 0.1 * y;
+    return m / (1 - 0.9 ** (k + 1));
+  });
   for (const [x, y, s] of drawn.rows) {
     assert.equal(y, ys[x - 1], `row at x = ${x}`);
     assert.ok(Math.abs(s - smooth[x - 1]) < 1e-9, `smooth at x = ${x}`);
   }
   // The spike that arrived in a live update is drawn, and so is each bucket's low.
-  assert.ok(drawn.rows.some(([x]) => x === 31_235), 'the spike is missing');
+  assert.ok(
+    drawn.rows.some(([x]) => x === 31_235),
+    'the spike is missing',
+  );
   const lows = new Set(drawn.rows.map(([x]) => x));
   for (let start = 0; start < 40_000; start += 32) {
     let lo = start;
@@ -144,12 +200,19 @@ test('updates that arrive while a large loss chart is first drawn are applied on
   const text = (n) => JSON.stringify(builders.lossPayload([{ name: 'train', loss: ys.slice(0, n) }]));
   const before = await page.evaluate(() => window.openViewCount());
   // Five renders of the same output, not awaited one by one: VS Code does not wait either.
-  await page.evaluate(([mime, texts]) => Promise.all(texts.map((t) => window.render('racing', mime, t))), [MIME.loss, [50_000, 52_000, 54_000, 57_000, 60_000].map(text)]);
+  await page.evaluate(
+    ([mime, texts]) => Promise.all(texts.map((t) => window.render('racing', mime, t))),
+    [MIME.loss, [50_000, 52_000, 54_000, 57_000, 60_000].map(text)],
+  );
   const after = await page.evaluate(async () => {
     const { view } = window.liveViews().get('racing');
     await view.runAsync();
     const xs = view.data('points').map((d) => d.x);
-    return { open: window.openViewCount(), last: Math.max(...xs), canvases: document.querySelectorAll('#racing canvas').length };
+    return {
+      open: window.openViewCount(),
+      last: Math.max(...xs),
+      canvases: document.querySelectorAll('#racing canvas').length,
+    };
   });
   assert.equal(after.last, 60_000, 'the newest update was not applied');
   assert.equal(after.open, before + 1, 'a view of a superseded draw was not finalized');
@@ -157,12 +220,19 @@ test('updates that arrive while a large loss chart is first drawn are applied on
   await page.evaluate(() => window.dispose('racing'));
   assert.equal(await page.evaluate(() => window.openViewCount()), before);
   // An output removed while its first draw is under way: the view it was making is finalized.
-  await page.evaluate(async ([mime, t]) => {
-    const drawing = window.render('removed-early', mime, t);
-    window.dispose('removed-early');
-    await drawing;
-  }, [MIME.loss, text(50_000)]);
-  assert.equal(await page.evaluate(() => window.openViewCount()), before, 'the view of a removed output was not finalized');
+  await page.evaluate(
+    async ([mime, t]) => {
+      const drawing = window.render('removed-early', mime, t);
+      window.dispose('removed-early');
+      await drawing;
+    },
+    [MIME.loss, text(50_000)],
+  );
+  assert.equal(
+    await page.evaluate(() => window.openViewCount()),
+    before,
+    'the view of a removed output was not finalized',
+  );
 });
 
 test('the loss controls: log scale switches the y scale, the smoothing slider recomputes the debiased EMA', async () => {
@@ -175,23 +245,52 @@ test('the loss controls: log scale switches the y scale, the smoothing slider re
   // β = 0.3 through the slider, as a reader would drag it.
   await page.locator('#controls input[type=range]').fill('0.3');
   let m = 0;
-  const expected = losses.map((y, k) => { m = 0.3 * m + 0.7 * y; return m / (1 - 0.3 ** (k + 1)); });
+  const expected = losses.map((y, k) => {
+    m = 0.3 * m + 0.7 * y;
+    return m / (1 - 0.3 ** (k + 1));
+  });
   // The chart is redrawn with the new β: wait until its second point is smoothed with it.
-  await page.waitForFunction((s1) => {
-    const points = window.liveViews().get('controls').view?.data('points') ?? [];
-    const second = points.find((d) => d.x === 2);
-    return second !== undefined && Math.abs(second.smooth - s1) < 1e-12;
-  }, expected[1], { timeout: 10_000 });
+  await page.waitForFunction(
+    (s1) => {
+      const points = window.liveViews().get('controls').view?.data('points') ?? [];
+      const second = points.find((d) => d.x === 2);
+      return second !== undefined && Math.abs(second.smooth - s1) < 1e-12;
+    },
+    expected[1],
+    { timeout: 10_000 },
+  );
   const smooth = await page.evaluate(async () => {
     const { view } = window.liveViews().get('controls');
     await view.runAsync();
-    return { log: view.scale('y').type, values: view.data('points').slice().sort((p, q) => p.x - q.x).map((d) => d.smooth) };
+    return {
+      log: view.scale('y').type,
+      values: view
+        .data('points')
+        .slice()
+        .sort((p, q) => p.x - q.x)
+        .map((d) => d.smooth),
+    };
   });
   assert.equal(smooth.log, 'log', 'changing the smoothing lost the log scale');
-  smooth.values.forEach((v, k) => assert.ok(Math.abs(v - expected[k]) < 1e-12, `smoothed point ${k}: ${v} vs ${expected[k]}`));
+  smooth.values.forEach((v, k) =>
+    assert.ok(Math.abs(v - expected[k]) < 1e-12, `smoothed point ${k}: ${v} vs ${expected[k]}`),
+  );
   // A validation series appears (a new chart for the same output): the reader's settings stay.
-  await render('controls', MIME.loss, builders.lossPayload([{ name: 'train', loss: losses }, { name: 'validation', x: [3, 6], y: [4, 1] }], { smoothing: 0.6 }));
-  const kept = await page.evaluate(() => ({ log: window.liveViews().get('controls').view.scale('y').type, slider: document.querySelector('#controls input[type=range]').value }));
+  await render(
+    'controls',
+    MIME.loss,
+    builders.lossPayload(
+      [
+        { name: 'train', loss: losses },
+        { name: 'validation', x: [3, 6], y: [4, 1] },
+      ],
+      { smoothing: 0.6 },
+    ),
+  );
+  const kept = await page.evaluate(() => ({
+    log: window.liveViews().get('controls').view.scale('y').type,
+    slider: document.querySelector('#controls input[type=range]').value,
+  }));
   assert.deepEqual(kept, { log: 'log', slider: '0.3' });
 });
 
@@ -211,14 +310,23 @@ test('states, gradients and saturation charts draw one mark per datum', async ()
     tape.backward(core.mseLoss(core.timeStep(output, 19, tape), core.Tensor.zeros([1, 5]), { tape }));
     return gradNorms;
   };
-  await render('gradients', MIME.gradients, builders.gradientsPayload([{ name: 'RNN', norms: norms(rnn) }, { name: 'LSTM', norms: norms(lstm) }]));
+  await render(
+    'gradients',
+    MIME.gradients,
+    builders.gradientsPayload([
+      { name: 'RNN', norms: norms(rnn) },
+      { name: 'LSTM', norms: norms(lstm) },
+    ]),
+  );
   // RNN: h; LSTM: h and c — three lines, and the legend names both models.
   assert.equal(await page.locator('#gradients .mark-line.role-mark path').count(), 3);
   const legend = (await page.locator('#gradients .role-legend').allTextContents()).join(' ');
   assert.match(legend, /RNN/);
   assert.match(legend, /LSTM/);
 
-  const sat = builders.saturationPayload(traceOf(new core.LSTM({ inputSize: 3, hiddenSize: 7, numLayers: 2 }), 30, 2, 3));
+  const sat = builders.saturationPayload(
+    traceOf(new core.LSTM({ inputSize: 3, hiddenSize: 7, numLayers: 2 }), 30, 2, 3),
+  );
   await render('saturation', MIME.saturation, sat);
   // 2 layers × 3 sigmoid gates (i, f, o) × 7 units.
   assert.equal(sat.points.unit.length, 2 * 3 * 7);
@@ -229,9 +337,17 @@ test('malformed, truncated and future payloads show an error box, as text, never
   const good = builders.lossPayload([{ name: 'train', loss: [3, 2, 1] }]);
   const cases = [
     ['not-json', '{ "kind": "loss", ', /not valid JSON/],
-    ['wrong-kind', { ...good, kind: '<b id="injected">x</b>' }, /expected "kind": "loss", got "<b id=\\"injected\\">x<\/b>"/],
+    [
+      'wrong-kind',
+      { ...good, kind: '<b id="injected">x</b>' },
+      /expected "kind": "loss", got "<b id=\\"injected\\">x<\/b>"/,
+    ],
     ['future', { ...good, version: 99 }, /newer LSTM Notebook \(schema version 99\)/],
-    ['truncated', { ...good, series: [{ name: 'train', x: [1, 2, 3], y: [3, 2] }] }, /series\[0\]\.y to have 3 numbers, got 2/],
+    [
+      'truncated',
+      { ...good, series: [{ name: 'train', x: [1, 2, 3], y: [3, 2] }] },
+      /series\[0\]\.y to have 3 numbers, got 2/,
+    ],
     ['not-object', '[1, 2]', /expected a JSON object, got a list/],
   ];
   for (const [id, payload, message] of cases) {
@@ -244,16 +360,24 @@ test('malformed, truncated and future payloads show an error box, as text, never
   const truncatedGates = builders.gatesPayload(traceOf(new core.GRU({ inputSize: 2, hiddenSize: 3 }), 5, 1, 2));
   truncatedGates.panels[1].values.pop();
   await render('gates-truncated', MIME.gates, truncatedGates);
-  assert.match(await page.locator('#gates-truncated .lstm-error').textContent(), /panels\[1\]\.values to have 15 numbers, got 14/);
+  assert.match(
+    await page.locator('#gates-truncated .lstm-error').textContent(),
+    /panels\[1\]\.values to have 15 numbers, got 14/,
+  );
 });
 
-test('charts follow VS Code\'s theme: a switch to high contrast redraws axes and grid in its foreground', async () => {
-  const norms = { kind: 'rnn', filled: true, layers: [{ layer: 0, direction: 'forward', h: Float64Array.from([1, 0.5, 0.25]), c: null }] };
+test("charts follow VS Code's theme: a switch to high contrast redraws axes and grid in its foreground", async () => {
+  const norms = {
+    kind: 'rnn',
+    filled: true,
+    layers: [{ layer: 0, direction: 'forward', h: Float64Array.from([1, 0.5, 0.25]), c: null }],
+  };
   await render('themed', MIME.gradients, builders.gradientsPayload(norms));
-  const colours = () => page.evaluate(() => ({
-    labels: [...document.querySelectorAll('#themed .role-axis-label text')].map((t) => t.getAttribute('fill')),
-    grid: [...document.querySelectorAll('#themed .role-axis-grid line')].map((t) => t.getAttribute('stroke')),
-  }));
+  const colours = () =>
+    page.evaluate(() => ({
+      labels: [...document.querySelectorAll('#themed .role-axis-label text')].map((t) => t.getAttribute('fill')),
+      grid: [...document.querySelectorAll('#themed .role-axis-grid line')].map((t) => t.getAttribute('stroke')),
+    }));
   const light = await colours();
   assert.ok(light.labels.length > 0 && light.labels.every((c) => c === '#222222'), `light labels ${light.labels}`);
   // VS Code changes the body's class and its CSS variables together.
@@ -261,10 +385,20 @@ test('charts follow VS Code\'s theme: a switch to high contrast redraws axes and
     document.body.style.setProperty('--vscode-editor-foreground', '#ffff00');
     document.body.className = 'vscode-high-contrast';
   });
-  await page.waitForFunction(() => document.querySelector('#themed .role-axis-label text')?.getAttribute('fill') === '#ffff00', null, { timeout: 10_000 });
+  await page.waitForFunction(
+    () => document.querySelector('#themed .role-axis-label text')?.getAttribute('fill') === '#ffff00',
+    null,
+    { timeout: 10_000 },
+  );
   const contrast = await colours();
-  assert.ok(contrast.labels.every((c) => c === '#ffff00'), `high-contrast labels ${contrast.labels}`);
-  assert.ok(contrast.grid.length > 0 && contrast.grid.every((c) => c === '#ffff00'), `high-contrast grid ${contrast.grid}`);
+  assert.ok(
+    contrast.labels.every((c) => c === '#ffff00'),
+    `high-contrast labels ${contrast.labels}`,
+  );
+  assert.ok(
+    contrast.grid.length > 0 && contrast.grid.every((c) => c === '#ffff00'),
+    `high-contrast grid ${contrast.grid}`,
+  );
   await page.evaluate(() => {
     document.body.style.setProperty('--vscode-editor-foreground', '#222222');
     document.body.className = 'vscode-light';

@@ -53,13 +53,23 @@ async function openNotebook(name) {
   const until = Date.now() + 90_000;
   for (;;) {
     await row.dblclick();
-    const opened = await page.locator('.notebook-editor:visible').first().waitFor({ timeout: 5_000 }).then(() => true, () => false);
+    const opened = await page
+      .locator('.notebook-editor:visible')
+      .first()
+      .waitFor({ timeout: 5_000 })
+      .then(
+        () => true,
+        () => false,
+      );
     if (opened) return;
     if (Date.now() > until) {
       await page.screenshot({ path: join(RESULTS, `e2e-open-${name}.png`) });
       throw new Error(`${name} did not open in the notebook editor within 90 s`);
     }
-    await page.locator('.tab.active .action-label.codicon-close').click().catch(() => {});
+    await page
+      .locator('.tab.active .action-label.codicon-close')
+      .click()
+      .catch(() => {});
     await page.waitForTimeout(2000);
   }
 }
@@ -68,7 +78,9 @@ async function openNotebook(name) {
 async function runAll() {
   await toolbarButton('Run All').click();
   const picker = page.locator('.quick-input-widget:visible', { hasText: 'Select Kernel' });
-  const running = editor().locator('.cell-statusbar-container .codicon-notebook-state-executing, .cell-statusbar-container .codicon-notebook-state-success');
+  const running = editor().locator(
+    '.cell-statusbar-container .codicon-notebook-state-executing, .cell-statusbar-container .codicon-notebook-state-success',
+  );
   const until = Date.now() + 15_000;
   while (Date.now() < until) {
     if (await picker.count()) {
@@ -81,8 +93,14 @@ async function runAll() {
 }
 
 const editor = () => page.locator('.notebookOverlay:visible').first();
-const toolbarButton = (label) => editor().locator(`.notebook-toolbar-left a.action-label[aria-label="${label}"], .notebook-toolbar-container a.action-label[aria-label="${label}"]`).first();
-const cellStates = async (state) => editor().locator(`.cell-statusbar-container .codicon-notebook-state-${state}`).count();
+const toolbarButton = (label) =>
+  editor()
+    .locator(
+      `.notebook-toolbar-left a.action-label[aria-label="${label}"], .notebook-toolbar-container a.action-label[aria-label="${label}"]`,
+    )
+    .first();
+const cellStates = async (state) =>
+  editor().locator(`.cell-statusbar-container .codicon-notebook-state-${state}`).count();
 
 test('a tutorial notebook: Run All succeeds in every cell and the charts are drawn', { timeout: 300_000 }, async () => {
   await openNotebook(TUTORIAL);
@@ -91,7 +109,14 @@ test('a tutorial notebook: Run All succeeds in every cell and the charts are dra
   await toolbarButton('Clear All Outputs').click();
   await page.waitForTimeout(1000);
   assert.equal(await cellStates('success'), 0, 'cells still show a success state after Clear All Outputs');
-  assert.equal(await page.frameLocator('.notebookOverlay iframe.webview').frameLocator('#active-frame').locator('.lstm-chart').count(), 0);
+  assert.equal(
+    await page
+      .frameLocator('.notebookOverlay iframe.webview')
+      .frameLocator('#active-frame')
+      .locator('.lstm-chart')
+      .count(),
+    0,
+  );
   await runAll();
   const codeCells = await editor().locator('.code-cell-row').count();
   const until = Date.now() + 240_000;
@@ -110,11 +135,17 @@ test('a tutorial notebook: Run All succeeds in every cell and the charts are dra
     await page.mouse.wheel(0, 800);
     await page.waitForTimeout(150);
   }
-  await heatmap.first().waitFor({ state: 'attached', timeout: 30_000 }).catch(async (error) => {
-    await page.screenshot({ path: join(RESULTS, 'e2e-no-heatmap.png') });
-    const text = await webview.locator('body').innerText().catch(() => '(no webview)');
-    throw new Error(`${error.message}\nwebview text: ${text.slice(-1500)}`);
-  });
+  await heatmap
+    .first()
+    .waitFor({ state: 'attached', timeout: 30_000 })
+    .catch(async (error) => {
+      await page.screenshot({ path: join(RESULTS, 'e2e-no-heatmap.png') });
+      const text = await webview
+        .locator('body')
+        .innerText()
+        .catch(() => '(no webview)');
+      throw new Error(`${error.message}\nwebview text: ${text.slice(-1500)}`);
+    });
   for (let k = 0; k < 4; k++) {
     await page.mouse.wheel(0, 300);
     await page.waitForTimeout(150);
@@ -122,38 +153,55 @@ test('a tutorial notebook: Run All succeeds in every cell and the charts are dra
   const box = await heatmap.first().evaluate((canvas) => ({ width: canvas.width, height: canvas.height }));
   assert.ok(box.width > 300 && box.height > 300, `the gate heatmap canvas is ${box.width} × ${box.height}`);
   // The training cell drew its loss curve live (train(…, { plot: true })).
-  assert.ok((await webview.locator('.lstm-chart.lstm-loss canvas').count()) >= 1, 'no loss chart in the output webview');
+  assert.ok(
+    (await webview.locator('.lstm-chart.lstm-loss canvas').count()) >= 1,
+    'no loss chart in the output webview',
+  );
   assert.equal(await webview.locator('.lstm-error').count(), 0, 'a chart shows an error box');
   await page.screenshot({ path: join(RESULTS, 'e2e-run-all.png') });
 });
 
-test('interrupt from the toolbar stops a hard loop and keeps its variables; restart loses them', { timeout: 120_000 }, async () => {
-  await openNotebook('interrupt.ipynb');
-  await runAll();
-  await editor().locator('.cell-statusbar-container .codicon-notebook-state-executing, .cell-statusbar-container .codicon-sync').first().waitFor({ timeout: 30_000 }).catch(async (error) => {
-    await page.screenshot({ path: join(RESULTS, 'e2e-run-interrupt.png') });
-    throw error;
-  });
-  await page.waitForTimeout(1000);
-  await toolbarButton('Interrupt').click();
-  await editor().locator('.cell-statusbar-container .codicon-notebook-state-error').first().waitFor({ timeout: 10_000 });
-  const outputs = page.frameLocator('.notebookOverlay iframe.webview').frameLocator('#active-frame');
-  await outputs.getByText('Interrupted', { exact: false }).first().waitFor({ timeout: 10_000 });
-  await page.screenshot({ path: join(RESULTS, 'e2e-interrupted.png') });
-  // Run the third cell: its output shows the loop's variable survived.
-  const third = editor().locator('.code-cell-row').nth(2);
-  const runThird = async () => {
-    await third.hover();
-    await third.locator('.run-button-container a.action-label').first().click();
-  };
-  await runThird();
-  await outputs.getByText("'kept number'").waitFor({ timeout: 20_000 }).catch(async (error) => {
-    await page.screenshot({ path: join(RESULTS, 'e2e-after-interrupt.png') });
-    throw error;
-  });
-  await toolbarButton('Restart Kernel').click();
-  await page.waitForTimeout(1000);
-  await runThird();
-  await outputs.getByText('spins is not defined').waitFor({ timeout: 20_000 });
-  await page.screenshot({ path: join(RESULTS, 'e2e-restarted.png') });
-});
+test(
+  'interrupt from the toolbar stops a hard loop and keeps its variables; restart loses them',
+  { timeout: 120_000 },
+  async () => {
+    await openNotebook('interrupt.ipynb');
+    await runAll();
+    await editor()
+      .locator('.cell-statusbar-container .codicon-notebook-state-executing, .cell-statusbar-container .codicon-sync')
+      .first()
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error) => {
+        await page.screenshot({ path: join(RESULTS, 'e2e-run-interrupt.png') });
+        throw error;
+      });
+    await page.waitForTimeout(1000);
+    await toolbarButton('Interrupt').click();
+    await editor()
+      .locator('.cell-statusbar-container .codicon-notebook-state-error')
+      .first()
+      .waitFor({ timeout: 10_000 });
+    const outputs = page.frameLocator('.notebookOverlay iframe.webview').frameLocator('#active-frame');
+    await outputs.getByText('Interrupted', { exact: false }).first().waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(RESULTS, 'e2e-interrupted.png') });
+    // Run the third cell: its output shows the loop's variable survived.
+    const third = editor().locator('.code-cell-row').nth(2);
+    const runThird = async () => {
+      await third.hover();
+      await third.locator('.run-button-container a.action-label').first().click();
+    };
+    await runThird();
+    await outputs
+      .getByText("'kept number'")
+      .waitFor({ timeout: 20_000 })
+      .catch(async (error) => {
+        await page.screenshot({ path: join(RESULTS, 'e2e-after-interrupt.png') });
+        throw error;
+      });
+    await toolbarButton('Restart Kernel').click();
+    await page.waitForTimeout(1000);
+    await runThird();
+    await outputs.getByText('spins is not defined').waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: join(RESULTS, 'e2e-restarted.png') });
+  },
+);

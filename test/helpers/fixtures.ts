@@ -40,8 +40,15 @@ export function toTensor(enc: EncodedTensor, dtype: DType = 'float64'): Tensor {
 /**
  * Asserts |actual − expected| ≤ atol + rtol·|expected| entrywise, naming the worst entry.
  */
-export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what = 'values'): void {
-  if (actual.length !== expected.length) throw new Error(`${what}: ${actual.length} values, expected ${expected.length}`);
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol: number,
+  atol: number,
+  what = 'values',
+): void {
+  if (actual.length !== expected.length)
+    throw new Error(`${what}: ${actual.length} values, expected ${expected.length}`);
   let worst = -1;
   let worstExcess = 0;
   for (let k = 0; k < expected.length; k++) {
@@ -53,7 +60,9 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     }
   }
   if (worst >= 0) {
-    throw new Error(`${what}: entry ${worst} is ${actual[worst]}, expected ${expected[worst]} (|diff| ${Math.abs(actual[worst] - expected[worst])}, allowed ${atol} + ${rtol}·|expected|)`);
+    throw new Error(
+      `${what}: entry ${worst} is ${actual[worst]}, expected ${expected[worst]} (|diff| ${Math.abs(actual[worst] - expected[worst])}, allowed ${atol} + ${rtol}·|expected|)`,
+    );
   }
 }
 

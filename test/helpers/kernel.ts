@@ -4,7 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { KernelSession, type CellOutput, type ExecutionResult, type SessionOptions } from '../../extension/kernel/session';
+import {
+  KernelSession,
+  type CellOutput,
+  type ExecutionResult,
+  type SessionOptions,
+} from '../../extension/kernel/session';
 
 export const WORKER_PATH = join(__dirname, '..', '..', '..', 'dist', 'worker.js');
 

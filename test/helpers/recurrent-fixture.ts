@@ -16,7 +16,15 @@ import { assertClose, EncodedTensor, toTensor, TOLERANCE } from './fixtures';
 export interface RecurrentCase {
   name: string;
   module: 'LSTM' | 'GRU' | 'RNN';
-  config: { inputSize: number; hiddenSize: number; numLayers: number; bidirectional: boolean; batchFirst: boolean; nonlinearity?: 'tanh' | 'relu'; bias: boolean };
+  config: {
+    inputSize: number;
+    hiddenSize: number;
+    numLayers: number;
+    bidirectional: boolean;
+    batchFirst: boolean;
+    nonlinearity?: 'tanh' | 'relu';
+    bias: boolean;
+  };
   dtype: DType;
   stateDict: Record<string, EncodedTensor>;
   input: EncodedTensor;
@@ -34,7 +42,12 @@ export interface RecurrentCase {
 export function buildCase(c: RecurrentCase, dtype: DType): RecurrentModel {
   const { inputSize, hiddenSize, numLayers, bidirectional, batchFirst, bias } = c.config;
   const common = { inputSize, hiddenSize, numLayers, bidirectional, batchFirst, bias, dtype };
-  const model = c.module === 'LSTM' ? new LSTM(common) : c.module === 'GRU' ? new GRU(common) : new RNN({ ...common, nonlinearity: c.config.nonlinearity ?? 'tanh' });
+  const model =
+    c.module === 'LSTM'
+      ? new LSTM(common)
+      : c.module === 'GRU'
+        ? new GRU(common)
+        : new RNN({ ...common, nonlinearity: c.config.nonlinearity ?? 'tanh' });
   return model.loadStateDict(c.stateDict, { layout: 'torch' });
 }
 
@@ -50,13 +63,17 @@ export function checkCase(c: RecurrentCase, model: RecurrentModel, dtype: DType)
   assertClose(r.output.data, c.output.data, rtol, atol, 'output');
   assertClose(r.state.h.data, c.hn.data, rtol, atol, 'h_n');
   if (c.cn) assertClose(r.state.c!.data, c.cn.data, rtol, atol, 'c_n');
-  const terms = [weightedSum(r.output, toTensor(c.lossWeights.output, dtype), tape), weightedSum(r.state.h, toTensor(c.lossWeights.hn, dtype), tape)];
+  const terms = [
+    weightedSum(r.output, toTensor(c.lossWeights.output, dtype), tape),
+    weightedSum(r.state.h, toTensor(c.lossWeights.hn, dtype), tape),
+  ];
   if (c.lossWeights.cn) terms.push(weightedSum(r.state.c!, toTensor(c.lossWeights.cn, dtype), tape));
   const loss = addScalars(terms, tape);
   assertClose(loss.data, [c.loss], rtol, atol, 'loss');
   tape.backward(loss);
   const grads = model.gradients();
-  for (const name of Object.keys(c.stateDict)) assertClose(grads[name].data, c.grads[name]!.data, rtol, atol, `∂L/∂${name}`);
+  for (const name of Object.keys(c.stateDict))
+    assertClose(grads[name].data, c.grads[name]!.data, rtol, atol, `∂L/∂${name}`);
   assertClose(x.grad!, c.grads.input!.data, rtol, atol, '∂L/∂input');
   if (h0) assertClose(h0.grad!, c.grads.h0!.data, rtol, atol, '∂L/∂h0');
   if (c0) assertClose(c0.grad!, c.grads.c0!.data, rtol, atol, '∂L/∂c0');

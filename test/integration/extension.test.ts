@@ -10,7 +10,9 @@ import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { EXTENSION_ID } from './notebook-helpers';
 
-const MIME_TYPES = ['gates', 'states', 'loss', 'gradients', 'saturation'].map((k) => `application/vnd.lstm-notebook.${k}+json`);
+const MIME_TYPES = ['gates', 'states', 'loss', 'gradients', 'saturation'].map(
+  (k) => `application/vnd.lstm-notebook.${k}+json`,
+);
 
 function extension(): vscode.Extension<unknown> {
   const found = vscode.extensions.getExtension(EXTENSION_ID);
@@ -21,7 +23,11 @@ function extension(): vscode.Extension<unknown> {
 /** Waits until the set of active extensions has not changed for 3 s (at most 30 s); returns the wait. */
 async function hostSettled(): Promise<number> {
   const started = performance.now();
-  const active = () => vscode.extensions.all.filter((e) => e.isActive).map((e) => e.id).join();
+  const active = () =>
+    vscode.extensions.all
+      .filter((e) => e.isActive)
+      .map((e) => e.id)
+      .join();
   let last = active();
   let since = performance.now();
   while (performance.now() - since < 3000 && performance.now() - started < 30_000) {
@@ -39,7 +45,10 @@ describe('LSTM Notebook extension', function () {
 
   it('is installed and lazy: not active before a notebook opens or its command runs', () => {
     const events: string[] = extension().packageJSON.activationEvents ?? [];
-    assert.ok(!events.includes('*') && !events.includes('onStartupFinished'), `eager activation events: ${events.join(', ')}`);
+    assert.ok(
+      !events.includes('*') && !events.includes('onStartupFinished'),
+      `eager activation events: ${events.join(', ')}`,
+    );
     assert.equal(extension().isActive, false, 'the extension is already active although no notebook is open');
   });
 
@@ -52,16 +61,23 @@ describe('LSTM Notebook extension', function () {
     await extension().activate();
     const ms = performance.now() - started;
     if (process.env.LSTM_NOTEBOOK_BENCH_OUT) {
-      writeFileSync(process.env.LSTM_NOTEBOOK_BENCH_OUT, JSON.stringify({ activationMs: ms, settledMs: settled, vscode: vscode.version }));
+      writeFileSync(
+        process.env.LSTM_NOTEBOOK_BENCH_OUT,
+        JSON.stringify({ activationMs: ms, settledMs: settled, vscode: vscode.version }),
+      );
     }
-    console.log(`    activate(): ${ms.toFixed(1)} ms (VS Code ${vscode.version}; host settled after ${settled.toFixed(0)} ms)`);
+    console.log(
+      `    activate(): ${ms.toFixed(1)} ms (VS Code ${vscode.version}; host settled after ${settled.toFixed(0)} ms)`,
+    );
     assert.ok(extension().isActive);
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['lstm-notebook.newNotebook', 'lstm-notebook.restartKernel']) assert.ok(commands.includes(id), `${id} is not registered`);
+    for (const id of ['lstm-notebook.newNotebook', 'lstm-notebook.restartKernel'])
+      assert.ok(commands.includes(id), `${id} is not registered`);
   });
 
   it('contributes the chart renderer for every chart MIME type, and its bundle is there', async () => {
-    const renderers: { id: string; entrypoint: string; mimeTypes: string[] }[] = extension().packageJSON.contributes?.notebookRenderer ?? [];
+    const renderers: { id: string; entrypoint: string; mimeTypes: string[] }[] =
+      extension().packageJSON.contributes?.notebookRenderer ?? [];
     const charts = renderers.find((r) => r.id === 'lstm-notebook.charts');
     assert.ok(charts, `no lstm-notebook.charts renderer among ${renderers.map((r) => r.id).join(', ') || 'none'}`);
     assert.deepEqual([...charts.mimeTypes].sort(), [...MIME_TYPES].sort());
@@ -75,7 +91,10 @@ describe('LSTM Notebook extension', function () {
     assert.ok(notebook, 'no active notebook editor after New Notebook');
     assert.equal(notebook.notebookType, 'jupyter-notebook');
     assert.equal(notebook.cellAt(0).document.languageId, 'typescript');
-    const metadata = notebook.metadata as { metadata?: { kernelspec?: { name?: string } }; custom?: { metadata?: { kernelspec?: { name?: string } } } };
+    const metadata = notebook.metadata as {
+      metadata?: { kernelspec?: { name?: string } };
+      custom?: { metadata?: { kernelspec?: { name?: string } } };
+    };
     assert.equal((metadata.metadata ?? metadata.custom?.metadata)?.kernelspec?.name, 'lstm-notebook');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });

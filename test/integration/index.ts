@@ -20,11 +20,17 @@ import Mocha from 'mocha';
 const BENCH_ONLY = ['activation.test.js'];
 
 export function selectFiles(files: string[], env: NodeJS.ProcessEnv): string[] {
-  const only = env.LSTM_NOTEBOOK_TEST_FILES?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = env.LSTM_NOTEBOOK_TEST_FILES?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const untrusted = env.LSTM_NOTEBOOK_UNTRUSTED === '1';
   const chosen = files
     .filter((f) => f.endsWith('.test.js'))
-    .filter((f) => (only?.length ? only.some((o) => f.startsWith(o)) : !BENCH_ONLY.includes(f) && f.startsWith('untrusted') === untrusted));
+    .filter((f) =>
+      only?.length
+        ? only.some((o) => f.startsWith(o))
+        : !BENCH_ONLY.includes(f) && f.startsWith('untrusted') === untrusted,
+    );
   const rank = (f: string) => (f === 'extension.test.js' ? 0 : 1);
   return chosen.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
@@ -32,7 +38,10 @@ export function selectFiles(files: string[], env: NodeJS.ProcessEnv): string[] {
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   const files = selectFiles(readdirSync(__dirname), process.env);
-  if (files.length === 0) return Promise.reject(new Error(`no integration test file matches LSTM_NOTEBOOK_TEST_FILES=${process.env.LSTM_NOTEBOOK_TEST_FILES}`));
+  if (files.length === 0)
+    return Promise.reject(
+      new Error(`no integration test file matches LSTM_NOTEBOOK_TEST_FILES=${process.env.LSTM_NOTEBOOK_TEST_FILES}`),
+    );
   for (const file of files) mocha.addFile(join(__dirname, file));
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));

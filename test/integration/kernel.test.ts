@@ -39,7 +39,10 @@ describe('LSTM (TypeScript) notebook controller', function () {
     assert.equal(text(second, 'application/vnd.code.notebook.stdout'), 'hello from the kernel\n');
     assert.equal(text(second, 'text/plain'), '42');
     assert.equal(text(third, 'text/plain'), 'LSTM(2 → 3)');
-    assert.deepEqual([first, second, third].map((c) => c.executionSummary?.executionOrder), [1, 2, 3]);
+    assert.deepEqual(
+      [first, second, third].map((c) => c.executionSummary?.executionOrder),
+      [1, 2, 3],
+    );
     await runCells(notebook, 3);
     assert.equal(fourth.executionSummary?.success, false);
     const error = errorOf(fourth);
@@ -51,8 +54,15 @@ describe('LSTM (TypeScript) notebook controller', function () {
     const notebook = await openNotebook(['let spins = 0;', 'while (true) { spins++ }', 'spins > 0']);
     await runCells(notebook, 0);
     const loop = notebook.cellAt(1);
-    void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 1, end: 2 }], document: notebook.uri });
-    await waitFor(() => loop.executionSummary === undefined || loop.executionSummary.success === undefined, 5_000, 'the loop to start');
+    void vscode.commands.executeCommand('notebook.cell.execute', {
+      ranges: [{ start: 1, end: 2 }],
+      document: notebook.uri,
+    });
+    await waitFor(
+      () => loop.executionSummary === undefined || loop.executionSummary.success === undefined,
+      5_000,
+      'the loop to start',
+    );
     await new Promise((r) => setTimeout(r, 500));
     const asked = Date.now();
     await vscode.commands.executeCommand('notebook.cancelExecution', { document: notebook.uri });
@@ -72,8 +82,15 @@ describe('LSTM (TypeScript) notebook controller', function () {
     await runCells(notebook, 0);
     assert.equal(text(notebook.cellAt(0), 'text/plain'), "'wasm wasm'");
     const training = notebook.cellAt(1);
-    void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 1, end: 2 }], document: notebook.uri });
-    await waitFor(() => training.executionSummary === undefined || training.executionSummary.success === undefined, 5_000, 'training to start');
+    void vscode.commands.executeCommand('notebook.cell.execute', {
+      ranges: [{ start: 1, end: 2 }],
+      document: notebook.uri,
+    });
+    await waitFor(
+      () => training.executionSummary === undefined || training.executionSummary.success === undefined,
+      5_000,
+      'training to start',
+    );
     await new Promise((r) => setTimeout(r, 1500));
     const asked = Date.now();
     await vscode.commands.executeCommand('notebook.cancelExecution', { document: notebook.uri });

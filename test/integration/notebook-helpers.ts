@@ -12,7 +12,9 @@ export async function api(): Promise<{ controller: { controller: vscode.Notebook
 }
 
 export async function openNotebook(sources: string[]): Promise<vscode.NotebookDocument> {
-  const data = new vscode.NotebookData(sources.map((s) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, s, 'typescript')));
+  const data = new vscode.NotebookData(
+    sources.map((s) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, s, 'typescript')),
+  );
   data.metadata = { metadata: { kernelspec: KERNELSPEC }, custom: { metadata: { kernelspec: KERNELSPEC } } };
   const notebook = await vscode.workspace.openNotebookDocument('jupyter-notebook', data);
   await vscode.window.showNotebookDocument(notebook);
@@ -25,7 +27,14 @@ export async function runCells(notebook: vscode.NotebookDocument, start: number,
   const cells = notebook.getCells(new vscode.NotebookRange(start, end));
   const before = cells.map((c) => c.executionSummary?.timing?.endTime ?? 0);
   await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start, end }], document: notebook.uri });
-  await waitFor(() => cells.every((c, k) => (c.executionSummary?.timing?.endTime ?? 0) > before[k] && c.executionSummary?.success !== undefined), 30_000, `cells ${start}..${end - 1} to finish`);
+  await waitFor(
+    () =>
+      cells.every(
+        (c, k) => (c.executionSummary?.timing?.endTime ?? 0) > before[k] && c.executionSummary?.success !== undefined,
+      ),
+    30_000,
+    `cells ${start}..${end - 1} to finish`,
+  );
 }
 
 export async function waitFor(condition: () => boolean, ms: number, what: string): Promise<void> {
@@ -38,7 +47,11 @@ export async function waitFor(condition: () => boolean, ms: number, what: string
 
 export function text(cell: vscode.NotebookCell, mime?: string): string {
   const decoder = new TextDecoder();
-  return cell.outputs.flatMap((o) => o.items).filter((i) => !mime || i.mime === mime).map((i) => decoder.decode(i.data)).join('');
+  return cell.outputs
+    .flatMap((o) => o.items)
+    .filter((i) => !mime || i.mime === mime)
+    .map((i) => decoder.decode(i.data))
+    .join('');
 }
 
 export function errorOf(cell: vscode.NotebookCell): { name: string; message: string } | null {

@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { api, errorOf, openNotebook, waitFor } from './notebook-helpers';
 
-const printed = (cell: vscode.NotebookCell) => cell.outputs.flatMap((o) => o.items).filter((i) => i.mime === 'application/vnd.code.notebook.stdout').length;
+const printed = (cell: vscode.NotebookCell) =>
+  cell.outputs.flatMap((o) => o.items).filter((i) => i.mime === 'application/vnd.code.notebook.stdout').length;
 
 describe('LSTM (TypeScript) in an untrusted workspace', function () {
   this.timeout(60_000);
@@ -18,7 +19,10 @@ describe('LSTM (TypeScript) in an untrusted workspace', function () {
 
   it('Run from the UI runs nothing', async () => {
     const notebook = await openNotebook(["console.log('must not run')"]);
-    void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: notebook.uri });
+    void vscode.commands.executeCommand('notebook.cell.execute', {
+      ranges: [{ start: 0, end: 1 }],
+      document: notebook.uri,
+    });
     await new Promise((r) => setTimeout(r, 5000));
     const cell = notebook.cellAt(0);
     assert.notEqual(cell.executionSummary?.success, true);
@@ -34,7 +38,9 @@ describe('LSTM (TypeScript) in an untrusted workspace', function () {
     assert.equal(errorOf(cell)?.name, 'UntrustedWorkspace');
     assert.equal(printed(cell), 0);
     // Not even a kernel worker was started for it.
-    const state = (controller as unknown as { stateOf(notebook: vscode.NotebookDocument): string | null }).stateOf(notebook);
+    const state = (controller as unknown as { stateOf(notebook: vscode.NotebookDocument): string | null }).stateOf(
+      notebook,
+    );
     assert.equal(state, null);
   });
 });

@@ -13,7 +13,9 @@ import { CACHE, CHROMIUM, CODE_SERVER_ENTRY, CODE_SERVER_VERSION, NODE24, NODE24
  * outer npm's Node 20 instead of Node 24).
  */
 function cleanEnv(extra = {}) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE' && key !== 'INIT_CWD'));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE' && key !== 'INIT_CWD'),
+  );
   return { ...env, ...extra };
 }
 
@@ -33,17 +35,32 @@ function fail(message) {
 export function install() {
   const missing = [];
   if (!existsSync(CHROMIUM)) missing.push('chromium', 'fonts-liberation');
-  if (!existsSync('/usr/include/gssapi.h') && !existsSync('/usr/include/gssapi/gssapi.h') && !existsSync(CODE_SERVER_ENTRY)) missing.push('libkrb5-dev');
+  if (
+    !existsSync('/usr/include/gssapi.h') &&
+    !existsSync('/usr/include/gssapi/gssapi.h') &&
+    !existsSync(CODE_SERVER_ENTRY)
+  )
+    missing.push('libkrb5-dev');
   // node-gyp builds code-server's native modules with a C++ compiler, make and Python 3.
   if (!existsSync(CODE_SERVER_ENTRY)) {
-    for (const [tool, pkg] of [['g++', 'g++'], ['make', 'make'], ['python3', 'python3']]) if (!onPath(tool)) missing.push(pkg);
+    for (const [tool, pkg] of [
+      ['g++', 'g++'],
+      ['make', 'make'],
+      ['python3', 'python3'],
+    ])
+      if (!onPath(tool)) missing.push(pkg);
   }
   if (missing.length > 0) {
-    if (process.getuid?.() !== 0) fail(`missing Debian packages ${missing.join(', ')}; run as root or: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+    if (process.getuid?.() !== 0)
+      fail(
+        `missing Debian packages ${missing.join(', ')}; run as root or: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`,
+      );
     console.log(`install: apt-get install ${missing.join(' ')}`);
     try {
       sh('apt-get', ['update', '-qq']);
-      sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
     } catch (error) {
       fail(`apt-get could not install ${missing.join(', ')}: ${error.message}`);
     }
@@ -55,7 +72,10 @@ export function install() {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
     try {
-      sh('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts', 'node@24'], { cwd: dir, env: cleanEnv() });
+      sh('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts', 'node@24'], {
+        cwd: dir,
+        env: cleanEnv(),
+      });
     } catch (error) {
       fail(`npm install node@24 failed: ${error.message}`);
     }
@@ -64,7 +84,9 @@ export function install() {
   // The entry file alone does not prove a complete install (an interrupted one has it too):
   // a marker is written only after the native modules were checked to load.
   if (!installedMarkerMatches() && !(existsSync(CODE_SERVER_ENTRY) && nativeModulesLoad())) {
-    console.log(`install: code-server ${CODE_SERVER_VERSION} into .vscode-test/cs (native modules build with Node 24, about 3 minutes)`);
+    console.log(
+      `install: code-server ${CODE_SERVER_VERSION} into .vscode-test/cs (native modules build with Node 24, about 3 minutes)`,
+    );
     const dir = join(CACHE, 'cs');
     rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
@@ -88,18 +110,29 @@ export function install() {
     }
     if (!existsSync(CODE_SERVER_ENTRY)) fail(`code-server is not at ${CODE_SERVER_ENTRY} after npm install`);
     if (!nativeModulesLoad()) {
-      fail(`code-server's native modules did not build (their install scripts did not run or failed; see above). `
-        + `Install libkrb5-dev and a C++ toolchain (apt-get install -y build-essential python3 libkrb5-dev) and run again.`);
+      fail(
+        `code-server's native modules did not build (their install scripts did not run or failed; see above). ` +
+          `Install libkrb5-dev and a C++ toolchain (apt-get install -y build-essential python3 libkrb5-dev) and run again.`,
+      );
     }
   }
   if (!installedMarkerMatches()) writeFileSync(MARKER, `${CODE_SERVER_VERSION}\n`);
 }
 
 const MARKER = join(CACHE, 'cs', '.lstm-notebook-installed');
-const NATIVE_MODULES = ['kerberos', '@vscode/spdlog', '@vscode/sqlite3', 'node-pty', '@vscode/native-watchdog', '@parcel/watcher'];
+const NATIVE_MODULES = [
+  'kerberos',
+  '@vscode/spdlog',
+  '@vscode/sqlite3',
+  'node-pty',
+  '@vscode/native-watchdog',
+  '@parcel/watcher',
+];
 
 function installedMarkerMatches() {
-  return existsSync(CODE_SERVER_ENTRY) && existsSync(MARKER) && readFileSync(MARKER, 'utf8').trim() === CODE_SERVER_VERSION;
+  return (
+    existsSync(CODE_SERVER_ENTRY) && existsSync(MARKER) && readFileSync(MARKER, 'utf8').trim() === CODE_SERVER_VERSION
+  );
 }
 
 /** Loads each native module code-server needs with Node 24: false if an install script did not build one. */

@@ -12,7 +12,9 @@ import { ROOT } from './paths.mjs';
 import { runIntegration } from './run-integration.mjs';
 
 const node = (args) => () => spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' }).status ?? 1;
-const notebooks = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.ipynb')).sort();
+const notebooks = readdirSync(join(ROOT, 'examples'))
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort();
 
 install();
 const parts = [
@@ -21,7 +23,10 @@ const parts = [
   ['integration (trusted workspace)', () => runIntegration()],
   ['integration (untrusted workspace)', () => runIntegration({ untrusted: true })],
   ['end to end through the UI', node(['--test', '--test-concurrency=1', 'test/e2e/'])],
-  ...notebooks.map((nb) => [`tutorial ${nb} re-runs to its committed outputs`, node([join(ROOT, 'bin', 'lstm-notebook.js'), 'run', join('examples', nb), '--check', '--timeout', '180'])]),
+  ...notebooks.map((nb) => [
+    `tutorial ${nb} re-runs to its committed outputs`,
+    node([join(ROOT, 'bin', 'lstm-notebook.js'), 'run', join('examples', nb), '--check', '--timeout', '180']),
+  ]),
 ];
 const results = [];
 for (const [name, run] of parts) {

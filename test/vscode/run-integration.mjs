@@ -38,8 +38,13 @@ export async function runIntegration({ untrusted = false, files, workspace, env 
       console.log(level === 'error' ? `  [vscode ${level}] ${text.split('\n')[0]}` : text);
     });
     const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
-    const payload = [['extensionDevelopmentPath', remote(ROOT)], ['extensionTestsPath', remote(join(ROOT, 'out', 'test', 'integration', 'index.js'))]];
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const payload = [
+      ['extensionDevelopmentPath', remote(ROOT)],
+      ['extensionTestsPath', remote(join(ROOT, 'out', 'test', 'integration', 'index.js'))],
+    ];
+    await page.goto(
+      `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
     const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 8 * 60_000));
     const code = await Promise.race([exit, timeout]);
     mkdirSync(RESULTS, { recursive: true });
@@ -59,7 +64,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const untrusted = process.argv.includes('--untrusted');
   const option = (name) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
   const workspace = option('--workspace');
-  const code = await runIntegration({ untrusted, files: option('--files'), workspace: workspace && resolve(workspace) });
+  const code = await runIntegration({
+    untrusted,
+    files: option('--files'),
+    workspace: workspace && resolve(workspace),
+  });
   console.log(`integration${untrusted ? ' (untrusted workspace)' : ''}: exit ${code}`);
   process.exit(code);
 }

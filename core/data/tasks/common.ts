@@ -22,7 +22,9 @@ export interface TaskOptions extends RandomOptions {
 /** Checks the option keys and resolves `rng` / `seed` to one generator. */
 export function taskSetup(what: string, options: unknown, known: readonly string[]): { rng: Rng; dtype: DType } {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new LstmError(`${what}: expected an options object such as { count: 1000, ${known.includes('length') ? 'length: 50, ' : ''}seed: 1 }, got ${describe(options)}`);
+    throw new LstmError(
+      `${what}: expected an options object such as { count: 1000, ${known.includes('length') ? 'length: 50, ' : ''}seed: 1 }, got ${describe(options)}`,
+    );
   }
   checkKeys(what, options, [...known, 'count', 'rng', 'seed', 'dtype']);
   const o = options as TaskOptions;
@@ -30,10 +32,12 @@ export function taskSetup(what: string, options: unknown, known: readonly string
 }
 
 export function resolveRng(what: string, o: RandomOptions): Rng {
-  if (o.rng !== undefined && o.seed !== undefined) throw new LstmError(`${what}: expected rng or seed, not both; got rng and seed ${describe(o.seed)}`);
+  if (o.rng !== undefined && o.seed !== undefined)
+    throw new LstmError(`${what}: expected rng or seed, not both; got rng and seed ${describe(o.seed)}`);
   if (o.seed !== undefined) return new Rng(o.seed);
   if (o.rng !== undefined) {
-    if (!(o.rng instanceof Rng)) throw new LstmError(`${what}: rng expected an Rng (new Rng(seed)), got ${describe(o.rng)}`);
+    if (!(o.rng instanceof Rng))
+      throw new LstmError(`${what}: rng expected an Rng (new Rng(seed)), got ${describe(o.rng)}`);
     return o.rng;
   }
   return globalRng;

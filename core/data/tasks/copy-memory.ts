@@ -65,8 +65,15 @@ export function copyMemory(options: CopyMemoryOptions): SequenceDataset {
     target: 'sequence',
     classes: V,
     meta: {
-      task: 'copyMemory', delay: D, copyLength: C, symbols: K, length: L, blank: 0, delimiter: K + 1,
-      baselineCrossEntropy: (C * Math.log(K)) / L, loss: 'crossEntropy',
+      task: 'copyMemory',
+      delay: D,
+      copyLength: C,
+      symbols: K,
+      length: L,
+      blank: 0,
+      delimiter: K + 1,
+      baselineCrossEntropy: (C * Math.log(K)) / L,
+      loss: 'crossEntropy',
     },
   });
 }

@@ -37,11 +37,26 @@ export const REBER_SYMBOLS = Object.freeze(['B', 'T', 'S', 'X', 'P', 'V', 'E'] a
 
 /** Reber automaton: REBER[state] = the two (symbol, next state) arcs; state 5 only ends with E. */
 const REBER: readonly (readonly [string, number])[][] = [
-  [['T', 1], ['P', 2]],
-  [['S', 1], ['X', 3]],
-  [['T', 2], ['V', 4]],
-  [['X', 2], ['S', 5]],
-  [['P', 3], ['V', 5]],
+  [
+    ['T', 1],
+    ['P', 2],
+  ],
+  [
+    ['S', 1],
+    ['X', 3],
+  ],
+  [
+    ['T', 2],
+    ['V', 4],
+  ],
+  [
+    ['X', 2],
+    ['S', 5],
+  ],
+  [
+    ['P', 3],
+    ['V', 5],
+  ],
 ];
 
 /** One string of the Reber grammar, B…E (default generator: the global one). */
@@ -135,7 +150,10 @@ export function embeddedReber(options: EmbeddedReberOptions): SequenceDataset {
   let state: EmbeddedState = { at: 'start', outer: '' };
   for (let k = 0; k < N * T; k++) {
     const next = step(state, stream[k]);
-    if (next === null) throw new LstmError(`embeddedReber: internal error, generated stream rejected at ${k}: ${describe(stream.slice(0, k + 1))}`);
+    if (next === null)
+      throw new LstmError(
+        `embeddedReber: internal error, generated stream rejected at ${k}: ${describe(stream.slice(0, k + 1))}`,
+      );
     state = next;
     x[k * V + index.get(stream[k])!] = 1;
     for (const s of legalNext(state)) y[k * V + index.get(s)!] = 1;
@@ -145,6 +163,13 @@ export function embeddedReber(options: EmbeddedReberOptions): SequenceDataset {
     inputs: new Tensor(x, [N, T, V]),
     targets: new Tensor(y, [N, T, V]),
     target: 'sequence',
-    meta: { task: 'embeddedReber', length: T, symbols: [...REBER_SYMBOLS], strings, text: stream.slice(0, N * T), loss: 'bce' },
+    meta: {
+      task: 'embeddedReber',
+      length: T,
+      symbols: [...REBER_SYMBOLS],
+      strings,
+      text: stream.slice(0, N * T),
+      loss: 'bce',
+    },
   });
 }

@@ -36,7 +36,8 @@ export function sineWaves(options: SineWavesOptions): SequenceDataset {
   const T = checkInt('sineWaves: length', options.length, 1);
   const sigma = checkNumber('sineWaves: noise', options.noise ?? 0, 0);
   const freq = options.frequency ?? [1 / 40, 1 / 8];
-  if (!Array.isArray(freq) || freq.length !== 2) throw new LstmError(`sineWaves: frequency expected [min, max] in cycles per step, got ${describe(freq)}`);
+  if (!Array.isArray(freq) || freq.length !== 2)
+    throw new LstmError(`sineWaves: frequency expected [min, max] in cycles per step, got ${describe(freq)}`);
   const fmin = checkNumber('sineWaves: frequency[0]', freq[0], 0, 0.5);
   const fmax = checkNumber('sineWaves: frequency[1]', freq[1], fmin, 0.5);
   const x = allocate(dtype, N * T, `tasks.sineWaves: count ${N} × length ${T}`);
@@ -57,7 +58,15 @@ export function sineWaves(options: SineWavesOptions): SequenceDataset {
     inputs: new Tensor(x, [N, T, 1]),
     targets: new Tensor(y, [N, 1]),
     target: 'last',
-    meta: { task: 'sineWaves', length: T, noise: sigma, frequency: [fmin, fmax], baselineMse: 0.5 + sigma * sigma, noiseMse: sigma * sigma, loss: 'mse' },
+    meta: {
+      task: 'sineWaves',
+      length: T,
+      noise: sigma,
+      frequency: [fmin, fmax],
+      baselineMse: 0.5 + sigma * sigma,
+      noiseMse: sigma * sigma,
+      loss: 'mse',
+    },
   });
 }
 
@@ -74,9 +83,12 @@ export interface WindowsOptions {
 
 export function windows(series: ArrayLike<number>, options: WindowsOptions): SequenceDataset {
   if (series === null || typeof series !== 'object' || typeof series.length !== 'number') {
-    throw new LstmError(`windows: series expected an array of numbers (or a Float64Array from csvSeries), got ${describe(series)}`);
+    throw new LstmError(
+      `windows: series expected an array of numbers (or a Float64Array from csvSeries), got ${describe(series)}`,
+    );
   }
-  if (options === null || typeof options !== 'object') throw new LstmError(`windows: expected options such as { window: 20 }, got ${describe(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new LstmError(`windows: expected options such as { window: 20 }, got ${describe(options)}`);
   checkKeys('windows', options, ['window', 'horizon', 'step', 'name', 'dtype']);
   const W = checkInt('windows: window', options.window, 1);
   const H = checkInt('windows: horizon', options.horizon ?? 1, 1);
@@ -84,9 +96,13 @@ export function windows(series: ArrayLike<number>, options: WindowsOptions): Seq
   const dtype = options.dtype === undefined ? getDefaultDType() : checkDType(options.dtype);
   const len = series.length;
   for (let i = 0; i < len; i++) {
-    if (typeof series[i] !== 'number' || !Number.isFinite(series[i])) throw new LstmError(`windows: series expected finite numbers, got ${describe(series[i])} at index ${i}`);
+    if (typeof series[i] !== 'number' || !Number.isFinite(series[i]))
+      throw new LstmError(`windows: series expected finite numbers, got ${describe(series[i])} at index ${i}`);
   }
-  if (len < W + H) throw new LstmError(`windows: a window of ${W} plus a horizon of ${H} needs a series of at least ${W + H} values, got ${len}`);
+  if (len < W + H)
+    throw new LstmError(
+      `windows: a window of ${W} plus a horizon of ${H} needs a series of at least ${W + H} values, got ${len}`,
+    );
   const N = Math.floor((len - W - H) / S) + 1;
   const x = allocate(dtype, N * W, `tasks.windows: count ${N} × window ${W}`);
   const y = allocate(dtype, N * H);

@@ -39,7 +39,9 @@ export function temporalOrder(options: TemporalOrderOptions): SequenceDataset {
   const [t1lo, t1hi] = [Math.floor(0.1 * L), Math.floor(0.2 * L)];
   const [t2lo, t2hi] = [Math.floor(0.5 * L), Math.floor(0.6 * L)];
   const S = TEMPORAL_ORDER_SYMBOLS.length;
-  const X = 4, B = 6, E = 7;
+  const X = 4,
+    B = 6,
+    E = 7;
   const x = allocate(dtype, N * L * S, `tasks.temporalOrder: count ${N} × length ${L} × ${S} symbols`);
   const y = allocate(dtype, N);
   for (let n = 0; n < N; n++) {
@@ -66,8 +68,15 @@ export function temporalOrder(options: TemporalOrderOptions): SequenceDataset {
     target: 'last',
     classes: 4,
     meta: {
-      task: 'temporalOrder', length: L, symbols: [...TEMPORAL_ORDER_SYMBOLS], classNames: [...TEMPORAL_ORDER_CLASSES],
-      t1: [t1lo, t1hi], t2: [t2lo, t2hi], baselineCrossEntropy: Math.log(4), baselineAccuracy: 0.25, loss: 'crossEntropy',
+      task: 'temporalOrder',
+      length: L,
+      symbols: [...TEMPORAL_ORDER_SYMBOLS],
+      classNames: [...TEMPORAL_ORDER_CLASSES],
+      t1: [t1lo, t1hi],
+      t2: [t2lo, t2hi],
+      baselineCrossEntropy: Math.log(4),
+      baselineAccuracy: 0.25,
+      loss: 'crossEntropy',
     },
   });
 }

@@ -32,8 +32,18 @@ const PARALLEL_MACS = 1 << 18;
  * either way, so the split changes no bit. Scratch comes from the arena and is released.
  */
 export function gemmPtr(
-  kw: WasmKernels, M: number, N: number, K: number,
-  a: number, sam: number, sak: number, b: number, sbk: number, sbn: number, c: number, ldc: number,
+  kw: WasmKernels,
+  M: number,
+  N: number,
+  K: number,
+  a: number,
+  sam: number,
+  sak: number,
+  b: number,
+  sbk: number,
+  sbn: number,
+  c: number,
+  ldc: number,
 ): void {
   if (M === 0 || N === 0 || K === 0) return;
   const { k, arena } = kw;
@@ -41,7 +51,10 @@ export function gemmPtr(
   const bp = arena.alloc(packedBSize(K, N));
   k.packB(K, N, b, sbk, sbn, bp);
   // Row ranges split at a multiple of 4, the tile height.
-  const parts = M * N * K >= PARALLEL_MACS ? halves(Math.ceil(M / 4), 2).map(([r0, r1]) => [4 * r0, Math.min(4 * r1, M)]) : [[0, M]];
+  const parts =
+    M * N * K >= PARALLEL_MACS
+      ? halves(Math.ceil(M / 4), 2).map(([r0, r1]) => [4 * r0, Math.min(4 * r1, M)])
+      : [[0, M]];
   const calls: KernelCall[] = parts.map(([m0, m1]) => {
     const ap = arena.alloc(packedASize(m1 - m0, K));
     const edge = arena.alloc(32);
@@ -57,10 +70,20 @@ function span(rows: number, cols: number, sr: number, sc: number): number {
 }
 
 function gemmArrays(
-  M: number, N: number, K: number,
-  A: Float32Array, aOff: number, sam: number, sak: number,
-  B: Float32Array, bOff: number, sbk: number, sbn: number,
-  C: Float32Array, cOff: number, ldc: number,
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  aOff: number,
+  sam: number,
+  sak: number,
+  B: Float32Array,
+  bOff: number,
+  sbk: number,
+  sbn: number,
+  C: Float32Array,
+  cOff: number,
+  ldc: number,
 ): void {
   if (M === 0 || N === 0 || K === 0) return;
   const kw = wasmKernels();
@@ -84,16 +107,55 @@ function gemmArrays(
 }
 
 /** C[m, n] += Σ_k A[m, k] · B[n, k]  (twin of gemmABt) */
-export function wasmABt(M: number, N: number, K: number, A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number, C: Float32Array, cOff: number, ldc: number): void {
+export function wasmABt(
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  aOff: number,
+  lda: number,
+  B: Float32Array,
+  bOff: number,
+  ldb: number,
+  C: Float32Array,
+  cOff: number,
+  ldc: number,
+): void {
   gemmArrays(M, N, K, A, aOff, lda, 1, B, bOff, 1, ldb, C, cOff, ldc);
 }
 
 /** C[m, n] += Σ_k A[m, k] · B[k, n]  (twin of gemmAB) */
-export function wasmAB(M: number, N: number, K: number, A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number, C: Float32Array, cOff: number, ldc: number): void {
+export function wasmAB(
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  aOff: number,
+  lda: number,
+  B: Float32Array,
+  bOff: number,
+  ldb: number,
+  C: Float32Array,
+  cOff: number,
+  ldc: number,
+): void {
   gemmArrays(M, N, K, A, aOff, lda, 1, B, bOff, ldb, 1, C, cOff, ldc);
 }
 
 /** C[m, n] += Σ_k A[k, m] · B[k, n]  (twin of gemmAtB) */
-export function wasmAtB(M: number, N: number, K: number, A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number, C: Float32Array, cOff: number, ldc: number): void {
+export function wasmAtB(
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  aOff: number,
+  lda: number,
+  B: Float32Array,
+  bOff: number,
+  ldb: number,
+  C: Float32Array,
+  cOff: number,
+  ldc: number,
+): void {
   gemmArrays(M, N, K, A, aOff, 1, lda, B, bOff, ldb, 1, C, cOff, ldc);
 }

@@ -31,23 +31,175 @@ export interface KernelExports {
   packA(M: number, K: number, a: number, sam: number, sak: number, ap: number): void;
   packB(K: number, N: number, b: number, sbk: number, sbn: number, bp: number): void;
   gemmPacked(M: number, N: number, K: number, ap: number, bp: number, c: number, ldc: number, edge: number): void;
-  gemmRows(M: number, N: number, K: number, a: number, sam: number, sak: number, bp: number, c: number, ldc: number, ap: number, edge: number): void;
+  gemmRows(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    sam: number,
+    sak: number,
+    bp: number,
+    c: number,
+    ldc: number,
+    ap: number,
+    edge: number,
+  ): void;
   sigmoidArray(x: number, y: number, n: number): void;
   tanhArray(x: number, y: number, n: number): void;
   expArray(x: number, y: number, n: number): void;
-  lstmForwardSeq(T: number, s0: number, s1: number, B: number, b0: number, Bs: number, H: number, reverse: number, z: number, pre: number, hPrev: number, cPrev: number, c: number, h: number, p: number, whhP: number, ap: number, edge: number): void;
-  lstmBackwardSeq(T: number, s0: number, s1: number, B: number, b0: number, Bs: number, H: number, reverse: number, truncate: number, dOut: number, dh: number, dc: number, gates: number, c: number, cPrev: number, p: number, dZ: number, whhBP: number, dhSeq: number, dcSeq: number, ap: number, edge: number): void;
-  gruForwardSeq(T: number, s0: number, s1: number, B: number, b0: number, Bs: number, H: number, reverse: number, resetAfter: number, zx: number, pre: number, hPrev: number, hn: number, rh: number, h: number, bhh: number, whhP: number, whnP: number, zh: number, ap: number, edge: number): void;
-  gruBackwardSeq(T: number, s0: number, s1: number, B: number, b0: number, Bs: number, H: number, reverse: number, resetAfter: number, truncate: number, dOut: number, dh: number, gates: number, hPrev: number, hn: number, dZx: number, dZh: number, whhBP: number, whnBP: number, dRh: number, dhSeq: number, ap: number, edge: number): void;
-  rnnForwardSeq(T: number, s0: number, s1: number, B: number, b0: number, Bs: number, H: number, reverse: number, relu: number, z: number, pre: number, hPrev: number, h: number, whhP: number, ap: number, edge: number): void;
-  rnnBackwardSeq(T: number, s0: number, s1: number, B: number, b0: number, Bs: number, H: number, reverse: number, relu: number, truncate: number, dOut: number, dh: number, gates: number, dZ: number, whhBP: number, dhSeq: number, ap: number, edge: number): void;
+  lstmForwardSeq(
+    T: number,
+    s0: number,
+    s1: number,
+    B: number,
+    b0: number,
+    Bs: number,
+    H: number,
+    reverse: number,
+    z: number,
+    pre: number,
+    hPrev: number,
+    cPrev: number,
+    c: number,
+    h: number,
+    p: number,
+    whhP: number,
+    ap: number,
+    edge: number,
+  ): void;
+  lstmBackwardSeq(
+    T: number,
+    s0: number,
+    s1: number,
+    B: number,
+    b0: number,
+    Bs: number,
+    H: number,
+    reverse: number,
+    truncate: number,
+    dOut: number,
+    dh: number,
+    dc: number,
+    gates: number,
+    c: number,
+    cPrev: number,
+    p: number,
+    dZ: number,
+    whhBP: number,
+    dhSeq: number,
+    dcSeq: number,
+    ap: number,
+    edge: number,
+  ): void;
+  gruForwardSeq(
+    T: number,
+    s0: number,
+    s1: number,
+    B: number,
+    b0: number,
+    Bs: number,
+    H: number,
+    reverse: number,
+    resetAfter: number,
+    zx: number,
+    pre: number,
+    hPrev: number,
+    hn: number,
+    rh: number,
+    h: number,
+    bhh: number,
+    whhP: number,
+    whnP: number,
+    zh: number,
+    ap: number,
+    edge: number,
+  ): void;
+  gruBackwardSeq(
+    T: number,
+    s0: number,
+    s1: number,
+    B: number,
+    b0: number,
+    Bs: number,
+    H: number,
+    reverse: number,
+    resetAfter: number,
+    truncate: number,
+    dOut: number,
+    dh: number,
+    gates: number,
+    hPrev: number,
+    hn: number,
+    dZx: number,
+    dZh: number,
+    whhBP: number,
+    whnBP: number,
+    dRh: number,
+    dhSeq: number,
+    ap: number,
+    edge: number,
+  ): void;
+  rnnForwardSeq(
+    T: number,
+    s0: number,
+    s1: number,
+    B: number,
+    b0: number,
+    Bs: number,
+    H: number,
+    reverse: number,
+    relu: number,
+    z: number,
+    pre: number,
+    hPrev: number,
+    h: number,
+    whhP: number,
+    ap: number,
+    edge: number,
+  ): void;
+  rnnBackwardSeq(
+    T: number,
+    s0: number,
+    s1: number,
+    B: number,
+    b0: number,
+    Bs: number,
+    H: number,
+    reverse: number,
+    relu: number,
+    truncate: number,
+    dOut: number,
+    dh: number,
+    gates: number,
+    dZ: number,
+    whhBP: number,
+    dhSeq: number,
+    ap: number,
+    edge: number,
+  ): void;
   softmaxRowStats(N: number, C: number, x: number, m: number, s: number): void;
   softmaxGradRows(N: number, C: number, x: number, m: number, logS: number, w: number, dX: number): void;
   broadcastRows(dst: number, rows: number, width: number, ld: number, v: number): void;
   addColumnSums(out: number, m: number, rows: number, width: number, ld: number): void;
   addColumnDots(out: number, a: number, lda: number, b: number, ldb: number, rows: number, width: number): void;
-  sparseRowsTimes(rows: number, width: number, rowStart: number, cols: number, vals: number, wt: number, z: number): void;
-  sparseRowsTransposeTimes(rows: number, width: number, rowStart: number, cols: number, vals: number, dZ: number, dwt: number): void;
+  sparseRowsTimes(
+    rows: number,
+    width: number,
+    rowStart: number,
+    cols: number,
+    vals: number,
+    wt: number,
+    z: number,
+  ): void;
+  sparseRowsTransposeTimes(
+    rows: number,
+    width: number,
+    rowStart: number,
+    cols: number,
+    vals: number,
+    dZ: number,
+    dwt: number,
+  ): void;
   heapBase(): number;
 }
 
@@ -76,7 +228,10 @@ export class Arena {
   /** Regions kept past their call, in allocation order. */
   private readonly pins: Pin[] = [];
 
-  constructor(private readonly memory: WasmMemory, base: number) {
+  constructor(
+    private readonly memory: WasmMemory,
+    base: number,
+  ) {
     this.top = base;
     this.highWater = base;
   }
@@ -92,7 +247,9 @@ export class Arena {
         this.memory.grow(pages);
       } catch {
         this.top = p;
-        throw new LstmError(`WebAssembly engine: expected to grow its memory to ${(needed / 2 ** 20).toFixed(0)} MiB for this call, but the runtime refused; use smaller batches or setEngine('js')`);
+        throw new LstmError(
+          `WebAssembly engine: expected to grow its memory to ${(needed / 2 ** 20).toFixed(0)} MiB for this call, but the runtime refused; use smaller batches or setEngine('js')`,
+        );
       }
     }
     this.highWater = Math.max(this.highWater, this.top);
@@ -128,7 +285,10 @@ export class Arena {
   release(mark: number): void {
     const pin = this.pins.at(-1);
     // A mark below a live kept region would hand that region out again: a bug in a caller.
-    if (pin?.live && mark < pin.end) throw new LstmError(`WebAssembly engine: internal error, a release to ${mark} below a kept region ending at ${pin.end}`);
+    if (pin?.live && mark < pin.end)
+      throw new LstmError(
+        `WebAssembly engine: internal error, a release to ${mark} below a kept region ending at ${pin.end}`,
+      );
     this.top = mark;
     this.collect();
   }
@@ -215,7 +375,9 @@ const decoded = new Map<KernelBuild, Uint8Array>();
 function bytesOf(build: KernelBuild): Uint8Array {
   let bytes = decoded.get(build);
   if (!bytes) {
-    bytes = Uint8Array.from(atob(build === 'relaxed' ? KERNELS_RELAXED_BASE64 : KERNELS_SIMD128_BASE64), (c) => c.charCodeAt(0));
+    bytes = Uint8Array.from(atob(build === 'relaxed' ? KERNELS_RELAXED_BASE64 : KERNELS_SIMD128_BASE64), (c) =>
+      c.charCodeAt(0),
+    );
     decoded.set(build, bytes);
   }
   return bytes;
@@ -239,11 +401,14 @@ export function instantiateBuild(build: KernelBuild): WasmKernels {
   const wasm = api();
   const bytes = bytesOf(build);
   if (!wasm.validate(bytes)) {
-    throw new Error(build === 'relaxed'
-      ? 'this runtime does not accept relaxed SIMD'
-      : 'this runtime does not support WebAssembly SIMD128 (Node ≥ 16.4, VS Code ≥ 1.60 and current browsers do)');
+    throw new Error(
+      build === 'relaxed'
+        ? 'this runtime does not accept relaxed SIMD'
+        : 'this runtime does not support WebAssembly SIMD128 (Node ≥ 16.4, VS Code ≥ 1.60 and current browsers do)',
+    );
   }
-  if (typeof SharedArrayBuffer === 'undefined') throw new Error('this runtime has no SharedArrayBuffer (the kernels work in shared memory)');
+  if (typeof SharedArrayBuffer === 'undefined')
+    throw new Error('this runtime has no SharedArrayBuffer (the kernels work in shared memory)');
   const memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
   const module = new wasm.Module(bytes);
   const instance = new wasm.Instance(module, { env: { memory } });
@@ -286,6 +451,11 @@ export function wasmKernels(): WasmKernels {
  */
 export function wasmMemoryUse(): { build: KernelBuild | null; bytes: number; peakBytes: number; pinnedBytes: number } {
   return loaded
-    ? { build: loaded.build, bytes: loaded.arena.bytes, peakBytes: loaded.arena.peakBytes, pinnedBytes: loaded.arena.pinnedBytes }
+    ? {
+        build: loaded.build,
+        bytes: loaded.arena.bytes,
+        peakBytes: loaded.arena.peakBytes,
+        pinnedBytes: loaded.arena.pinnedBytes,
+      }
     : { build: null, bytes: 0, peakBytes: 0, pinnedBytes: 0 };
 }

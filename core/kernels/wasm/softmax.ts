@@ -35,7 +35,14 @@ export function logSumExpRowsWasm(X: Float32Array, N: number, C: number): RowLog
 }
 
 /** dX_rc += w_r · softmax(x_r)_c (rows with w_r = 0 untouched). */
-export function addSoftmaxRowsWasm(X: Float32Array, N: number, C: number, rows: RowLogSumExp, w: Float32Array, dX: Float32Array): void {
+export function addSoftmaxRowsWasm(
+  X: Float32Array,
+  N: number,
+  C: number,
+  rows: RowLogSumExp,
+  w: Float32Array,
+  dX: Float32Array,
+): void {
   const { k, arena } = wasmKernels();
   const mark = arena.mark();
   try {

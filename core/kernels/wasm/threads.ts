@@ -24,8 +24,14 @@ export const State = { Idle: 0, Posted: 1, Running: 2, Done: 3, Failed: 4, Taken
 
 /** The order in which both threads number the kernels a helper may run. */
 export const HELPER_KERNELS: readonly KernelName[] = [
-  'gemmRows', 'lstmForwardSeq', 'lstmBackwardSeq', 'gruForwardSeq', 'gruBackwardSeq',
-  'rnnForwardSeq', 'rnnBackwardSeq', 'sparseRowsTimes',
+  'gemmRows',
+  'lstmForwardSeq',
+  'lstmBackwardSeq',
+  'gruForwardSeq',
+  'gruBackwardSeq',
+  'rnnForwardSeq',
+  'rnnBackwardSeq',
+  'sparseRowsTimes',
 ];
 
 export type KernelCall = readonly [KernelName, readonly number[]];
@@ -109,7 +115,10 @@ export function runCalls(kw: WasmKernels, calls: readonly KernelCall[]): void {
       failure ??= new LstmError(`WebAssembly engine: the helper thread failed running ${first[0]}`);
       break;
     }
-    if (s === State.Posted && Atomics.compareExchange(ctrl, Slot.State, State.Posted, State.TakenBack) === State.Posted) {
+    if (
+      s === State.Posted &&
+      Atomics.compareExchange(ctrl, Slot.State, State.Posted, State.TakenBack) === State.Posted
+    ) {
       // The helper has not picked it up (starting, or gone): run it here.
       stats.takenBack++;
       if (failure === null) run(kw, first);
@@ -125,5 +134,8 @@ export function runCalls(kw: WasmKernels, calls: readonly KernelCall[]): void {
 export function halves(n: number, minimum: number): Array<[number, number]> {
   if (n < minimum) return [[0, n]];
   const mid = Math.ceil(n / 2);
-  return [[0, mid], [mid, n]];
+  return [
+    [0, mid],
+    [mid, n],
+  ];
 }

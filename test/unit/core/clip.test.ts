@@ -88,7 +88,16 @@ test('clip errors name what was expected and what was given', () => {
   assert.throws(() => clipGradNorm([p], -1), /clipGradNorm: maxNorm: expected a number in \[0, Infinity\], got -1/);
   assert.throws(() => clipGradNorm([p], 1, 0), /clipGradNorm: normType expected a number > 0 or Infinity, got 0/);
   assert.throws(() => gradNorm([p], -Infinity), /gradNorm: normType expected a number > 0 or Infinity, got -Infinity/);
-  assert.throws(() => clipGradValue([p], NaN), /clipGradValue: clipValue: expected a number in \[0, Infinity\], got NaN/);
-  assert.throws(() => gradNorm(p as unknown as Tensor[]), /gradNorm: expected an array of parameter Tensors \(e\.g\. parametersOf\(model\)\), got a Tensor/);
-  assert.throws(() => clipGradNorm([p, null as unknown as Tensor], 1), /clipGradNorm: expected an array of parameter Tensors, got null at index 1/);
+  assert.throws(
+    () => clipGradValue([p], NaN),
+    /clipGradValue: clipValue: expected a number in \[0, Infinity\], got NaN/,
+  );
+  assert.throws(
+    () => gradNorm(p as unknown as Tensor[]),
+    /gradNorm: expected an array of parameter Tensors \(e\.g\. parametersOf\(model\)\), got a Tensor/,
+  );
+  assert.throws(
+    () => clipGradNorm([p, null as unknown as Tensor], 1),
+    /clipGradNorm: expected an array of parameter Tensors, got null at index 1/,
+  );
 });

@@ -28,7 +28,11 @@ interface LossCase {
 const fixture = loadFixture('losses.json') as { cases: LossCase[] };
 
 /** Runs a fixture case on a tape; returns the loss and the tensors whose gradients were asked for. */
-function run(c: LossCase, dtype: DType, classTargets?: (t: number[]) => ClassTargets): { value: Tensor; input: Tensor; target: Tensor | null } {
+function run(
+  c: LossCase,
+  dtype: DType,
+  classTargets?: (t: number[]) => ClassTargets,
+): { value: Tensor; input: Tensor; target: Tensor | null } {
   const tape = new Tape();
   const input = toTensor(c.input, dtype).requireGrad();
   let value: Tensor;
@@ -52,13 +56,25 @@ function run(c: LossCase, dtype: DType, classTargets?: (t: number[]) => ClassTar
 
 test('loss fixtures cover every loss and reduction', () => {
   const names = fixture.cases.map((c) => c.name);
-  for (const want of ['mse_mean', 'mse_sum', 'cross_entropy_mean', 'cross_entropy_sum', 'cross_entropy_ignore_default', 'bce_with_logits_mean', 'bce_with_logits_pos_weight']) {
+  for (const want of [
+    'mse_mean',
+    'mse_sum',
+    'cross_entropy_mean',
+    'cross_entropy_sum',
+    'cross_entropy_ignore_default',
+    'bce_with_logits_mean',
+    'bce_with_logits_pos_weight',
+  ]) {
     assert.ok(names.includes(want), want);
   }
 });
 
 for (const c of fixture.cases) {
-  for (const [dtype, engine] of [['float64', 'js'], ['float32', 'js'], ['float32', 'wasm']] as const) {
+  for (const [dtype, engine] of [
+    ['float64', 'js'],
+    ['float32', 'js'],
+    ['float32', 'wasm'],
+  ] as const) {
     test(`${c.name} (${dtype}, ${engine} engine) matches torch: value and gradient`, () => {
       const { rtol, atol } = TOLERANCE[dtype];
       const before = getEngine();
@@ -99,7 +115,12 @@ test('finite differences agree with every loss backward', () => {
   }
   const logits = randn([6, 5], 3, 2);
   const labels = [4, 0, 1, 3, 2, 2];
-  for (const options of [{ reduction: 'mean' }, { reduction: 'sum' }, { ignoreIndex: 2 }, { reduction: 'sum', ignoreIndex: 0 }] as const) {
+  for (const options of [
+    { reduction: 'mean' },
+    { reduction: 'sum' },
+    { ignoreIndex: 2 },
+    { reduction: 'sum', ignoreIndex: 0 },
+  ] as const) {
     const r = gradCheck((tape) => crossEntropyLoss(logits, labels, { ...options, tape }), { logits });
     assert.ok(r.ok, `cross-entropy ${JSON.stringify(options)}: ${JSON.stringify(r.worst)}`);
   }
@@ -107,7 +128,13 @@ test('finite differences agree with every loss backward', () => {
   x.data[0] = 30;
   x.data[1] = -30;
   const y = Tensor.from([0, 1, 0.3, 1, 0, 0.5, 0.9, 0.1, 1, 0, 0, 0.75], [4, 3], 'float64');
-  for (const options of [{}, { reduction: 'sum' }, { posWeight: 2.5 }, { posWeight: Tensor.from([0.5, 2, 3], [3], 'float64') }, { posWeight: randn([4, 3], 5).reshape([4, 3]) }] as const) {
+  for (const options of [
+    {},
+    { reduction: 'sum' },
+    { posWeight: 2.5 },
+    { posWeight: Tensor.from([0.5, 2, 3], [3], 'float64') },
+    { posWeight: randn([4, 3], 5).reshape([4, 3]) },
+  ] as const) {
     const r = gradCheck((tape) => bceWithLogitsLoss(x, y, { ...(options as BceWithLogitsOptions), tape }), { x });
     assert.ok(r.ok, `bce ${JSON.stringify(options)}: ${JSON.stringify(r.worst)}`);
   }
@@ -115,7 +142,15 @@ test('finite differences agree with every loss backward', () => {
 
 test('extreme logits give finite losses and gradients, in float32 too', () => {
   for (const dtype of ['float32', 'float64'] as const) {
-    const logits = Tensor.from([[1000, -1000, 0], [-1e4, -1e4, -1e4], [80, 80, -80]], undefined, dtype).requireGrad();
+    const logits = Tensor.from(
+      [
+        [1000, -1000, 0],
+        [-1e4, -1e4, -1e4],
+        [80, 80, -80],
+      ],
+      undefined,
+      dtype,
+    ).requireGrad();
     const tape = new Tape();
     const ce = crossEntropyLoss(logits, [1, 2, 2], { tape, reduction: 'sum' });
     tape.backward(ce);
@@ -131,7 +166,10 @@ test('extreme logits give finite losses and gradients, in float32 too', () => {
     assertClose([bce.item()], [2000 + 2 * Math.log1p(Math.exp(-50))], 1e-7, 0, 'bce');
     assertClose(x.grad!, [1, -1, -Math.exp(-50), Math.exp(-50)], 1e-6, 1e-30, 'bce grad');
     // A confident right answer costs e^{−50}, not 0: the stable form keeps it.
-    for (const [logit, y] of [[50, 1], [-50, 0]]) {
+    for (const [logit, y] of [
+      [50, 1],
+      [-50, 0],
+    ]) {
       const l = bceWithLogitsLoss(Tensor.from([logit], [1], 'float64'), Tensor.from([y], [1], 'float64')).item();
       assertClose([l], [Math.log1p(Math.exp(-50))], 1e-15, 0, `bce(${logit}, ${y})`);
     }
@@ -155,7 +193,15 @@ test('gradients add into existing buffers, and nothing is recorded without a tap
 });
 
 test('cross-entropy: mean is over rows not ignored; all rows ignored gives NaN like torch', () => {
-  const logits = Tensor.from([[1, 2], [3, 0], [0, 0]], undefined, 'float64');
+  const logits = Tensor.from(
+    [
+      [1, 2],
+      [3, 0],
+      [0, 0],
+    ],
+    undefined,
+    'float64',
+  );
   const lse = (a: number, b: number): number => Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)));
   const l0 = lse(1, 2) - 2;
   const l2 = lse(0, 0) - 0;
@@ -177,32 +223,95 @@ test('bceWithLogitsLoss: a scalar posWeight equals a broadcast [C] one and a ful
 
 test('loss errors name what was expected and what was given', () => {
   const a = Tensor.zeros([2, 3], 'float64');
-  assert.throws(() => mseLoss(a, Tensor.zeros([3, 2], 'float64')), /mseLoss: expected target of shape \[2, 3\] \(the shape of pred\), got \[3, 2\]/);
-  assert.throws(() => mseLoss(a, [1, 2] as unknown as Tensor), /mseLoss: expected target to be a Tensor of shape \[2, 3\], got \[1, 2\]/);
-  assert.throws(() => mseLoss(a, a, { reduction: 'none' as 'mean' }), /mseLoss: reduction expected "mean" or "sum", got "none"/);
+  assert.throws(
+    () => mseLoss(a, Tensor.zeros([3, 2], 'float64')),
+    /mseLoss: expected target of shape \[2, 3\] \(the shape of pred\), got \[3, 2\]/,
+  );
+  assert.throws(
+    () => mseLoss(a, [1, 2] as unknown as Tensor),
+    /mseLoss: expected target to be a Tensor of shape \[2, 3\], got \[1, 2\]/,
+  );
+  assert.throws(
+    () => mseLoss(a, a, { reduction: 'none' as 'mean' }),
+    /mseLoss: reduction expected "mean" or "sum", got "none"/,
+  );
   assert.throws(() => mseLoss(a, a, { tape: {} as Tape }), /mseLoss: tape expected a Tape/);
-  assert.throws(() => mseLoss(a, a, { reduce: 'sum' } as object), /mseLoss: unknown option "reduce"; expected one of reduction, tape/);
+  assert.throws(
+    () => mseLoss(a, a, { reduce: 'sum' } as object),
+    /mseLoss: unknown option "reduce"; expected one of reduction, tape/,
+  );
 
   const logits = Tensor.zeros([4, 5], 'float64');
-  assert.throws(() => crossEntropyLoss(logits, [0, 1, 5, 2]), /crossEntropyLoss: target at row 2 is 5; expected a class index in \[0, 4\] \(C = 5 classes\)/);
-  assert.throws(() => crossEntropyLoss(logits, [0, -1, 2, 2]), /target at row 1 is -1; expected a class index in \[0, 4\]/);
-  assert.throws(() => crossEntropyLoss(logits, Int32Array.from([0, 1, 2, 9]), { ignoreIndex: -1 }), /target at row 3 is 9; expected a class index in \[0, 4\] \(C = 5 classes\) or ignoreIndex -1/);
-  assert.throws(() => crossEntropyLoss(logits, Tensor.from([0, 1.5, 2, 3], [4], 'float32')), /target at row 1 is 1\.5; expected a class index/);
-  assert.throws(() => crossEntropyLoss(logits, [0, 1, 2]), /crossEntropyLoss: expected 4 targets \(one class index per row of the logits\), got 3/);
-  assert.throws(() => crossEntropyLoss(logits, Tensor.zeros([4, 1])), /expected targets of shape \[N=4\] .*got \[4, 1\] — reshape it to \[4\]/);
-  assert.throws(() => crossEntropyLoss(Tensor.zeros([2, 3, 4]), [0, 1]), /crossEntropyLoss: with logits of shape \[2, 3, 4\] expected targets of shape \[2, 3\] \(one class index per position\), got 2 class indices/);
-  assert.throws(() => crossEntropyLoss(Tensor.zeros([4]), [0, 1]), /crossEntropyLoss: expected logits of shape \[N, C\] \(or \[T, B, C\]\), got \[4\]/);
-  assert.throws(() => crossEntropyLoss(logits, 'abcd' as unknown as number[]), /expected targets as an Int32Array, an array of numbers or a Tensor of 4 class indices, got "abcd"/);
-  assert.throws(() => crossEntropyLoss(logits, [0, 0, 0, 0], { ignoreIndex: 0.5 }), /ignoreIndex expected an integer, got 0\.5/);
-  assert.throws(() => crossEntropyLoss(logits, [0, 0, 0, 0], { ignore_index: 1 } as object), /unknown option "ignore_index"/);
+  assert.throws(
+    () => crossEntropyLoss(logits, [0, 1, 5, 2]),
+    /crossEntropyLoss: target at row 2 is 5; expected a class index in \[0, 4\] \(C = 5 classes\)/,
+  );
+  assert.throws(
+    () => crossEntropyLoss(logits, [0, -1, 2, 2]),
+    /target at row 1 is -1; expected a class index in \[0, 4\]/,
+  );
+  assert.throws(
+    () => crossEntropyLoss(logits, Int32Array.from([0, 1, 2, 9]), { ignoreIndex: -1 }),
+    /target at row 3 is 9; expected a class index in \[0, 4\] \(C = 5 classes\) or ignoreIndex -1/,
+  );
+  assert.throws(
+    () => crossEntropyLoss(logits, Tensor.from([0, 1.5, 2, 3], [4], 'float32')),
+    /target at row 1 is 1\.5; expected a class index/,
+  );
+  assert.throws(
+    () => crossEntropyLoss(logits, [0, 1, 2]),
+    /crossEntropyLoss: expected 4 targets \(one class index per row of the logits\), got 3/,
+  );
+  assert.throws(
+    () => crossEntropyLoss(logits, Tensor.zeros([4, 1])),
+    /expected targets of shape \[N=4\] .*got \[4, 1\] — reshape it to \[4\]/,
+  );
+  assert.throws(
+    () => crossEntropyLoss(Tensor.zeros([2, 3, 4]), [0, 1]),
+    /crossEntropyLoss: with logits of shape \[2, 3, 4\] expected targets of shape \[2, 3\] \(one class index per position\), got 2 class indices/,
+  );
+  assert.throws(
+    () => crossEntropyLoss(Tensor.zeros([4]), [0, 1]),
+    /crossEntropyLoss: expected logits of shape \[N, C\] \(or \[T, B, C\]\), got \[4\]/,
+  );
+  assert.throws(
+    () => crossEntropyLoss(logits, 'abcd' as unknown as number[]),
+    /expected targets as an Int32Array, an array of numbers or a Tensor of 4 class indices, got "abcd"/,
+  );
+  assert.throws(
+    () => crossEntropyLoss(logits, [0, 0, 0, 0], { ignoreIndex: 0.5 }),
+    /ignoreIndex expected an integer, got 0\.5/,
+  );
+  assert.throws(
+    () => crossEntropyLoss(logits, [0, 0, 0, 0], { ignore_index: 1 } as object),
+    /unknown option "ignore_index"/,
+  );
 
   const x = Tensor.zeros([2, 3], 'float64');
-  assert.throws(() => bceWithLogitsLoss(x, Tensor.zeros([6], 'float64')), /bceWithLogitsLoss: expected targets of shape \[2, 3\] \(the shape of logits\), got \[6\]/);
-  assert.throws(() => bceWithLogitsLoss(x, Tensor.from([0, 0, 0, 0, 1.5, 0], [2, 3], 'float64')), /bceWithLogitsLoss: expected targets in \[0, 1\], got 1\.5 at index \[1, 1\]/);
-  assert.throws(() => bceWithLogitsLoss(x, Tensor.from([0, 0, NaN, 0, 1, 0], [2, 3], 'float64')), /expected targets in \[0, 1\], got NaN at index \[0, 2\]/);
-  assert.throws(() => bceWithLogitsLoss(x, x, { posWeight: Tensor.zeros([2]) }), /expected posWeight of shape \[3\] \(the last axis of the logits\) or \[2, 3\], got \[2\]/);
-  assert.throws(() => bceWithLogitsLoss(x, x, { posWeight: '2' as unknown as number }), /posWeight expected a number or a Tensor of shape \[3\], got "2"/);
-  assert.throws(() => bceWithLogitsLoss(x, x, { pos_weight: 2 } as object), /unknown option "pos_weight"; expected one of reduction, tape, posWeight/);
+  assert.throws(
+    () => bceWithLogitsLoss(x, Tensor.zeros([6], 'float64')),
+    /bceWithLogitsLoss: expected targets of shape \[2, 3\] \(the shape of logits\), got \[6\]/,
+  );
+  assert.throws(
+    () => bceWithLogitsLoss(x, Tensor.from([0, 0, 0, 0, 1.5, 0], [2, 3], 'float64')),
+    /bceWithLogitsLoss: expected targets in \[0, 1\], got 1\.5 at index \[1, 1\]/,
+  );
+  assert.throws(
+    () => bceWithLogitsLoss(x, Tensor.from([0, 0, NaN, 0, 1, 0], [2, 3], 'float64')),
+    /expected targets in \[0, 1\], got NaN at index \[0, 2\]/,
+  );
+  assert.throws(
+    () => bceWithLogitsLoss(x, x, { posWeight: Tensor.zeros([2]) }),
+    /expected posWeight of shape \[3\] \(the last axis of the logits\) or \[2, 3\], got \[2\]/,
+  );
+  assert.throws(
+    () => bceWithLogitsLoss(x, x, { posWeight: '2' as unknown as number }),
+    /posWeight expected a number or a Tensor of shape \[3\], got "2"/,
+  );
+  assert.throws(
+    () => bceWithLogitsLoss(x, x, { pos_weight: 2 } as object),
+    /unknown option "pos_weight"; expected one of reduction, tape, posWeight/,
+  );
 });
 
 test('cross-entropy takes sequence logits [T, B, C] with targets [T, B]: the same loss and gradients as flattened rows', () => {
@@ -217,5 +326,8 @@ test('cross-entropy takes sequence logits [T, B, C] with targets [T, B]: the sam
   t2.backward(l2);
   assert.equal(l3.item(), l2.item());
   assert.deepEqual(Array.from(logits3.grad!), Array.from(logits2.grad!));
-  assert.throws(() => crossEntropyLoss(logits3, Tensor.zeros([3, 4])), /with logits of shape \[4, 3, 5\] expected targets of shape \[4, 3\] \(one class index per position\), got \[3, 4\]/);
+  assert.throws(
+    () => crossEntropyLoss(logits3, Tensor.zeros([3, 4])),
+    /with logits of shape \[4, 3, 5\] expected targets of shape \[4, 3\] \(one class index per position\), got \[3, 4\]/,
+  );
 });

@@ -60,12 +60,14 @@ for (const c of fixture.optimizers) {
         });
       });
       assert.equal(opt.stepCount, c.grads.length);
-      params.forEach((p, i) => assert.equal(opt.stateOf(p)!.step, steps[i], 'per-parameter step counts skip missing gradients'));
+      params.forEach((p, i) =>
+        assert.equal(opt.stateOf(p)!.step, steps[i], 'per-parameter step counts skip missing gradients'),
+      );
     });
   }
 }
 
-test('a number is the learning rate; defaults are torch\'s', () => {
+test("a number is the learning rate; defaults are torch's", () => {
   assert.equal(new Adam().lr, 1e-3);
   assert.equal(new Adam(0.01).lr, 0.01);
   assert.deepEqual(new Adam().betas, [0.9, 0.999]);
@@ -78,12 +80,20 @@ test('a number is the learning rate; defaults are torch\'s', () => {
   assert.equal(new Adagrad().eps, 1e-10);
   assert.equal(new SGD(0.5).lr, 0.5);
   assert.equal(new SGD({ lr: 0.5, momentum: 0.9 }).momentum, 0.9);
-  assert.equal(String(new SGD({ lr: 0.1, momentum: 0.9, nesterov: true })), 'SGD(lr=0.1, momentum=0.9, dampening=0, nesterov, weightDecay=0)');
+  assert.equal(
+    String(new SGD({ lr: 0.1, momentum: 0.9, nesterov: true })),
+    'SGD(lr=0.1, momentum=0.9, dampening=0, nesterov, weightDecay=0)',
+  );
   assert.equal(String(new AdamW(0.01)), 'AdamW(lr=0.01, betas=[0.9, 0.999], eps=1e-8, weightDecay=0.01)');
 });
 
 test('maximize ascends: the same as descending on the negated gradient', () => {
-  for (const make of [(m: boolean) => new Adam({ lr: 0.1, maximize: m, weightDecay: 0.1 }), (m: boolean) => new RMSprop({ maximize: m, momentum: 0.5, centered: true }), (m: boolean) => new Adagrad({ maximize: m }), (m: boolean) => new AdamW({ maximize: m, amsgrad: true })]) {
+  for (const make of [
+    (m: boolean) => new Adam({ lr: 0.1, maximize: m, weightDecay: 0.1 }),
+    (m: boolean) => new RMSprop({ maximize: m, momentum: 0.5, centered: true }),
+    (m: boolean) => new Adagrad({ maximize: m }),
+    (m: boolean) => new AdamW({ maximize: m, amsgrad: true }),
+  ]) {
     const up = randn([4], 1);
     const down = up.clone();
     const a = make(true);
@@ -129,7 +139,10 @@ test('float32 parameters keep float64 state and are rounded once per step', () =
   opt.step([p]);
   assert.ok(p.data instanceof Float32Array);
   assert.ok((opt.stateOf(p) as unknown as { buf: Float64Array }).buf instanceof Float64Array);
-  assert.deepEqual(Array.from(p.data), [1 - 0.1 * Math.fround(0.1), 2 - 0.1 * Math.fround(0.2), 3 - 0.1 * Math.fround(0.3)].map(Math.fround));
+  assert.deepEqual(
+    Array.from(p.data),
+    [1 - 0.1 * Math.fround(0.1), 2 - 0.1 * Math.fround(0.2), 3 - 0.1 * Math.fround(0.3)].map(Math.fround),
+  );
 });
 
 test('parameters without a gradient buffer are skipped; zeroGrad zeroes', () => {
@@ -164,13 +177,25 @@ test('step rejects bad parameter lists before touching any parameter', () => {
   const p = Tensor.from([1, 2], [2], 'float64').requireGrad();
   p.grad!.fill(1);
   const opt = new Adam(0.1);
-  assert.throws(() => opt.step([p, p]), /Adam\.step: the parameter at index 1 \(shape \[2\]\) appears more than once; expected each parameter once/);
+  assert.throws(
+    () => opt.step([p, p]),
+    /Adam\.step: the parameter at index 1 \(shape \[2\]\) appears more than once; expected each parameter once/,
+  );
   assert.deepEqual(Array.from(p.data), [1, 2]);
-  assert.throws(() => opt.step([p, 3 as unknown as Tensor]), /Adam\.step: expected an array of parameter Tensors, got 3 at index 1/);
-  assert.throws(() => opt.step(p as unknown as Tensor[]), /Adam\.step: expected an array of parameter Tensors \(e\.g\. parametersOf\(model\)\), got a Tensor/);
+  assert.throws(
+    () => opt.step([p, 3 as unknown as Tensor]),
+    /Adam\.step: expected an array of parameter Tensors, got 3 at index 1/,
+  );
+  assert.throws(
+    () => opt.step(p as unknown as Tensor[]),
+    /Adam\.step: expected an array of parameter Tensors \(e\.g\. parametersOf\(model\)\), got a Tensor/,
+  );
   const bad = Tensor.from([1, 2, 3], [3], 'float64');
   bad.grad = new Float64Array(2);
-  assert.throws(() => opt.step([p, bad]), /Adam\.step: the gradient of the parameter at index 1 \(shape \[3\]\) has 2 values, expected 3/);
+  assert.throws(
+    () => opt.step([p, bad]),
+    /Adam\.step: the gradient of the parameter at index 1 \(shape \[3\]\) has 2 values, expected 3/,
+  );
   assert.deepEqual(Array.from(p.data), [1, 2]);
   assert.equal(opt.stepCount, 0);
   opt.step([p]); // a failed validation does not leave p marked as seen
@@ -180,22 +205,43 @@ test('step rejects bad parameter lists before touching any parameter', () => {
 test('constructor errors name the option, what was expected and what was given', () => {
   assert.throws(() => new SGD(undefined as unknown as number), /SGD: expected a learning rate, e\.g\. new SGD\(0\.1\)/);
   assert.throws(() => new SGD({ momentum: 0.9 }), /SGD: expected a learning rate/);
-  assert.throws(() => new SGD({ lr: 0.1, nesterov: true }), /SGD: nesterov expected momentum > 0 and dampening 0, got momentum 0 and dampening 0/);
-  assert.throws(() => new SGD({ lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }), /got momentum 0\.9 and dampening 0\.1/);
+  assert.throws(
+    () => new SGD({ lr: 0.1, nesterov: true }),
+    /SGD: nesterov expected momentum > 0 and dampening 0, got momentum 0 and dampening 0/,
+  );
+  assert.throws(
+    () => new SGD({ lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }),
+    /got momentum 0\.9 and dampening 0\.1/,
+  );
   assert.throws(() => new SGD({ lr: 0.1, momentum: -0.5 }), /SGD: momentum: expected a finite number ≥ 0, got -0\.5/);
-  assert.throws(() => new SGD({ lr: 0.1, nesterov: 'yes' as unknown as boolean }), /SGD: nesterov: expected true or false, got "yes"/);
+  assert.throws(
+    () => new SGD({ lr: 0.1, nesterov: 'yes' as unknown as boolean }),
+    /SGD: nesterov: expected true or false, got "yes"/,
+  );
   assert.throws(() => new Adam(-1), /Adam: lr expected a finite number ≥ 0, got -1/);
   assert.throws(() => new Adam({ lr: Infinity }), /Adam: lr expected a finite number ≥ 0, got Infinity/);
-  assert.throws(() => new Adam({ betas: [0.9, 1] }), /Adam: betas expected two numbers in \[0, 1\), such as \[0\.9, 0\.999\], got \[0\.9, 1\]/);
+  assert.throws(
+    () => new Adam({ betas: [0.9, 1] }),
+    /Adam: betas expected two numbers in \[0, 1\), such as \[0\.9, 0\.999\], got \[0\.9, 1\]/,
+  );
   assert.throws(() => new AdamW({ betas: [0.9] as unknown as [number, number] }), /AdamW: betas expected two numbers/);
   assert.throws(() => new Adam({ eps: -1e-8 }), /Adam: eps: expected a finite number ≥ 0, got -1e-8/);
   assert.throws(() => new AdamW({ weightDecay: -0.1 }), /AdamW: weightDecay: expected a finite number ≥ 0, got -0\.1/);
-  assert.throws(() => new Adam({ lr: 0.1, weight_decay: 0.1 } as object), /Adam: unknown option "weight_decay"; expected one of lr, betas, eps, weightDecay, amsgrad, maximize/);
-  assert.throws(() => new Adam('0.1' as unknown as number), /Adam: expected a learning rate or an options object, got "0\.1"/);
+  assert.throws(
+    () => new Adam({ lr: 0.1, weight_decay: 0.1 } as object),
+    /Adam: unknown option "weight_decay"; expected one of lr, betas, eps, weightDecay, amsgrad, maximize/,
+  );
+  assert.throws(
+    () => new Adam('0.1' as unknown as number),
+    /Adam: expected a learning rate or an options object, got "0\.1"/,
+  );
   assert.throws(() => new RMSprop({ alpha: -0.1 }), /RMSprop: alpha: expected a finite number ≥ 0, got -0\.1/);
   assert.throws(() => new RMSprop({ beta: 0.9 } as object), /RMSprop: unknown option "beta"/);
   assert.throws(() => new Adagrad({ lrDecay: -1 }), /Adagrad: lrDecay: expected a finite number ≥ 0, got -1/);
-  assert.throws(() => new Adagrad({ initialAccumulatorValue: -1 }), /Adagrad: initialAccumulatorValue: expected a finite number ≥ 0, got -1/);
+  assert.throws(
+    () => new Adagrad({ initialAccumulatorValue: -1 }),
+    /Adagrad: initialAccumulatorValue: expected a finite number ≥ 0, got -1/,
+  );
   assert.throws(() => new Adagrad({ lr_decay: 0.1 } as object), /Adagrad: unknown option "lr_decay"/);
 });
 

@@ -74,14 +74,34 @@ test('FGR with bidirectional 2 layers and peephole CIFG: gradients match finite 
 test('GRU in both forms, stacked and bidirectional: gradients match finite differences', () => {
   checkModel(new GRU({ inputSize: I, hiddenSize: H, dtype: 'float64', rng: new Rng(3) }));
   checkModel(new GRU({ inputSize: I, hiddenSize: H, dtype: 'float64', rng: new Rng(4), resetAfter: false }));
-  checkModel(new GRU({ inputSize: I, hiddenSize: H, dtype: 'float64', rng: new Rng(5), resetAfter: false, numLayers: 2, bidirectional: true }));
+  checkModel(
+    new GRU({
+      inputSize: I,
+      hiddenSize: H,
+      dtype: 'float64',
+      rng: new Rng(5),
+      resetAfter: false,
+      numLayers: 2,
+      bidirectional: true,
+    }),
+  );
 });
 
 test('batchFirst input: gradients match finite differences', () => {
-  const model = new LSTM({ inputSize: I, hiddenSize: H, dtype: 'float64', rng: new Rng(6), batchFirst: true, numLayers: 2 });
+  const model = new LSTM({
+    inputSize: I,
+    hiddenSize: H,
+    dtype: 'float64',
+    rng: new Rng(6),
+    batchFirst: true,
+    numLayers: 2,
+  });
   const x = randn([B, T, I], 7).requireGrad();
   const wo = randn([B, T, H], 8);
-  const report = gradCheck((tape) => weightedSum(model.forward(x, { tape }).output, wo, tape), [...model.namedParameters(), ['input', x]]);
+  const report = gradCheck(
+    (tape) => weightedSum(model.forward(x, { tape }).output, wo, tape),
+    [...model.namedParameters(), ['input', x]],
+  );
   assert.ok(report.ok, JSON.stringify(report.worst));
 });
 
@@ -92,9 +112,12 @@ test('batchFirst input: gradients match finite differences', () => {
  */
 for (const kind of ['lstm', 'gru', 'rnn'] as const) {
   test(`truncated BPTT (k = 2) of ${kind} matches finite differences of the chunked loss`, () => {
-    const make = (): RecurrentModel => kind === 'lstm' ? lstm({ variant: 'peephole' })
-      : kind === 'gru' ? new GRU({ inputSize: I, hiddenSize: H, dtype: 'float64', rng: new Rng(9) })
-      : new RNN({ inputSize: I, hiddenSize: H, dtype: 'float64', rng: new Rng(9) });
+    const make = (): RecurrentModel =>
+      kind === 'lstm'
+        ? lstm({ variant: 'peephole' })
+        : kind === 'gru'
+          ? new GRU({ inputSize: I, hiddenSize: H, dtype: 'float64', rng: new Rng(9) })
+          : new RNN({ inputSize: I, hiddenSize: H, dtype: 'float64', rng: new Rng(9) });
     const model = make();
     const k = 2;
     const x = randn([T, B, I], 10);
@@ -156,6 +179,9 @@ test('one-hot (sparse) inputs take the sparse path and still match finite differ
   const x = Tensor.zeros([T, B, V], 'float64').requireGrad();
   for (let n = 0; n < T * B; n++) x.data[n * V + ((n * 3) % V)] = 1;
   const wo = randn([T, B, H], 13);
-  const report = gradCheck((tape) => weightedSum(model.forward(x, { tape }).output, wo, tape), [...model.namedParameters(), ['input', x]]);
+  const report = gradCheck(
+    (tape) => weightedSum(model.forward(x, { tape }).output, wo, tape),
+    [...model.namedParameters(), ['input', x]],
+  );
   assert.ok(report.ok, JSON.stringify(report.worst));
 });

@@ -17,7 +17,10 @@ import { randn } from '../../helpers/tensors';
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 test('an LSTM trace satisfies the cell equations step by step, peepholes included', () => {
-  const T = 6, B = 2, I = 3, H = 4;
+  const T = 6,
+    B = 2,
+    I = 3,
+    H = 4;
   const model = new LSTM({ inputSize: I, hiddenSize: H, variant: 'peephole', dtype: 'float64', rng: new Rng(1) });
   const x = randn([T, B, I], 2);
   const { output, trace } = model.forward(x, { trace: true });
@@ -40,7 +43,10 @@ test('an LSTM trace satisfies the cell equations step by step, peepholes include
         };
         const peep = p.peephole!.data;
         assert.ok(Math.abs(L.gates.i.pre.get(t, b, j) - preFromWeights(0, peep[j] * cPrev)) < 1e-12, 'i sees c_{t−1}');
-        assert.ok(Math.abs(L.gates.f.pre.get(t, b, j) - preFromWeights(1, peep[H + j] * cPrev)) < 1e-12, 'f sees c_{t−1}');
+        assert.ok(
+          Math.abs(L.gates.f.pre.get(t, b, j) - preFromWeights(1, peep[H + j] * cPrev)) < 1e-12,
+          'f sees c_{t−1}',
+        );
         assert.ok(Math.abs(L.gates.g.pre.get(t, b, j) - preFromWeights(2, 0)) < 1e-12, 'candidate has no peephole');
         assert.ok(Math.abs(L.gates.o.pre.get(t, b, j) - preFromWeights(3, peep[2 * H + j] * c)) < 1e-12, 'o sees c_t');
         const [i, f, g, o] = (['i', 'f', 'g', 'o'] as const).map((k) => L.gates[k].act.get(t, b, j));
@@ -57,12 +63,24 @@ test('an LSTM trace satisfies the cell equations step by step, peepholes include
 });
 
 test('traces cover every layer and direction and leave out removed gates', () => {
-  const model = new LSTM({ inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: true, variant: 'CIFG', rng: new Rng(2) });
+  const model = new LSTM({
+    inputSize: 2,
+    hiddenSize: 3,
+    numLayers: 2,
+    bidirectional: true,
+    variant: 'CIFG',
+    rng: new Rng(2),
+  });
   const { trace } = model.forward(randn([4, 1, 2], 3, 1, 'float32'), { trace: true });
   assert.equal(trace!.layers.length, 4);
-  assert.deepEqual(trace!.layers.map((l) => `${l.layer}${l.direction[0]}`), ['0f', '0r', '1f', '1r']);
+  assert.deepEqual(
+    trace!.layers.map((l) => `${l.layer}${l.direction[0]}`),
+    ['0f', '0r', '1f', '1r'],
+  );
   assert.deepEqual(Object.keys(trace!.layers[0].gates), ['i', 'g', 'o']);
-  const gru = new GRU({ inputSize: 2, hiddenSize: 3, rng: new Rng(2) }).forward(randn([4, 1, 2], 3, 1, 'float32'), { trace: true }).trace!;
+  const gru = new GRU({ inputSize: 2, hiddenSize: 3, rng: new Rng(2) }).forward(randn([4, 1, 2], 3, 1, 'float32'), {
+    trace: true,
+  }).trace!;
   assert.deepEqual(Object.keys(gru.layers[0].gates), ['r', 'z', 'n']);
   assert.equal(gru.layers[0].c, null);
   // Without trace, nothing is kept.
@@ -70,7 +88,9 @@ test('traces cover every layer and direction and leave out removed gates', () =>
 });
 
 test('the reverse direction reads the sequence backwards', () => {
-  const T = 5, I = 2, H = 3;
+  const T = 5,
+    I = 2,
+    H = 3;
   const bi = new LSTM({ inputSize: I, hiddenSize: H, bidirectional: true, dtype: 'float64', rng: new Rng(4) });
   const fwdOnly = new LSTM({ inputSize: I, hiddenSize: H, dtype: 'float64', rng: new Rng(5) });
   // Copy the reverse direction's weights into a one-way model and feed it the reversed input.
@@ -82,7 +102,8 @@ test('the reverse direction reads the sequence backwards', () => {
   for (let t = 0; t < T; t++) for (let k = 0; k < I; k++) xr.set([t, 0, k], x.get(T - 1 - t, 0, k));
   const a = bi.forward(x).output;
   const b = fwdOnly.forward(xr).output;
-  for (let t = 0; t < T; t++) for (let j = 0; j < H; j++) assert.ok(Math.abs(a.get(t, 0, H + j) - b.get(T - 1 - t, 0, j)) < 1e-14);
+  for (let t = 0; t < T; t++)
+    for (let j = 0; j < H; j++) assert.ok(Math.abs(a.get(t, 0, H + j) - b.get(T - 1 - t, 0, j)) < 1e-14);
 });
 
 test('final states chain: two halves with the state carried equal one whole run, also when stateful', () => {
@@ -99,12 +120,20 @@ test('final states chain: two halves with the state carried equal one whole run,
   assert.deepEqual(Array.from(carried.state.h.data), Array.from(whole.state.h.data));
   model.resetState();
   assert.deepEqual(Array.from(model.forward(x).output.data), Array.from(whole.output.data));
-  assert.throws(() => { model.forward(x); model.forward(randn([8, 3, 2], 1)); }, /carries a state for batch 2, got a batch of 3; call resetState\(\)/);
+  assert.throws(() => {
+    model.forward(x);
+    model.forward(randn([8, 3, 2], 1));
+  }, /carries a state for batch 2, got a batch of 3; call resetState\(\)/);
 });
 
 test('same seed, bit-identical weights and outputs; another seed differs', () => {
-  const build = (s: number): LSTM => { seed(s); return new LSTM({ inputSize: 3, hiddenSize: 5, numLayers: 2, dropout: 0.3 }); };
-  const a = build(7), b = build(7), c = build(8);
+  const build = (s: number): LSTM => {
+    seed(s);
+    return new LSTM({ inputSize: 3, hiddenSize: 5, numLayers: 2, dropout: 0.3 });
+  };
+  const a = build(7),
+    b = build(7),
+    c = build(8);
   for (let k = 0; k < a.namedParameters().length; k++) {
     assert.deepEqual(Array.from(a.namedParameters()[k][1].data), Array.from(b.namedParameters()[k][1].data));
   }
@@ -118,7 +147,14 @@ test('same seed, bit-identical weights and outputs; another seed differs', () =>
 });
 
 test('dropout acts between layers only while training, with inverted scaling', () => {
-  const model = new LSTM({ inputSize: 2, hiddenSize: 50, numLayers: 2, dropout: 0.5, rng: new Rng(9), dtype: 'float64' });
+  const model = new LSTM({
+    inputSize: 2,
+    hiddenSize: 50,
+    numLayers: 2,
+    dropout: 0.5,
+    rng: new Rng(9),
+    dtype: 'float64',
+  });
   const x = randn([3, 4, 2], 10);
   const evalA = model.forward(x).output;
   const evalB = model.forward(x, { training: false }).output;
@@ -132,7 +168,10 @@ test('dropout acts between layers only while training, with inverted scaling', (
   // The single-layer model has no dropout at all (PyTorch semantics: only between layers).
   const single = new LSTM({ inputSize: 2, hiddenSize: 5, dropout: 0.5, rng: new Rng(9) });
   const xs = randn([3, 4, 2], 10, 1, 'float32');
-  assert.deepEqual(Array.from(single.forward(xs, { training: true }).output.data), Array.from(single.forward(xs).output.data));
+  assert.deepEqual(
+    Array.from(single.forward(xs, { training: true }).output.data),
+    Array.from(single.forward(xs).output.data),
+  );
 });
 
 test('initialisers: PyTorch bounds, orthogonal recurrent blocks, forget bias', () => {
@@ -142,11 +181,12 @@ test('initialisers: PyTorch bounds, orthogonal recurrent blocks, forget bias', (
   const orth = new LSTM({ inputSize: 5, hiddenSize: H, init: 'orthogonal', rng: new Rng(1), dtype: 'float64' });
   const whh = orth.parametersOf(0).whh.data;
   for (let g = 0; g < 4; g++) {
-    for (let r = 0; r < H; r++) for (let s = 0; s < H; s++) {
-      let dot = 0;
-      for (let k = 0; k < H; k++) dot += whh[g * H * H + r * H + k] * whh[g * H * H + s * H + k];
-      assert.ok(Math.abs(dot - (r === s ? 1 : 0)) < 1e-12, `block ${g} rows ${r},${s}: ${dot}`);
-    }
+    for (let r = 0; r < H; r++)
+      for (let s = 0; s < H; s++) {
+        let dot = 0;
+        for (let k = 0; k < H; k++) dot += whh[g * H * H + r * H + k] * whh[g * H * H + s * H + k];
+        assert.ok(Math.abs(dot - (r === s ? 1 : 0)) < 1e-12, `block ${g} rows ${r},${s}: ${dot}`);
+      }
   }
   const limit = Math.sqrt(6 / (H + 5));
   for (const v of orth.parametersOf(0).wih.data) assert.ok(Math.abs(v) <= limit);
@@ -198,18 +238,48 @@ test('bad input gets an error that names what was expected and what was given', 
   const nan = Tensor.zeros([2, 1, 3]);
   nan.data[4] = NaN;
   assert.throws(() => model.forward(nan), /input: expected finite numbers, got NaN at index \[1, 0, 1\]/);
-  assert.throws(() => model.forward(Tensor.zeros([2, 1, 3], 'float64')), /the model is float32 but the input is float64/);
-  assert.throws(() => model.forward(Tensor.zeros([2, 1, 3]), { state: { h: Tensor.zeros([1, 1, 4]), c: Tensor.zeros([2, 1, 4]) } }), /state\.h expected shape \[2, 1, 4\] \[layers·directions, batch, hidden\], got \[1, 1, 4\]/);
-  assert.throws(() => model.forward(Tensor.zeros([2, 1, 3]), { state: { h: Tensor.zeros([2, 1, 4]) } }), /needs both h and c, got only h/);
-  assert.throws(() => model.forward(Tensor.zeros([2, 1, 3]), { tracee: true } as never), /unknown option "tracee"; expected one of state, tape, trace/);
+  assert.throws(
+    () => model.forward(Tensor.zeros([2, 1, 3], 'float64')),
+    /the model is float32 but the input is float64/,
+  );
+  assert.throws(
+    () => model.forward(Tensor.zeros([2, 1, 3]), { state: { h: Tensor.zeros([1, 1, 4]), c: Tensor.zeros([2, 1, 4]) } }),
+    /state\.h expected shape \[2, 1, 4\] \[layers·directions, batch, hidden\], got \[1, 1, 4\]/,
+  );
+  assert.throws(
+    () => model.forward(Tensor.zeros([2, 1, 3]), { state: { h: Tensor.zeros([2, 1, 4]) } }),
+    /needs both h and c, got only h/,
+  );
+  assert.throws(
+    () => model.forward(Tensor.zeros([2, 1, 3]), { tracee: true } as never),
+    /unknown option "tracee"; expected one of state, tape, trace/,
+  );
   assert.throws(() => model.forward(Tensor.zeros([2, 1, 3]), { gradNorms: true }), /gradNorms needs a tape/);
   assert.throws(() => new LSTM({ inputSize: 0, hiddenSize: 4 }), /LSTM: inputSize: expected an integer ≥ 1, got 0/);
-  assert.throws(() => new LSTM({ inputSize: 2, hiddenSize: 4, variant: 'peepole' as never }), /variant expected one of "standard", "peephole".*got "peepole"/);
+  assert.throws(
+    () => new LSTM({ inputSize: 2, hiddenSize: 4, variant: 'peepole' as never }),
+    /variant expected one of "standard", "peephole".*got "peepole"/,
+  );
   assert.throws(() => new LSTM({ inputSize: 2, hiddenSize: 4, hidenSize: 3 } as never), /unknown option "hidenSize"/);
-  assert.throws(() => new LSTM({ inputSize: 2, hiddenSize: 4, dropout: 1.5 }), /dropout: expected a number in \[0, 0\.999\], got 1\.5/);
-  assert.throws(() => new GRU({ inputSize: 2, hiddenSize: 4, init: 'he' as never }), /init: expected "pytorch", "glorot" or "orthogonal", got "he"/);
-  assert.throws(() => new RNN({ inputSize: 2, hiddenSize: 4, nonlinearity: 'sigmoid' as never }), /nonlinearity expected "tanh" or "relu", got "sigmoid"/);
-  assert.throws(() => new GRU({ inputSize: 2, hiddenSize: 4 }).forward(Tensor.zeros([2, 1, 2]), { state: { h: Tensor.zeros([1, 1, 4]), c: Tensor.zeros([1, 1, 4]) } }), /a GRU has no cell state/);
+  assert.throws(
+    () => new LSTM({ inputSize: 2, hiddenSize: 4, dropout: 1.5 }),
+    /dropout: expected a number in \[0, 0\.999\], got 1\.5/,
+  );
+  assert.throws(
+    () => new GRU({ inputSize: 2, hiddenSize: 4, init: 'he' as never }),
+    /init: expected "pytorch", "glorot" or "orthogonal", got "he"/,
+  );
+  assert.throws(
+    () => new RNN({ inputSize: 2, hiddenSize: 4, nonlinearity: 'sigmoid' as never }),
+    /nonlinearity expected "tanh" or "relu", got "sigmoid"/,
+  );
+  assert.throws(
+    () =>
+      new GRU({ inputSize: 2, hiddenSize: 4 }).forward(Tensor.zeros([2, 1, 2]), {
+        state: { h: Tensor.zeros([1, 1, 4]), c: Tensor.zeros([1, 1, 4]) },
+      }),
+    /a GRU has no cell state/,
+  );
 });
 
 test('∂L/∂x is the same whether x.requireGrad() comes before or after forward (on both engines)', () => {
@@ -236,15 +306,30 @@ test('forward takes nested arrays (in the model dtype) and says so when given so
   const b = model.forward(Tensor.from(nested, undefined, 'float32')).output;
   assert.equal(a.dtype, 'float32');
   assert.deepEqual(Array.from(a.data), Array.from(b.data));
-  assert.throws(() => model.forward('abc' as never), /expected an input Tensor \(or nested arrays\) of shape \[T, B, I=2\], got "abc"/);
+  assert.throws(
+    () => model.forward('abc' as never),
+    /expected an input Tensor \(or nested arrays\) of shape \[T, B, I=2\], got "abc"/,
+  );
   assert.throws(() => model.forward([[[1, 2]], [[1]]]), /ragged nested array/);
 });
 
 test('sizes too large to allocate say what they were for, how many values and bytes — not "Invalid typed array length"', () => {
-  assert.throws(() => new LSTM({ inputSize: 2, hiddenSize: 1e6 }), /LSTM\(\{ inputSize: 2, hiddenSize: 1000000, numLayers: 1 \}\): its weights cannot be allocated: a tensor of shape \[4000000, 1000000\] needs 4,000,000,000,000 float32 values \(14\.6 TiB\)/);
-  assert.throws(() => Tensor.zeros([1e7, 1e7]), /a tensor of shape \[10000000, 10000000\] needs 100,000,000,000,000 float32 values \(363\.8 TiB\)/);
-  assert.throws(() => tasks.adding({ length: 50, count: 1e12 }), /tasks\.adding: count 1000000000000 × length 50 × 2 inputs needs 100,000,000,000,000 float32 values/);
-  for (const make of [() => new GRU({ inputSize: 1e9, hiddenSize: 1e5 }), () => tasks.temporalOrder({ length: 100, count: 1e10 })]) {
+  assert.throws(
+    () => new LSTM({ inputSize: 2, hiddenSize: 1e6 }),
+    /LSTM\(\{ inputSize: 2, hiddenSize: 1000000, numLayers: 1 \}\): its weights cannot be allocated: a tensor of shape \[4000000, 1000000\] needs 4,000,000,000,000 float32 values \(14\.6 TiB\)/,
+  );
+  assert.throws(
+    () => Tensor.zeros([1e7, 1e7]),
+    /a tensor of shape \[10000000, 10000000\] needs 100,000,000,000,000 float32 values \(363\.8 TiB\)/,
+  );
+  assert.throws(
+    () => tasks.adding({ length: 50, count: 1e12 }),
+    /tasks\.adding: count 1000000000000 × length 50 × 2 inputs needs 100,000,000,000,000 float32 values/,
+  );
+  for (const make of [
+    () => new GRU({ inputSize: 1e9, hiddenSize: 1e5 }),
+    () => tasks.temporalOrder({ length: 100, count: 1e10 }),
+  ]) {
     assert.throws(make, (e: Error) => e.name === 'LstmError' && !/Invalid typed array length/.test(e.message));
   }
 });

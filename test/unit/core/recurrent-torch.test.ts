@@ -37,7 +37,10 @@ test('LSTM → Linear → cross-entropy matches PyTorch: logits, loss and every 
   const H = sd.weight_hh_l0.shape[1];
   const C = sd['head.weight'].shape[0];
   const model = new LSTM({ inputSize: I, hiddenSize: H, dtype: 'float64' }).loadStateDict(lstmDict);
-  const head = new Linear(H, C, { dtype: 'float64' }).loadStateDict({ weight: sd['head.weight'], bias: sd['head.bias'] });
+  const head = new Linear(H, C, { dtype: 'float64' }).loadStateDict({
+    weight: sd['head.weight'],
+    bias: sd['head.bias'],
+  });
   const x = toTensor(f.input).requireGrad();
   const tape = new Tape();
   const out = model.forward(x, { tape }).output;
@@ -46,7 +49,10 @@ test('LSTM → Linear → cross-entropy matches PyTorch: logits, loss and every 
   const loss = crossEntropyLoss(logits, f.targets.data, { tape });
   assertClose(loss.data, [f.loss], rtol, atol, 'loss');
   tape.backward(loss);
-  const grads = { ...model.gradients(), ...Object.fromEntries(Object.entries(head.namedParameters()).map(([, [n, p]]) => [`head.${n}`, p.gradTensor()!])) };
+  const grads = {
+    ...model.gradients(),
+    ...Object.fromEntries(Object.entries(head.namedParameters()).map(([, [n, p]]) => [`head.${n}`, p.gradTensor()!])),
+  };
   for (const name of Object.keys(sd)) assertClose(grads[name].data, f.grads[name].data, rtol, atol, `∂L/∂${name}`);
   assertClose(x.grad!, f.grads.input.data, rtol, atol, '∂L/∂input');
 });

@@ -47,63 +47,155 @@ function withEngine<T>(engine: Engine, fn: () => T): T {
 const fixture = loadFixture('recurrent.json') as { cases: RecurrentCase[] };
 
 for (const c of fixture.cases) {
-  test(`wasm engine: ${c.module} ${c.name} in float32 matches PyTorch (output, state, every gradient)`, () => withEngine('wasm', () => {
-    const model = buildCase(c, 'float32');
-    assert.equal(model.engine, 'wasm');
-    checkCase(c, model, 'float32');
-  }));
+  test(`wasm engine: ${c.module} ${c.name} in float32 matches PyTorch (output, state, every gradient)`, () =>
+    withEngine('wasm', () => {
+      const model = buildCase(c, 'float32');
+      assert.equal(model.engine, 'wasm');
+      checkCase(c, model, 'float32');
+    }));
 }
 
-test('wasm engine: LSTM → Linear → cross-entropy in float32 matches PyTorch (logits, loss, every gradient)', () => withEngine('wasm', () => {
-  const f = loadFixture('lstm_linear_ce.json');
-  const { rtol, atol } = TOLERANCE.float32;
-  const sd = f.stateDict as Record<string, EncodedTensor>;
-  const lstmDict = Object.fromEntries(Object.entries(sd).filter(([k]) => !k.startsWith('head.')));
-  const [T, B, I] = f.input.shape as number[];
-  const H = sd.weight_hh_l0.shape[1];
-  const C = sd['head.weight'].shape[0];
-  const model = new LSTM({ inputSize: I, hiddenSize: H, dtype: 'float32' }).loadStateDict(lstmDict);
-  const head = new Linear(H, C, { dtype: 'float32' }).loadStateDict({ weight: sd['head.weight'], bias: sd['head.bias'] });
-  const x = toTensor(f.input, 'float32').requireGrad();
-  const tape = new Tape();
-  const logits = head.forward(model.forward(x, { tape }).output.reshape([T * B, H]), { tape });
-  assertClose(logits.data, f.logits.data, rtol, atol, 'logits');
-  const loss = crossEntropyLoss(logits, f.targets.data, { tape });
-  assertClose(loss.data, [f.loss], rtol, atol, 'loss');
-  tape.backward(loss);
-  const grads: Record<string, Tensor> = { ...model.gradients(), 'head.weight': head.weight.gradTensor()!, 'head.bias': head.bias!.gradTensor()! };
-  for (const name of Object.keys(sd)) assertClose(grads[name].data, f.grads[name].data, rtol, atol, `∂L/∂${name}`);
-  assertClose(x.grad!, f.grads.input.data, rtol, atol, '∂L/∂input');
-}));
+test('wasm engine: LSTM → Linear → cross-entropy in float32 matches PyTorch (logits, loss, every gradient)', () =>
+  withEngine('wasm', () => {
+    const f = loadFixture('lstm_linear_ce.json');
+    const { rtol, atol } = TOLERANCE.float32;
+    const sd = f.stateDict as Record<string, EncodedTensor>;
+    const lstmDict = Object.fromEntries(Object.entries(sd).filter(([k]) => !k.startsWith('head.')));
+    const [T, B, I] = f.input.shape as number[];
+    const H = sd.weight_hh_l0.shape[1];
+    const C = sd['head.weight'].shape[0];
+    const model = new LSTM({ inputSize: I, hiddenSize: H, dtype: 'float32' }).loadStateDict(lstmDict);
+    const head = new Linear(H, C, { dtype: 'float32' }).loadStateDict({
+      weight: sd['head.weight'],
+      bias: sd['head.bias'],
+    });
+    const x = toTensor(f.input, 'float32').requireGrad();
+    const tape = new Tape();
+    const logits = head.forward(model.forward(x, { tape }).output.reshape([T * B, H]), { tape });
+    assertClose(logits.data, f.logits.data, rtol, atol, 'logits');
+    const loss = crossEntropyLoss(logits, f.targets.data, { tape });
+    assertClose(loss.data, [f.loss], rtol, atol, 'loss');
+    tape.backward(loss);
+    const grads: Record<string, Tensor> = {
+      ...model.gradients(),
+      'head.weight': head.weight.gradTensor()!,
+      'head.bias': head.bias!.gradTensor()!,
+    };
+    for (const name of Object.keys(sd)) assertClose(grads[name].data, f.grads[name].data, rtol, atol, `∂L/∂${name}`);
+    assertClose(x.grad!, f.grads.input.data, rtol, atol, '∂L/∂input');
+  }));
 
 // ---- the two engines on the same float32 work ----
 
 interface Case {
   name: string;
   make: (rng: Rng) => RecurrentModel;
-  T: number; B: number;
+  T: number;
+  B: number;
   oneHot?: boolean;
   states?: boolean;
   forward?: Omit<ForwardOptions, 'tape' | 'state'>;
 }
 
-const I = 5, H = 7;
+const I = 5,
+  H = 7;
 const CASES: Case[] = [
   { name: 'LSTM', make: (rng) => new LSTM({ inputSize: I, hiddenSize: H, rng }), T: 9, B: 3 },
-  { name: 'LSTM, peephole, initial states, gradient norms', make: (rng) => new LSTM({ inputSize: I, hiddenSize: H, variant: 'peephole', rng }), T: 8, B: 5, states: true, forward: { gradNorms: true } },
-  { name: 'LSTM, 2 layers, bidirectional, initial states', make: (rng) => new LSTM({ inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, rng }), T: 6, B: 4, states: true },
-  { name: 'LSTM, batch-first, hidden 1, batch 1', make: (rng) => new LSTM({ inputSize: I, hiddenSize: 1, batchFirst: true, rng }), T: 7, B: 1 },
-  { name: 'LSTM, one-hot input, truncated BPTT (k = 3)', make: (rng) => new LSTM({ inputSize: 11, hiddenSize: 9, rng }), T: 10, B: 6, oneHot: true, forward: { truncate: 3, gradNorms: true } },
-  { name: 'LSTM, 3 layers with dropout 0.3', make: (rng) => new LSTM({ inputSize: I, hiddenSize: H, numLayers: 3, dropout: 0.3, rng }), T: 5, B: 3 },
-  { name: 'GRU (reset after)', make: (rng) => new GRU({ inputSize: I, hiddenSize: H, rng }), T: 9, B: 3, states: true, forward: { gradNorms: true } },
-  { name: 'GRU (Cho, reset before), bidirectional', make: (rng) => new GRU({ inputSize: I, hiddenSize: H, resetAfter: false, bidirectional: true, rng }), T: 7, B: 5, states: true },
-  { name: 'GRU (Cho), truncated BPTT (k = 2)', make: (rng) => new GRU({ inputSize: I, hiddenSize: 6, resetAfter: false, rng }), T: 9, B: 2, forward: { truncate: 2 } },
-  { name: 'RNN tanh, 2 layers, gradient norms', make: (rng) => new RNN({ inputSize: I, hiddenSize: H, numLayers: 2, rng }), T: 12, B: 3, states: true, forward: { gradNorms: true } },
-  { name: 'RNN ReLU, one-hot input', make: (rng) => new RNN({ inputSize: 13, hiddenSize: 10, nonlinearity: 'relu', rng }), T: 8, B: 4, oneHot: true },
+  {
+    name: 'LSTM, peephole, initial states, gradient norms',
+    make: (rng) => new LSTM({ inputSize: I, hiddenSize: H, variant: 'peephole', rng }),
+    T: 8,
+    B: 5,
+    states: true,
+    forward: { gradNorms: true },
+  },
+  {
+    name: 'LSTM, 2 layers, bidirectional, initial states',
+    make: (rng) => new LSTM({ inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, rng }),
+    T: 6,
+    B: 4,
+    states: true,
+  },
+  {
+    name: 'LSTM, batch-first, hidden 1, batch 1',
+    make: (rng) => new LSTM({ inputSize: I, hiddenSize: 1, batchFirst: true, rng }),
+    T: 7,
+    B: 1,
+  },
+  {
+    name: 'LSTM, one-hot input, truncated BPTT (k = 3)',
+    make: (rng) => new LSTM({ inputSize: 11, hiddenSize: 9, rng }),
+    T: 10,
+    B: 6,
+    oneHot: true,
+    forward: { truncate: 3, gradNorms: true },
+  },
+  {
+    name: 'LSTM, 3 layers with dropout 0.3',
+    make: (rng) => new LSTM({ inputSize: I, hiddenSize: H, numLayers: 3, dropout: 0.3, rng }),
+    T: 5,
+    B: 3,
+  },
+  {
+    name: 'GRU (reset after)',
+    make: (rng) => new GRU({ inputSize: I, hiddenSize: H, rng }),
+    T: 9,
+    B: 3,
+    states: true,
+    forward: { gradNorms: true },
+  },
+  {
+    name: 'GRU (Cho, reset before), bidirectional',
+    make: (rng) => new GRU({ inputSize: I, hiddenSize: H, resetAfter: false, bidirectional: true, rng }),
+    T: 7,
+    B: 5,
+    states: true,
+  },
+  {
+    name: 'GRU (Cho), truncated BPTT (k = 2)',
+    make: (rng) => new GRU({ inputSize: I, hiddenSize: 6, resetAfter: false, rng }),
+    T: 9,
+    B: 2,
+    forward: { truncate: 2 },
+  },
+  {
+    name: 'RNN tanh, 2 layers, gradient norms',
+    make: (rng) => new RNN({ inputSize: I, hiddenSize: H, numLayers: 2, rng }),
+    T: 12,
+    B: 3,
+    states: true,
+    forward: { gradNorms: true },
+  },
+  {
+    name: 'RNN ReLU, one-hot input',
+    make: (rng) => new RNN({ inputSize: 13, hiddenSize: 10, nonlinearity: 'relu', rng }),
+    T: 8,
+    B: 4,
+    oneHot: true,
+  },
   // Longer than STEPS_PER_POLL: the WebAssembly loop runs in pieces, the state carried between them.
-  { name: 'LSTM, 300 steps in pieces, both directions, truncated BPTT (k = 7), gradient norms', make: (rng) => new LSTM({ inputSize: I, hiddenSize: 6, bidirectional: true, rng }), T: 300, B: 9, states: true, forward: { truncate: 7, gradNorms: true } },
-  { name: 'GRU (Cho), 260 steps in pieces', make: (rng) => new GRU({ inputSize: I, hiddenSize: 5, resetAfter: false, rng }), T: 260, B: 3, forward: { gradNorms: true } },
-  { name: 'RNN tanh, 290 steps in pieces', make: (rng) => new RNN({ inputSize: I, hiddenSize: 4, rng }), T: 290, B: 10, states: true },
+  {
+    name: 'LSTM, 300 steps in pieces, both directions, truncated BPTT (k = 7), gradient norms',
+    make: (rng) => new LSTM({ inputSize: I, hiddenSize: 6, bidirectional: true, rng }),
+    T: 300,
+    B: 9,
+    states: true,
+    forward: { truncate: 7, gradNorms: true },
+  },
+  {
+    name: 'GRU (Cho), 260 steps in pieces',
+    make: (rng) => new GRU({ inputSize: I, hiddenSize: 5, resetAfter: false, rng }),
+    T: 260,
+    B: 3,
+    forward: { gradNorms: true },
+  },
+  {
+    name: 'RNN tanh, 290 steps in pieces',
+    make: (rng) => new RNN({ inputSize: I, hiddenSize: 4, rng }),
+    T: 290,
+    B: 10,
+    states: true,
+  },
 ];
 
 interface Outcome {
@@ -125,11 +217,19 @@ function observe(c: Case, engine: Engine): Outcome {
     }
     x.requireGrad();
     const state = c.states ? model.zeroState(c.B) : undefined;
-    if (state) for (const t of [state.h, state.c]) if (t) { for (let k = 0; k < t.size; k++) t.data[k] = rng.normal(0, 0.5); t.requireGrad(); }
+    if (state)
+      for (const t of [state.h, state.c])
+        if (t) {
+          for (let k = 0; k < t.size; k++) t.data[k] = rng.normal(0, 0.5);
+          t.requireGrad();
+        }
     const tape = new Tape();
     // The dropout masks come from the model's generator: fresh and equal for both engines.
     const r = model.forward(x, { ...c.forward, tape, state, trace: true });
-    const terms = [weightedSum(r.output, Tensor.randn(r.output.shape, { rng }), tape), weightedSum(r.state.h, Tensor.randn(r.state.h.shape, { rng }), tape)];
+    const terms = [
+      weightedSum(r.output, Tensor.randn(r.output.shape, { rng }), tape),
+      weightedSum(r.state.h, Tensor.randn(r.state.h.shape, { rng }), tape),
+    ];
     if (r.state.c) terms.push(weightedSum(r.state.c, Tensor.randn(r.state.c.shape, { rng }), tape));
     tape.backward(addScalars(terms, tape));
     const arrays: Record<string, ArrayLike<number>> = { output: r.output.data, hN: r.state.h.data, dx: x.grad! };
@@ -171,7 +271,10 @@ for (const c of CASES) {
       const got = wasm.arrays[name];
       for (let i = 0; i < ref.length; i++) {
         const allowed = 2e-4 * Math.abs(ref[i]) + 2e-5 * scale + 1e-7;
-        assert.ok(Math.abs(got[i] - ref[i]) <= allowed, `${name}: entry ${i} is ${got[i]} on wasm, ${ref[i]} on js (|diff| ${Math.abs(got[i] - ref[i]).toExponential(2)}, allowed ${allowed.toExponential(2)})`);
+        assert.ok(
+          Math.abs(got[i] - ref[i]) <= allowed,
+          `${name}: entry ${i} is ${got[i]} on wasm, ${ref[i]} on js (|diff| ${Math.abs(got[i] - ref[i]).toExponential(2)}, allowed ${allowed.toExponential(2)})`,
+        );
       }
     }
   });
@@ -183,7 +286,12 @@ test('the wasm engine is bit-identical run to run', () => {
 
 test('LSTM variants without WebAssembly kernels stay on the JS engine, with the JS results', () => {
   for (const variant of ['cifg', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'fgr'] as const) {
-    const c: Case = { name: variant, make: (rng) => new LSTM({ inputSize: I, hiddenSize: H, variant, rng }), T: 5, B: 2 };
+    const c: Case = {
+      name: variant,
+      make: (rng) => new LSTM({ inputSize: I, hiddenSize: H, variant, rng }),
+      T: 5,
+      B: 2,
+    };
     const wasm = observe(c, 'wasm');
     assert.equal(wasm.engine, 'js', variant);
     assert.deepEqual(wasm.arrays, observe(c, 'js').arrays, variant);
@@ -192,15 +300,16 @@ test('LSTM variants without WebAssembly kernels stay on the JS engine, with the 
 });
 
 test('Linear on the wasm engine: output and gradients as on js', () => {
-  const run = (engine: Engine): Float32Array[] => withEngine(engine, () => {
-    const rng = new Rng(5);
-    const lin = new Linear(13, 6, { rng });
-    const x = Tensor.randn([4, 5, 13], { rng }).requireGrad();
-    const tape = new Tape();
-    const y = lin.forward(x, { tape });
-    tape.backward(weightedSum(y, Tensor.randn(y.shape, { rng }), tape));
-    return [y.data, x.grad!, lin.weight.grad!, lin.bias!.grad!] as Float32Array[];
-  });
+  const run = (engine: Engine): Float32Array[] =>
+    withEngine(engine, () => {
+      const rng = new Rng(5);
+      const lin = new Linear(13, 6, { rng });
+      const x = Tensor.randn([4, 5, 13], { rng }).requireGrad();
+      const tape = new Tape();
+      const y = lin.forward(x, { tape });
+      tape.backward(weightedSum(y, Tensor.randn(y.shape, { rng }), tape));
+      return [y.data, x.grad!, lin.weight.grad!, lin.bias!.grad!] as Float32Array[];
+    });
   const [a, b] = [run('js'), run('wasm')];
   a.forEach((ref, i) => assert.ok(maxRelDiff(b[i], ref).err < 1e-5, `array ${i}`));
 });

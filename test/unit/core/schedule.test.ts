@@ -23,7 +23,10 @@ const fixture = loadFixture('optim.json') as { schedules: ScheduleCase[] };
 function build(c: ScheduleCase): Schedule {
   if (c.kind === 'stepDecay') return stepDecay(c.options as { every: number; gamma: number });
   if (c.kind === 'cosine') return cosine(c.options as { total: number; min?: number });
-  return warmup({ ...(c.options as { steps: number; start?: number }), then: c.then ? cosine(c.then.options) : undefined });
+  return warmup({
+    ...(c.options as { steps: number; start?: number }),
+    then: c.then ? cosine(c.then.options) : undefined,
+  });
 }
 
 for (const c of fixture.schedules) {
@@ -50,9 +53,15 @@ test('shapes: step decay, cosine ends at min, warm-up from 0 by default', () => 
   assertClose([c(50, 1), c(100, 1)], [0.505, 0.01], 1e-15, 0);
   assert.equal(cosine({ total: 4 })(4, 0.2), 0);
   const w = warmup({ steps: 4 });
-  assert.deepEqual([0, 1, 2, 3, 4, 100].map((k) => w(k, 0.4)), [0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.4]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 100].map((k) => w(k, 0.4)),
+    [0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.4],
+  );
   const wc = warmup({ steps: 2, start: 0.5, then: stepDecay({ every: 1, gamma: 0.5 }) });
-  assert.deepEqual([0, 1, 2, 3, 4].map((k) => wc(k, 1)), [0.5, 0.75, 1, 0.5, 0.25]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4].map((k) => wc(k, 1)),
+    [0.5, 0.75, 1, 0.5, 0.25],
+  );
 });
 
 test('a schedule drives an optimizer through opt.lr', () => {
@@ -72,13 +81,25 @@ test('a schedule drives an optimizer through opt.lr', () => {
 test('schedule errors name what was expected and what was given', () => {
   assert.throws(() => stepDecay({ every: 0, gamma: 0.5 }), /stepDecay: every: expected an integer ≥ 1, got 0/);
   assert.throws(() => stepDecay({ every: 2.5, gamma: 0.5 }), /stepDecay: every: expected an integer ≥ 1, got 2\.5/);
-  assert.throws(() => stepDecay({ every: 2, gamma: -1 }), /stepDecay: gamma: expected a number in \[0, Infinity\], got -1/);
-  assert.throws(() => stepDecay({ step_size: 2, gamma: 0.5 } as unknown as { every: number; gamma: number }), /stepDecay: unknown option "step_size"; expected one of every, gamma/);
+  assert.throws(
+    () => stepDecay({ every: 2, gamma: -1 }),
+    /stepDecay: gamma: expected a number in \[0, Infinity\], got -1/,
+  );
+  assert.throws(
+    () => stepDecay({ step_size: 2, gamma: 0.5 } as unknown as { every: number; gamma: number }),
+    /stepDecay: unknown option "step_size"; expected one of every, gamma/,
+  );
   assert.throws(() => cosine({ total: 0 }), /cosine: total: expected an integer ≥ 1, got 0/);
   assert.throws(() => cosine({ total: 10, min: -0.1 }), /cosine: min: expected a number in \[0, Infinity\], got -0\.1/);
   assert.throws(() => cosine({ T_max: 10 } as unknown as { total: number }), /cosine: unknown option "T_max"/);
   assert.throws(() => warmup({ steps: 10, start: 2 }), /warmup: start: expected a number in \[0, 1\], got 2/);
-  assert.throws(() => warmup({ steps: 10, then: 0.1 as unknown as Schedule }), /warmup: then expected a schedule such as cosine\(\{ total: 1000 \}\), got 0\.1/);
+  assert.throws(
+    () => warmup({ steps: 10, then: 0.1 as unknown as Schedule }),
+    /warmup: then expected a schedule such as cosine\(\{ total: 1000 \}\), got 0\.1/,
+  );
   assert.throws(() => cosine({ total: 10 })(-1, 0.1), /cosine: step: expected an integer ≥ 0, got -1/);
-  assert.throws(() => stepDecay({ every: 1, gamma: 0.5 })(1, NaN), /stepDecay: baseLr: expected a number in \[0, Infinity\], got NaN/);
+  assert.throws(
+    () => stepDecay({ every: 1, gamma: 0.5 })(1, NaN),
+    /stepDecay: baseLr: expected a number in \[0, Infinity\], got NaN/,
+  );
 });

@@ -43,8 +43,13 @@ interface Fake {
 /** A recurrent "model" with random parameters of the shapes recurrent-spec.ts describes. */
 function fake(kind: RecurrentKind, o: FakeOptions = {}): Fake {
   const spec: RecurrentSpec = {
-    kind, inputSize: o.inputSize ?? 3, hiddenSize: o.hiddenSize ?? 2, numLayers: o.numLayers ?? 1,
-    bidirectional: o.bidirectional ?? false, bias: o.bias ?? true, gateBlocks: BLOCKS[kind],
+    kind,
+    inputSize: o.inputSize ?? 3,
+    hiddenSize: o.hiddenSize ?? 2,
+    numLayers: o.numLayers ?? 1,
+    bidirectional: o.bidirectional ?? false,
+    bias: o.bias ?? true,
+    gateBlocks: BLOCKS[kind],
     ...(kind === 'gru' ? { resetAfter: o.resetAfter ?? true } : {}),
   };
   const dtype = o.dtype ?? 'float64';
@@ -87,12 +92,27 @@ function p(m: Fake, name: string): number[] {
 test('torch export: exactly the parameter names, in order, as nested arrays of their shapes', () => {
   const m = fake('lstm', { numLayers: 2, bidirectional: true, hiddenSize: 3, inputSize: 2 });
   const d = exportStateDict(m);
-  assert.deepEqual(Object.keys(d), m.namedParameters().map(([n]) => n));
+  assert.deepEqual(
+    Object.keys(d),
+    m.namedParameters().map(([n]) => n),
+  );
   assert.deepEqual(Object.keys(d), [
-    'weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0',
-    'weight_ih_l0_reverse', 'weight_hh_l0_reverse', 'bias_ih_l0_reverse', 'bias_hh_l0_reverse',
-    'weight_ih_l1', 'weight_hh_l1', 'bias_ih_l1', 'bias_hh_l1',
-    'weight_ih_l1_reverse', 'weight_hh_l1_reverse', 'bias_ih_l1_reverse', 'bias_hh_l1_reverse',
+    'weight_ih_l0',
+    'weight_hh_l0',
+    'bias_ih_l0',
+    'bias_hh_l0',
+    'weight_ih_l0_reverse',
+    'weight_hh_l0_reverse',
+    'bias_ih_l0_reverse',
+    'bias_hh_l0_reverse',
+    'weight_ih_l1',
+    'weight_hh_l1',
+    'bias_ih_l1',
+    'bias_hh_l1',
+    'weight_ih_l1_reverse',
+    'weight_hh_l1_reverse',
+    'bias_ih_l1_reverse',
+    'bias_hh_l1_reverse',
   ]);
   for (const [name, t] of m.namedParameters()) assert.deepEqual(d[name], t.toArray(), name);
   assert.equal((d.weight_ih_l1 as number[][]).length, 12);
@@ -127,11 +147,26 @@ test('torch import writes into the existing parameter tensors, grads untouched',
 
 test('torch import accepts { shape, data } values (and Tensors), flat and row-major', () => {
   const m = new Linear(3, 2, { dtype: 'float64' });
-  importStateDict(m, { weight: { shape: [2, 3], data: [1, 2, 3, 4, 5, 6] }, bias: { shape: [2], data: new Float32Array([7, 8]) } });
-  assert.deepEqual(m.weight.toArray(), [[1, 2, 3], [4, 5, 6]]);
+  importStateDict(m, {
+    weight: { shape: [2, 3], data: [1, 2, 3, 4, 5, 6] },
+    bias: { shape: [2], data: new Float32Array([7, 8]) },
+  });
+  assert.deepEqual(m.weight.toArray(), [
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   assert.deepEqual(m.bias!.toArray(), [7, 8]);
-  importStateDict(m, { weight: Tensor.from([[6, 5, 4], [3, 2, 1]]), bias: [0, -1] });
-  assert.deepEqual(m.weight.toArray(), [[6, 5, 4], [3, 2, 1]]);
+  importStateDict(m, {
+    weight: Tensor.from([
+      [6, 5, 4],
+      [3, 2, 1],
+    ]),
+    bias: [0, -1],
+  });
+  assert.deepEqual(m.weight.toArray(), [
+    [6, 5, 4],
+    [3, 2, 1],
+  ]);
   assert.deepEqual(m.bias!.toArray(), [0, -1]);
 });
 
@@ -151,8 +186,18 @@ test('keras export: names per layer and direction, shapes [I_k, G·H], [H, G·H]
   const m = fake('lstm', { numLayers: 2, bidirectional: true, inputSize: 5, hiddenSize: 3 });
   const d = exportStateDict(m, { layout: 'keras' });
   assert.deepEqual(Object.keys(d), [
-    'kernel_l0', 'recurrent_kernel_l0', 'bias_l0', 'kernel_l0_reverse', 'recurrent_kernel_l0_reverse', 'bias_l0_reverse',
-    'kernel_l1', 'recurrent_kernel_l1', 'bias_l1', 'kernel_l1_reverse', 'recurrent_kernel_l1_reverse', 'bias_l1_reverse',
+    'kernel_l0',
+    'recurrent_kernel_l0',
+    'bias_l0',
+    'kernel_l0_reverse',
+    'recurrent_kernel_l0_reverse',
+    'bias_l0_reverse',
+    'kernel_l1',
+    'recurrent_kernel_l1',
+    'bias_l1',
+    'kernel_l1_reverse',
+    'recurrent_kernel_l1_reverse',
+    'bias_l1_reverse',
   ]);
   const shape = (v: unknown): number[] => (Array.isArray(v) ? [v.length, ...shape(v[0])] : []);
   assert.deepEqual(shape(d.kernel_l0), [5, 12]);
@@ -181,8 +226,18 @@ test('keras LSTM and SimpleRNN round trip: weights identical, b_ih′ = b_ih + b
     for (const [name] of a.namedParameters()) {
       const sfx = name.replace(/^(weight|bias)_(ih|hh)/, '');
       if (name.startsWith('weight')) assert.deepEqual(p(b, name), p(a, name), name);
-      else if (name.startsWith('bias_ih')) assert.deepEqual(p(b, name), p(a, name).map((x, i) => x + p(a, `bias_hh${sfx}`)[i]), name);
-      else assert.deepEqual(p(b, name), p(a, name).map(() => 0), name);
+      else if (name.startsWith('bias_ih'))
+        assert.deepEqual(
+          p(b, name),
+          p(a, name).map((x, i) => x + p(a, `bias_hh${sfx}`)[i]),
+          name,
+        );
+      else
+        assert.deepEqual(
+          p(b, name),
+          p(a, name).map(() => 0),
+          name,
+        );
     }
   }
 });
@@ -242,10 +297,14 @@ test('keras GRU reset_after=False (Cho): bias [3H] = b_ih + b_hh for every block
 test('keras GRU: a bias of the other reset_after form is refused with advice', () => {
   const after = fake('gru', { hiddenSize: 2, resetAfter: true });
   const cho = fake('gru', { hiddenSize: 2, resetAfter: false });
-  assert.throws(() => importStateDict(after, exportStateDict(cho, { layout: 'keras' }), { layout: 'keras' }),
-    /bias_l0: expected shape \[2, 6\], got \[6\] \(.*reset_after=False.*resetAfter: false\)/);
-  assert.throws(() => importStateDict(cho, exportStateDict(after, { layout: 'keras' }), { layout: 'keras' }),
-    /bias_l0: expected shape \[6\], got \[2, 6\] \(.*reset_after=True.*resetAfter: true\)/);
+  assert.throws(
+    () => importStateDict(after, exportStateDict(cho, { layout: 'keras' }), { layout: 'keras' }),
+    /bias_l0: expected shape \[2, 6\], got \[6\] \(.*reset_after=False.*resetAfter: false\)/,
+  );
+  assert.throws(
+    () => importStateDict(cho, exportStateDict(after, { layout: 'keras' }), { layout: 'keras' }),
+    /bias_l0: expected shape \[6\], got \[2, 6\] \(.*reset_after=True.*resetAfter: true\)/,
+  );
 });
 
 test('keras without biases: only kernels, and a bias key is unknown', () => {
@@ -259,7 +318,14 @@ test('keras Dense (Linear): kernel [in, out] = weightᵀ, bias [out]; round trip
   const a = new Linear(3, 2, { dtype: 'float64', rng: new Rng(1) });
   a.weight.data.set([1, 2, 3, 4, 5, 6]);
   a.bias!.data.set([7, 8]);
-  assert.deepEqual(exportStateDict(a, { layout: 'keras' }), { kernel: [[1, 4], [2, 5], [3, 6]], bias: [7, 8] });
+  assert.deepEqual(exportStateDict(a, { layout: 'keras' }), {
+    kernel: [
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ],
+    bias: [7, 8],
+  });
   const b = new Linear(3, 2, { dtype: 'float64', rng: new Rng(2) });
   importStateDict(b, exportStateDict(a, { layout: 'keras' }), { layout: 'keras' });
   assert.deepEqual(snapshot(b), snapshot(a));
@@ -278,11 +344,16 @@ test('keras Embedding: embeddings = weight', () => {
 
 test('keras has no slot for peephole or gate-recurrence weights: export and import refuse, naming them', () => {
   const m = fake('lstm', { peephole: true, gate: true, bidirectional: true });
-  assert.throws(() => exportStateDict(m, { layout: 'keras' }),
-    /keras layout: .*no slot for weight_peephole_l0, weight_gate_l0, weight_peephole_l0_reverse, weight_gate_l0_reverse/);
+  assert.throws(
+    () => exportStateDict(m, { layout: 'keras' }),
+    /keras layout: .*no slot for weight_peephole_l0, weight_gate_l0, weight_peephole_l0_reverse, weight_gate_l0_reverse/,
+  );
   const keras = exportStateDict(fake('lstm', { bidirectional: true }), { layout: 'keras' });
   const before = snapshot(m);
-  assert.throws(() => importStateDict(m, keras, { layout: 'keras' }), /no slot for weight_peephole_l0.*use layout 'torch'/);
+  assert.throws(
+    () => importStateDict(m, keras, { layout: 'keras' }),
+    /no slot for weight_peephole_l0.*use layout 'torch'/,
+  );
   assert.deepEqual(snapshot(m), before);
   // The torch layout carries them.
   const b = fake('lstm', { peephole: true, gate: true, bidirectional: true, seed: 3 });
@@ -299,16 +370,29 @@ test('keras refuses LSTM variants whose gating a Keras LSTM cannot compute', () 
 
 test('the real models compute the same outputs after a keras round trip (GRU Cho with nonzero b_hh included)', () => {
   const make = [
-    (seed: number) => new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, dtype: 'float64', rng: new Rng(seed) }),
-    (seed: number) => new GRU({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, dtype: 'float64', rng: new Rng(seed) }),
+    (seed: number) =>
+      new LSTM({
+        inputSize: 3,
+        hiddenSize: 4,
+        numLayers: 2,
+        bidirectional: true,
+        dtype: 'float64',
+        rng: new Rng(seed),
+      }),
+    (seed: number) =>
+      new GRU({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, dtype: 'float64', rng: new Rng(seed) }),
     (seed: number) => new GRU({ inputSize: 3, hiddenSize: 4, resetAfter: false, dtype: 'float64', rng: new Rng(seed) }),
-    (seed: number) => new RNN({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu', dtype: 'float64', rng: new Rng(seed) }),
+    (seed: number) =>
+      new RNN({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu', dtype: 'float64', rng: new Rng(seed) }),
   ];
   const x = randn([5, 2, 3], 11);
   for (const build of make) {
     const a = build(1);
     const b = build(2);
-    assert.ok(a.namedParameters().some(([n, t]) => n.startsWith('bias_hh') && t.data.some((v) => v !== 0)), 'b_hh is nonzero');
+    assert.ok(
+      a.namedParameters().some(([n, t]) => n.startsWith('bias_hh') && t.data.some((v) => v !== 0)),
+      'b_hh is nonzero',
+    );
     const want = a.forward(x).output;
     assert.ok(maxAbsDiff(b.forward(x).output.data, want.data) > 1e-3, 'different models to start with');
     importStateDict(b, exportStateDict(a, { layout: 'keras' }), { layout: 'keras' });
@@ -322,7 +406,10 @@ test('the real models compute the same outputs after a keras round trip (GRU Cho
 
 test('not a state dict at all: a clear error', () => {
   const m = fake('lstm');
-  assert.throws(() => importStateDict(m, null), /importStateDict: expected a state dict object like \{ "weight_ih_l0": \[\.\.\.\], … \}, got null/);
+  assert.throws(
+    () => importStateDict(m, null),
+    /importStateDict: expected a state dict object like \{ "weight_ih_l0": \[\.\.\.\], … \}, got null/,
+  );
   assert.throws(() => importStateDict(m, 42), /expected a state dict object .*got 42/);
   assert.throws(() => importStateDict(m, [[1, 2]]), /expected a state dict object .*got \[\[1, 2\]\]/);
   assert.throws(() => importStateDict(m, '{"weight_ih_l0": []}'), /got a string \(JSON text\? JSON\.parse it first\)/);
@@ -342,18 +429,23 @@ test('a wrong shape is named with both shapes', () => {
   const m = fake('lstm', { inputSize: 4, hiddenSize: 4 });
   const d = exportStateDict(m);
   d.weight_hh_l0 = (d.weight_hh_l0 as number[][]).slice(0, 12);
-  assert.throws(() => importStateDict(m, d), (e: Error) => {
-    assert.equal(e.name, 'LstmError');
-    assert.match(e.message, /weight_hh_l0: expected shape \[16, 4\], got \[12, 4\]/);
-    assert.match(e.message, /^importStateDict \(torch layout\): 1 problem, nothing was loaded/);
-    return true;
-  });
+  assert.throws(
+    () => importStateDict(m, d),
+    (e: Error) => {
+      assert.equal(e.name, 'LstmError');
+      assert.match(e.message, /weight_hh_l0: expected shape \[16, 4\], got \[12, 4\]/);
+      assert.match(e.message, /^importStateDict \(torch layout\): 1 problem, nothing was loaded/);
+      return true;
+    },
+  );
 });
 
 test('one error reports every offender, and a failed import changes nothing', () => {
   const m = fake('lstm', { inputSize: 2, hiddenSize: 1, bidirectional: true });
   const before = snapshot(m);
-  const d: Record<string, unknown> = { ...exportStateDict(fake('lstm', { inputSize: 2, hiddenSize: 1, bidirectional: true, seed: 4 })) };
+  const d: Record<string, unknown> = {
+    ...exportStateDict(fake('lstm', { inputSize: 2, hiddenSize: 1, bidirectional: true, seed: 4 })),
+  };
   delete d.bias_hh_l0;
   delete d.weight_hh_l0_reverse;
   d.weight_ih_l0 = [[1, 2], [3], [5, 6], [7, 8]];
@@ -361,44 +453,112 @@ test('one error reports every offender, and a failed import changes nothing', ()
   d.bias_ih_l0 = [1, NaN, 3, 4];
   d.bias_ih_l0_reverse = [1, 2, Infinity, 4];
   d.bias_hh_l0_reverse = { shape: [4], data: [1, 2, 3] };
-  d.weight_ih_l0_reverse = [[1, 2, 3, 4], [5, 6, 7, 8]];
+  d.weight_ih_l0_reverse = [
+    [1, 2, 3, 4],
+    [5, 6, 7, 8],
+  ];
   d.extra = [1];
-  assert.throws(() => importStateDict(m, d), (e: Error) => {
-    const msg = e.message;
-    assert.match(msg, /8 problems, nothing was loaded/);
-    assert.match(msg, /missing keys: bias_hh_l0 \[4\], weight_hh_l0_reverse \[4, 1\]/);
-    assert.match(msg, /weight_ih_l0: ragged nested array at index \[1\]: expected an array of length 2, got \[3\]/);
-    assert.match(msg, /weight_hh_l0: expected a number, got "2" at index \[1, 0\]/);
-    assert.match(msg, /bias_ih_l0: expected a finite number, got NaN at index \[1\]/);
-    assert.match(msg, /bias_ih_l0_reverse: expected a finite number, got Infinity at index \[2\]/);
-    assert.match(msg, /bias_hh_l0_reverse: "data" has 3 values, but "shape" \[4\] needs 4/);
-    assert.match(msg, /weight_ih_l0_reverse: expected shape \[4, 2\], got \[2, 4\] \(transposed\?\)/);
-    assert.match(msg, /unknown key: "extra" \(pass \{ strict: false \}/);
-    return true;
-  });
+  assert.throws(
+    () => importStateDict(m, d),
+    (e: Error) => {
+      const msg = e.message;
+      assert.match(msg, /8 problems, nothing was loaded/);
+      assert.match(msg, /missing keys: bias_hh_l0 \[4\], weight_hh_l0_reverse \[4, 1\]/);
+      assert.match(msg, /weight_ih_l0: ragged nested array at index \[1\]: expected an array of length 2, got \[3\]/);
+      assert.match(msg, /weight_hh_l0: expected a number, got "2" at index \[1, 0\]/);
+      assert.match(msg, /bias_ih_l0: expected a finite number, got NaN at index \[1\]/);
+      assert.match(msg, /bias_ih_l0_reverse: expected a finite number, got Infinity at index \[2\]/);
+      assert.match(msg, /bias_hh_l0_reverse: "data" has 3 values, but "shape" \[4\] needs 4/);
+      assert.match(msg, /weight_ih_l0_reverse: expected shape \[4, 2\], got \[2, 4\] \(transposed\?\)/);
+      assert.match(msg, /unknown key: "extra" \(pass \{ strict: false \}/);
+      return true;
+    },
+  );
   assert.deepEqual(snapshot(m), before);
 });
 
 test('ragged arrays at any depth, and values of the wrong kind, are reported', () => {
   const m = new Linear(2, 2, { dtype: 'float64' });
-  assert.throws(() => importStateDict(m, { weight: [[1, 2], 3], bias: [1, 2] }), /weight: ragged nested array at index \[1\]: expected an array of length 2, got 3/);
-  assert.throws(() => importStateDict(m, { weight: [[1, [2]], [3, 4]], bias: [1, 2] }), /weight: ragged nested array at index \[0, 1\]: expected a number, got an array of length 1/);
-  assert.throws(() => importStateDict(m, { weight: [[1, 2], [3, 4]], bias: [null, 2] }), /bias: expected a number, got null at index \[0\]/);
-  assert.throws(() => importStateDict(m, { weight: [[1, 2], [3, 4]], bias: 'zeros' }), /bias: expected nested arrays of numbers or \{ "shape": \[\.\.\.\], "data": \[\.\.\.\] \}, got "zeros"/);
-  assert.throws(() => importStateDict(m, { weight: { shape: [2, 2], data: [[1, 2], [3, 4]] }, bias: [1, 2] }), /weight: "data" expected a flat array/);
-  assert.throws(() => importStateDict(m, { weight: { shape: [2, -2], data: [] }, bias: [1, 2] }), /weight: "shape" expected an array of non-negative integers/);
-  assert.throws(() => importStateDict(new Linear(1, 1), { weight: [[1e39]], bias: [0] }), /weight: value 1e\+39 at flat index 0 does not fit in float32/);
+  assert.throws(
+    () => importStateDict(m, { weight: [[1, 2], 3], bias: [1, 2] }),
+    /weight: ragged nested array at index \[1\]: expected an array of length 2, got 3/,
+  );
+  assert.throws(
+    () =>
+      importStateDict(m, {
+        weight: [
+          [1, [2]],
+          [3, 4],
+        ],
+        bias: [1, 2],
+      }),
+    /weight: ragged nested array at index \[0, 1\]: expected a number, got an array of length 1/,
+  );
+  assert.throws(
+    () =>
+      importStateDict(m, {
+        weight: [
+          [1, 2],
+          [3, 4],
+        ],
+        bias: [null, 2],
+      }),
+    /bias: expected a number, got null at index \[0\]/,
+  );
+  assert.throws(
+    () =>
+      importStateDict(m, {
+        weight: [
+          [1, 2],
+          [3, 4],
+        ],
+        bias: 'zeros',
+      }),
+    /bias: expected nested arrays of numbers or \{ "shape": \[\.\.\.\], "data": \[\.\.\.\] \}, got "zeros"/,
+  );
+  assert.throws(
+    () =>
+      importStateDict(m, {
+        weight: {
+          shape: [2, 2],
+          data: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
+        bias: [1, 2],
+      }),
+    /weight: "data" expected a flat array/,
+  );
+  assert.throws(
+    () => importStateDict(m, { weight: { shape: [2, -2], data: [] }, bias: [1, 2] }),
+    /weight: "shape" expected an array of non-negative integers/,
+  );
+  assert.throws(
+    () => importStateDict(new Linear(1, 1), { weight: [[1e39]], bias: [0] }),
+    /weight: value 1e\+39 at flat index 0 does not fit in float32/,
+  );
 });
 
 test('keys of the other layout get a hint', () => {
   const m = fake('lstm');
-  assert.throws(() => importStateDict(m, exportStateDict(m), { layout: 'keras' }),
-    /missing keys: kernel_l0 \[3, 8\].*hint: the keys look like a torch layout state dict; pass \{ layout: 'torch' \}/s);
-  assert.throws(() => importStateDict(m, exportStateDict(m, { layout: 'keras' })),
-    /missing keys: weight_ih_l0 \[8, 3\].*unknown keys: "kernel_l0".*hint: the keys look like a keras layout state dict; pass \{ layout: 'keras' \}/s);
+  assert.throws(
+    () => importStateDict(m, exportStateDict(m), { layout: 'keras' }),
+    /missing keys: kernel_l0 \[3, 8\].*hint: the keys look like a torch layout state dict; pass \{ layout: 'torch' \}/s,
+  );
+  assert.throws(
+    () => importStateDict(m, exportStateDict(m, { layout: 'keras' })),
+    /missing keys: weight_ih_l0 \[8, 3\].*unknown keys: "kernel_l0".*hint: the keys look like a keras layout state dict; pass \{ layout: 'keras' \}/s,
+  );
   const lin = new Linear(2, 2);
-  assert.throws(() => importStateDict(lin, exportStateDict(lin, { layout: 'keras' })), /hint: the keys look like a keras layout/);
-  assert.throws(() => importStateDict(lin, exportStateDict(lin), { layout: 'keras' }), /hint: the keys look like a torch layout/);
+  assert.throws(
+    () => importStateDict(lin, exportStateDict(lin, { layout: 'keras' })),
+    /hint: the keys look like a keras layout/,
+  );
+  assert.throws(
+    () => importStateDict(lin, exportStateDict(lin), { layout: 'keras' }),
+    /hint: the keys look like a torch layout/,
+  );
 });
 
 test('keys behind a module prefix get a hint', () => {
@@ -411,22 +571,31 @@ test('peepholes load from one [3H] vector (i, f, o) or from per-gate keys of [H]
   const source = new LSTM({ inputSize: 2, hiddenSize: 3, variant: 'peephole', rng: new Rng(1) });
   const dict = source.stateDict() as Record<string, number[] | number[][]>;
   const p = dict.weight_peephole_l0 as number[];
-  const perGate: Record<string, unknown> = { ...dict, weight_peephole_i_l0: p.slice(0, 3), weight_peephole_f_l0: p.slice(3, 6), weight_peephole_o_l0: p.slice(6, 9) };
+  const perGate: Record<string, unknown> = {
+    ...dict,
+    weight_peephole_i_l0: p.slice(0, 3),
+    weight_peephole_f_l0: p.slice(3, 6),
+    weight_peephole_o_l0: p.slice(6, 9),
+  };
   delete perGate.weight_peephole_l0;
   const target = new LSTM({ inputSize: 2, hiddenSize: 3, variant: 'peephole', rng: new Rng(2) }).loadStateDict(perGate);
   assert.deepEqual(target.stateDict(), source.stateDict());
   const partial = { ...perGate };
   delete partial.weight_peephole_o_l0;
-  assert.throws(() => new LSTM({ inputSize: 2, hiddenSize: 3, variant: 'peephole' }).loadStateDict(partial),
-    /hint: peepholes load as weight_peephole_l0 \[9\] \(i, f, o in that order\), or as weight_peephole_i_l0, weight_peephole_f_l0, weight_peephole_o_l0 of \[3\] each — all three/);
+  assert.throws(
+    () => new LSTM({ inputSize: 2, hiddenSize: 3, variant: 'peephole' }).loadStateDict(partial),
+    /hint: peepholes load as weight_peephole_l0 \[9\] \(i, f, o in that order\), or as weight_peephole_i_l0, weight_peephole_f_l0, weight_peephole_o_l0 of \[3\] each — all three/,
+  );
 });
 
 test('a three-block CIFG weight is told the four-block layout; .variant and toString tell CIFG with peepholes from without', () => {
   const cifg = new LSTM({ inputSize: 2, hiddenSize: 3, variant: 'CIFG' });
   const dict = cifg.stateDict() as Record<string, number[][] | number[]>;
   const threeBlock = { ...dict, weight_ih_l0: (dict.weight_ih_l0 as number[][]).filter((_, r) => r < 3 || r >= 6) };
-  assert.throws(() => new LSTM({ inputSize: 2, hiddenSize: 3, variant: 'CIFG' }).loadStateDict(threeBlock),
-    /weight_ih_l0: expected shape \[12, 2\], got \[9, 2\] \(a CIFG LSTM keeps the four gate blocks i, f, g, o of 12 rows as PyTorch does; its f block \(rows 3–5\) is unused, since f = 1 − i: insert 3 rows of zeros after the first 3\)/);
+  assert.throws(
+    () => new LSTM({ inputSize: 2, hiddenSize: 3, variant: 'CIFG' }).loadStateDict(threeBlock),
+    /weight_ih_l0: expected shape \[12, 2\], got \[9, 2\] \(a CIFG LSTM keeps the four gate blocks i, f, g, o of 12 rows as PyTorch does; its f block \(rows 3–5\) is unused, since f = 1 − i: insert 3 rows of zeros after the first 3\)/,
+  );
   assert.equal(cifg.variant, 'cifg');
   const bare = new LSTM({ inputSize: 2, hiddenSize: 3, variant: 'CIFG', peephole: false });
   assert.equal(bare.variant, 'cifg without peepholes');

@@ -15,13 +15,16 @@ before(async () => {
 after(() => session.dispose());
 
 test('top-level const, let, var, function and class persist across cells', async () => {
-  const first = await run(session, [
-    'const a: number = 2;',
-    'let { b, c: [d] } = { b: 3, c: [4] };',
-    'var e = 5;',
-    'function sum(...xs: number[]): number { return xs.reduce((s, x) => s + x, 0) }',
-    'class Point { constructor(public x: number, public y: number) {} norm() { return Math.hypot(this.x, this.y) } }',
-  ].join('\n'));
+  const first = await run(
+    session,
+    [
+      'const a: number = 2;',
+      'let { b, c: [d] } = { b: 3, c: [4] };',
+      'var e = 5;',
+      'function sum(...xs: number[]): number { return xs.reduce((s, x) => s + x, 0) }',
+      'class Point { constructor(public x: number, public y: number) {} norm() { return Math.hypot(this.x, this.y) } }',
+    ].join('\n'),
+  );
   assert.equal(first.ok, true, first.error?.stack);
   const second = await run(session, 'sum(a, b, d, e) + new Point(3, 4).norm()');
   assert.equal(second.value, String(2 + 3 + 4 + 5 + 5));
@@ -40,7 +43,10 @@ test('functions are hoisted within a cell and visible to later cells', async () 
 });
 
 test('top-level await works and its value is shown', async () => {
-  const r = await run(session, 'const w = await new Promise<number>((resolve) => setTimeout(() => resolve(7), 20));\nw * 6');
+  const r = await run(
+    session,
+    'const w = await new Promise<number>((resolve) => setTimeout(() => resolve(7), 20));\nw * 6',
+  );
   assert.equal(r.value, '42');
 });
 
@@ -54,14 +60,17 @@ test('the last expression is shown; a trailing semicolon hides it; declarations 
 });
 
 test('TypeScript-only syntax (types, interfaces, enums, generics, parameter properties) runs', async () => {
-  const r = await run(session, [
-    'interface Shape { area(): number }',
-    'enum Colour { Red, Green }',
-    'type Pair<T> = [T, T];',
-    'class Sq implements Shape { constructor(private side: number) {} area(): number { return this.side ** 2 } }',
-    'const pair: Pair<number> = [1, 2];',
-    'new Sq(3).area() + pair[1] + Colour.Green',
-  ].join('\n'));
+  const r = await run(
+    session,
+    [
+      'interface Shape { area(): number }',
+      'enum Colour { Red, Green }',
+      'type Pair<T> = [T, T];',
+      'class Sq implements Shape { constructor(private side: number) {} area(): number { return this.side ** 2 } }',
+      'const pair: Pair<number> = [1, 2];',
+      'new Sq(3).area() + pair[1] + Colour.Green',
+    ].join('\n'),
+  );
   assert.equal(r.value, '12');
 });
 
@@ -74,22 +83,33 @@ test('a syntax error names the cell, line and column, and shows the line', async
 });
 
 test('a runtime error shows name, message and a stack of cell lines and columns, engine frames hidden', async () => {
-  const r = await run(session, [
-    'function inner(n: number): number {',
-    '  if (n > 2) throw new RangeError(`too big: ${n}`);',
-    '  return inner(n + 1);',
-    '}',
-    'inner(0)',
-  ].join('\n'), 'Cell 12');
+  const r = await run(
+    session,
+    [
+      'function inner(n: number): number {',
+      '  if (n > 2) throw new RangeError(`too big: ${n}`);',
+      '  return inner(n + 1);',
+      '}',
+      'inner(0)',
+    ].join('\n'),
+    'Cell 12',
+  );
   assert.equal(r.error?.name, 'RangeError');
   assert.equal(r.error?.message, 'too big: 3');
   const frames = r.error!.stack.split('\n').slice(1);
-  assert.deepEqual(frames.map((f) => /\(?(Cell 12:\d+:\d+)\)?$/.exec(f)?.[1]), ['Cell 12:2:20', 'Cell 12:3:10', 'Cell 12:3:10', 'Cell 12:3:10', 'Cell 12:5:1']);
+  assert.deepEqual(
+    frames.map((f) => /\(?(Cell 12:\d+:\d+)\)?$/.exec(f)?.[1]),
+    ['Cell 12:2:20', 'Cell 12:3:10', 'Cell 12:3:10', 'Cell 12:3:10', 'Cell 12:5:1'],
+  );
   assert.doesNotMatch(r.error!.stack, /worker\.js|node:internal|sucrase/);
 });
 
 test('an error thrown inside the core keeps its message and hides the core frames', async () => {
-  const r = await run(session, "import { LSTM } from 'lstm-notebook';\nnew LSTM({ inputSize: 0, hiddenSize: 4 })", 'Cell 13');
+  const r = await run(
+    session,
+    "import { LSTM } from 'lstm-notebook';\nnew LSTM({ inputSize: 0, hiddenSize: 4 })",
+    'Cell 13',
+  );
   assert.equal(r.ok, false);
   assert.match(r.error!.message, /inputSize/);
   assert.match(r.error!.stack, /Cell 13:2:1/);

@@ -33,22 +33,28 @@ test("interrupting the user's own `while (true) {}` ends it within a second and 
 test('interrupting a training loop in the core stops it between steps; the model is kept', async () => {
   const session = newSession();
   try {
-    await run(session, [
-      "import { seed, LSTM, Linear, Adam, train, tasks } from 'lstm-notebook';",
-      'seed(3);',
-      'const data = tasks.adding({ length: 30, count: 4000 });',
-      'const model = new LSTM({ inputSize: 2, hiddenSize: 16 });',
-      'const head = new Linear(16, 1);',
-      'let steps = 0;',
-    ].join('\n'));
-    const running = run(session, 'await train([model, head], data, { epochs: 1000, batchSize: 16, optimizer: new Adam(1e-2), onStep: () => { steps++ } });');
+    await run(
+      session,
+      [
+        "import { seed, LSTM, Linear, Adam, train, tasks } from 'lstm-notebook';",
+        'seed(3);',
+        'const data = tasks.adding({ length: 30, count: 4000 });',
+        'const model = new LSTM({ inputSize: 2, hiddenSize: 16 });',
+        'const head = new Linear(16, 1);',
+        'let steps = 0;',
+      ].join('\n'),
+    );
+    const running = run(
+      session,
+      'await train([model, head], data, { epochs: 1000, batchSize: 16, optimizer: new Adam(1e-2), onStep: () => { steps++ } });',
+    );
     await later(1500);
     const asked = Date.now();
     session.interrupt();
     const r = await running;
     assert.equal(r.error?.name, 'Interrupted');
     assert.ok(Date.now() - asked < 1000, 'the training loop took more than a second to stop');
-    const after = await run(session, "[steps > 0, model.toString(), typeof head]");
+    const after = await run(session, '[steps > 0, model.toString(), typeof head]');
     assert.match(after.value!, /^\[ true, 'LSTM\(2 → 16\)', 'object' \]$/);
   } finally {
     await session.dispose();
@@ -114,7 +120,10 @@ test('running out of heap ends the cell with a clear error and a fresh kernel, t
   const session = newSession({ heapLimitMb: 64 });
   try {
     await run(session, 'const before = 1;');
-    const r = await run(session, 'const hoard: number[][] = []; while (true) hoard.push(new Array(100000).fill(Math.random()));');
+    const r = await run(
+      session,
+      'const hoard: number[][] = []; while (true) hoard.push(new Array(100000).fill(Math.random()));',
+    );
     assert.equal(r.ok, false);
     assert.equal(r.stateLost, true);
     assert.equal(r.error?.name, 'OutOfMemory');
@@ -131,13 +140,22 @@ test('tensors and typed arrays past the memory limit end the cell with a clear e
     await run(session, 'const before = 1;');
     const hostBefore = process.memoryUsage().rss;
     // Written, not only allocated: untouched pages would not show in the process's memory.
-    const r = await run(session, "import { Tensor } from 'lstm-notebook';\nconst hoard = [];\nwhile (true) { hoard.push(new Float64Array(1e6).fill(1)); hoard.push(Tensor.full([1000, 250], 2)); }");
+    const r = await run(
+      session,
+      "import { Tensor } from 'lstm-notebook';\nconst hoard = [];\nwhile (true) { hoard.push(new Float64Array(1e6).fill(1)); hoard.push(Tensor.full([1000, 250], 2)); }",
+    );
     assert.equal(r.ok, false);
     assert.equal(r.stateLost, true);
     assert.equal(r.error?.name, 'OutOfMemory');
-    assert.match(r.error!.message, /tensors and typed arrays passed the memory limit \(128 MiB, lstmNotebook\.kernel\.heapLimitMb\) and it was restarted/);
+    assert.match(
+      r.error!.message,
+      /tensors and typed arrays passed the memory limit \(128 MiB, lstmNotebook\.kernel\.heapLimitMb\) and it was restarted/,
+    );
     const grew = process.memoryUsage().rss - hostBefore;
-    assert.ok(grew < 768 * 2 ** 20, `the process grew by ${(grew / 2 ** 20).toFixed(0)} MiB for a 128 MiB limit (it reached 5 GB before)`);
+    assert.ok(
+      grew < 768 * 2 ** 20,
+      `the process grew by ${(grew / 2 ** 20).toFixed(0)} MiB for a 128 MiB limit (it reached 5 GB before)`,
+    );
     assert.equal((await run(session, 'typeof before')).value, "'undefined'");
   } finally {
     await session.dispose();
@@ -168,15 +186,21 @@ test('a cell posting malformed messages to parentPort cannot crash the host: the
   const logged: string[] = [];
   const session = newSession({ onLog: (message) => logged.push(message) });
   try {
-    const r = await run(session, [
-      "const { parentPort } = require('node:worker_threads');",
-      "for (const m of [null, 7, { type: 'evil' }, { type: 'stream', id: 1 }, { type: 'display', id: 1, displayId: 3 }, { type: 'error', id: 1, error: 'x' }]) parentPort.postMessage(m);",
-      "'still here'",
-    ].join('\n'));
+    const r = await run(
+      session,
+      [
+        "const { parentPort } = require('node:worker_threads');",
+        "for (const m of [null, 7, { type: 'evil' }, { type: 'stream', id: 1 }, { type: 'display', id: 1, displayId: 3 }, { type: 'error', id: 1, error: 'x' }]) parentPort.postMessage(m);",
+        "'still here'",
+      ].join('\n'),
+    );
     assert.equal(r.ok, true, JSON.stringify(r.error));
     assert.equal(r.value, "'still here'");
     assert.equal(logged.length, 6, logged.join('\n'));
-    assert.match(logged[2], /ignored a message from the kernel worker: expected a type of ready, stream, display, result, error or done, got \{"type":"evil"/);
+    assert.match(
+      logged[2],
+      /ignored a message from the kernel worker: expected a type of ready, stream, display, result, error or done, got \{"type":"evil"/,
+    );
     assert.equal((await run(session, '1 + 1')).value, '2');
   } finally {
     await session.dispose();
@@ -204,15 +228,18 @@ test('an error from a timer of an earlier cell is never lost: while idle it open
 test('interrupting long core calls — evaluate, a forward over a long sequence, a data set builder, a gradient check — stops within a second and keeps every variable', async () => {
   const session = newSession();
   try {
-    await run(session, [
-      "import { LSTM, Linear, Tensor, Tape, evaluate, gradCheck, mseLoss, tasks } from 'lstm-notebook';",
-      'const model = new LSTM({ inputSize: 2, hiddenSize: 64 });',
-      'const head = new Linear(64, 1);',
-      'const big = tasks.adding({ length: 200, count: 60000 });',
-      "const small = new LSTM({ inputSize: 2, hiddenSize: 24, dtype: 'float64' });",
-      "const x64 = Tensor.randn([400, 1, 2], { dtype: 'float64' });",
-      'const weightsBefore = JSON.stringify(small.stateDict());',
-    ].join('\n'));
+    await run(
+      session,
+      [
+        "import { LSTM, Linear, Tensor, Tape, evaluate, gradCheck, mseLoss, tasks } from 'lstm-notebook';",
+        'const model = new LSTM({ inputSize: 2, hiddenSize: 64 });',
+        'const head = new Linear(64, 1);',
+        'const big = tasks.adding({ length: 200, count: 60000 });',
+        "const small = new LSTM({ inputSize: 2, hiddenSize: 24, dtype: 'float64' });",
+        "const x64 = Tensor.randn([400, 1, 2], { dtype: 'float64' });",
+        'const weightsBefore = JSON.stringify(small.stateDict());',
+      ].join('\n'),
+    );
     const cells = [
       'evaluate([model, head], big)',
       'model.forward(Tensor.randn([400000, 1, 2]))',
@@ -230,7 +257,10 @@ test('interrupting long core calls — evaluate, a forward over a long sequence,
       assert.equal(r.stateLost, false, cell);
       assert.ok(took < 1000, `${cell}: stopping took ${took} ms`);
     }
-    const after = await run(session, '[model.toString(), big.size, JSON.stringify(small.stateDict()) === weightsBefore]');
+    const after = await run(
+      session,
+      '[model.toString(), big.size, JSON.stringify(small.stateDict()) === weightsBefore]',
+    );
     assert.equal(after.value, "[ 'LSTM(2 → 64)', 60000, true ]");
   } finally {
     await session.dispose();

@@ -22,7 +22,10 @@ before(async () => {
   write('node_modules/cjs-pkg/package.json', JSON.stringify({ name: 'cjs-pkg', main: 'index.js' }));
   write('node_modules/cjs-pkg/index.js', 'module.exports = { triple: (x) => 3 * x, kind: "cjs" };');
   // ESM only: an "exports" map with only the "import" condition, which require cannot resolve.
-  write('node_modules/esm-pkg/package.json', JSON.stringify({ name: 'esm-pkg', type: 'module', exports: { '.': { import: './main.js' } } }));
+  write(
+    'node_modules/esm-pkg/package.json',
+    JSON.stringify({ name: 'esm-pkg', type: 'module', exports: { '.': { import: './main.js' } } }),
+  );
   write('node_modules/esm-pkg/main.js', 'export const square = (x) => x * x; export default "esm default";');
   write('helpers/local.js', 'exports.greet = (name) => `hello ${name}`;');
   write('helpers/local.mjs', 'export const answer = 42;');
@@ -36,23 +39,29 @@ after(async () => {
 });
 
 test("'lstm-notebook' is the embedded core, with the notebook API beside it", async () => {
-  const r = await run(session, [
-    "import { seed, LSTM, Tensor, display, train } from 'lstm-notebook';",
-    "import * as lstm from 'lstm-notebook';",
-    'seed(1);',
-    'const t = Tensor.zeros([2, 3]);',
-    '[typeof LSTM, typeof display, typeof train, t.shape.join("x"), lstm.LSTM === LSTM]',
-  ].join('\n'));
+  const r = await run(
+    session,
+    [
+      "import { seed, LSTM, Tensor, display, train } from 'lstm-notebook';",
+      "import * as lstm from 'lstm-notebook';",
+      'seed(1);',
+      'const t = Tensor.zeros([2, 3]);',
+      '[typeof LSTM, typeof display, typeof train, t.shape.join("x"), lstm.LSTM === LSTM]',
+    ].join('\n'),
+  );
   assert.equal(r.value, "[ 'function', 'function', 'function', '2x3', true ]", r.error?.stack);
 });
 
 test('Node built-ins import with default, named and namespace forms', async () => {
-  const r = await run(session, [
-    "import path from 'node:path';",
-    "import { basename } from 'path';",
-    "import * as os from 'os';",
-    "[path.join('a', 'b'), basename('/x/y.ts'), typeof os.cpus]",
-  ].join('\n'));
+  const r = await run(
+    session,
+    [
+      "import path from 'node:path';",
+      "import { basename } from 'path';",
+      "import * as os from 'os';",
+      "[path.join('a', 'b'), basename('/x/y.ts'), typeof os.cpus]",
+    ].join('\n'),
+  );
   assert.equal(r.value, "[ 'a/b', 'y.ts', 'function' ]", r.error?.stack);
 });
 
@@ -67,24 +76,36 @@ test('an ES-module-only package from the notebook folder', async () => {
 });
 
 test('relative imports resolve from the notebook folder, CommonJS and ESM', async () => {
-  const r = await run(session, "import { greet } from './helpers/local.js';\nimport { answer } from './helpers/local.mjs';\n[greet('cell'), answer]");
+  const r = await run(
+    session,
+    "import { greet } from './helpers/local.js';\nimport { answer } from './helpers/local.mjs';\n[greet('cell'), answer]",
+  );
   assert.equal(r.value, "[ 'hello cell', 42 ]", r.error?.stack);
 });
 
 test('dynamic import() and require() work in cells', async () => {
-  const r = await run(session, "const m = await import('esm-pkg');\nconst c = require('cjs-pkg');\n[m.square(3), c.triple(3)]");
+  const r = await run(
+    session,
+    "const m = await import('esm-pkg');\nconst c = require('cjs-pkg');\n[m.square(3), c.triple(3)]",
+  );
   assert.equal(r.value, '[ 9, 9 ]', r.error?.stack);
 });
 
 test('an unknown module names what was looked for and where', async () => {
   const r = await run(session, "import { x } from 'no-such-package';");
   assert.equal(r.ok, false);
-  assert.match(r.error!.message, /Cannot find module 'no-such-package': expected a package 'no-such-package' in node_modules from .*lstm-notebook-imports-/);
+  assert.match(
+    r.error!.message,
+    /Cannot find module 'no-such-package': expected a package 'no-such-package' in node_modules from .*lstm-notebook-imports-/,
+  );
   const rel = await run(session, "import './missing.js';");
   assert.match(rel.error!.message, /expected the file .*missing\.js/);
 });
 
 test('__dirname in a cell is the notebook folder, for reading files beside it', async () => {
-  const r = await run(session, "import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\nreadFileSync(join(__dirname, 'helpers', 'local.mjs'), 'utf8').trim()");
+  const r = await run(
+    session,
+    "import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\nreadFileSync(join(__dirname, 'helpers', 'local.mjs'), 'utf8').trim()",
+  );
   assert.equal(r.value, "'export const answer = 42;'", r.error?.stack);
 });

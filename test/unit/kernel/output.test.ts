@@ -15,7 +15,10 @@ before(async () => {
 after(() => session.dispose());
 
 test('stdout and stderr keep their interleaved order', async () => {
-  const r = await run(session, "console.log('a'); console.error('b'); console.log('c'); process.stdout.write('d\\n'); console.warn('e');");
+  const r = await run(
+    session,
+    "console.log('a'); console.error('b'); console.log('c'); process.stdout.write('d\\n'); console.warn('e');",
+  );
   const sequence = r.outputs.map((o) => (o.type === 'stream' ? `${o.name}:${o.text}` : o.type)).join('');
   assert.equal(sequence, 'stdout:a\nstderr:b\nstdout:c\nd\nstderr:e\n');
 });
@@ -35,9 +38,13 @@ test('100,000 lines from a loop all arrive, in order, in a few hundred messages'
 
 test('output printed while a cell awaits arrives before the cell ends', async () => {
   const seen: string[] = [];
-  const done = session.execute("console.log('early'); await new Promise((r) => setTimeout(r, 400)); console.log('late');", 'Cell stream', (o) => {
-    if (o.type === 'stream') seen.push(o.text);
-  });
+  const done = session.execute(
+    "console.log('early'); await new Promise((r) => setTimeout(r, 400)); console.log('late');",
+    'Cell stream',
+    (o) => {
+      if (o.type === 'stream') seen.push(o.text);
+    },
+  );
   await new Promise((r) => setTimeout(r, 250));
   assert.deepEqual(seen, ['early\n']);
   await done;
@@ -45,18 +52,25 @@ test('output printed while a cell awaits arrives before the cell ends', async ()
 });
 
 test('display() shows a value and update() replaces it, throttled to 10/s, last value kept', async () => {
-  const r = await run(session, [
-    "const handle = display('v0');",
-    'const until = Date.now() + 1000;',
-    'let i = 0;',
-    'while (Date.now() < until) handle.update(`v${++i}`);',
-    'i',
-  ].join('\n'));
+  const r = await run(
+    session,
+    [
+      "const handle = display('v0');",
+      'const until = Date.now() + 1000;',
+      'let i = 0;',
+      'while (Date.now() < until) handle.update(`v${++i}`);',
+      'i',
+    ].join('\n'),
+  );
   const displays = r.outputs.filter((o) => o.type === 'display');
   assert.equal(displays[0].type === 'display' && displays[0].update, false);
   assert.equal(displays[0].type === 'display' && displays[0].bundle['text/plain'], "'v0'");
   const updates = displays.slice(1);
-  assert.ok(updates.every((u) => u.type === 'display' && u.update && u.displayId === (displays[0] as { displayId: string }).displayId));
+  assert.ok(
+    updates.every(
+      (u) => u.type === 'display' && u.update && u.displayId === (displays[0] as { displayId: string }).displayId,
+    ),
+  );
   // One second of updates: at most ~10 sent plus the final flush.
   assert.ok(updates.length >= 5 && updates.length <= 12, `${updates.length} updates sent in 1 s`);
   const last = updates.at(-1)!;
@@ -64,7 +78,10 @@ test('display() shows a value and update() replaces it, throttled to 10/s, last 
 });
 
 test('models and tensors describe themselves as the value of a cell', async () => {
-  const r = await run(session, "import { LSTM, Tensor } from 'lstm-notebook';\nnew LSTM({ inputSize: 3, hiddenSize: 5, numLayers: 2 })");
+  const r = await run(
+    session,
+    "import { LSTM, Tensor } from 'lstm-notebook';\nnew LSTM({ inputSize: 3, hiddenSize: 5, numLayers: 2 })",
+  );
   assert.match(r.value!, /^LSTM\(3 → 5.*2 layers/);
 });
 
@@ -76,13 +93,16 @@ test('a promise rejected after its cell ended is reported, and the kernel lives 
 });
 
 test('charts reach the host with their custom MIME type, an SVG and text; a trace as the last value shows its gates', async () => {
-  const r = await run(session, [
-    "import { seed, LSTM, Tensor, plot } from 'lstm-notebook';",
-    'seed(1);',
-    'const traced = new LSTM({ inputSize: 2, hiddenSize: 3 }).forward(Tensor.randn([5, 1, 2]), { trace: true }).trace!;',
-    'display(plot.states(traced, { units: [0, 1] }));',
-    'traced',
-  ].join('\n'));
+  const r = await run(
+    session,
+    [
+      "import { seed, LSTM, Tensor, plot } from 'lstm-notebook';",
+      'seed(1);',
+      'const traced = new LSTM({ inputSize: 2, hiddenSize: 3 }).forward(Tensor.randn([5, 1, 2]), { trace: true }).trace!;',
+      'display(plot.states(traced, { units: [0, 1] }));',
+      'traced',
+    ].join('\n'),
+  );
   assert.equal(r.ok, true, r.error?.stack);
   const shown = r.outputs.filter((o) => o.type === 'display' || o.type === 'result');
   const mimes = shown.map((o) => (o.type === 'display' || o.type === 'result' ? Object.keys(o.bundle) : []));
@@ -93,20 +113,29 @@ test('charts reach the host with their custom MIME type, an SVG and text; a trac
 });
 
 test('train(…, { plot: true }) draws a live loss curve: updates without SVG while training, the last one with it', async () => {
-  const r = await run(session, [
-    "import { seed, LSTM, Linear, Adam, train, tasks } from 'lstm-notebook';",
-    'seed(5);',
-    'const live = await train([new LSTM({ inputSize: 2, hiddenSize: 8 }), new Linear(8, 1)], tasks.adding({ length: 20, count: 3200 }), { epochs: 1, batchSize: 8, optimizer: new Adam(1e-2), plot: true });',
-    'live.steps.length',
-  ].join('\n'));
+  const r = await run(
+    session,
+    [
+      "import { seed, LSTM, Linear, Adam, train, tasks } from 'lstm-notebook';",
+      'seed(5);',
+      'const live = await train([new LSTM({ inputSize: 2, hiddenSize: 8 }), new Linear(8, 1)], tasks.adding({ length: 20, count: 3200 }), { epochs: 1, batchSize: 8, optimizer: new Adam(1e-2), plot: true });',
+      'live.steps.length',
+    ].join('\n'),
+  );
   assert.equal(r.ok, true, r.error?.stack);
   assert.equal(r.value, '400');
   const displays = r.outputs.filter((o) => o.type === 'display');
   assert.ok(displays.length >= 3, `${displays.length} display messages`);
   const last = displays.at(-1)!;
   const middle = displays.slice(1, -1);
-  assert.ok(middle.every((d) => d.type === 'display' && d.update && !('image/svg+xml' in d.bundle)), 'a live update carried an SVG');
+  assert.ok(
+    middle.every((d) => d.type === 'display' && d.update && !('image/svg+xml' in d.bundle)),
+    'a live update carried an SVG',
+  );
   assert.ok(last.type === 'display' && last.update && 'image/svg+xml' in last.bundle, 'the final update has no SVG');
-  const payload = last.type === 'display' ? (last.bundle['application/vnd.lstm-notebook.loss+json'] as { series: Array<{ y: number[] }> }) : null;
+  const payload =
+    last.type === 'display'
+      ? (last.bundle['application/vnd.lstm-notebook.loss+json'] as { series: Array<{ y: number[] }> })
+      : null;
   assert.equal(payload?.series[0].y.length, 400);
 });

@@ -16,9 +16,13 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function notebook(...sources: string[]): string {
   return JSON.stringify({
-    nbformat: 4, nbformat_minor: 5,
+    nbformat: 4,
+    nbformat_minor: 5,
     metadata: { kernelspec: { name: 'lstm-notebook', display_name: 'LSTM (TypeScript)', language: 'typescript' } },
-    cells: [{ cell_type: 'markdown', metadata: {}, source: '# title' }, ...sources.map((source) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null }))],
+    cells: [
+      { cell_type: 'markdown', metadata: {}, source: '# title' },
+      ...sources.map((source) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null })),
+    ],
   });
 }
 
@@ -48,7 +52,10 @@ test('a notebook runs and gets nbformat outputs: stream, display (updated in pla
   assert.equal(first.outputs[0].output_type, 'stream');
   assert.match(first.outputs[0].text.join(''), /^weights \[/);
   assert.equal(second.execution_count, 2);
-  assert.deepEqual(second.outputs.map((o: { output_type: string }) => o.output_type), ['display_data', 'stream', 'execute_result']);
+  assert.deepEqual(
+    second.outputs.map((o: { output_type: string }) => o.output_type),
+    ['display_data', 'stream', 'execute_result'],
+  );
   assert.deepEqual(second.outputs[0].data['text/plain'], ["'second'"]);
   assert.deepEqual(second.outputs[1], { output_type: 'stream', name: 'stderr', text: ['to stderr\n'] });
   assert.deepEqual(second.outputs[2].data['text/plain'], ['[ 1, 4, 9 ]']);
@@ -77,7 +84,10 @@ test('two runs with one seed give identical outputs apart from timing metadata',
 });
 
 test('the first failing cell stops the run, exits 1 and prints its error', () => {
-  const file = write('fails.ipynb', notebook('const a = 1;', "throw new RangeError('no good')", "console.log('never')"));
+  const file = write(
+    'fails.ipynb',
+    notebook('const a = 1;', "throw new RangeError('no good')", "console.log('never')"),
+  );
   const r = cli('run', file, '--out', join(dir, 'fails.out.ipynb'));
   assert.equal(r.code, 1);
   assert.match(r.stderr, /Cell 3 failed:\nRangeError: no good/);
@@ -92,7 +102,10 @@ test('invalid notebooks get a clear error, exit 2, and are not overwritten', () 
     ['{ not json', /expected JSON, got a parse error/],
     [JSON.stringify({ nbformat: 3, cells: [] }), /expected "nbformat": 4, got 3/],
     [JSON.stringify({ nbformat: 4 }), /expected "cells" to be a list, got nothing/],
-    [JSON.stringify({ nbformat: 4, cells: [{ cell_type: 'code', source: 7 }] }), /cell 1: expected source to be a string or a list of strings/],
+    [
+      JSON.stringify({ nbformat: 4, cells: [{ cell_type: 'code', source: 7 }] }),
+      /cell 1: expected source to be a string or a list of strings/,
+    ],
   ];
   for (const [index, [text, message]] of cases.entries()) {
     const file = write(`bad${index}.ipynb`, text);
@@ -102,7 +115,10 @@ test('invalid notebooks get a clear error, exit 2, and are not overwritten', () 
     assert.equal(readFileSync(file, 'utf8'), text);
   }
   assert.equal(cli('run').code, 2);
-  assert.match(cli('run', 'x.ipynb', '--timeout', 'soon').stderr, /--timeout expects a positive number of seconds, got "soon"/);
+  assert.match(
+    cli('run', 'x.ipynb', '--timeout', 'soon').stderr,
+    /--timeout expects a positive number of seconds, got "soon"/,
+  );
 });
 
 test('--timeout interrupts a cell that runs too long and fails the run', () => {
@@ -114,9 +130,21 @@ test('--timeout interrupts a cell that runs too long and fails the run', () => {
 
 test('a notebook of another kernel or language is refused with exit 2 and left byte-identical; one with no kernelspec runs', () => {
   const python = JSON.stringify({
-    nbformat: 4, nbformat_minor: 5,
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' }, language_info: { name: 'python' } },
-    cells: [{ cell_type: 'code', metadata: {}, source: 'import matplotlib.pyplot as plt\nplt.plot([1, 2])', outputs: [{ output_type: 'display_data', data: { 'image/png': 'iVBOR' }, metadata: {} }], execution_count: 3 }],
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' },
+      language_info: { name: 'python' },
+    },
+    cells: [
+      {
+        cell_type: 'code',
+        metadata: {},
+        source: 'import matplotlib.pyplot as plt\nplt.plot([1, 2])',
+        outputs: [{ output_type: 'display_data', data: { 'image/png': 'iVBOR' }, metadata: {} }],
+        execution_count: 3,
+      },
+    ],
   });
   const file = write('analysis.ipynb', python);
   for (const args of [[], ['--check'], ['--out', join(dir, 'analysis.out.ipynb')]]) {
@@ -126,7 +154,10 @@ test('a notebook of another kernel or language is refused with exit 2 and left b
     assert.equal(readFileSync(file, 'utf8'), python);
   }
   assert.ok(!readdirSync(dir).includes('analysis.out.ipynb'));
-  const deno = write('deno.ipynb', JSON.stringify({ ...JSON.parse(notebook('1')), metadata: { language_info: { name: 'R' } } }));
+  const deno = write(
+    'deno.ipynb',
+    JSON.stringify({ ...JSON.parse(notebook('1')), metadata: { language_info: { name: 'R' } } }),
+  );
   assert.match(cli('run', deno).stderr, /its language is "R"/);
   const bare = write('bare.ipynb', JSON.stringify({ ...JSON.parse(notebook('1 + 1')), metadata: {} }));
   assert.equal(cli('run', bare).code, 0);
@@ -135,7 +166,10 @@ test('a notebook of another kernel or language is refused with exit 2 and left b
 test('in-place runs keep metadata the runner does not own exactly, integers beyond 2^53 included, and leave no temporary file', () => {
   const text = notebook('40 + 2')
     .replace('"metadata":{"kernelspec"', '"metadata":{"big":12345678901234567890,"neg":-9007199254740993,"kernelspec"')
-    .replace('"cell_type":"code","metadata":{}', '"cell_type":"code","metadata":{"id":98765432109876543210,"tags":["x"]}');
+    .replace(
+      '"cell_type":"code","metadata":{}',
+      '"cell_type":"code","metadata":{"id":98765432109876543210,"tags":["x"]}',
+    );
   const file = write('big.ipynb', text);
   const r = cli('run', file);
   assert.equal(r.code, 0, r.stderr);
@@ -144,7 +178,10 @@ test('in-place runs keep metadata the runner does not own exactly, integers beyo
   assert.match(written, /"neg": -9007199254740993,/);
   assert.match(written, /"id": 98765432109876543210,/);
   assert.match(written, /'?42'?/);
-  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
 });
 
 test('--out into a folder that does not exist fails before any cell runs, in one sentence, exit 2', () => {
@@ -152,7 +189,10 @@ test('--out into a folder that does not exist fails before any cell runs, in one
   const before = readFileSync(file, 'utf8');
   const r = cli('run', file, '--out', join(dir, 'no-such-folder', 'out.ipynb'));
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^lstm-notebook: cannot write .*out\.ipynb: expected the folder .*no-such-folder to exist, but it does not\. Nothing was run\.\n$/);
+  assert.match(
+    r.stderr,
+    /^lstm-notebook: cannot write .*out\.ipynb: expected the folder .*no-such-folder to exist, but it does not\. Nothing was run\.\n$/,
+  );
   assert.doesNotMatch(r.stderr, /Cell 1|at /);
   assert.equal(readFileSync(file, 'utf8'), before);
 });

@@ -30,13 +30,17 @@ function train(make: (rng: Rng) => RecurrentModel): Float32Array[] {
     inputs.data[n * 11 + rng.int(11)] = 1;
     targets.data[n] = rng.int(11);
   }
-  for (let i = 0; i < 5; i++) trainStep({ model, head, params, optimizer, inputs, targets, loss: 'crossEntropy', target: 'sequence' });
+  for (let i = 0; i < 5; i++)
+    trainStep({ model, head, params, optimizer, inputs, targets, loss: 'crossEntropy', target: 'sequence' });
   return params.map((p) => p.data as Float32Array);
 }
 
 const MODELS: Array<[string, (rng: Rng) => RecurrentModel]> = [
   ['LSTM, 2 layers', (rng) => new LSTM({ inputSize: 11, hiddenSize: 37, numLayers: 2, rng })],
-  ['peephole LSTM, bidirectional', (rng) => new LSTM({ inputSize: 11, hiddenSize: 20, variant: 'peephole', bidirectional: true, rng })],
+  [
+    'peephole LSTM, bidirectional',
+    (rng) => new LSTM({ inputSize: 11, hiddenSize: 20, variant: 'peephole', bidirectional: true, rng }),
+  ],
   ['GRU (Cho)', (rng) => new GRU({ inputSize: 11, hiddenSize: 29, resetAfter: false, rng })],
 ];
 

@@ -34,6 +34,8 @@ test('a 1,000-step × 256-unit gate chart embeds 500 × 128 pictures; a small on
   const model = new LSTM({ inputSize: 2, hiddenSize: 256 });
   const big = await plot.gates(model.forward(Tensor.randn([1000, 1, 2]), { trace: true }).trace!).toBundle();
   assert.deepEqual(pngSizes(big['image/svg+xml'] as string), Array(6).fill([500, 128]));
-  const small = await plot.gates(new LSTM({ inputSize: 2, hiddenSize: 7 }).forward(Tensor.randn([30, 1, 2]), { trace: true }).trace!).toBundle();
+  const small = await plot
+    .gates(new LSTM({ inputSize: 2, hiddenSize: 7 }).forward(Tensor.randn([30, 1, 2]), { trace: true }).trace!)
+    .toBundle();
   assert.deepEqual(pngSizes(small['image/svg+xml'] as string), Array(6).fill([30, 7]));
 });

@@ -25,7 +25,10 @@ test('a live loss curve holds what was pushed; plot.loss and chart() draw it', a
   assert.ok(chart instanceof Chart);
   assert.equal(chart.mime, MIME.loss);
   const p = chart.payload as LossPayload;
-  assert.deepEqual(p.series, [{ name: 'train', x: [1, 2, 3], y: [2.5, 2.0, 1.5] }, { name: 'validation', x: [2], y: [2.2] }]);
+  assert.deepEqual(p.series, [
+    { name: 'train', x: [1, 2, 3], y: [2.5, 2.0, 1.5] },
+    { name: 'validation', x: [2], y: [2.2] },
+  ]);
   assert.equal(p.logScale, true);
   assert.equal(chart.summary, 'Loss: train 1.500 after 3 points; validation 2.200 after 1 point');
   // A chart is a snapshot: training goes on, the chart made before does not change.
@@ -46,10 +49,14 @@ test('default charts: a trace shows its gates, gradient norms their flow, other 
   assert.equal(defaultChart(gradNorms)?.mime, MIME.gradients);
   const history = { steps: [{ step: 1, loss: 1 }], epochs: [], stopped: 'completed' };
   assert.equal(defaultChart(history)?.mime, MIME.loss);
-  for (const other of [model, 42, 'text', null, undefined, { layers: [] }, [1, 2]]) assert.equal(defaultChart(other), null, String(other));
+  for (const other of [model, 42, 'text', null, undefined, { layers: [] }, [1, 2]])
+    assert.equal(defaultChart(other), null, String(other));
 });
 
 test('plot.series refuses x and y of different lengths at the call, naming the run and both lengths', () => {
-  assert.throws(() => plot.series([{ name: 'forecast', x: [1, 2, 3], y: [0.5, 0.6] }]), /runs\[0\] \("forecast"\) needs as many x as y values, got 3 x and 2 y/);
+  assert.throws(
+    () => plot.series([{ name: 'forecast', x: [1, 2, 3], y: [0.5, 0.6] }]),
+    /runs\[0\] \("forecast"\) needs as many x as y values, got 3 x and 2 y/,
+  );
   assert.ok(plot.series([{ name: 'ok', x: [1, 2], y: [3, 4] }]) instanceof Chart);
 });

@@ -38,7 +38,11 @@ test('a large gate panel is float32 base64 holding act[t, sample, u] exactly as 
   assert.equal(typeof f.values, 'string');
   const bytes = Buffer.from(f.values as string, 'base64');
   assert.equal(bytes.length, 4 * T * H);
-  for (const [t, u] of [[0, 0], [50, 77], [99, 127]]) {
+  for (const [t, u] of [
+    [0, 0],
+    [50, 77],
+    [99, 127],
+  ]) {
     assert.equal(bytes.readFloatLE(4 * (t * H + u)), Math.fround(trace.layers[0].gates.f.act.get(t, 1, u)));
   }
   assert.equal(validatePayload(MIME.gates, JSON.parse(JSON.stringify(p))), null);
@@ -54,7 +58,13 @@ test('truncated or foreign base64 panel data is refused with what was expected',
   const broken = (v: string) => ({ ...p, panels: p.panels.map((x, k) => (k === 2 ? { ...x, values: v } : x)) });
   // 51,200 bytes are 17,066 full 4-character groups and a last one holding 2 bytes ("xxx=");
   // dropping the last two groups leaves 17,065 × 3 = 51,195 bytes.
-  assert.equal(validatePayload(MIME.gates, broken(values.slice(0, -8))), 'expected panels[2].values to hold 12800 float32 numbers (51200 bytes), got 51195 bytes');
-  assert.match(validatePayload(MIME.gates, broken(values.slice(0, -1))) ?? '', /panels\[2\]\.values to be a list of numbers or base64 float32 data, got a string that is not base64/);
+  assert.equal(
+    validatePayload(MIME.gates, broken(values.slice(0, -8))),
+    'expected panels[2].values to hold 12800 float32 numbers (51200 bytes), got 51195 bytes',
+  );
+  assert.match(
+    validatePayload(MIME.gates, broken(values.slice(0, -1))) ?? '',
+    /panels\[2\]\.values to be a list of numbers or base64 float32 data, got a string that is not base64/,
+  );
   assert.match(validatePayload(MIME.gates, broken('<img src=x>'.padEnd(12, ' '))) ?? '', /not base64/);
 });

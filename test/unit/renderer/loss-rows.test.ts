@@ -28,15 +28,32 @@ test('a short series is drawn point for point, with the debiased moving average'
   const rows = new LossRows(0.5);
   rows.append('train', [10, 20, 30, 40], ys);
   // By hand: m = 2, 2, 2.5, 1.75; 1 − β^n = 0.5, 0.75, 0.875, 0.9375.
-  assert.deepEqual(rows.rows().map((r) => [r.x, r.y, r.smooth]), [[10, 4, 4], [20, 2, 2 / 0.75], [30, 3, 2.5 / 0.875], [40, 1, 1.75 / 0.9375]]);
-  assert.deepEqual(new LossRows(0).append('a', [1, 2], [5, 6]).insert.map((r) => r.smooth), [5, 6]);
+  assert.deepEqual(
+    rows.rows().map((r) => [r.x, r.y, r.smooth]),
+    [
+      [10, 4, 4],
+      [20, 2, 2 / 0.75],
+      [30, 3, 2.5 / 0.875],
+      [40, 1, 1.75 / 0.9375],
+    ],
+  );
+  assert.deepEqual(
+    new LossRows(0).append('a', [1, 2], [5, 6]).insert.map((r) => r.smooth),
+    [5, 6],
+  );
 });
 
 test('non-finite losses are skipped but keep their place', () => {
   const rows = new LossRows(0.5);
   rows.append('train', [1, 2, 3], [2, NaN, 4]);
   // The NaN is not in the average: m = 1 after 2, then 0.5 · 1 + 0.5 · 4 = 2.5 over 1 − 0.25.
-  assert.deepEqual(rows.rows().map((r) => [r.x, r.smooth]), [[1, 2], [3, 2.5 / 0.75]]);
+  assert.deepEqual(
+    rows.rows().map((r) => [r.x, r.smooth]),
+    [
+      [1, 2],
+      [3, 2.5 / 0.75],
+    ],
+  );
   assert.equal(rows.count('train'), 3);
 });
 
@@ -57,7 +74,10 @@ test('a long series keeps the lowest and highest point of each bucket, at most 2
     for (const k of lo < hi ? [lo, hi] : [hi, lo]) expected.push([xs[k], ys[k], smooth[k]]);
   }
   const got = rows.rows();
-  assert.deepEqual(got.map((r) => [r.x, r.y]), expected.map(([x, y]) => [x, y]));
+  assert.deepEqual(
+    got.map((r) => [r.x, r.y]),
+    expected.map(([x, y]) => [x, y]),
+  );
   got.forEach((r, k) => assert.ok(Math.abs(r.smooth - expected[k][2]) < 1e-12, `smooth at x = ${r.x}`));
   // The overall extremes are always drawn.
   assert.equal(Math.min(...got.map((r) => r.y)), Math.min(...ys));
@@ -100,10 +120,17 @@ test('live appends, applied as remove-from-bucket + insert, leave the rows of th
 
 test('series are bucketed independently, and the default budget draws 2,048 points exactly', () => {
   const rows = new LossRows(0);
-  rows.append('train', Array.from({ length: MAX_BUCKETS }, (_, k) => k), noisy(MAX_BUCKETS));
+  rows.append(
+    'train',
+    Array.from({ length: MAX_BUCKETS }, (_, k) => k),
+    noisy(MAX_BUCKETS),
+  );
   rows.append('validation', [0, 1000], [3, 2]);
   const all = rows.rows();
   assert.equal(all.filter((r) => r.series === 'train').length, 2048);
-  assert.deepEqual(all.filter((r) => r.series === 'validation').map((r) => r.y), [3, 2]);
+  assert.deepEqual(
+    all.filter((r) => r.series === 'validation').map((r) => r.y),
+    [3, 2],
+  );
   assert.throws(() => new LossRows(1), /smoothing must be in \[0, 1\), got 1/);
 });

@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compile } from 'vega-lite';
-import { SCHEMA_VERSION, type GatesPayload, type GradientsPayload, type LossPayload, type SaturationPayload, type StatesPayload } from '../../../protocol/charts';
+import {
+  SCHEMA_VERSION,
+  type GatesPayload,
+  type GradientsPayload,
+  type LossPayload,
+  type SaturationPayload,
+  type StatesPayload,
+} from '../../../protocol/charts';
 import { heatmapPixels, LIGHT_THEME, specFor, type Theme } from '../../../renderer/specs/index';
 
 type Spec = Record<string, any>;
@@ -18,8 +25,16 @@ const build = (p: Parameters<typeof specFor>[0], extra: Partial<Parameters<typeo
 
 test('gates: one panel per gate, colour domain fixed to the panel range, scheme by range, tokens as text', () => {
   const p: GatesPayload = {
-    kind: 'gates', version: SCHEMA_VERSION, title: 't', steps: 3, units: 2, tokens: ['a', '\n', ' '],
-    panels: [{ name: 'f', label: 'forget gate', range: [0, 1], values: [0, 0, 0, 0, 0, 0] }, { name: 'c', label: 'cell state c_t', range: [-1, 1], values: [5, 5, 5, 5, 5, 5] }],
+    kind: 'gates',
+    version: SCHEMA_VERSION,
+    title: 't',
+    steps: 3,
+    units: 2,
+    tokens: ['a', '\n', ' '],
+    panels: [
+      { name: 'f', label: 'forget gate', range: [0, 1], values: [0, 0, 0, 0, 0, 0] },
+      { name: 'c', label: 'cell state c_t', range: [-1, 1], values: [5, 5, 5, 5, 5, 5] },
+    ],
   };
   const spec = build(p);
   assert.equal(spec.vconcat.length, 2);
@@ -27,9 +42,16 @@ test('gates: one panel per gate, colour domain fixed to the panel range, scheme 
   // Values of 0 or 5 everywhere do not move the scale: it is the range, clamped.
   assert.deepEqual(legend(0), { domain: [0, 1], scheme: 'viridis', clamp: true });
   assert.deepEqual(legend(1), { domain: [-1, 1], scheme: 'blueorange', clamp: true });
-  assert.deepEqual(spec.vconcat.map((v: Spec) => v.title.text), ['forget gate', 'cell state c_t']);
+  assert.deepEqual(
+    spec.vconcat.map((v: Spec) => v.title.text),
+    ['forget gate', 'cell state c_t'],
+  );
   // Token labels under each step (centre t + 0.5), with newline and space made visible.
-  assert.deepEqual(spec.vconcat[0].layer[2].data.values, [{ t: 0.5, token: 'a' }, { t: 1.5, token: '⏎' }, { t: 2.5, token: '␣' }]);
+  assert.deepEqual(spec.vconcat[0].layer[2].data.values, [
+    { t: 0.5, token: 'a' },
+    { t: 1.5, token: '⏎' },
+    { t: 2.5, token: '␣' },
+  ]);
   assert.deepEqual(spec.vconcat[0].layer[0].encoding.x.scale.domain, [0, 3]);
   assert.deepEqual(spec.vconcat[0].layer[0].encoding.y.scale.domain, [0, 2]);
 });
@@ -53,11 +75,24 @@ test('heatmap pixels: row u is unit u, column t is step t, values clamped to the
 });
 
 test('loss: raw and smoothed layers, the log-scale and smoothing settings override the payload', () => {
-  const p: LossPayload = { kind: 'loss', version: SCHEMA_VERSION, title: 'L', logScale: false, smoothing: 0.5, series: [{ name: 'train', x: [1, 2], y: [4, 2] }] };
+  const p: LossPayload = {
+    kind: 'loss',
+    version: SCHEMA_VERSION,
+    title: 'L',
+    logScale: false,
+    smoothing: 0.5,
+    series: [{ name: 'train', x: [1, 2], y: [4, 2] }],
+  };
   const spec = build(p);
   assert.equal(spec.layer.length, 2);
   assert.equal(spec.layer[0].encoding.y.scale.type, 'linear');
-  assert.deepEqual(spec.datasets.points.map((r: Spec) => [r.x, r.y, r.smooth]), [[1, 4, 4], [2, 2, (0.5 * 2 + 0.5 * 2) / 0.75]]);
+  assert.deepEqual(
+    spec.datasets.points.map((r: Spec) => [r.x, r.y, r.smooth]),
+    [
+      [1, 4, 4],
+      [2, 2, (0.5 * 2 + 0.5 * 2) / 0.75],
+    ],
+  );
   const log = build(p, { logScale: true, smoothing: 0 });
   assert.equal(log.layer.length, 1, 'no smoothed line without smoothing');
   assert.equal(log.layer[0].encoding.y.scale.type, 'log');
@@ -66,30 +101,80 @@ test('loss: raw and smoothed layers, the log-scale and smoothing settings overri
 });
 
 test('gradients: one row per (run, quantity, lag); zero norms are left out of the log scale', () => {
-  const p: GradientsPayload = { kind: 'gradients', version: SCHEMA_VERSION, title: 'g', series: [
-    { name: 'RNN ‖∂L/∂h‖', run: 'RNN', quantity: 'h', x: [0, 1, 2], y: [1, 0.1, 0] },
-    { name: 'LSTM ‖∂L/∂c‖', run: 'LSTM', quantity: 'c', x: [0, 1], y: [1, 0.9] },
-  ] };
+  const p: GradientsPayload = {
+    kind: 'gradients',
+    version: SCHEMA_VERSION,
+    title: 'g',
+    series: [
+      { name: 'RNN ‖∂L/∂h‖', run: 'RNN', quantity: 'h', x: [0, 1, 2], y: [1, 0.1, 0] },
+      { name: 'LSTM ‖∂L/∂c‖', run: 'LSTM', quantity: 'c', x: [0, 1], y: [1, 0.9] },
+    ],
+  };
   const spec = build(p);
-  assert.deepEqual(spec.data.values.map((d: Spec) => [d.run, d.quantity, d.lag, d.norm]), [['RNN', '‖∂L/∂h_t‖', 0, 1], ['RNN', '‖∂L/∂h_t‖', 1, 0.1], ['LSTM', '‖∂L/∂c_t‖', 0, 1], ['LSTM', '‖∂L/∂c_t‖', 1, 0.9]]);
+  assert.deepEqual(
+    spec.data.values.map((d: Spec) => [d.run, d.quantity, d.lag, d.norm]),
+    [
+      ['RNN', '‖∂L/∂h_t‖', 0, 1],
+      ['RNN', '‖∂L/∂h_t‖', 1, 0.1],
+      ['LSTM', '‖∂L/∂c_t‖', 0, 1],
+      ['LSTM', '‖∂L/∂c_t‖', 1, 0.9],
+    ],
+  );
   assert.equal(spec.encoding.y.scale.type, 'log');
 });
 
 test('states and saturation: rows from the columns, PCA panel only when present, one facet per layer', () => {
-  const s: StatesPayload = { kind: 'states', version: SCHEMA_VERSION, title: 's', steps: 2, units: [3], h: [[0.1, 0.2]], c: [[1, 2]] };
+  const s: StatesPayload = {
+    kind: 'states',
+    version: SCHEMA_VERSION,
+    title: 's',
+    steps: 2,
+    units: [3],
+    h: [[0.1, 0.2]],
+    c: [[1, 2]],
+  };
   const spec = build(s);
   assert.equal(spec.hconcat.length, 1);
-  assert.deepEqual(spec.hconcat[0].data.values, [{ t: 0, unit: 'unit 3', quantity: 'h_t', value: 0.1 }, { t: 0, unit: 'unit 3', quantity: 'c_t', value: 1 }, { t: 1, unit: 'unit 3', quantity: 'h_t', value: 0.2 }, { t: 1, unit: 'unit 3', quantity: 'c_t', value: 2 }]);
-  assert.match(build({ ...s, pca: { x: [1, -1], y: [0, 0], explained: [0.75, 0.2] } }).hconcat[1].title.text, /95 % of variance/);
-  const sat: SaturationPayload = { kind: 'saturation', version: SCHEMA_VERSION, title: 'sat', points: { layer: [0, 1], gate: ['input gate', 'forget gate'], unit: [0, 0], left: [0.5, 0], right: [0, 1] } };
+  assert.deepEqual(spec.hconcat[0].data.values, [
+    { t: 0, unit: 'unit 3', quantity: 'h_t', value: 0.1 },
+    { t: 0, unit: 'unit 3', quantity: 'c_t', value: 1 },
+    { t: 1, unit: 'unit 3', quantity: 'h_t', value: 0.2 },
+    { t: 1, unit: 'unit 3', quantity: 'c_t', value: 2 },
+  ]);
+  assert.match(
+    build({ ...s, pca: { x: [1, -1], y: [0, 0], explained: [0.75, 0.2] } }).hconcat[1].title.text,
+    /95 % of variance/,
+  );
+  const sat: SaturationPayload = {
+    kind: 'saturation',
+    version: SCHEMA_VERSION,
+    title: 'sat',
+    points: { layer: [0, 1], gate: ['input gate', 'forget gate'], unit: [0, 0], left: [0.5, 0], right: [0, 1] },
+  };
   const satSpec = build(sat);
-  assert.deepEqual(satSpec.data.values.map((d: Spec) => [d.layer, d.gate, d.left, d.right]), [['layer 0', 'input gate', 0.5, 0], ['layer 1', 'forget gate', 0, 1]]);
+  assert.deepEqual(
+    satSpec.data.values.map((d: Spec) => [d.layer, d.gate, d.left, d.right]),
+    [
+      ['layer 0', 'input gate', 0.5, 0],
+      ['layer 1', 'forget gate', 0, 1],
+    ],
+  );
   assert.equal(satSpec.facet.column.field, 'layer');
 });
 
 test('the theme colours every chart: foreground on axes, titles and legends', () => {
   const dark: Theme = { ...LIGHT_THEME, foreground: '#eeeeee', grid: '#444444', background: 'transparent' };
-  const spec = build({ kind: 'loss', version: SCHEMA_VERSION, title: 'L', logScale: false, smoothing: 0, series: [{ name: 'a', x: [1], y: [1] }] }, { theme: dark });
+  const spec = build(
+    {
+      kind: 'loss',
+      version: SCHEMA_VERSION,
+      title: 'L',
+      logScale: false,
+      smoothing: 0,
+      series: [{ name: 'a', x: [1], y: [1] }],
+    },
+    { theme: dark },
+  );
   assert.equal(spec.config.axis.labelColor, '#eeeeee');
   assert.equal(spec.config.axis.gridColor, '#444444');
   assert.equal(spec.config.title.color, '#eeeeee');
@@ -100,9 +185,19 @@ test('the theme colours every chart: foreground on axes, titles and legends', ()
 test('the saturation chart names the thresholds its points were counted with; payloads saved without them read 0.1 / 0.9', () => {
   const points = { layer: [0], gate: ['forget gate'], unit: [0], left: [0.5], right: [0.1] };
   const titles = (p: SaturationPayload): string[] => {
-    const layers = ((specFor(p, { theme: LIGHT_THEME, imageUrl: () => '' }) as { spec: { layer: Array<{ encoding: { x: { title: string }; y: { title: string } } }> } }).spec.layer);
+    const layers = (
+      specFor(p, { theme: LIGHT_THEME, imageUrl: () => '' }) as {
+        spec: { layer: Array<{ encoding: { x: { title: string }; y: { title: string } } }> };
+      }
+    ).spec.layer;
     return [layers[1].encoding.x.title, layers[1].encoding.y.title];
   };
-  assert.deepEqual(titles({ kind: 'saturation', version: SCHEMA_VERSION, title: 't', points, low: 0.2, high: 0.8 }), ['fraction left-saturated (< 0.2)', 'fraction right-saturated (> 0.8)']);
-  assert.deepEqual(titles({ kind: 'saturation', version: SCHEMA_VERSION, title: 't', points }), ['fraction left-saturated (< 0.1)', 'fraction right-saturated (> 0.9)']);
+  assert.deepEqual(titles({ kind: 'saturation', version: SCHEMA_VERSION, title: 't', points, low: 0.2, high: 0.8 }), [
+    'fraction left-saturated (< 0.2)',
+    'fraction right-saturated (> 0.8)',
+  ]);
+  assert.deepEqual(titles({ kind: 'saturation', version: SCHEMA_VERSION, title: 't', points }), [
+    'fraction left-saturated (< 0.1)',
+    'fraction right-saturated (> 0.9)',
+  ]);
 });

@@ -11,24 +11,47 @@ import { seed } from '../../../core/random';
 import { LSTM } from '../../../core/lstm';
 import { Tensor } from '../../../core/tensor';
 import { gatesPayload, gradientsPayload, lossPayload, saturationPayload, statesPayload } from '../../../plot/builders';
-import { MIME, SCHEMA_VERSION, validatePayload, type ChartKind, type ChartPayload, type GatesPayload } from '../../../protocol/charts';
+import {
+  MIME,
+  SCHEMA_VERSION,
+  validatePayload,
+  type ChartKind,
+  type ChartPayload,
+  type GatesPayload,
+} from '../../../protocol/charts';
 import { colourTable, heatmapPixels, LIGHT_THEME, panelValues, specFor } from '../../../renderer/specs/index';
 
 function payloads(): Record<ChartKind, unknown> {
   seed(9);
   const trace = new LSTM({ inputSize: 2, hiddenSize: 3 }).forward(Tensor.randn([4, 1, 2]), { trace: true }).trace!;
-  const norms = { kind: 'lstm' as const, filled: true, layers: [{ layer: 0, direction: 'forward' as const, h: Float64Array.from([1, 2]), c: Float64Array.from([3, 4]) }] };
+  const norms = {
+    kind: 'lstm' as const,
+    filled: true,
+    layers: [{ layer: 0, direction: 'forward' as const, h: Float64Array.from([1, 2]), c: Float64Array.from([3, 4]) }],
+  };
   const all = {
     gates: gatesPayload(trace, { tokens: 'abcd' }),
     states: statesPayload(trace, { units: [0, 2] }),
-    loss: lossPayload([{ name: 'train', loss: [3, 2, 1] }, { name: 'validation', x: [2], y: [2.5] }]),
+    loss: lossPayload([
+      { name: 'train', loss: [3, 2, 1] },
+      { name: 'validation', x: [2], y: [2.5] },
+    ]),
     gradients: gradientsPayload([{ name: 'LSTM', norms }]),
     saturation: saturationPayload(trace),
   };
   return JSON.parse(JSON.stringify(all));
 }
 
-const WRONG: Array<[string, unknown]> = [['null', null], ['a string', '<b>x</b>'], ['an object', {}], ['a list', []], ['-1', -1], ['1e9', 1e9], ['1.5', 1.5], ['true', true]];
+const WRONG: Array<[string, unknown]> = [
+  ['null', null],
+  ['a string', '<b>x</b>'],
+  ['an object', {}],
+  ['a list', []],
+  ['-1', -1],
+  ['1e9', 1e9],
+  ['1.5', 1.5],
+  ['true', true],
+];
 
 /** Every mutation of `value`: each field (lists: first and last element) deleted or replaced. */
 function* mutations(value: unknown, path = ''): Generator<[string, (root: unknown) => unknown]> {
@@ -68,7 +91,11 @@ function mustRefuse(root: unknown, what: string): string | null {
   if (change === 'removed') return inList || OPTIONAL.has(key) ? null : 'a required field was removed';
   const replacement = WRONG.find(([name]) => change === `= ${name}`)![1];
   const shape = (v: unknown) => (Array.isArray(v) ? 'list' : v === null ? 'null' : typeof v);
-  if ((Array.isArray(original) || (typeof original === 'object' && original !== null)) && shape(replacement) !== shape(original)) return `a ${shape(original)} became ${change}`;
+  if (
+    (Array.isArray(original) || (typeof original === 'object' && original !== null)) &&
+    shape(replacement) !== shape(original)
+  )
+    return `a ${shape(original)} became ${change}`;
   return null;
 }
 
@@ -76,7 +103,9 @@ function mustRefuse(root: unknown, what: string): string | null {
 function draw(p: ChartPayload): void {
   const spec = specFor(p, { theme: LIGHT_THEME, imageUrl: () => 'data:,' });
   compile(spec as never, { logger: { level: () => 0, error() {}, warn() {}, info() {}, debug() {} } as never });
-  if (p.kind === 'gates') for (const panel of (p as GatesPayload).panels) heatmapPixels(panelValues(panel), p.steps, p.units, panel.range, colourTable('viridis'));
+  if (p.kind === 'gates')
+    for (const panel of (p as GatesPayload).panels)
+      heatmapPixels(panelValues(panel), p.steps, p.units, panel.range, colourTable('viridis'));
 }
 
 test('the real payloads are accepted and drawable', () => {
@@ -112,7 +141,8 @@ test('no mutation of a payload makes validation throw, and every accepted one dr
         }
       } else {
         refused++;
-        if (!/expected|newer|unknown/.test(verdict)) problems.push(`${kind} ${what}: the verdict names nothing expected: ${verdict}`);
+        if (!/expected|newer|unknown/.test(verdict))
+          problems.push(`${kind} ${what}: the verdict names nothing expected: ${verdict}`);
       }
     }
   }
@@ -123,19 +153,53 @@ test('no mutation of a payload makes validation throw, and every accepted one dr
 });
 
 test('the verdicts name the field, what was expected and what was given', () => {
-  const { gates, loss, states } = payloads() as { gates: GatesPayload; loss: Record<string, unknown>; states: Record<string, unknown> };
-  assert.equal(validatePayload(MIME.loss, { ...loss, version: SCHEMA_VERSION + 1 }), `this output was made by a newer LSTM Notebook (schema version ${SCHEMA_VERSION + 1}); this renderer reads version ${SCHEMA_VERSION}. Update the extension or re-run the cell.`);
-  assert.equal(validatePayload('application/json', loss), `unknown MIME type "application/json"; expected one of ${Object.values(MIME).join(', ')}`);
+  const { gates, loss, states } = payloads() as {
+    gates: GatesPayload;
+    loss: Record<string, unknown>;
+    states: Record<string, unknown>;
+  };
+  assert.equal(
+    validatePayload(MIME.loss, { ...loss, version: SCHEMA_VERSION + 1 }),
+    `this output was made by a newer LSTM Notebook (schema version ${SCHEMA_VERSION + 1}); this renderer reads version ${SCHEMA_VERSION}. Update the extension or re-run the cell.`,
+  );
+  assert.equal(
+    validatePayload('application/json', loss),
+    `unknown MIME type "application/json"; expected one of ${Object.values(MIME).join(', ')}`,
+  );
   assert.equal(validatePayload(MIME.gates, loss), 'expected "kind": "gates", got "loss"');
-  assert.equal(validatePayload(MIME.gates, { ...gates, units: 4 }), 'expected panels[0].values to have 16 numbers, got 12');
-  assert.equal(validatePayload(MIME.states, { ...states, h: [[1, 2, 3, 4], [1, 'x', 3, 4]] }), 'expected h[1][1] to be a number, got "x"');
+  assert.equal(
+    validatePayload(MIME.gates, { ...gates, units: 4 }),
+    'expected panels[0].values to have 16 numbers, got 12',
+  );
+  assert.equal(
+    validatePayload(MIME.states, {
+      ...states,
+      h: [
+        [1, 2, 3, 4],
+        [1, 'x', 3, 4],
+      ],
+    }),
+    'expected h[1][1] to be a number, got "x"',
+  );
   assert.equal(validatePayload(MIME.loss, 'text'), 'expected a JSON object, got string');
 });
 
 test('validatePayload never throws, even when a getter throws null or an error whose message getter throws', () => {
-  const throwingNull = { get version(): number { throw null; } };
-  const nasty = { get message(): string { throw new Error('no'); } };
-  const throwingNasty = { get version(): number { throw nasty; } };
+  const throwingNull = {
+    get version(): number {
+      throw null;
+    },
+  };
+  const nasty = {
+    get message(): string {
+      throw new Error('no');
+    },
+  };
+  const throwingNasty = {
+    get version(): number {
+      throw nasty;
+    },
+  };
   for (const data of [throwingNull, throwingNasty]) {
     let verdict: unknown;
     assert.doesNotThrow(() => (verdict = validatePayload(MIME.gates, data)));

@@ -28,7 +28,10 @@ test('oneHot rows', () => {
   const c = new CharCorpus('abc');
   const t = c.oneHot([2, 0], 'float64');
   assert.deepEqual(t.shape, [2, 3]);
-  assert.deepEqual(t.toArray(), [[0, 0, 1], [1, 0, 0]]);
+  assert.deepEqual(t.toArray(), [
+    [0, 0, 1],
+    [1, 0, 0],
+  ]);
 });
 
 test('dataset: one-hot windows with next-character class targets', () => {
@@ -71,7 +74,10 @@ test('errors name the character, its position and the vocabulary', () => {
   assert.throws(() => c.dataset({ seqLength: 1, strid: 1 } as never), /unknown option "strid"/);
   assert.throws(() => c.split(0.1), /gives parts of 0 and 3/);
   assert.throws(() => new CharCorpus(''), /expected a non-empty string, got ""/);
-  assert.throws(() => new CharCorpus('abc', { vocab: ['a', 'b'] }), /character "c" at position 2 is not in the vocabulary/);
+  assert.throws(
+    () => new CharCorpus('abc', { vocab: ['a', 'b'] }),
+    /character "c" at position 2 is not in the vocabulary/,
+  );
   assert.throws(() => new CharCorpus('ab', { vocab: ['a', 'b', 'a'] }), /vocab expected distinct characters/);
 });
 

@@ -41,7 +41,10 @@ test('empirical frequencies over 20k draws match softmax(z / τ)', () => {
     for (let k = 0; k < draws; k++) counts[sampleLogits(logits, { temperature: tau, rng })]++;
     for (let i = 0; i < p.length; i++) {
       const sd = Math.sqrt((p[i] * (1 - p[i])) / draws);
-      assert.ok(Math.abs(counts[i] / draws - p[i]) < 4 * sd + 1e-3, `τ=${tau} class ${i}: ${counts[i] / draws} vs ${p[i]}`);
+      assert.ok(
+        Math.abs(counts[i] / draws - p[i]) < 4 * sd + 1e-3,
+        `τ=${tau} class ${i}: ${counts[i] / draws} vs ${p[i]}`,
+      );
     }
   }
 });
@@ -77,9 +80,15 @@ test('errors', () => {
   assert.throws(() => sampleLogits([1, Infinity]), /got Infinity at index 1/);
   assert.throws(() => sampleLogits([-Infinity, -Infinity]), /at least one logit above −Infinity/);
   assert.throws(() => sampleLogits([]), /expected at least one logit, got none/);
-  assert.throws(() => sampleLogits([1, 2], { temperature: -1 }), /temperature: expected a number in \[0, Infinity\], got -1/);
+  assert.throws(
+    () => sampleLogits([1, 2], { temperature: -1 }),
+    /temperature: expected a number in \[0, Infinity\], got -1/,
+  );
   assert.throws(() => sampleLogits([1, 2], { topK: 3 }), /topK: expected an integer in \[1, 2\], got 3/);
   assert.throws(() => sampleLogits([1, 2], { topk: 1 } as never), /unknown option "topk"/);
-  assert.throws(() => sampleLogits(Tensor.zeros([2, 3])), /expected one row of logits \(shape \[V\] or \[1, V\]\), got a Tensor of shape \[2, 3\]/);
+  assert.throws(
+    () => sampleLogits(Tensor.zeros([2, 3])),
+    /expected one row of logits \(shape \[V\] or \[1, V\]\), got a Tensor of shape \[2, 3\]/,
+  );
   assert.throws(() => softmax('abc' as never), /expected logits as an array of numbers or a Tensor, got "abc"/);
 });

@@ -28,7 +28,11 @@ test("the paper's setting: T + 20 steps, 10 classes, baseline 10 ln 8 / (T + 20)
 });
 
 test('input: data, D − 1 blanks, delimiter, C blanks; target: D + C blanks, then the data', () => {
-  for (const [K, C, D] of [[8, 10, 1], [3, 4, 7], [1, 2, 5]]) {
+  for (const [K, C, D] of [
+    [8, 10, 1],
+    [3, 4, 7],
+    [1, 2, 5],
+  ]) {
     const d = copyMemory({ count: 50, symbols: K, copyLength: C, delay: D, seed: K + C + D });
     const L = D + 2 * C;
     assert.equal(d.length, L);
@@ -56,7 +60,8 @@ test('memoryless cross-entropy matches the baseline on the data', () => {
   // uniform over the K data symbols afterwards: loss per sequence = C ln K, mean over L steps.
   const d = copyMemory({ count: 20, delay: 12, copyLength: 5, symbols: 4, seed: 9 });
   let loss = 0;
-  for (let n = 0; n < d.size; n++) for (let t = 0; t < d.length; t++) loss += d.targets.get(n, t) === 0 ? 0 : Math.log(4);
+  for (let n = 0; n < d.size; n++)
+    for (let t = 0; t < d.length; t++) loss += d.targets.get(n, t) === 0 ? 0 : Math.log(4);
   assert.ok(Math.abs(loss / (d.size * d.length) - (d.meta.baselineCrossEntropy as number)) < 1e-12);
 });
 

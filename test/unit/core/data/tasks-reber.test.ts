@@ -4,7 +4,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { embeddedReber, embeddedReberString, isEmbeddedReber, isReber, reberString, REBER_SYMBOLS } from '../../../../core/data/tasks';
+import {
+  embeddedReber,
+  embeddedReberString,
+  isEmbeddedReber,
+  isReber,
+  reberString,
+  REBER_SYMBOLS,
+} from '../../../../core/data/tasks';
 import { Rng } from '../../../../core/random';
 
 test('known strings of the grammar and known non-strings', () => {

@@ -45,8 +45,14 @@ test('sineWaves: noise has the requested standard deviation; determinism', () =>
 });
 
 test('sineWaves errors', () => {
-  assert.throws(() => sineWaves({ count: 5, length: 5, noise: -1 }), /sineWaves: noise: expected a number in \[0, Infinity\], got -1/);
-  assert.throws(() => sineWaves({ count: 5, length: 5, frequency: [0.2, 0.1] }), /frequency\[1\]: expected a number in \[0.2, 0.5\], got 0.1/);
+  assert.throws(
+    () => sineWaves({ count: 5, length: 5, noise: -1 }),
+    /sineWaves: noise: expected a number in \[0, Infinity\], got -1/,
+  );
+  assert.throws(
+    () => sineWaves({ count: 5, length: 5, frequency: [0.2, 0.1] }),
+    /frequency\[1\]: expected a number in \[0.2, 0.5\], got 0.1/,
+  );
   assert.throws(() => sineWaves({ count: 5, length: 5, frequency: 0.1 as never }), /frequency expected \[min, max\]/);
 });
 
@@ -56,8 +62,16 @@ test('windows: inputs and targets slide along the series', () => {
   // N = ⌊(10 − 3 − 2) / 2⌋ + 1 = 3
   assert.deepEqual(d.inputs.shape, [3, 3, 1]);
   assert.deepEqual(d.targets.shape, [3, 2]);
-  assert.deepEqual(d.inputs.toArray(), [[[0], [1], [4]], [[4], [9], [16]], [[16], [25], [36]]]);
-  assert.deepEqual(d.targets.toArray(), [[9, 16], [25, 36], [49, 64]]);
+  assert.deepEqual(d.inputs.toArray(), [
+    [[0], [1], [4]],
+    [[4], [9], [16]],
+    [[16], [25], [36]],
+  ]);
+  assert.deepEqual(d.targets.toArray(), [
+    [9, 16],
+    [25, 36],
+    [49, 64],
+  ]);
   const one = windows(new Float64Array([1, 2, 3]), { window: 2, name: 'tiny' });
   assert.equal(one.name, 'tiny');
   assert.deepEqual(one.targets.toArray(), [[3]]);
@@ -65,7 +79,10 @@ test('windows: inputs and targets slide along the series', () => {
 });
 
 test('windows errors', () => {
-  assert.throws(() => windows([1, 2, 3], { window: 3 }), /a window of 3 plus a horizon of 1 needs a series of at least 4 values, got 3/);
+  assert.throws(
+    () => windows([1, 2, 3], { window: 3 }),
+    /a window of 3 plus a horizon of 1 needs a series of at least 4 values, got 3/,
+  );
   assert.throws(() => windows([1, NaN, 3], { window: 1 }), /expected finite numbers, got NaN at index 1/);
   assert.throws(() => windows('123' as never, { window: 1 }), /series expected an array of numbers/);
   assert.throws(() => windows([1, 2, 3], { window: 1, stride: 2 } as never), /unknown option "stride"/);

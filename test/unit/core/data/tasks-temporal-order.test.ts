@@ -40,7 +40,10 @@ test('B first, E last, X/Y at t1 in [0.1L, 0.2L] and t2 in [0.5L, 0.6L], label m
     const d = temporalOrder({ length: L, count: 400, seed: L });
     const [lo1, hi1] = d.meta.t1 as number[];
     const [lo2, hi2] = d.meta.t2 as number[];
-    assert.deepEqual([lo1, hi1, lo2, hi2], [Math.floor(0.1 * L), Math.floor(0.2 * L), Math.floor(0.5 * L), Math.floor(0.6 * L)]);
+    assert.deepEqual(
+      [lo1, hi1, lo2, hi2],
+      [Math.floor(0.1 * L), Math.floor(0.2 * L), Math.floor(0.5 * L), Math.floor(0.6 * L)],
+    );
     const counts = [0, 0, 0, 0];
     const t1s = new Set<number>();
     for (let n = 0; n < d.size; n++) {
@@ -67,6 +70,12 @@ test('determinism and errors', () => {
   const a = temporalOrder({ length: 20, count: 10, seed: 5 });
   assert.deepEqual(a.inputs.data, temporalOrder({ length: 20, count: 10, seed: 5 }).inputs.data);
   assert.notDeepEqual(a.inputs.data, temporalOrder({ length: 20, count: 10, seed: 6 }).inputs.data);
-  assert.throws(() => temporalOrder({ length: 9, count: 10 }), /temporalOrder: length: expected an integer ≥ 10, got 9/);
-  assert.throws(() => temporalOrder({ length: 20 } as never), /temporalOrder: count: expected an integer ≥ 1, got undefined/);
+  assert.throws(
+    () => temporalOrder({ length: 9, count: 10 }),
+    /temporalOrder: length: expected an integer ≥ 10, got 9/,
+  );
+  assert.throws(
+    () => temporalOrder({ length: 20 } as never),
+    /temporalOrder: count: expected an integer ≥ 1, got undefined/,
+  );
 });

@@ -30,7 +30,8 @@ function inputs(lo: number, hi: number, n: number): number[] {
   const xs: number[] = [];
   for (let i = 0; i <= n; i++) xs.push(Math.fround(lo + ((hi - lo) * i) / n));
   // Tiny arguments of both signs, zero, and the points either side of tanh's branch (ln 2 / 2).
-  for (const t of [0, -0, 1e-30, -1e-30, 1e-8, -1e-8, 1e-4, -1e-4, 0.34657356, 0.34657362, -0.3465736]) xs.push(Math.fround(t));
+  for (const t of [0, -0, 1e-30, -1e-30, 1e-8, -1e-8, 1e-4, -1e-4, 0.34657356, 0.34657362, -0.3465736])
+    xs.push(Math.fround(t));
   return xs;
 }
 

@@ -9,20 +9,48 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gemmAB, gemmABt, gemmAtB } from '../../../../core/kernels/gemm';
 import { gemmPtr, wasmAB, wasmABt, wasmAtB } from '../../../../core/kernels/wasm/products';
-import { instantiateBuild, relaxedSimdSupported, wasmKernels, type KernelBuild } from '../../../../core/kernels/wasm/runtime';
+import {
+  instantiateBuild,
+  relaxedSimdSupported,
+  wasmKernels,
+  type KernelBuild,
+} from '../../../../core/kernels/wasm/runtime';
 import { Rng } from '../../../../core/random';
 
 const U = 2 ** -24;
 const SIZES: Array<[number, number, number]> = [
-  [1, 1, 1], [1, 8, 3], [3, 5, 7], [4, 8, 1], [5, 9, 13], [7, 1, 17], [17, 31, 3], [33, 65, 129], [64, 128, 32],
+  [1, 1, 1],
+  [1, 8, 3],
+  [3, 5, 7],
+  [4, 8, 1],
+  [5, 9, 13],
+  [7, 1, 17],
+  [17, 31, 3],
+  [33, 65, 129],
+  [64, 128, 32],
 ];
 
 type Form = 'ABt' | 'AB' | 'AtB';
 /** Element (m, k) of A and (k, n) of B in each form, as the JS kernels read them. */
 const index = {
-  ABt: { a: (m: number, k: number, ld: number) => m * ld + k, b: (k: number, n: number, ld: number) => n * ld + k, aRows: (M: number, K: number) => [M, K], bRows: (K: number, N: number) => [N, K] },
-  AB: { a: (m: number, k: number, ld: number) => m * ld + k, b: (k: number, n: number, ld: number) => k * ld + n, aRows: (M: number, K: number) => [M, K], bRows: (K: number, N: number) => [K, N] },
-  AtB: { a: (m: number, k: number, ld: number) => k * ld + m, b: (k: number, n: number, ld: number) => k * ld + n, aRows: (M: number, K: number) => [K, M], bRows: (K: number, N: number) => [K, N] },
+  ABt: {
+    a: (m: number, k: number, ld: number) => m * ld + k,
+    b: (k: number, n: number, ld: number) => n * ld + k,
+    aRows: (M: number, K: number) => [M, K],
+    bRows: (K: number, N: number) => [N, K],
+  },
+  AB: {
+    a: (m: number, k: number, ld: number) => m * ld + k,
+    b: (k: number, n: number, ld: number) => k * ld + n,
+    aRows: (M: number, K: number) => [M, K],
+    bRows: (K: number, N: number) => [K, N],
+  },
+  AtB: {
+    a: (m: number, k: number, ld: number) => k * ld + m,
+    b: (k: number, n: number, ld: number) => k * ld + n,
+    aRows: (M: number, K: number) => [K, M],
+    bRows: (K: number, N: number) => [K, N],
+  },
 };
 const wasm = { ABt: wasmABt, AB: wasmAB, AtB: wasmAtB };
 const js = { ABt: gemmABt, AB: gemmAB, AtB: gemmAtB };
@@ -32,9 +60,14 @@ const js = { ABt: gemmABt, AB: gemmAB, AtB: gemmAtB };
  * exact value computed in float64.
  */
 function assertWithinBound(
-  label: string, M: number, N: number, K: number,
-  got: (m: number, n: number) => number, c0: (m: number, n: number) => number,
-  a: (m: number, k: number) => number, b: (k: number, n: number) => number,
+  label: string,
+  M: number,
+  N: number,
+  K: number,
+  got: (m: number, n: number) => number,
+  c0: (m: number, n: number) => number,
+  a: (m: number, k: number) => number,
+  b: (k: number, n: number) => number,
 ): void {
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
@@ -46,7 +79,10 @@ function assertWithinBound(
         mag += Math.abs(p);
       }
       const bound = (K + 2) * U * mag + 1e-30;
-      assert.ok(Math.abs(got(m, n) - exact) <= bound, `${label} at (${m}, ${n}): ${got(m, n)} vs ${exact}, bound ${bound}`);
+      assert.ok(
+        Math.abs(got(m, n) - exact) <= bound,
+        `${label} at (${m}, ${n}): ${got(m, n)} vs ${exact}, bound ${bound}`,
+      );
     }
   }
 }
@@ -64,15 +100,27 @@ for (const form of ['ABt', 'AB', 'AtB'] as Form[]) {
     for (const [M, N, K] of SIZES) {
       const [ar, ac] = f.aRows(M, K);
       const [br, bc] = f.bRows(K, N);
-      const lda = ac + 3, ldb = bc + 1, ldc = N + 2;
-      const aOff = 5, bOff = 2, cOff = 3;
+      const lda = ac + 3,
+        ldb = bc + 1,
+        ldc = N + 2;
+      const aOff = 5,
+        bOff = 2,
+        cOff = 3;
       const A = filled(aOff + ar * lda, rng);
       const B = filled(bOff + br * ldb, rng);
       const C = filled(cOff + M * ldc + 4, rng);
       const before = C.slice();
       wasm[form](M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc);
-      assertWithinBound(`${form} M=${M} N=${N} K=${K}`, M, N, K, (m, n) => C[cOff + m * ldc + n], (m, n) => before[cOff + m * ldc + n],
-        (m, k) => A[aOff + f.a(m, k, lda)], (k, n) => B[bOff + f.b(k, n, ldb)]);
+      assertWithinBound(
+        `${form} M=${M} N=${N} K=${K}`,
+        M,
+        N,
+        K,
+        (m, n) => C[cOff + m * ldc + n],
+        (m, n) => before[cOff + m * ldc + n],
+        (m, k) => A[aOff + f.a(m, k, lda)],
+        (k, n) => B[bOff + f.b(k, n, ldb)],
+      );
       // Everything outside C's M×N block (the offset, the row gaps, the tail) is untouched.
       for (let i = 0; i < C.length; i++) {
         const r = Math.floor((i - cOff) / ldc);
@@ -98,12 +146,25 @@ for (const build of ['simd128', 'relaxed'] as KernelBuild[]) {
     for (const [M, N, K] of SIZES) {
       const { arena } = kw;
       const mark = arena.mark();
-      const A = filled(M * K, rng), B = filled(K * N, rng), C = filled(M * N, rng);
-      const a = arena.put(A), b = arena.put(B), c = arena.put(C);
+      const A = filled(M * K, rng),
+        B = filled(K * N, rng),
+        C = filled(M * N, rng);
+      const a = arena.put(A),
+        b = arena.put(B),
+        c = arena.put(C);
       gemmPtr(kw, M, N, K, a, K, 1, b, N, 1, c, N);
       const got = arena.f32(c, M * N).slice();
       arena.release(mark);
-      assertWithinBound(`${build} M=${M} N=${N} K=${K}`, M, N, K, (m, n) => got[m * N + n], (m, n) => C[m * N + n], (m, k) => A[m * K + k], (k, n) => B[k * N + n]);
+      assertWithinBound(
+        `${build} M=${M} N=${N} K=${K}`,
+        M,
+        N,
+        K,
+        (m, n) => got[m * N + n],
+        (m, n) => C[m * N + n],
+        (m, k) => A[m * K + k],
+        (k, n) => B[k * N + n],
+      );
     }
   });
 }

@@ -71,7 +71,7 @@ export * as tasks from './data/tasks';
 export { CharCorpus } from './data/corpus';
 export type { CorpusDatasetOptions } from './data/corpus';
 export { SHAKESPEARE, SHAKESPEARE_SOURCE, TINY_SHAKESPEARE, TINY_SHAKESPEARE_SOURCE } from './data/text';
-export { SEATTLE_TEMP_MAX, SEATTLE_TEMP_MAX_SOURCE } from './data/seattle';
+export { SEATTLE_TEMP_MAX, SEATTLE_TEMP_MAX_SOURCE, SEATTLE_WEATHER_CSV } from './data/seattle';
 export { parseCsv, csvSeries } from './data/csv';
 export type { Csv, CsvOptions, CsvSeriesOptions } from './data/csv';
 export { softmax, sampleLogits } from './data/sampling';

@@ -1,6 +1,9 @@
 // Embeds the core's data files in generated TypeScript modules, so the bundles and the
 // tsc-compiled tests carry them with no file to find at run time (core/ does no IO):
-//   core/data/tinyshakespeare.txt → core/data/tinyshakespeare.generated.ts (TINY_SHAKESPEARE_TEXT)
+//   core/data/tinyshakespeare.txt  → core/data/tinyshakespeare.generated.ts  (TINY_SHAKESPEARE_TEXT)
+//   core/data/seattle-weather.csv  → core/data/seattle-weather.generated.ts  (SEATTLE_WEATHER_CSV_TEXT)
+// Why a generated module rather than esbuild's text loader: the unit tests run tsc's output in
+// plain Node, which cannot import a .txt file; one string module serves esbuild and tsc alike.
 // Skips the work when the generated file is newer than its source.
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +15,11 @@ const FILES = [
     source: 'core/data/tinyshakespeare.txt',
     target: 'core/data/tinyshakespeare.generated.ts',
     name: 'TINY_SHAKESPEARE_TEXT',
+  },
+  {
+    source: 'core/data/seattle-weather.csv',
+    target: 'core/data/seattle-weather.generated.ts',
+    name: 'SEATTLE_WEATHER_CSV_TEXT',
   },
 ];
 

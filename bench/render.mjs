@@ -4,7 +4,7 @@
 // (payload from a real trace, SVG fallback). Prints a table and a BENCH_JSON line; asserts nothing.
 import { join } from 'node:path';
 import { openRendererPage } from '../test/browser/renderer-page.mjs';
-import { CHROMIUM, ROOT } from '../test/vscode/paths.mjs';
+import { CHROMIUM, ROOT } from '../scripts/code-server/paths.mjs';
 
 const { MIME, SCHEMA_VERSION } = await import(join(ROOT, 'out', 'protocol', 'charts.js'));
 const { encodeF32 } = await import(join(ROOT, 'out', 'renderer', 'specs', 'f32.js'));

@@ -3,9 +3,9 @@
 //   npm start [-- --untrusted]   --untrusted: workspace trust enforced, examples/ opens in
 //                                restricted mode (no cell runs until you trust the folder)
 import { join } from 'node:path';
-import { startCodeServer } from '../test/vscode/code-server.mjs';
-import { install } from '../test/vscode/install.mjs';
-import { ROOT } from '../test/vscode/paths.mjs';
+import { startCodeServer } from './code-server/launch.mjs';
+import { install } from './code-server/install.mjs';
+import { ROOT } from './code-server/paths.mjs';
 import { packageVsix } from './package.mjs';
 
 install();

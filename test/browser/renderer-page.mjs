@@ -5,13 +5,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../vscode/code-server.mjs';
-import { CHROMIUM, ROOT } from '../vscode/paths.mjs';
+import { CHROMIUM_ARGS } from '../../scripts/code-server/launch.mjs';
+import { CHROMIUM, ROOT } from '../../scripts/code-server/paths.mjs';
 
 /** Resolves once the page has activated the renderer; close() stops browser and server. */
 export async function openRendererPage() {
   if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: run node test/vscode/install.mjs (apt-get install chromium)`);
+    throw new Error(`${CHROMIUM} is missing: run node scripts/code-server/install.mjs (apt-get install chromium)`);
   const files = {
     '/': join(ROOT, 'test', 'browser', 'page.html'),
     '/dist/renderer.js': join(ROOT, 'dist', 'renderer.js'),

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT } from '../vscode/paths.mjs';
+import { ROOT } from '../../scripts/code-server/paths.mjs';
 import { openRendererPage } from './renderer-page.mjs';
 
 const core = await import(join(ROOT, 'out', 'core', 'index.js'));

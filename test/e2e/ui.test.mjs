@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { packageVsix } from '../../scripts/package.mjs';
-import { CHROMIUM_ARGS, startCodeServer } from '../vscode/code-server.mjs';
-import { install } from '../vscode/install.mjs';
-import { CHROMIUM, RESULTS, ROOT } from '../vscode/paths.mjs';
+import { CHROMIUM_ARGS, startCodeServer } from '../../scripts/code-server/launch.mjs';
+import { install } from '../../scripts/code-server/install.mjs';
+import { CHROMIUM, RESULTS, ROOT } from '../../scripts/code-server/paths.mjs';
 
 const TUTORIAL = process.env.LSTM_NOTEBOOK_E2E_TUTORIAL ?? '01-inside-one-lstm-cell.ipynb';
 let server;

@@ -1,5 +1,5 @@
 // The part of `npm test` after the unit tests: it installs what it needs (Chromium, Node 24,
-// code-server; see install.mjs) and fails loudly if it cannot, then runs
+// code-server; see scripts/code-server/install.mjs) and fails loudly if it cannot, then runs
 //   1. the renderer tests in headless Chromium (test/browser),
 //   2. the integration suite inside VS Code's extension host, trusted and untrusted,
 //   3. the end-to-end UI tests through code-server (test/e2e),
@@ -7,8 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { install } from './install.mjs';
-import { ROOT } from './paths.mjs';
+import { install } from '../../scripts/code-server/install.mjs';
+import { ROOT } from '../../scripts/code-server/paths.mjs';
 import { runIntegration } from './run-integration.mjs';
 
 const node = (args) => () => spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' }).status ?? 1;

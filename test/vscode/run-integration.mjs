@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, startCodeServer } from './code-server.mjs';
-import { install } from './install.mjs';
-import { CHROMIUM, RESULTS, ROOT } from './paths.mjs';
+import { CHROMIUM_ARGS, startCodeServer } from '../../scripts/code-server/launch.mjs';
+import { install } from '../../scripts/code-server/install.mjs';
+import { CHROMIUM, RESULTS, ROOT } from '../../scripts/code-server/paths.mjs';
 
 /** env: extra variables for the extension host (code-server passes its environment on). */
 export async function runIntegration({ untrusted = false, files, workspace, env = {} } = {}) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ROOT } from './paths.mjs';
+import { ROOT } from '../../scripts/code-server/paths.mjs';
 
 test('the packaged extension contains only the bundles, manifest, docs and icon', () => {
   execFileSync(process.execPath, [join(ROOT, 'esbuild.mjs'), '--production'], { cwd: ROOT, stdio: 'ignore' });

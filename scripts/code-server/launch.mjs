@@ -1,5 +1,6 @@
 // Starts code-server (VS Code in a browser) in its own process group with a private state
-// folder, quiet settings and no marketplace, waits until it answers, and stops it.
+// folder, quiet settings and no marketplace, waits until it answers, and stops it. Shared by
+// `npm start` (scripts/start.mjs) and the real-VS-Code tests (test/vscode/, test/e2e/).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';

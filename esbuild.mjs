@@ -31,14 +31,14 @@ const builds = [
     format: 'cjs',
     external: ['vscode'],
   },
-  // The banner keeps the libraries' deprecation warnings (punycode…) out of the first cell's output.
+  // vega's loader requires node-fetch on Node; the platform's fetch serves (see platform-fetch.cjs).
   {
     ...common,
     entryPoints: ['extension/kernel/worker.ts'],
     outfile: 'dist/worker.js',
     platform: 'node',
     format: 'cjs',
-    banner: { js: 'process.noDeprecation = true;' },
+    alias: { 'node-fetch': './extension/kernel/platform-fetch.cjs' },
   },
   { ...common, entryPoints: ['renderer/index.ts'], outfile: 'dist/renderer.js', platform: 'browser', format: 'esm' },
   { ...common, entryPoints: ['extension/kernel/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },

@@ -133,7 +133,4 @@ port.on('message', (message: HostMessage) => {
     }
   }
 });
-// esbuild's banner silenced Node's deprecation warnings while the bundled libraries loaded
-// (they are ours to fix, not the user's to read); the user's own code gets them again.
-process.noDeprecation = false;
 post({ type: 'ready' });

@@ -1,0 +1,112 @@
+// ESLint (flat config). Beyond the usual checks, the rules here keep the architecture:
+//   core/           pure numerics: no IO (no node: modules), no vscode, nothing from the other folders
+//   protocol/       the wire types and their validators: imports nothing of ours but core's public API
+//   charts/         pure vega-lite spec builders, shared by renderer/ (browser) and plot/ (kernel worker)
+//   extension/kernel/  the kernel engine: no vscode, so the headless runner and plain-Node tests use it
+//   vscode          only in extension/ (outside extension/kernel/) and in the tests that drive VS Code
+//   core internals  only from core/ and test/; everything else goes through core/index or core/host
+//   no import cycles anywhere
+// Unused exports and dead files are knip's job (knip.json); `npm run lint` runs both.
+import js from '@eslint/js';
+import importX from 'eslint-plugin-import-x';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const VSCODE = { name: 'vscode', message: 'vscode may be imported only in extension/ (not extension/kernel/).' };
+const CORE_INTERNALS = {
+  regex: '^(\\.\\./)+core/(?!index$|host$)',
+  message: "Import core through its public entries, core/index (the cells' API) or core/host (the kernel's).",
+};
+const NODE_IO = { regex: '^node:', message: 'core/ is pure numerics: no IO, no Node modules.' };
+const folder = (name, message) => ({ regex: `^(\\.\\./)+${name}/`, message });
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      'out/',
+      'dist/',
+      'test-results/',
+      '.vscode-test/',
+      '**/*.generated.ts',
+      // Deliberate violations that test/lint/lint-config.test.mjs lints on purpose.
+      'test/lint/fixtures/',
+      // AssemblyScript: compiled by asc (scripts/build-wasm.mjs), not TypeScript; it has its own types.
+      'core/kernels/wasm/assembly/',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.mjs', '.js'],
+      'import-x/resolver': { node: { extensions: ['.ts', '.mjs', '.js'] } },
+    },
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { paths: [VSCODE], patterns: [CORE_INTERNALS] }],
+    },
+  },
+  {
+    files: ['core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [VSCODE],
+          patterns: [
+            NODE_IO,
+            folder(
+              '(extension|renderer|plot|protocol|charts|test|bench|scripts|examples)',
+              'core/ imports nothing outside core/.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['protocol/**', 'charts/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [VSCODE],
+          patterns: [
+            CORE_INTERNALS,
+            NODE_IO,
+            folder(
+              '(extension|renderer|plot|test|bench|scripts|examples)',
+              'protocol/ and charts/ are shared by the worker and the renderer: they import only each other and core.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The extension host: vscode is its whole point. Still no core internals.
+    files: ['extension/**'],
+    ignores: ['extension/kernel/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [CORE_INTERNALS] }] },
+  },
+  {
+    // The tests reach into core's internals and (under test/integration, test/vscode) drive VS Code.
+    files: ['test/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Browser code: the renderer, and the Playwright scripts whose callbacks run in the page.
+    files: ['renderer/**', 'test/browser/**', 'test/e2e/**', 'bench/render.mjs'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // CommonJS: the bin launcher and the worker's fetch stand-in.
+    files: ['**/*.cjs', 'bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

@@ -1,0 +1,63 @@
+// The lint rules that keep the architecture (eslint.config.mjs) catch what they are for: each case
+// lints a small text as if it were a file at that path and expects the named rule to fire, or not.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ESLint } from 'eslint';
+import { ROOT } from '../../scripts/code-server/paths.mjs';
+
+const eslint = new ESLint({ cwd: ROOT });
+
+async function ruleIds(code, path) {
+  const [result] = await eslint.lintText(code, { filePath: join(ROOT, path) });
+  return result.messages.map((m) => m.ruleId ?? `fatal: ${m.message}`);
+}
+
+const VSCODE = "import * as vscode from 'vscode';\nexport const x = vscode.version;\n";
+const cases = [
+  // [where, code, is it refused by no-restricted-imports?]
+  ['core/boundary-probe.ts', VSCODE, true],
+  ['extension/kernel/boundary-probe.ts', VSCODE, true],
+  ['plot/boundary-probe.ts', VSCODE, true],
+  ['renderer/boundary-probe.ts', VSCODE, true],
+  ['protocol/boundary-probe.ts', VSCODE, true],
+  ['extension/boundary-probe.ts', VSCODE, false],
+  ['core/boundary-probe.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n", true],
+  ['core/data/boundary-probe.ts', "import { plot } from '../../plot/index';\nexport const p = plot;\n", true],
+  ['plot/boundary-probe.ts', "import { Tensor } from '../core/tensor';\nexport const t = Tensor;\n", true],
+  [
+    'extension/kernel/boundary-probe.ts',
+    "import { LstmError } from '../../core/errors';\nexport const e = LstmError;\n",
+    true,
+  ],
+  [
+    'extension/kernel/boundary-probe.ts',
+    "import { Tensor } from '../../core/index';\nexport const t = Tensor;\n",
+    false,
+  ],
+  ['bench/boundary-probe.ts', "import { setEngine } from '../core/host';\nexport const s = setEngine;\n", false],
+  [
+    'test/unit/core/boundary-probe.ts',
+    "import { Tensor } from '../../../core/tensor';\nexport const t = Tensor;\n",
+    false,
+  ],
+];
+
+for (const [path, code, refused] of cases) {
+  const first = code.split('\n')[0];
+  test(`${path}: ${first} is ${refused ? 'refused' : 'allowed'}`, async () => {
+    const ids = await ruleIds(code, path);
+    assert.equal(ids.includes('no-restricted-imports'), refused, `rules that fired: ${JSON.stringify(ids)}`);
+    assert.ok(!ids.some((id) => id.startsWith('fatal')), `parse error: ${JSON.stringify(ids)}`);
+  });
+}
+
+test('an import cycle is refused (import-x/no-cycle), naming the file it closes on', async () => {
+  // The fixture folder is in the config's ignores (so `eslint .` passes); lint it explicitly here.
+  const linter = new ESLint({ cwd: ROOT, ignore: false });
+  const results = await linter.lintFiles([join(ROOT, 'test/lint/fixtures/cycle/a.ts')]);
+  assert.deepEqual(
+    results[0].messages.map((m) => m.ruleId),
+    ['import-x/no-cycle'],
+  );
+});

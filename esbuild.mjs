@@ -3,7 +3,7 @@
 //   dist/worker.js     kernel worker thread (Node, CommonJS), the core bundled in
 //   dist/renderer.js   notebook renderer (browser, ESM)
 //   dist/cli.js        headless notebook runner (bin/lstm-notebook.js), the same engine
-//   dist/demo.js       the command-line demo that `npm start` runs for now
+//   dist/demo.js       a command-line demo of the core (`npm run demo`)
 // `node esbuild.mjs --watch` rebuilds on change; `--production` minifies without source maps.
 import * as esbuild from 'esbuild';
 import { buildData } from './scripts/build-data.mjs';

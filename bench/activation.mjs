@@ -2,7 +2,7 @@
 // extension host sees it: `await extension.activate()` from the integration suite's
 // extension.test.js — loading dist/extension.js, creating the controller, registering
 // commands — in a fresh window each run, after VS Code's own extensions have settled.
-// Budget (issue 5): under 300 ms. Prints a table and a BENCH_JSON line.
+// Budget: under 300 ms. Prints a table and a BENCH_JSON line.
 //   npm run bench:vscode [-- --runs 5]
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

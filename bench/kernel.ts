@@ -1,5 +1,5 @@
 /**
- * Kernel benchmarks (issue 3): cold start (new worker → first result), round trip of an empty
+ * Kernel benchmarks: cold start (new worker → first result), round trip of an empty
  * cell, and throughput of streamed console.log lines. Uses the bundled worker (dist/worker.js).
  * Prints a table and a BENCH_JSON line; nothing is asserted.
  */

@@ -1,4 +1,4 @@
-// Render benchmarks (issue 4), in headless Chromium with the real renderer bundle: the gate
+// Render benchmarks, in headless Chromium with the real renderer bundle: the gate
 // heatmap of 256 units × 1,000 steps × 6 panels, a 100,000-point loss curve, and appending
 // 1,000 points to that live curve; then, in Node, what the kernel does for the same charts
 // (payload from a real trace, SVG fallback). Prints a table and a BENCH_JSON line; asserts nothing.

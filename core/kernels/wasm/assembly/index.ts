@@ -1,7 +1,8 @@
 /**
  * The WebAssembly kernels of the core (AssemblyScript, SIMD128): the entry point the build
  * compiles (scripts/build-wasm.mjs). Pointers are byte offsets into the memory the host
- * imports; every array is f32 unless named otherwise. Host side: core/kernels/wasm.ts.
+ * imports; every array is f32 unless named otherwise. Host side: core/kernels/wasm/runtime.ts
+ * (loading, memory) and the files beside it.
  */
 export { packA, packB, gemmPacked, gemmRows } from './gemm';
 export { sigmoidArray, tanhArray, expArray } from './activations';

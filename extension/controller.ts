@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { KernelSession, type CellOutput, type KernelState } from './kernel/session';
 import { errorItem, outputItems } from './outputs';
 
-export const CONTROLLER_ID = 'lstm-notebook';
+const CONTROLLER_ID = 'lstm-notebook';
 export const KERNELSPEC_NAME = 'lstm-notebook';
 
 export class LstmController implements vscode.Disposable {
@@ -205,7 +205,7 @@ class OutputWriter {
 }
 
 /** The ipynb serializer keeps the file's metadata under `metadata` (older builds: `custom.metadata`). */
-export function kernelspecName(notebook: vscode.NotebookDocument): string | undefined {
+function kernelspecName(notebook: vscode.NotebookDocument): string | undefined {
   const m = notebook.metadata as {
     metadata?: { kernelspec?: { name?: string } };
     custom?: { metadata?: { kernelspec?: { name?: string } } };

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { KERNELSPEC_NAME } from './controller';
 
-export const NOTEBOOK_METADATA = {
+const NOTEBOOK_METADATA = {
   kernelspec: { name: KERNELSPEC_NAME, display_name: 'LSTM (TypeScript)', language: 'typescript' },
   language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' },
 };

@@ -97,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
   const target = resolve(args.out ?? args.input);
   if (!args.check) {
     const folder = dirname(target);
-    let isFolder = false;
+    let isFolder: boolean;
     try {
       isFolder = statSync(folder).isDirectory();
     } catch {

@@ -62,6 +62,7 @@ export class ModuleLoader {
             : `a package '${specifier}' in node_modules from ${this.notebookDir} upwards`;
         throw new Error(
           `Cannot find module '${specifier}': expected ${where} (or 'lstm-notebook', or a Node built-in)`,
+          { cause: error },
         );
       }
       throw error;
@@ -127,7 +128,15 @@ function pickCondition(entry: unknown): string | null {
   return null;
 }
 
-function readJson(file: string): Record<string, any> | null {
+/** The fields of a package.json the resolver reads; each is checked where it is used. */
+interface PackageJson {
+  type?: unknown;
+  exports?: unknown;
+  module?: unknown;
+  main?: unknown;
+}
+
+function readJson(file: string): PackageJson | null {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch {

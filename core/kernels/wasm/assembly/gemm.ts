@@ -35,7 +35,10 @@ export function packA(M: i32, K: i32, a: usize, sam: i32, sak: i32, ap: usize): 
       let k = 0;
       for (; k + 4 <= K; k += 4) {
         const o = <usize>k << 2;
-        const r0 = v128.load(src + o), r1 = v128.load(src + sa + o), r2 = v128.load(src + 2 * sa + o), r3 = v128.load(src + 3 * sa + o);
+        const r0 = v128.load(src + o),
+          r1 = v128.load(src + sa + o),
+          r2 = v128.load(src + 2 * sa + o),
+          r3 = v128.load(src + 3 * sa + o);
         const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
         const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
         const d = dst + (<usize>k << 4);
@@ -119,7 +122,18 @@ export function gemmPacked(M: i32, N: i32, K: i32, ap: usize, bp: usize, c: usiz
 }
 
 /** Steps k0 … k0+kc of the product (panels are K deep; this block starts k0 into each). */
-function gemmBlock(M: i32, N: i32, K: i32, k0: i32, kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, edge: usize): void {
+function gemmBlock(
+  M: i32,
+  N: i32,
+  K: i32,
+  k0: i32,
+  kc: i32,
+  ap: usize,
+  bp: usize,
+  c: usize,
+  ldc: i32,
+  edge: usize,
+): void {
   const lc = <usize>ldc << 2;
   const panelA = <usize>K << 4;
   const panelB = <usize>K << 5;
@@ -177,7 +191,19 @@ function gemmBlock(M: i32, N: i32, K: i32, k0: i32, kc: i32, ap: usize, bp: usiz
  * Two threads each take a range of rows — every row of C is computed the same way whichever
  * thread runs it, so the split changes no bit of the result.
  */
-export function gemmRows(M: i32, N: i32, K: i32, a: usize, sam: i32, sak: i32, bp: usize, c: usize, ldc: i32, ap: usize, edge: usize): void {
+export function gemmRows(
+  M: i32,
+  N: i32,
+  K: i32,
+  a: usize,
+  sam: i32,
+  sak: i32,
+  bp: usize,
+  c: usize,
+  ldc: i32,
+  ap: usize,
+  edge: usize,
+): void {
   packA(M, K, a, sam, sak, ap);
   gemmPacked(M, N, K, ap, bp, c, ldc, edge);
 }

@@ -42,12 +42,31 @@ function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: u
     }
     for (; j < H; j++) {
       const o = <usize>j << 2;
-      gruGates4(zx + zr + o, zh + zr + o, pre ? pre + zr + o : 0, hPrev + sr + o, rh ? rh + sr + o : 0, <usize>H, false);
+      gruGates4(
+        zx + zr + o,
+        zh + zr + o,
+        pre ? pre + zr + o : 0,
+        hPrev + sr + o,
+        rh ? rh + sr + o : 0,
+        <usize>H,
+        false,
+      );
     }
   }
 }
 
-@inline function gruCandidate4(zx: usize, zh: usize, pre: usize, hPrev: usize, hn: usize, h: usize, hNext: usize, resetAfter: bool, H: usize, full: bool): void {
+@inline function gruCandidate4(
+  zx: usize,
+  zh: usize,
+  pre: usize,
+  hPrev: usize,
+  hn: usize,
+  h: usize,
+  hNext: usize,
+  resetAfter: bool,
+  H: usize,
+  full: bool,
+): void {
   const H4 = H << 2;
   const one = f32x4.splat(1.0);
   const r = ld(zx, full);
@@ -64,8 +83,22 @@ function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: u
   if (hNext) st(hNext, ht, full);
 }
 
-/** n and h_t of one step (after gruGatesStep): zx's n block becomes n; hn gets zh_n; h (and hNext when not 0) get h_t. */
-function gruCandidateStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: usize, hn: usize, h: usize, hNext: usize, resetAfter: bool): void {
+/**
+ * n and h_t of one step (after gruGatesStep): zx's n block becomes n; hn gets zh_n; h (and hNext
+ * when not 0) get h_t.
+ */
+function gruCandidateStep(
+  B: i32,
+  H: i32,
+  zx: usize,
+  zh: usize,
+  pre: usize,
+  hPrev: usize,
+  hn: usize,
+  h: usize,
+  hNext: usize,
+  resetAfter: bool,
+): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
     const zr = <usize>b * 3 * h4;
@@ -73,11 +106,33 @@ function gruCandidateStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPre
     let j = 0;
     for (; j + 4 <= H; j += 4) {
       const o = <usize>j << 2;
-      gruCandidate4(zx + zr + o, zh + zr + o, pre ? pre + zr + o : 0, hPrev + sr + o, hn + sr + o, h + sr + o, hNext ? hNext + sr + o : 0, resetAfter, <usize>H, true);
+      gruCandidate4(
+        zx + zr + o,
+        zh + zr + o,
+        pre ? pre + zr + o : 0,
+        hPrev + sr + o,
+        hn + sr + o,
+        h + sr + o,
+        hNext ? hNext + sr + o : 0,
+        resetAfter,
+        <usize>H,
+        true,
+      );
     }
     for (; j < H; j++) {
       const o = <usize>j << 2;
-      gruCandidate4(zx + zr + o, zh + zr + o, pre ? pre + zr + o : 0, hPrev + sr + o, hn + sr + o, h + sr + o, hNext ? hNext + sr + o : 0, resetAfter, <usize>H, false);
+      gruCandidate4(
+        zx + zr + o,
+        zh + zr + o,
+        pre ? pre + zr + o : 0,
+        hPrev + sr + o,
+        hn + sr + o,
+        h + sr + o,
+        hNext ? hNext + sr + o : 0,
+        resetAfter,
+        <usize>H,
+        false,
+      );
     }
   }
 }
@@ -89,7 +144,19 @@ function gruCandidateStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPre
  *   reset before: ∂L/∂zh_n = dz_n; dz_r comes later from gruResetBackwardStep
  *   ∂L/∂h_{t−1} = dh ⊙ z + (the caller's gemms)
  */
-@inline function gruBackward4(dOut: usize, dhNext: usize, gates: usize, hPrev: usize, hn: usize, dZx: usize, dZh: usize, resetAfter: bool, dhOut: usize, H: usize, full: bool): void {
+@inline function gruBackward4(
+  dOut: usize,
+  dhNext: usize,
+  gates: usize,
+  hPrev: usize,
+  hn: usize,
+  dZx: usize,
+  dZh: usize,
+  resetAfter: bool,
+  dhOut: usize,
+  H: usize,
+  full: bool,
+): void {
   const H4 = H << 2;
   const one = f32x4.splat(1.0);
   const dh = dOut ? f32x4.add(ld(dOut, full), ld(dhNext, full)) : ld(dhNext, full);
@@ -115,7 +182,19 @@ function gruCandidateStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPre
 }
 
 /** One backward step for B rows; dhNext becomes dh ⊙ z; dhOut (when not 0) gets the whole dh. */
-function gruBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, gates: usize, hPrev: usize, hn: usize, dZx: usize, dZh: usize, resetAfter: bool, dhOut: usize): void {
+function gruBackwardStep(
+  B: i32,
+  H: i32,
+  dOut: usize,
+  dhNext: usize,
+  gates: usize,
+  hPrev: usize,
+  hn: usize,
+  dZx: usize,
+  dZh: usize,
+  resetAfter: bool,
+  dhOut: usize,
+): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
     const zr = <usize>b * 3 * h4;
@@ -123,16 +202,48 @@ function gruBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, gates: usiz
     let j = 0;
     for (; j + 4 <= H; j += 4) {
       const o = <usize>j << 2;
-      gruBackward4(dOut ? dOut + sr + o : 0, dhNext + sr + o, gates + zr + o, hPrev + sr + o, hn + sr + o, dZx + zr + o, dZh + zr + o, resetAfter, dhOut ? dhOut + sr + o : 0, <usize>H, true);
+      gruBackward4(
+        dOut ? dOut + sr + o : 0,
+        dhNext + sr + o,
+        gates + zr + o,
+        hPrev + sr + o,
+        hn + sr + o,
+        dZx + zr + o,
+        dZh + zr + o,
+        resetAfter,
+        dhOut ? dhOut + sr + o : 0,
+        <usize>H,
+        true,
+      );
     }
     for (; j < H; j++) {
       const o = <usize>j << 2;
-      gruBackward4(dOut ? dOut + sr + o : 0, dhNext + sr + o, gates + zr + o, hPrev + sr + o, hn + sr + o, dZx + zr + o, dZh + zr + o, resetAfter, dhOut ? dhOut + sr + o : 0, <usize>H, false);
+      gruBackward4(
+        dOut ? dOut + sr + o : 0,
+        dhNext + sr + o,
+        gates + zr + o,
+        hPrev + sr + o,
+        hn + sr + o,
+        dZx + zr + o,
+        dZh + zr + o,
+        resetAfter,
+        dhOut ? dhOut + sr + o : 0,
+        <usize>H,
+        false,
+      );
     }
   }
 }
 
-@inline function gruReset4(dRh: usize, gates: usize, hPrev: usize, dZx: usize, dZh: usize, dhNext: usize, full: bool): void {
+@inline function gruReset4(
+  dRh: usize,
+  gates: usize,
+  hPrev: usize,
+  dZx: usize,
+  dZh: usize,
+  dhNext: usize,
+  full: bool,
+): void {
   const one = f32x4.splat(1.0);
   const d = ld(dRh, full);
   const r = ld(gates, full);
@@ -146,7 +257,16 @@ function gruBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, gates: usiz
  * Reset-before form, after the caller's gemm d(r ⊙ h_{t−1}) = dz_n · W_hn into dRh [B, H]:
  *   dz_r = dRh ⊙ h_{t−1} ⊙ r(1 − r)     ∂L/∂h_{t−1} += dRh ⊙ r
  */
-function gruResetBackwardStep(B: i32, H: i32, dRh: usize, gates: usize, hPrev: usize, dZx: usize, dZh: usize, dhNext: usize): void {
+function gruResetBackwardStep(
+  B: i32,
+  H: i32,
+  dRh: usize,
+  gates: usize,
+  hPrev: usize,
+  dZx: usize,
+  dZh: usize,
+  dhNext: usize,
+): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
     const zr = <usize>b * 3 * h4;
@@ -181,7 +301,29 @@ function gruResetBackwardStep(B: i32, H: i32, dRh: usize, gates: usize, hPrev: u
  * whhP packs the first `direct` rows of W_hh transposed (3H reset-after, 2H reset-before), whnP
  * (reset-before) W_hnᵀ. zh ([Bs, 3H]), ap (⌈Bs/4⌉·4·H) and edge (32) are this slice's scratch.
  */
-export function gruForwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, resetAfter: bool, zx: usize, pre: usize, hPrev: usize, hn: usize, rh: usize, h: usize, bhh: usize, whhP: usize, whnP: usize, zh: usize, ap: usize, edge: usize): void {
+export function gruForwardSeq(
+  T: i32,
+  s0: i32,
+  s1: i32,
+  B: i32,
+  b0: i32,
+  Bs: i32,
+  H: i32,
+  reverse: bool,
+  resetAfter: bool,
+  zx: usize,
+  pre: usize,
+  hPrev: usize,
+  hn: usize,
+  rh: usize,
+  h: usize,
+  bhh: usize,
+  whhP: usize,
+  whnP: usize,
+  zh: usize,
+  ap: usize,
+  edge: usize,
+): void {
   const G3 = 3 * H;
   const direct = resetAfter ? G3 : 2 * H;
   for (let s = s0; s < s1; s++) {
@@ -200,7 +342,18 @@ export function gruForwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32
     }
     const last = s + 1 == T;
     const nx = last ? 0 : rowAt(reverse ? T - 2 - s : s + 1, B, b0, H);
-    gruCandidateStep(Bs, H, zx + zt, zh, pre ? pre + zt : 0, hPrev + st, hn + st, h + st, last ? 0 : hPrev + nx, resetAfter);
+    gruCandidateStep(
+      Bs,
+      H,
+      zx + zt,
+      zh,
+      pre ? pre + zt : 0,
+      hPrev + st,
+      hn + st,
+      h + st,
+      last ? 0 : hPrev + nx,
+      resetAfter,
+    );
   }
 }
 
@@ -211,7 +364,31 @@ export function gruForwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32
  * whnBP (reset-before) W_hn; dRh ([Bs, H], reset-before), ap (⌈Bs/4⌉·4·3H) and edge (32) are
  * scratch; dhSeq [T, B, H] (or 0) receives the whole ∂L/∂h_t.
  */
-export function gruBackwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, resetAfter: bool, truncate: i32, dOut: usize, dh: usize, gates: usize, hPrev: usize, hn: usize, dZx: usize, dZh: usize, whhBP: usize, whnBP: usize, dRh: usize, dhSeq: usize, ap: usize, edge: usize): void {
+export function gruBackwardSeq(
+  T: i32,
+  s0: i32,
+  s1: i32,
+  B: i32,
+  b0: i32,
+  Bs: i32,
+  H: i32,
+  reverse: bool,
+  resetAfter: bool,
+  truncate: i32,
+  dOut: usize,
+  dh: usize,
+  gates: usize,
+  hPrev: usize,
+  hn: usize,
+  dZx: usize,
+  dZh: usize,
+  whhBP: usize,
+  whnBP: usize,
+  dRh: usize,
+  dhSeq: usize,
+  ap: usize,
+  edge: usize,
+): void {
   const G3 = 3 * H;
   const direct = resetAfter ? G3 : 2 * H;
   const bytes = <usize>(Bs * H) << 2;
@@ -220,7 +397,19 @@ export function gruBackwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i3
     const zt = rowAt(t, B, b0, G3);
     const st = rowAt(t, B, b0, H);
     // dh becomes its direct part dh ⊙ z; the products below add the rest of ∂L/∂h_{t−1}.
-    gruBackwardStep(Bs, H, dOut ? dOut + st : 0, dh, gates + zt, hPrev + st, hn + st, dZx + zt, dZh + zt, resetAfter, dhSeq ? dhSeq + st : 0);
+    gruBackwardStep(
+      Bs,
+      H,
+      dOut ? dOut + st : 0,
+      dh,
+      gates + zt,
+      hPrev + st,
+      hn + st,
+      dZx + zt,
+      dZh + zt,
+      resetAfter,
+      dhSeq ? dhSeq + st : 0,
+    );
     if (!resetAfter) {
       // d(r ⊙ h_{t−1}) = dz_n · W_hn, then dz_r and its share of ∂L/∂h_{t−1}.
       memory.fill(dRh, 0, bytes);

@@ -22,7 +22,18 @@
 import { ld, st, vsigmoid, vtanh } from './activations';
 import { gemmPacked, packA } from './gemm';
 
-@inline function lstmForward4(z: usize, pre: usize, cPrev: usize, p: usize, c: usize, h: usize, cNext: usize, hNext: usize, H: usize, full: bool): void {
+@inline function lstmForward4(
+  z: usize,
+  pre: usize,
+  cPrev: usize,
+  p: usize,
+  c: usize,
+  h: usize,
+  cNext: usize,
+  hNext: usize,
+  H: usize,
+  full: bool,
+): void {
   const H4 = H << 2;
   const cp = ld(cPrev, full);
   const zi = f32x4.add(ld(z, full), f32x4.mul(ld(p, full), cp));
@@ -50,7 +61,18 @@ import { gemmPacked, packA } from './gemm';
  * receives the pre-activations; c and h receive c_t and h_t, and cNext / hNext (when not 0)
  * a second copy, the next step's c_{t−1} and h_{t−1}.
  */
-function lstmForwardStep(B: i32, H: i32, z: usize, pre: usize, cPrev: usize, p: usize, c: usize, h: usize, cNext: usize, hNext: usize): void {
+function lstmForwardStep(
+  B: i32,
+  H: i32,
+  z: usize,
+  pre: usize,
+  cPrev: usize,
+  p: usize,
+  c: usize,
+  h: usize,
+  cNext: usize,
+  hNext: usize,
+): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
     const zr = z + <usize>b * 4 * h4;
@@ -59,11 +81,33 @@ function lstmForwardStep(B: i32, H: i32, z: usize, pre: usize, cPrev: usize, p: 
     let j = 0;
     for (; j + 4 <= H; j += 4) {
       const o = <usize>j << 2;
-      lstmForward4(zr + o, pr ? pr + o : 0, cPrev + sr + o, p + o, c + sr + o, h + sr + o, cNext ? cNext + sr + o : 0, hNext ? hNext + sr + o : 0, <usize>H, true);
+      lstmForward4(
+        zr + o,
+        pr ? pr + o : 0,
+        cPrev + sr + o,
+        p + o,
+        c + sr + o,
+        h + sr + o,
+        cNext ? cNext + sr + o : 0,
+        hNext ? hNext + sr + o : 0,
+        <usize>H,
+        true,
+      );
     }
     for (; j < H; j++) {
       const o = <usize>j << 2;
-      lstmForward4(zr + o, pr ? pr + o : 0, cPrev + sr + o, p + o, c + sr + o, h + sr + o, cNext ? cNext + sr + o : 0, hNext ? hNext + sr + o : 0, <usize>H, false);
+      lstmForward4(
+        zr + o,
+        pr ? pr + o : 0,
+        cPrev + sr + o,
+        p + o,
+        c + sr + o,
+        h + sr + o,
+        cNext ? cNext + sr + o : 0,
+        hNext ? hNext + sr + o : 0,
+        <usize>H,
+        false,
+      );
     }
   }
 }
@@ -77,7 +121,20 @@ function lstmForwardStep(B: i32, H: i32, z: usize, pre: usize, cPrev: usize, p: 
  * ∂L/∂h_{t−1} = dZ_t · W_hh is the loop's product; the peephole gradients
  * (Σ dz_i ⊙ c_{t−1}, …) are column sums the host takes after the loop.
  */
-@inline function lstmBackward4(dOut: usize, dhNext: usize, dcNext: usize, gates: usize, c: usize, cPrev: usize, p: usize, dZ: usize, dhOut: usize, dcOut: usize, H: usize, full: bool): void {
+@inline function lstmBackward4(
+  dOut: usize,
+  dhNext: usize,
+  dcNext: usize,
+  gates: usize,
+  c: usize,
+  cPrev: usize,
+  p: usize,
+  dZ: usize,
+  dhOut: usize,
+  dcOut: usize,
+  H: usize,
+  full: bool,
+): void {
   const H4 = H << 2;
   const one = f32x4.splat(1.0);
   const dh = dOut ? f32x4.add(ld(dOut, full), ld(dhNext, full)) : ld(dhNext, full);
@@ -108,7 +165,20 @@ function lstmForwardStep(B: i32, H: i32, z: usize, pre: usize, cPrev: usize, p: 
  * dhNext holds ∂L/∂h_t from step t+1; dcNext holds ∂L/∂c_t and becomes ∂L/∂c_{t−1}. Writes dZ
  * [B, 4H], and the whole ∂L/∂h_t, ∂L/∂c_t to dhOut, dcOut when they are not 0 (gradient norms).
  */
-function lstmBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, dcNext: usize, gates: usize, c: usize, cPrev: usize, p: usize, dZ: usize, dhOut: usize, dcOut: usize): void {
+function lstmBackwardStep(
+  B: i32,
+  H: i32,
+  dOut: usize,
+  dhNext: usize,
+  dcNext: usize,
+  gates: usize,
+  c: usize,
+  cPrev: usize,
+  p: usize,
+  dZ: usize,
+  dhOut: usize,
+  dcOut: usize,
+): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
     const zr = <usize>b * 4 * h4;
@@ -116,11 +186,37 @@ function lstmBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, dcNext: us
     let j = 0;
     for (; j + 4 <= H; j += 4) {
       const o = <usize>j << 2;
-      lstmBackward4(dOut ? dOut + sr + o : 0, dhNext + sr + o, dcNext + sr + o, gates + zr + o, c + sr + o, cPrev + sr + o, p + o, dZ + zr + o, dhOut ? dhOut + sr + o : 0, dcOut ? dcOut + sr + o : 0, <usize>H, true);
+      lstmBackward4(
+        dOut ? dOut + sr + o : 0,
+        dhNext + sr + o,
+        dcNext + sr + o,
+        gates + zr + o,
+        c + sr + o,
+        cPrev + sr + o,
+        p + o,
+        dZ + zr + o,
+        dhOut ? dhOut + sr + o : 0,
+        dcOut ? dcOut + sr + o : 0,
+        <usize>H,
+        true,
+      );
     }
     for (; j < H; j++) {
       const o = <usize>j << 2;
-      lstmBackward4(dOut ? dOut + sr + o : 0, dhNext + sr + o, dcNext + sr + o, gates + zr + o, c + sr + o, cPrev + sr + o, p + o, dZ + zr + o, dhOut ? dhOut + sr + o : 0, dcOut ? dcOut + sr + o : 0, <usize>H, false);
+      lstmBackward4(
+        dOut ? dOut + sr + o : 0,
+        dhNext + sr + o,
+        dcNext + sr + o,
+        gates + zr + o,
+        c + sr + o,
+        cPrev + sr + o,
+        p + o,
+        dZ + zr + o,
+        dhOut ? dhOut + sr + o : 0,
+        dcOut ? dcOut + sr + o : 0,
+        <usize>H,
+        false,
+      );
     }
   }
 }
@@ -137,7 +233,26 @@ function lstmBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, dcNext: us
  * 0) the pre-activations. whhP is W_hhᵀ packed (packB); ap (⌈Bs/4⌉·4·H floats) and edge (32)
  * are this slice's scratch.
  */
-export function lstmForwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, z: usize, pre: usize, hPrev: usize, cPrev: usize, c: usize, h: usize, p: usize, whhP: usize, ap: usize, edge: usize): void {
+export function lstmForwardSeq(
+  T: i32,
+  s0: i32,
+  s1: i32,
+  B: i32,
+  b0: i32,
+  Bs: i32,
+  H: i32,
+  reverse: bool,
+  z: usize,
+  pre: usize,
+  hPrev: usize,
+  cPrev: usize,
+  c: usize,
+  h: usize,
+  p: usize,
+  whhP: usize,
+  ap: usize,
+  edge: usize,
+): void {
   const G4 = 4 * H;
   for (let s = s0; s < s1; s++) {
     const t = reverse ? T - 1 - s : s;
@@ -148,7 +263,18 @@ export function lstmForwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i3
     gemmPacked(Bs, G4, H, ap, whhP, zt, G4, edge);
     const last = s + 1 == T;
     const nx = last ? 0 : rowAt(reverse ? T - 2 - s : s + 1, B, b0, H);
-    lstmForwardStep(Bs, H, zt, pre ? pre + rowAt(t, B, b0, G4) : 0, cPrev + st, p, c + st, h + st, last ? 0 : cPrev + nx, last ? 0 : hPrev + nx);
+    lstmForwardStep(
+      Bs,
+      H,
+      zt,
+      pre ? pre + rowAt(t, B, b0, G4) : 0,
+      cPrev + st,
+      p,
+      c + st,
+      h + st,
+      last ? 0 : cPrev + nx,
+      last ? 0 : hPrev + nx,
+    );
   }
 }
 
@@ -158,14 +284,50 @@ export function lstmForwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i3
  * ∂L/∂Z. whhBP is W_hh packed (packB); dhSeq, dcSeq [T, B, H] (or 0) receive the whole ∂L/∂h_t,
  * ∂L/∂c_t. With truncate = k > 0 no gradient crosses into step s − 1 when s is a multiple of k.
  */
-export function lstmBackwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, truncate: i32, dOut: usize, dh: usize, dc: usize, gates: usize, c: usize, cPrev: usize, p: usize, dZ: usize, whhBP: usize, dhSeq: usize, dcSeq: usize, ap: usize, edge: usize): void {
+export function lstmBackwardSeq(
+  T: i32,
+  s0: i32,
+  s1: i32,
+  B: i32,
+  b0: i32,
+  Bs: i32,
+  H: i32,
+  reverse: bool,
+  truncate: i32,
+  dOut: usize,
+  dh: usize,
+  dc: usize,
+  gates: usize,
+  c: usize,
+  cPrev: usize,
+  p: usize,
+  dZ: usize,
+  whhBP: usize,
+  dhSeq: usize,
+  dcSeq: usize,
+  ap: usize,
+  edge: usize,
+): void {
   const G4 = 4 * H;
   const bytes = <usize>(Bs * H) << 2;
   for (let s = s1 - 1; s >= s0; s--) {
     const t = reverse ? T - 1 - s : s;
     const zt = rowAt(t, B, b0, G4);
     const st = rowAt(t, B, b0, H);
-    lstmBackwardStep(Bs, H, dOut ? dOut + st : 0, dh, dc, gates + zt, c + st, cPrev + st, p, dZ + zt, dhSeq ? dhSeq + st : 0, dcSeq ? dcSeq + st : 0);
+    lstmBackwardStep(
+      Bs,
+      H,
+      dOut ? dOut + st : 0,
+      dh,
+      dc,
+      gates + zt,
+      c + st,
+      cPrev + st,
+      p,
+      dZ + zt,
+      dhSeq ? dhSeq + st : 0,
+      dcSeq ? dcSeq + st : 0,
+    );
     // ∂L/∂h_{t−1} = dZ_t · W_hh
     memory.fill(dh, 0, bytes);
     packA(Bs, G4, dZ + zt, G4, 1, ap);

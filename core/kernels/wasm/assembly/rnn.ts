@@ -31,7 +31,15 @@ function rnnForwardStep(B: i32, H: i32, z: usize, pre: usize, h: usize, hNext: u
   }
 }
 
-@inline function rnnBackward4(dOut: usize, dhNext: usize, h: usize, dZ: usize, dhOut: usize, relu: bool, full: bool): void {
+@inline function rnnBackward4(
+  dOut: usize,
+  dhNext: usize,
+  h: usize,
+  dZ: usize,
+  dhOut: usize,
+  relu: bool,
+  full: bool,
+): void {
   const dh = dOut ? f32x4.add(ld(dOut, full), ld(dhNext, full)) : ld(dhNext, full);
   const ht = ld(h, full);
   const dz = relu
@@ -42,7 +50,16 @@ function rnnForwardStep(B: i32, H: i32, z: usize, pre: usize, h: usize, hNext: u
 }
 
 /** dZ [B, H] from dh = dOut (0: none) + dhNext; dhOut (when not 0) gets dh. */
-function rnnBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, h: usize, dZ: usize, dhOut: usize, relu: bool): void {
+function rnnBackwardStep(
+  B: i32,
+  H: i32,
+  dOut: usize,
+  dhNext: usize,
+  h: usize,
+  dZ: usize,
+  dhOut: usize,
+  relu: bool,
+): void {
   const n = B * H;
   let k = 0;
   for (; k + 4 <= n; k += 4) {
@@ -64,14 +81,39 @@ function rnnBackwardStep(B: i32, H: i32, dOut: usize, dhNext: usize, h: usize, d
  * both biases and becomes h_t; hPrev holds h0 at the first step processed and receives every
  * later h_{t−1}; h receives h_t; pre (when not 0) z. whhP is W_hhᵀ packed; ap, edge scratch.
  */
-export function rnnForwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, relu: bool, z: usize, pre: usize, hPrev: usize, h: usize, whhP: usize, ap: usize, edge: usize): void {
+export function rnnForwardSeq(
+  T: i32,
+  s0: i32,
+  s1: i32,
+  B: i32,
+  b0: i32,
+  Bs: i32,
+  H: i32,
+  reverse: bool,
+  relu: bool,
+  z: usize,
+  pre: usize,
+  hPrev: usize,
+  h: usize,
+  whhP: usize,
+  ap: usize,
+  edge: usize,
+): void {
   for (let s = s0; s < s1; s++) {
     const t = reverse ? T - 1 - s : s;
     const st = rowAt(t, B, b0, H);
     packA(Bs, H, hPrev + st, H, 1, ap);
     gemmPacked(Bs, H, H, ap, whhP, z + st, H, edge);
     const last = s + 1 == T;
-    rnnForwardStep(Bs, H, z + st, pre ? pre + st : 0, h + st, last ? 0 : hPrev + rowAt(reverse ? T - 2 - s : s + 1, B, b0, H), relu);
+    rnnForwardStep(
+      Bs,
+      H,
+      z + st,
+      pre ? pre + st : 0,
+      h + st,
+      last ? 0 : hPrev + rowAt(reverse ? T - 2 - s : s + 1, B, b0, H),
+      relu,
+    );
   }
 }
 
@@ -79,7 +121,26 @@ export function rnnForwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32
  * Backward over the sequence for rows b0 … b0+Bs: dh [Bs, H] holds ∂L/∂h_T and ends as ∂L/∂h0;
  * dZ [T, B, H] receives ∂L/∂z; whhBP is W_hh packed; dhSeq (or 0) receives the whole ∂L/∂h_t.
  */
-export function rnnBackwardSeq(T: i32, s0: i32, s1: i32, B: i32, b0: i32, Bs: i32, H: i32, reverse: bool, relu: bool, truncate: i32, dOut: usize, dh: usize, gates: usize, dZ: usize, whhBP: usize, dhSeq: usize, ap: usize, edge: usize): void {
+export function rnnBackwardSeq(
+  T: i32,
+  s0: i32,
+  s1: i32,
+  B: i32,
+  b0: i32,
+  Bs: i32,
+  H: i32,
+  reverse: bool,
+  relu: bool,
+  truncate: i32,
+  dOut: usize,
+  dh: usize,
+  gates: usize,
+  dZ: usize,
+  whhBP: usize,
+  dhSeq: usize,
+  ap: usize,
+  edge: usize,
+): void {
   const bytes = <usize>(Bs * H) << 2;
   for (let s = s1 - 1; s >= s0; s--) {
     const t = reverse ? T - 1 - s : s;

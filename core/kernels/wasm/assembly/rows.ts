@@ -36,7 +36,15 @@ export function addColumnSums(out: usize, m: usize, rows: i32, width: i32, ld: i
  * Sparse rows (compressed: row r holds cols[rowStart[r] … rowStart[r+1]) with values vals)
  * times a dense matrix: Z[r, :] += Σ_(k, v) in row r  v · Wt[k, :]   (Z, Wt: width columns).
  */
-export function sparseRowsTimes(rows: i32, width: i32, rowStart: usize, cols: usize, vals: usize, wt: usize, z: usize): void {
+export function sparseRowsTimes(
+  rows: i32,
+  width: i32,
+  rowStart: usize,
+  cols: usize,
+  vals: usize,
+  wt: usize,
+  z: usize,
+): void {
   const w4 = <usize>width << 2;
   for (let r = 0; r < rows; r++) {
     const end = load<i32>(rowStart + (<usize>(r + 1) << 2));
@@ -48,7 +56,15 @@ export function sparseRowsTimes(rows: i32, width: i32, rowStart: usize, cols: us
 }
 
 /** The transpose product for the weight gradient: dWt[k, :] += v · dZ[r, :] for each stored (r, k, v). */
-export function sparseRowsTransposeTimes(rows: i32, width: i32, rowStart: usize, cols: usize, vals: usize, dZ: usize, dwt: usize): void {
+export function sparseRowsTransposeTimes(
+  rows: i32,
+  width: i32,
+  rowStart: usize,
+  cols: usize,
+  vals: usize,
+  dZ: usize,
+  dwt: usize,
+): void {
   const w4 = <usize>width << 2;
   for (let r = 0; r < rows; r++) {
     const end = load<i32>(rowStart + (<usize>(r + 1) << 2));
@@ -68,14 +84,23 @@ export function addColumnDots(out: usize, a: usize, lda: i32, b: usize, ldb: i32
   for (; k + 4 <= width; k += 4) {
     let s = f32x4.splat(0);
     for (let r = 0; r < rows; r++) {
-      s = f32x4.add(s, f32x4.mul(v128.load(a + ((<usize>r * <usize>lda + <usize>k) << 2)), v128.load(b + ((<usize>r * <usize>ldb + <usize>k) << 2))));
+      s = f32x4.add(
+        s,
+        f32x4.mul(
+          v128.load(a + ((<usize>r * <usize>lda + <usize>k) << 2)),
+          v128.load(b + ((<usize>r * <usize>ldb + <usize>k) << 2)),
+        ),
+      );
     }
     const q = out + (<usize>k << 2);
     v128.store(q, f32x4.add(v128.load(q), s));
   }
   for (; k < width; k++) {
     let s: f32 = 0;
-    for (let r = 0; r < rows; r++) s += load<f32>(a + ((<usize>r * <usize>lda + <usize>k) << 2)) * load<f32>(b + ((<usize>r * <usize>ldb + <usize>k) << 2));
+    for (let r = 0; r < rows; r++)
+      s +=
+        load<f32>(a + ((<usize>r * <usize>lda + <usize>k) << 2)) *
+        load<f32>(b + ((<usize>r * <usize>ldb + <usize>k) << 2));
     const q = out + (<usize>k << 2);
     store<f32>(q, load<f32>(q) + s);
   }

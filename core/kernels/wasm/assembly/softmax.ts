@@ -20,7 +20,8 @@ export function softmaxRowStats(N: i32, C: i32, x: usize, m: usize, s: usize): v
     let acc = f32x4.splat(0);
     let c = 0;
     for (; c + 4 <= C; c += 4) acc = f32x4.add(acc, vexp(f32x4.sub(v128.load(row + (<usize>c << 2)), vm)));
-    let sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    let sum =
+      f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
     for (; c < C; c++) sum += f32x4.extract_lane(vexp(f32x4.sub(ld(row + (<usize>c << 2), false), vm)), 0);
     store<f32>(m + (<usize>r << 2), mx);
     store<f32>(s + (<usize>r << 2), sum);
@@ -39,11 +40,18 @@ export function softmaxGradRows(N: i32, C: i32, x: usize, m: usize, logS: usize,
     let c = 0;
     for (; c + 4 <= C; c += 4) {
       const o = off + (<usize>c << 2);
-      v128.store(dX + o, f32x4.add(v128.load(dX + o), f32x4.mul(vw, vexp(f32x4.sub(f32x4.sub(v128.load(x + o), vm), vl)))));
+      v128.store(
+        dX + o,
+        f32x4.add(v128.load(dX + o), f32x4.mul(vw, vexp(f32x4.sub(f32x4.sub(v128.load(x + o), vm), vl)))),
+      );
     }
     for (; c < C; c++) {
       const o = off + (<usize>c << 2);
-      st(dX + o, f32x4.add(ld(dX + o, false), f32x4.mul(vw, vexp(f32x4.sub(f32x4.sub(ld(x + o, false), vm), vl)))), false);
+      st(
+        dX + o,
+        f32x4.add(ld(dX + o, false), f32x4.mul(vw, vexp(f32x4.sub(f32x4.sub(ld(x + o, false), vm), vl)))),
+        false,
+      );
     }
   }
 }

@@ -16,7 +16,7 @@ import {
   panelValues,
   schemeFor,
   specFor,
-} from '../renderer/specs/index';
+} from '../charts/index';
 import { boxes, downsample } from './downsample';
 
 const tables = new Map<string, Uint8Array>();

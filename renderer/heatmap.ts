@@ -5,7 +5,7 @@
  */
 import type { View } from 'vega';
 import type { GatePanel, GatesPayload } from '../protocol/charts';
-import { colourTable, heatmapPixels, panelValues, schemeFor } from './specs/index';
+import { colourTable, heatmapPixels, panelValues, schemeFor } from '../charts/index';
 
 const tables = new Map<string, Uint8Array>();
 

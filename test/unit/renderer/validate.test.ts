@@ -19,7 +19,7 @@ import {
   type ChartPayload,
   type GatesPayload,
 } from '../../../protocol/charts';
-import { colourTable, heatmapPixels, LIGHT_THEME, panelValues, specFor } from '../../../renderer/specs/index';
+import { colourTable, heatmapPixels, LIGHT_THEME, panelValues, specFor } from '../../../charts/index';
 
 function payloads(): Record<ChartKind, unknown> {
   seed(9);

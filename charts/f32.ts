@@ -4,7 +4,7 @@
  * float32 model's values arrive exactly. Written out here (no Buffer, no atob) so the worker,
  * the SVG fallback and the renderer share one codec.
  */
-import type { GatePanel } from '../../protocol/charts';
+import type { GatePanel } from '../protocol/charts';
 
 // Node and every browser have TextDecoder; the ES2022 library this pure module compiles with does not declare it.
 declare const TextDecoder: new (label: string) => { decode(bytes: Uint8Array): string };

@@ -13,7 +13,7 @@ import {
   type SaturationPayload,
   type StatesPayload,
 } from '../../../protocol/charts';
-import { heatmapPixels, LIGHT_THEME, specFor, type Theme } from '../../../renderer/specs/index';
+import { heatmapPixels, LIGHT_THEME, specFor, type Theme } from '../../../charts/index';
 
 type Spec = Record<string, any>;
 const imageUrl = () => 'data:,';

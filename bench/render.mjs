@@ -7,7 +7,7 @@ import { openRendererPage } from '../test/browser/renderer-page.mjs';
 import { CHROMIUM, ROOT } from '../test/vscode/paths.mjs';
 
 const { MIME, SCHEMA_VERSION } = await import(join(ROOT, 'out', 'protocol', 'charts.js'));
-const { encodeF32 } = await import(join(ROOT, 'out', 'charts', 'f32.js'));
+const { encodeF32 } = await import(join(ROOT, 'out', 'protocol', 'float32-codec.js'));
 const { page, close } = await openRendererPage();
 
 // Deterministic data with the shapes of the issue (the values do not change the work).

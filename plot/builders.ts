@@ -16,7 +16,7 @@ import {
   type Series,
   type StatesPayload,
 } from '../protocol/charts';
-import { encodeF32, F32_THRESHOLD } from '../charts/f32';
+import { encodeF32, F32_THRESHOLD } from '../protocol/float32-codec';
 import { pca2 } from './pca';
 
 const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 1e5) / 1e5 : v);

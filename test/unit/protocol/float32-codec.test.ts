@@ -8,7 +8,7 @@ import { seed } from '../../../core/random';
 import { LSTM } from '../../../core/lstm';
 import { Tensor } from '../../../core/tensor';
 import { gatesPayload } from '../../../plot/builders';
-import { decodeF32, encodeF32, F32_THRESHOLD } from '../../../charts/f32';
+import { decodeF32, encodeF32, F32_THRESHOLD } from '../../../protocol/float32-codec';
 import { MIME, validatePayload } from '../../../protocol/charts';
 
 /** Node's base64 of the little-endian float32 bytes (this machine is little-endian, checked). */

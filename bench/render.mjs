@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openRendererPage } from '../test/browser/renderer-page.mjs';
 import { CHROMIUM, ROOT } from '../test/vscode/paths.mjs';
 
-const { MIME, SCHEMA_VERSION } = await import(join(ROOT, 'out', 'protocol', 'charts.js'));
+const { MIME, SCHEMA_VERSION } = await import(join(ROOT, 'out', 'protocol', 'chart-payloads.js'));
 const { encodeF32 } = await import(join(ROOT, 'out', 'protocol', 'float32-codec.js'));
 const { page, close } = await openRendererPage();
 

@@ -2,7 +2,7 @@
  * Spec builders: chart payload → vega-lite spec. Pure functions with no DOM, shared by the
  * renderer (browser) and the SVG fallback (Node).
  */
-import type { ChartPayload, GatePanel } from '../protocol/charts';
+import type { ChartPayload, GatePanel } from '../protocol/chart-payloads';
 import { gatesSpec } from './gates';
 import { gradientsSpec } from './gradients';
 import { lossSpec } from './loss';

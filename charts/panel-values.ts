@@ -3,7 +3,7 @@
  * float32: protocol/float32-codec.ts). The renderer's canvas and tooltips and the SVG fallback
  * all read them, so each panel is decoded once and kept as long as the panel is.
  */
-import type { GatePanel } from '../protocol/charts';
+import type { GatePanel } from '../protocol/chart-payloads';
 import { decodeF32 } from '../protocol/float32-codec';
 
 const decoded = new WeakMap<GatePanel, ArrayLike<number>>();

@@ -15,7 +15,7 @@ import {
   type SaturationPayload,
   type Series,
   type StatesPayload,
-} from '../protocol/charts';
+} from '../protocol/chart-payloads';
 import { encodeF32, F32_THRESHOLD } from '../protocol/float32-codec';
 import { pca2 } from './pca';
 

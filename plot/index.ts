@@ -17,7 +17,7 @@ import {
   type StatesOptions,
 } from './builders';
 import { Chart } from './chart';
-import type { Series } from '../protocol/charts';
+import type { Series } from '../protocol/chart-payloads';
 
 export { Chart } from './chart';
 

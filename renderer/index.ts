@@ -8,7 +8,7 @@
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import { changeset, type View } from 'vega';
 import embed from 'vega-embed';
-import { validatePayload, type ChartPayload, type GatesPayload } from '../protocol/charts';
+import { validatePayload, type ChartPayload, type GatesPayload } from '../protocol/chart-payloads';
 import { heatmapTooltip, panelDataUrl } from './heatmap';
 import { lossControls } from './loss-controls';
 import { lossRows, specFor, type LossRows } from '../charts/index';

@@ -12,7 +12,7 @@ import {
   type LossPayload,
   type SaturationPayload,
   type StatesPayload,
-} from '../../../protocol/charts';
+} from '../../../protocol/chart-payloads';
 import { heatmapPixels, LIGHT_THEME, specFor, type Theme } from '../../../charts/index';
 
 type Spec = Record<string, any>;

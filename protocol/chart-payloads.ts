@@ -90,4 +90,4 @@ export interface SaturationPayload extends Base<'saturation'> {
 
 export type ChartPayload = GatesPayload | StatesPayload | LossPayload | GradientsPayload | SaturationPayload;
 
-export { validatePayload } from './validate-charts';
+export { validatePayload } from './validate-chart-payloads';

@@ -18,7 +18,7 @@ import {
   type ChartKind,
   type ChartPayload,
   type GatesPayload,
-} from '../../../protocol/charts';
+} from '../../../protocol/chart-payloads';
 import { colourTable, heatmapPixels, LIGHT_THEME, panelValues, specFor } from '../../../charts/index';
 
 function payloads(): Record<ChartKind, unknown> {

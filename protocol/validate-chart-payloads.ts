@@ -5,7 +5,7 @@
  * spec builder reads is checked here, so an accepted payload draws (the unit tests mutate
  * every field of real payloads to hold it to that).
  */
-import { CHART_MIME_TYPES, MIME, SCHEMA_VERSION, type ChartKind } from './charts';
+import { CHART_MIME_TYPES, MIME, SCHEMA_VERSION, type ChartKind } from './chart-payloads';
 import { base64ByteLength, isBase64 } from './float32-codec';
 
 type Verdict = string | null;

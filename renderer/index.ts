@@ -8,7 +8,8 @@
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import { changeset, type View } from 'vega';
 import embed from 'vega-embed';
-import { validatePayload, type ChartPayload, type GatesPayload } from '../protocol/chart-payloads';
+import type { ChartPayload, GatesPayload } from '../protocol/chart-payloads';
+import { validatePayload } from '../protocol/validate-chart-payloads';
 import { heatmapTooltip, panelDataUrl } from './heatmap';
 import { lossControls } from './loss-controls';
 import { lossRows, specFor, type LossRows } from '../charts/index';

@@ -16,10 +16,10 @@ import {
   type SaturationOptions,
   type StatesOptions,
 } from './builders';
-import { Chart } from './chart';
+import { Chart } from './chart-bundle';
 import type { Series } from '../protocol/chart-payloads';
 
-export { Chart } from './chart';
+export { Chart } from './chart-bundle';
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 

@@ -2,8 +2,7 @@
  * The plot API cells use (`import { plot } from 'lstm-notebook'`), the live loss curve that
  * train(…, { plot: true }) draws, and the default chart of a cell's last value.
  */
-import { RecurrentModel } from '../core/recurrent/model';
-import type { History } from '../core/train';
+import { RecurrentModel, type History } from '../core/index';
 import {
   gatesPayload,
   gradientsPayload,

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { openRendererPage } from '../test/browser/renderer-page.mjs';
 import { CHROMIUM, ROOT } from '../scripts/code-server/paths.mjs';
 
-const { MIME, SCHEMA_VERSION } = await import(join(ROOT, 'out', 'protocol', 'charts.js'));
-const { encodeF32 } = await import(join(ROOT, 'out', 'renderer', 'specs', 'f32.js'));
+const { MIME, SCHEMA_VERSION } = await import(join(ROOT, 'out', 'protocol', 'chart-payloads.js'));
+const { encodeF32 } = await import(join(ROOT, 'out', 'protocol', 'float32-codec.js'));
 const { page, close } = await openRendererPage();
 
 // Deterministic data with the shapes of the issue (the values do not change the work).

@@ -26,8 +26,7 @@
  */
 import { Adam, GRU, LSTM, Linear, RNN, Rng, Tensor, parametersOf, setEngine, trainStep } from '../core/index';
 import type { RecurrentModel } from '../core/index';
-import { detachHelper, helperHandle, wasmMemoryUse } from '../core/host';
-import { wasmKernels } from '../core/kernels/wasm/runtime';
+import { detachHelper, helperHandle, wasmKernels, wasmMemoryUse } from '../core/host';
 import { enableRelaxedSimd, startWasmHelper } from '../extension/kernel/wasm-helper';
 import { TorchPeer, type TorchKind, type TorchWhat } from './torch-peer';
 

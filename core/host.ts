@@ -1,12 +1,15 @@
 /**
  * What hosts of the core use — the kernel worker, the headless runner, the bench and tests —
  * and notebook cells do not (their API is index.ts): starting the WebAssembly engine's helper
- * thread, reading the engine's memory use, and the interrupt check long core calls poll.
+ * thread, reading the engine's memory use, the interrupt check long core calls poll, the
+ * compiled kernels themselves (the bench times the gemm alone), and the core's argument checks
+ * (plot.* and the kernel word their errors as the core does).
  */
 export { helperHandle, detachHelper, threadStats, Slot, State } from './kernels/wasm/threads';
 export type { HelperHandle } from './kernels/wasm/threads';
 export { setEngine, getEngine } from './kernels/engine';
 export { setInterruptCheck } from './interrupt';
 export type { Engine } from './kernels/engine';
-export { wasmMemoryUse, relaxedSimdSupported } from './kernels/wasm/runtime';
+export { wasmMemoryUse, relaxedSimdSupported, wasmKernels } from './kernels/wasm/runtime';
 export type { KernelBuild } from './kernels/wasm/runtime';
+export { checkKeys, checkNumber, describe } from './errors';

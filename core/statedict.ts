@@ -18,7 +18,7 @@ import { LstmError, checkKeys, describe } from './errors';
 import { Tensor, formatShape, NestedNumbers } from './tensor';
 import { kerasSlots } from './statedict/keras';
 import { parametersByName, Slot, StateDictModule, torchSlots } from './statedict/slots';
-import { parseValue } from './statedict/values';
+import { parseValue } from './statedict/parse-value';
 
 export type { StateDictModule } from './statedict/slots';
 export type Layout = 'torch' | 'keras';

@@ -2,10 +2,8 @@
  * Payloads from the core's objects: traces (gates, states, saturation), histories (loss) and
  * gradient-norm records (gradients). Options are checked; a wrong one names what was expected.
  */
-import { checkKeys, checkNumber, describe, LstmError } from '../core/errors';
-import type { GradNorms, LayerTrace, Trace } from '../core/recurrent/trace';
-import type { Tensor } from '../core/tensor';
-import type { History } from '../core/train';
+import { checkKeys, checkNumber, describe } from '../core/host';
+import { LstmError, type GradNorms, type History, type LayerTrace, type Tensor, type Trace } from '../core/index';
 import {
   SCHEMA_VERSION,
   type GatePanel,
@@ -15,8 +13,8 @@ import {
   type SaturationPayload,
   type Series,
   type StatesPayload,
-} from '../protocol/charts';
-import { encodeF32, F32_THRESHOLD } from '../renderer/specs/f32';
+} from '../protocol/chart-payloads';
+import { encodeF32, F32_THRESHOLD } from '../protocol/float32-codec';
 import { pca2 } from './pca';
 
 const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 1e5) / 1e5 : v);

@@ -2,8 +2,7 @@
  * The plot API cells use (`import { plot } from 'lstm-notebook'`), the live loss curve that
  * train(…, { plot: true }) draws, and the default chart of a cell's last value.
  */
-import { RecurrentModel } from '../core/recurrent/model';
-import type { History } from '../core/train';
+import { RecurrentModel, type History } from '../core/index';
 import {
   gatesPayload,
   gradientsPayload,
@@ -16,10 +15,10 @@ import {
   type SaturationOptions,
   type StatesOptions,
 } from './builders';
-import { Chart } from './chart';
-import type { Series } from '../protocol/charts';
+import { Chart } from './chart-bundle';
+import type { Series } from '../protocol/chart-payloads';
 
-export { Chart } from './chart';
+export { Chart } from './chart-bundle';
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 

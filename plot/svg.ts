@@ -6,7 +6,7 @@
 import { PNG } from 'pngjs';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
-import type { ChartPayload, GatePanel, GatesPayload } from '../protocol/charts';
+import type { ChartPayload, GatePanel, GatesPayload } from '../protocol/chart-payloads';
 import {
   colourTable,
   heatmapPixels,
@@ -16,7 +16,7 @@ import {
   panelValues,
   schemeFor,
   specFor,
-} from '../renderer/specs/index';
+} from '../charts/index';
 import { boxes, downsample } from './downsample';
 
 const tables = new Map<string, Uint8Array>();

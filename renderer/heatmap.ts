@@ -4,8 +4,8 @@
  * under the pointer — the image mark itself knows only its bounds.
  */
 import type { View } from 'vega';
-import type { GatePanel, GatesPayload } from '../protocol/charts';
-import { colourTable, heatmapPixels, panelValues, schemeFor } from './specs/index';
+import type { GatePanel, GatesPayload } from '../protocol/chart-payloads';
+import { colourTable, heatmapPixels, panelValues, schemeFor } from '../charts/index';
 
 const tables = new Map<string, Uint8Array>();
 

@@ -2,15 +2,17 @@
  * Notebook renderer for the application/vnd.lstm-notebook.*+json outputs (browser ESM). This
  * file owns the lifecycle: one live view per output, finalized when the output is replaced or
  * removed; a loss output rendered again with more points is extended in place. Drawing is in
- * specs/ (pure) and heatmap.ts. Anything wrong with a payload shows an error box, as text.
+ * charts/ (the pure specs, shared with the kernel's SVG fallback) and heatmap.ts. Anything
+ * wrong with a payload shows an error box, as text.
  */
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import { changeset, type View } from 'vega';
 import embed from 'vega-embed';
-import { validatePayload, type ChartPayload, type GatesPayload } from '../protocol/charts';
+import type { ChartPayload, GatesPayload } from '../protocol/chart-payloads';
+import { validatePayload } from '../protocol/validate-chart-payloads';
 import { heatmapTooltip, panelDataUrl } from './heatmap';
 import { lossControls } from './loss-controls';
-import { lossRows, specFor, type LossRows } from './specs/index';
+import { lossRows, specFor, type LossRows } from '../charts/index';
 import { currentTheme, watchTheme } from './theme';
 import { STYLE } from './style';
 

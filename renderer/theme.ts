@@ -1,5 +1,5 @@
 /** VS Code's theme, read from the CSS variables the notebook webview defines. */
-import { LIGHT_THEME, type Theme } from './specs/index';
+import { LIGHT_THEME, type Theme } from '../charts/index';
 
 export function currentTheme(): Theme {
   const style = getComputedStyle(document.body);

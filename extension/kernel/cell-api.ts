@@ -5,7 +5,7 @@
  */
 import * as core from '../../core/index';
 import type { EpochInfo, History, StepInfo, Trainable, TrainOptions } from '../../core/index';
-import { describe } from '../../core/errors';
+import { describe } from '../../core/host';
 import type { Displays, DisplayHandle } from './display';
 import type { Namespace } from './imports';
 import type { ChartLike, ChartSupport } from './values';

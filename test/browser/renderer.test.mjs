@@ -10,7 +10,7 @@ import { openRendererPage } from './renderer-page.mjs';
 
 const core = await import(join(ROOT, 'out', 'core', 'index.js'));
 const builders = await import(join(ROOT, 'out', 'plot', 'builders.js'));
-const { MIME } = await import(join(ROOT, 'out', 'protocol', 'charts.js'));
+const { MIME } = await import(join(ROOT, 'out', 'protocol', 'chart-payloads.js'));
 
 let harness;
 let page;

@@ -15,7 +15,8 @@ import { train } from '../../../core/train';
 import { adding } from '../../../core/data/tasks';
 import { gatesPayload, gradientsPayload, lossPayload, saturationPayload, statesPayload } from '../../../plot/builders';
 import { pca2 } from '../../../plot/pca';
-import { validatePayload, MIME } from '../../../protocol/charts';
+import { MIME } from '../../../protocol/chart-payloads';
+import { validatePayload } from '../../../protocol/validate-chart-payloads';
 
 function lstmTrace(H = 5, T = 7, B = 3): Trace {
   seed(11);

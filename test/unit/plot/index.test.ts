@@ -12,7 +12,7 @@ import { Tape } from '../../../core/tape';
 import { timeStep } from '../../../core/ops';
 import { mseLoss } from '../../../core/loss';
 import { Chart, defaultChart, LiveLoss, plot } from '../../../plot/index';
-import { MIME, type LossPayload } from '../../../protocol/charts';
+import { MIME, type LossPayload } from '../../../protocol/chart-payloads';
 
 test('a live loss curve holds what was pushed; plot.loss and chart() draw it', async () => {
   const live = new LiveLoss();

@@ -12,8 +12,8 @@ import {
   type LossPayload,
   type SaturationPayload,
   type StatesPayload,
-} from '../../../protocol/charts';
-import { heatmapPixels, LIGHT_THEME, specFor, type Theme } from '../../../renderer/specs/index';
+} from '../../../protocol/chart-payloads';
+import { heatmapPixels, LIGHT_THEME, specFor, type Theme } from '../../../charts/index';
 
 type Spec = Record<string, any>;
 const imageUrl = () => 'data:,';

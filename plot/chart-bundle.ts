@@ -3,8 +3,8 @@
  * through display()), it becomes a MIME bundle: the custom JSON type for the renderer, an SVG
  * rendered here in Node for every other client (GitHub, JupyterLab), and text.
  */
-import type { ChartPayload } from '../protocol/charts';
-import { MIME } from '../protocol/charts';
+import type { ChartPayload } from '../protocol/chart-payloads';
+import { MIME } from '../protocol/chart-payloads';
 import { renderSvg } from './svg';
 
 export class Chart {

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LossRows, MAX_BUCKETS, type LossPoint } from '../../../renderer/specs/loss-rows';
+import { LossRows, MAX_BUCKETS, type LossPoint } from '../../../charts/loss-rows';
 
 /** smooth_k = m_k / (1 − β^(k+1)), m_k = β m_{k−1} + (1 − β) y_k, over the finite points. */
 function ema(ys: number[], beta: number): number[] {

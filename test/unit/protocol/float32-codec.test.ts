@@ -8,8 +8,9 @@ import { seed } from '../../../core/random';
 import { LSTM } from '../../../core/lstm';
 import { Tensor } from '../../../core/tensor';
 import { gatesPayload } from '../../../plot/builders';
-import { decodeF32, encodeF32, F32_THRESHOLD } from '../../../renderer/specs/f32';
-import { MIME, validatePayload } from '../../../protocol/charts';
+import { decodeF32, encodeF32, F32_THRESHOLD } from '../../../protocol/float32-codec';
+import { MIME } from '../../../protocol/chart-payloads';
+import { validatePayload } from '../../../protocol/validate-chart-payloads';
 
 /** Node's base64 of the little-endian float32 bytes (this machine is little-endian, checked). */
 function nodeBase64(values: number[]): string {

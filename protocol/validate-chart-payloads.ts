@@ -5,7 +5,8 @@
  * spec builder reads is checked here, so an accepted payload draws (the unit tests mutate
  * every field of real payloads to hold it to that).
  */
-import { CHART_MIME_TYPES, MIME, SCHEMA_VERSION, type ChartKind } from './charts';
+import { CHART_MIME_TYPES, MIME, SCHEMA_VERSION, type ChartKind } from './chart-payloads';
+import { base64ByteLength, isBase64 } from './float32-codec';
 
 type Verdict = string | null;
 type Obj = Record<string, unknown>;
@@ -55,9 +56,9 @@ function strings(path: string, v: unknown, length?: number): Verdict {
 
 /** `count` float32 values as base64 (large heatmap panels). */
 function float32s(path: string, text: string, count: number): Verdict {
-  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text))
+  if (!isBase64(text))
     return `expected ${path} to be a list of numbers or base64 float32 data, got a string that is not base64 (${text.length} characters)`;
-  const bytes = (text.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
+  const bytes = base64ByteLength(text);
   return bytes === 4 * count
     ? null
     : `expected ${path} to hold ${count} float32 numbers (${4 * count} bytes), got ${bytes} bytes`;

@@ -4,7 +4,7 @@
  * drawn as marks it would not be smooth), placed on linear step and unit scales so the axes,
  * and the renderer's tooltips, read exact positions.
  */
-import type { GatePanel, GatesPayload } from '../../protocol/charts';
+import type { GatePanel, GatesPayload } from '../protocol/chart-payloads';
 import { schemeFor } from './colours';
 import { baseConfig, type Theme } from './theme';
 

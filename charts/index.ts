@@ -2,7 +2,7 @@
  * Spec builders: chart payload → vega-lite spec. Pure functions with no DOM, shared by the
  * renderer (browser) and the SVG fallback (Node).
  */
-import type { ChartPayload, GatePanel } from '../../protocol/charts';
+import type { ChartPayload, GatePanel } from '../protocol/chart-payloads';
 import { gatesSpec } from './gates';
 import { gradientsSpec } from './gradients';
 import { lossSpec } from './loss';
@@ -16,7 +16,7 @@ export { colourTable, heatmapPixels, schemeFor } from './colours';
 export { lossRows } from './loss';
 export { LossRows, MAX_BUCKETS, type LossPoint, type RowsChange } from './loss-rows';
 export { PANEL_WIDTH, panelHeight } from './gates';
-export { decodeF32, encodeF32, F32_THRESHOLD, panelValues } from './f32';
+export { panelValues } from './panel-values';
 
 export interface SpecOptions {
   theme: Theme;

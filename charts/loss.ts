@@ -3,7 +3,7 @@
  * linear or log y scale. The rows come from LossRows (bounded, see loss-rows.ts) in a data set
  * named `points`, so a live view can replace its last rows in place.
  */
-import type { LossPayload } from '../../protocol/charts';
+import type { LossPayload } from '../protocol/chart-payloads';
 import { LossRows } from './loss-rows';
 import { baseConfig, type Theme } from './theme';
 

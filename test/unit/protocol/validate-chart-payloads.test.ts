@@ -14,12 +14,12 @@ import { gatesPayload, gradientsPayload, lossPayload, saturationPayload, statesP
 import {
   MIME,
   SCHEMA_VERSION,
-  validatePayload,
   type ChartKind,
   type ChartPayload,
   type GatesPayload,
-} from '../../../protocol/charts';
-import { colourTable, heatmapPixels, LIGHT_THEME, panelValues, specFor } from '../../../renderer/specs/index';
+} from '../../../protocol/chart-payloads';
+import { validatePayload } from '../../../protocol/validate-chart-payloads';
+import { colourTable, heatmapPixels, LIGHT_THEME, panelValues, specFor } from '../../../charts/index';
 
 function payloads(): Record<ChartKind, unknown> {
   seed(9);

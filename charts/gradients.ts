@@ -1,5 +1,5 @@
 /** Gradient flow through time: ‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ against the lag T−1−t, log scale. */
-import type { GradientsPayload } from '../../protocol/charts';
+import type { GradientsPayload } from '../protocol/chart-payloads';
 import { baseConfig, type Theme } from './theme';
 
 export function gradientsSpec(p: GradientsPayload, theme: Theme): Record<string, unknown> {

@@ -5,7 +5,7 @@
  * Units near the left axis are right-saturated (almost always open), near the bottom
  * left-saturated (almost always shut); the diagonal band holds units that switch.
  */
-import type { SaturationPayload } from '../../protocol/charts';
+import type { SaturationPayload } from '../protocol/chart-payloads';
 import { baseConfig, type Theme } from './theme';
 
 export function saturationSpec(p: SaturationPayload, theme: Theme): Record<string, unknown> {

@@ -1,7 +1,8 @@
 /**
- * Chart outputs: MIME types, payloads and their validation, shared by the kernel (which builds
- * payloads, plot/) and the renderer (which draws them, renderer/). Every payload names its
- * schema version; a renderer meets a newer one with an error box, not a guess.
+ * Chart outputs: MIME types and payloads, shared by the kernel (which builds payloads, plot/)
+ * and the renderer (which draws them, renderer/). Every payload names its schema version; a
+ * renderer meets a newer one with an error box, not a guess. validate-chart-payloads.ts checks
+ * them (it imports this file, not the other way round).
  *
  * Numbers travel as flat arrays (column-wise), not arrays of objects: a 256-unit × 1,000-step
  * × 6-panel gate payload is 1.5 M numbers, a live loss curve 100,000 points posted 10×/s.
@@ -89,5 +90,3 @@ export interface SaturationPayload extends Base<'saturation'> {
 }
 
 export type ChartPayload = GatesPayload | StatesPayload | LossPayload | GradientsPayload | SaturationPayload;
-
-export { validatePayload } from './validate-charts';

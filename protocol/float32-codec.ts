@@ -2,9 +2,9 @@
  * Large heatmap panels travel as base64 of little-endian float32 values: 4 bytes a value
  * (5.3 characters) instead of ~10 characters of JSON, and no parse of 1.5 M numbers. A
  * float32 model's values arrive exactly. Written out here (no Buffer, no atob) so the worker,
- * the SVG fallback and the renderer share one codec.
+ * the SVG fallback, the renderer and the payload validator share one codec: the one place that
+ * knows the encoding.
  */
-import type { GatePanel } from '../../protocol/charts';
 
 // Node and every browser have TextDecoder; the ES2022 library this pure module compiles with does not declare it.
 declare const TextDecoder: new (label: string) => { decode(bytes: Uint8Array): string };
@@ -57,10 +57,20 @@ export function encodeF32(values: ArrayLike<number>): string {
   return ASCII.decode(codes);
 }
 
-/** The values of a base64 float32 string (validatePayload has checked its alphabet and length). */
-export function decodeF32(text: string): Float32Array {
+/** Whether `text` is base64 as encodeF32 writes it: whole 4-character groups of the alphabet, '=' padding. */
+export function isBase64(text: string): boolean {
+  return text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
+}
+
+/** How many bytes base64 `text` (isBase64) holds: 3 a group, less the padding. */
+export function base64ByteLength(text: string): number {
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  const bytes = new Uint8Array((text.length / 4) * 3 - padding);
+  return (text.length / 4) * 3 - padding;
+}
+
+/** The values of a base64 float32 string (validatePayload has checked it is base64 of the right length). */
+export function decodeF32(text: string): Float32Array {
+  const bytes = new Uint8Array(base64ByteLength(text));
   let j = 0;
   for (let i = 0; i < text.length; i += 4) {
     const n =
@@ -75,15 +85,5 @@ export function decodeF32(text: string): Float32Array {
   const view = new DataView(bytes.buffer);
   const values = new Float32Array(bytes.length / 4);
   for (let k = 0; k < values.length; k++) values[k] = view.getFloat32(4 * k, true);
-  return values;
-}
-
-const decoded = new WeakMap<GatePanel, ArrayLike<number>>();
-
-/** A panel's values as numbers, whichever way they travelled (decoded once per panel). */
-export function panelValues(panel: GatePanel): ArrayLike<number> {
-  if (typeof panel.values !== 'string') return panel.values;
-  let values = decoded.get(panel);
-  if (!values) decoded.set(panel, (values = decodeF32(panel.values)));
   return values;
 }

@@ -1,5 +1,5 @@
 /** Cell-state trajectories: c_t and h_t of chosen units over time, and the PCA path of h_t. */
-import type { StatesPayload } from '../../protocol/charts';
+import type { StatesPayload } from '../protocol/chart-payloads';
 import { baseConfig, type Theme } from './theme';
 
 export function statesSpec(p: StatesPayload, theme: Theme): Record<string, unknown> {

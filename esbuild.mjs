@@ -1,4 +1,4 @@
-// Builds the three bundles of the extension, each for where it runs:
+// Builds the bundles, each for where it runs:
 //   dist/extension.js  extension host (Node, CommonJS, `vscode` external)
 //   dist/worker.js     kernel worker thread (Node, CommonJS), the core bundled in
 //   dist/renderer.js   notebook renderer (browser, ESM)

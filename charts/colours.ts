@@ -5,8 +5,8 @@
  */
 import { scheme } from 'vega';
 
-export const GATE_SCHEME = 'viridis';
-export const TANH_SCHEME = 'blueorange';
+const GATE_SCHEME = 'viridis';
+const TANH_SCHEME = 'blueorange';
 
 /** 256 RGB triples sampled from a vega colour scheme. */
 export function colourTable(name: string): Uint8Array {

@@ -14,7 +14,7 @@ import type { Theme } from './theme';
 export { LIGHT_THEME, type Theme } from './theme';
 export { colourTable, heatmapPixels, schemeFor } from './colours';
 export { lossRows } from './loss';
-export { LossRows, MAX_BUCKETS, type LossPoint, type RowsChange } from './loss-rows';
+export { LossRows } from './loss-rows';
 export { PANEL_WIDTH, panelHeight } from './gates';
 export { panelValues } from './panel-values';
 

@@ -177,8 +177,8 @@ export interface LossOptions {
   xTitle?: string;
   yTitle?: string;
 }
-export type LossSource = History | Series[] | Array<{ name: string; loss: number[] }>;
 
+/** source: a training History, an array of Series, or an array of { name, loss: number[] }. */
 export function lossPayload(source: unknown, options: LossOptions = {}): LossPayload {
   const what = 'plot.loss';
   checkKeys(what, options, ['logScale', 'smoothing', 'title', 'xTitle', 'yTitle']);

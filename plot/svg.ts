@@ -35,7 +35,7 @@ function table(name: string): Uint8Array {
   return t;
 }
 
-export function panelPng(p: GatesPayload, panel: GatePanel): string {
+function panelPng(p: GatesPayload, panel: GatePanel): string {
   const [kt, ku] = boxes(p.steps, p.units, PANEL_WIDTH, panelHeight(p.units));
   const small =
     kt * ku > 1

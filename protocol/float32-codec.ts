@@ -52,7 +52,7 @@ export function encodeF32(values: ArrayLike<number>): string {
     codes[j++] = CODES[n >> 18];
     codes[j++] = CODES[(n >> 12) & 63];
     codes[j++] = two ? CODES[(n >> 6) & 63] : 61;
-    codes[j++] = 61;
+    codes[j] = 61;
   }
   return ASCII.decode(codes);
 }

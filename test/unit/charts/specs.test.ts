@@ -15,6 +15,9 @@ import {
 } from '../../../protocol/chart-payloads';
 import { heatmapPixels, LIGHT_THEME, specFor, type Theme } from '../../../charts/index';
 
+// The assertions read vega-lite specs by path (spec.layer[0].encoding.color…): typing every path would
+// restate vega-lite's schema, and compile() below is the check that a spec is valid.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Spec = Record<string, any>;
 const imageUrl = () => 'data:,';
 const build = (p: Parameters<typeof specFor>[0], extra: Partial<Parameters<typeof specFor>[1]> = {}): Spec => {

@@ -124,7 +124,7 @@ test('no mutation of a payload makes validation throw, and every accepted one dr
     for (const [what, mutate] of mutations(good)) {
       const bad = mutate(good);
       const structural = mustRefuse(good, what);
-      let verdict: string | null = null;
+      let verdict: string | null;
       try {
         verdict = validatePayload(MIME[kind], bad);
       } catch (error) {

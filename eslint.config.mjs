@@ -1,7 +1,8 @@
 // ESLint (flat config). Beyond the usual checks, the rules here keep the architecture:
 //   core/           pure numerics: no IO (no node: modules), no vscode, nothing from the other folders
-//   protocol/       the wire types and their validators: imports nothing of ours but core's public API
-//   charts/         pure vega-lite spec builders, shared by renderer/ (browser) and plot/ (kernel worker)
+//   protocol/       the wire types, their validators, the float32 codec: imports only core's public API
+//   charts/         pure vega-lite spec builders, shared by renderer/ (browser) and plot/ (kernel worker);
+//                   imports only protocol/ and core
 //   extension/kernel/  the kernel engine: no vscode, so the headless runner and plain-Node tests use it
 //   vscode          only in extension/ (outside extension/kernel/) and in the tests that drive VS Code
 //   core internals  only from core/ and test/; everything else goes through core/index or core/host
@@ -69,7 +70,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['protocol/**', 'charts/**'],
+    // Shared by the kernel worker and the renderer (browser): no Node, no vscode. protocol/ is the
+    // bottom layer (wire types, validators, the float32 codec); charts/ builds specs from it.
+    files: ['protocol/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -78,10 +81,23 @@ export default tseslint.config(
           patterns: [
             CORE_INTERNALS,
             NODE_IO,
-            folder(
-              '(extension|renderer|plot|test|bench|scripts|examples)',
-              'protocol/ and charts/ are shared by the worker and the renderer: they import only each other and core.',
-            ),
+            folder('(charts|extension|renderer|plot|test|bench|scripts|examples)', 'protocol/ imports only core.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['charts/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [VSCODE],
+          patterns: [
+            CORE_INTERNALS,
+            NODE_IO,
+            folder('(extension|renderer|plot|test|bench|scripts|examples)', 'charts/ imports only protocol/ and core.'),
           ],
         },
       ],

@@ -227,6 +227,18 @@ const directives: RewriteCase[] = [
     script: wrapped("'use strict'"),
     declared: [],
   },
+  {
+    name: "'use strict' stays the function's first statement when the cell declares functions, so it still applies",
+    cell: "'use strict';\nfunction f() {}",
+    script: "(async () => { 'use strict'; globalThis.f = f;\nfunction f() {}\n})()",
+    declared: ['f'],
+  },
+  {
+    name: "'use strict' without its `;` gets one before the functions are published",
+    cell: "'use strict'\nfunction f() {}",
+    script: "(async () => { 'use strict'; globalThis.f = f;\nfunction f() {}\n})()",
+    declared: ['f'],
+  },
 ];
 
 const leftAlone: RewriteCase[] = [

@@ -185,6 +185,13 @@ const failures: Array<{ name: string; behindAnother: boolean; make: () => Worker
     make: () => new Promise((_, reject) => setImmediate(() => reject(new Error('no svg')))),
   },
   {
+    name: 'a maker that throws at once, with nothing pending',
+    behindAnother: false,
+    make: () => {
+      throw new Error('no svg');
+    },
+  },
+  {
     name: 'a maker that throws at once, behind an output being made',
     behindAnother: true,
     make: () => {

@@ -40,7 +40,13 @@ export class Outbox {
   send(make: () => WorkerMessage | Promise<WorkerMessage>): void {
     this.flushText();
     if (this.pending === 0) {
-      const message = make();
+      let message: WorkerMessage | Promise<WorkerMessage>;
+      try {
+        message = make();
+      } catch (error) {
+        // Reported on stderr, as behind a pending output: thrown, it would reach the caller only when nothing was pending.
+        message = Promise.reject(error);
+      }
       if (!(message instanceof Promise)) {
         this.post(message);
         return;

@@ -5,7 +5,7 @@
  *
  *   const {a, b} = f();      →  ;({a, b} = f());          a, b become globals: they persist
  *   let x;                   →  ;(x = undefined);          and re-running the cell just works
- *   function g() {}          →  kept (hoisted), plus `globalThis.g = g;` at the top
+ *   function g() {}          →  kept (hoisted), plus `globalThis.g = g;` at the top (after a 'use strict')
  *   class C {}               →  ;C = class C {};
  *   import {LSTM} from 'm'   →  ;({LSTM} = await __lstmKernel.import("m"));
  *   import('m')              →  __lstmKernel.import('m')
@@ -113,7 +113,13 @@ export function rewriteCell(js: string): RewrittenCell {
     }
   });
 
-  out.prepend(`(async () => { ${hoisted.join(' ')}`);
+  // A directive ('use strict') applies only while it comes first: the functions are published after it.
+  const lastDirective = directivePrologue(body).at(-1);
+  if (lastDirective && hoisted.length > 0) {
+    const separator = js[lastDirective.end - 1] === ';' ? ' ' : '; ';
+    out.appendLeft(lastDirective.end, `${separator}${hoisted.join(' ')}`);
+    out.prepend('(async () => { ');
+  } else out.prepend(`(async () => { ${hoisted.join(' ')}`);
   out.append('\n})()');
   const mappings = out.generateDecodedMap({ hires: true }).mappings as number[][][];
   return { script: out.toString(), declared: [...declared], mappings };
@@ -146,6 +152,12 @@ function rewriteDynamicImports(program: AnyNode, out: MagicString): void {
       out.overwrite(node.start, node.source.start, `${KERNEL_GLOBAL}.import(`);
     },
   });
+}
+
+/** The leading string statements of the cell: its directives, e.g. 'use strict'. */
+function directivePrologue(body: AnyNode[]): AnyNode[] {
+  const end = body.findIndex((node) => node.type !== 'ExpressionStatement' || typeof node.directive !== 'string');
+  return end < 0 ? body : body.slice(0, end);
 }
 
 function importAssignments(node: AnyNode, declared: Set<string>): string {

@@ -15,19 +15,20 @@ import {
   INTERRUPTED,
   type CellError,
   type HostMessage,
-  type MimeBundle,
   type WorkerConfig,
   type WorkerMessage,
 } from '../../protocol/kernel';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'restarting' | 'disposed';
 
-/** What a running cell produces, in order. */
-export type CellOutput =
-  | { type: 'stream'; name: 'stdout' | 'stderr'; text: string }
-  | { type: 'display'; displayId: string; bundle: MimeBundle; update: boolean }
-  | { type: 'result'; bundle: MimeBundle }
-  | { type: 'error'; error: CellError };
+/**
+ * What a running cell produces, in order: the worker's output messages without the cell id, so
+ * a field added to one of them in protocol/kernel.ts reaches the session's callers as well.
+ */
+export type CellOutput = WithoutId<Extract<WorkerMessage, { type: 'stream' | 'display' | 'result' | 'error' }>>;
+
+/** Omit distributed over a union: each message keeps its own fields and its `type` tag. */
+type WithoutId<M> = M extends unknown ? Omit<M, 'id'> : never;
 
 export interface ExecutionResult {
   ok: boolean;

@@ -8,7 +8,7 @@ import type { EpochInfo, History, StepInfo, Trainable, TrainOptions } from '../.
 import { describe } from '../../core/host';
 import type { Displays, DisplayHandle } from './display';
 import type { Namespace } from './imports';
-import type { ChartLike, ChartSupport } from './values';
+import type { ChartLike, ChartSupport } from './value-bundle';
 
 /** What the charts module gives the kernel (see plot/index.ts). */
 export interface ChartModule extends ChartSupport {
@@ -20,7 +20,7 @@ export interface ChartModule extends ChartSupport {
   };
 }
 
-export interface NotebookTrainOptions extends TrainOptions {
+interface NotebookTrainOptions extends TrainOptions {
   /** Draw the loss curve in the cell's output, updated in place while training runs. */
   plot?: boolean;
 }

@@ -8,7 +8,7 @@
 import type { MimeBundle } from '../../protocol/kernel';
 import type { Outbox } from './outbox';
 
-export const UPDATE_INTERVAL_MS = 100;
+const UPDATE_INTERVAL_MS = 100;
 
 export interface DisplayHandle {
   readonly id: string;

@@ -71,7 +71,7 @@ export class ModuleLoader {
 }
 
 /** A CommonJS module seen as a namespace: its properties, and itself as `default`. */
-export function asNamespace(exports: unknown): Namespace {
+function asNamespace(exports: unknown): Namespace {
   if (exports !== null && (typeof exports === 'object' || typeof exports === 'function')) {
     const record = exports as Namespace;
     const value = record.__esModule ? record.default : exports;

@@ -8,7 +8,7 @@ import type { CellError, MimeBundle } from '../../protocol/kernel';
 import type { CellOutput } from './session';
 
 /** The kernelspec name of our notebooks (the controller prefers them). */
-export const KERNELSPEC = 'lstm-notebook';
+const KERNELSPEC = 'lstm-notebook';
 
 export interface NotebookJson {
   nbformat: number;
@@ -128,7 +128,7 @@ export function sourceOf(cell: CellJson): string {
 }
 
 /** "a\nb\n" → ["a\n", "b\n"], the way Jupyter writes multi-line strings. */
-export function lines(text: string): string[] {
+function lines(text: string): string[] {
   return text.split(/(?<=\n)/).filter((line) => line.length > 0);
 }
 

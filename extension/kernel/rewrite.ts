@@ -15,7 +15,14 @@
  * The whole cell becomes `(async () => { … \n})()`, opened on the cell's first line, and every
  * edit keeps the line it was on, so runtime stack lines are cell lines.
  */
-import { parse, type Node } from 'acorn';
+import {
+  parse,
+  type ImportDeclaration,
+  type ModuleDeclaration,
+  type Pattern,
+  type Program,
+  type Statement,
+} from 'acorn';
 import { simple } from 'acorn-walk';
 import MagicString from 'magic-string';
 import { syntaxErrorAt } from './transpile';
@@ -32,17 +39,15 @@ export interface RewrittenCell {
   mappings: number[][][];
 }
 
-type AnyNode = Node & Record<string, any>;
-
 export function rewriteCell(js: string): RewrittenCell {
-  let program: AnyNode;
+  let program: Program;
   try {
     program = parse(js, {
       ecmaVersion: 'latest',
       sourceType: 'module',
       allowAwaitOutsideFunction: true,
       locations: true,
-    }) as AnyNode;
+    });
   } catch (error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc;
     if (!loc) throw error;
@@ -55,7 +60,7 @@ export function rewriteCell(js: string): RewrittenCell {
   instrumentLoops(program, out);
   rewriteDynamicImports(program, out);
 
-  const body = program.body as AnyNode[];
+  const body = program.body;
   body.forEach((node, index) => {
     let statement = node;
     if (statement.type === 'ExportNamedDeclaration' && statement.declaration) {
@@ -81,7 +86,11 @@ export function rewriteCell(js: string): RewrittenCell {
           for (const name of patternNames(d.id)) declared.add(name);
           out.prependRight(d.start, '(');
           if (d.init) out.appendLeft(d.end, ')');
-          else out.appendLeft(d.end, statement.kind === 'var' ? ` = ${d.id.name})` : ' = undefined)');
+          else {
+            // Without an initializer the binding is a plain name (a pattern needs one); `var x;` keeps x's value.
+            const kept = statement.kind === 'var' && d.id.type === 'Identifier' ? d.id.name : 'undefined';
+            out.appendLeft(d.end, ` = ${kept})`);
+          }
         }
         break;
       }
@@ -126,10 +135,10 @@ export function rewriteCell(js: string): RewrittenCell {
 }
 
 /** Every loop body starts with an interrupt check, so `while (true) {}` can be stopped. */
-function instrumentLoops(program: AnyNode, out: MagicString): void {
+function instrumentLoops(program: Program, out: MagicString): void {
   const check = `${KERNEL_GLOBAL}.check();`;
-  const visit = (loop: AnyNode) => {
-    const loopBody = loop.body as AnyNode;
+  const visit = (loop: { body: Statement }) => {
+    const loopBody = loop.body;
     if (loopBody.type === 'BlockStatement') out.appendLeft(loopBody.start + 1, ` ${check}`);
     else {
       out.prependRight(loopBody.start, `{ ${check} `);
@@ -146,26 +155,26 @@ function instrumentLoops(program: AnyNode, out: MagicString): void {
 }
 
 /** `import(x)` in a script has no module loader behind it; the kernel's import does. */
-function rewriteDynamicImports(program: AnyNode, out: MagicString): void {
+function rewriteDynamicImports(program: Program, out: MagicString): void {
   simple(program, {
-    ImportExpression(node: AnyNode) {
+    ImportExpression(node) {
       out.overwrite(node.start, node.source.start, `${KERNEL_GLOBAL}.import(`);
     },
   });
 }
 
 /** The leading string statements of the cell: its directives, e.g. 'use strict'. */
-function directivePrologue(body: AnyNode[]): AnyNode[] {
+function directivePrologue(body: Array<Statement | ModuleDeclaration>): Array<Statement | ModuleDeclaration> {
   const end = body.findIndex((node) => node.type !== 'ExpressionStatement' || typeof node.directive !== 'string');
   return end < 0 ? body : body.slice(0, end);
 }
 
-function importAssignments(node: AnyNode, declared: Set<string>): string {
+function importAssignments(node: ImportDeclaration, declared: Set<string>): string {
   const source = JSON.stringify(node.source.value);
   const load = `await ${KERNEL_GLOBAL}.import(${source})`;
   const named: string[] = [];
   const parts: string[] = [];
-  for (const s of node.specifiers as AnyNode[]) {
+  for (const s of node.specifiers) {
     declared.add(s.local.name);
     if (s.type === 'ImportNamespaceSpecifier') parts.push(`;(${s.local.name} = ${load});`);
     else if (s.type === 'ImportDefaultSpecifier') named.push(`default: ${s.local.name}`);
@@ -180,14 +189,14 @@ function importAssignments(node: AnyNode, declared: Set<string>): string {
 }
 
 /** The identifiers a binding pattern declares: `{a, b: [c, ...d], e = 1}` → a, c, d, e. */
-function patternNames(pattern: AnyNode): string[] {
+function patternNames(pattern: Pattern): string[] {
   switch (pattern.type) {
     case 'Identifier':
       return [pattern.name];
     case 'ObjectPattern':
-      return pattern.properties.flatMap((p: AnyNode) => patternNames(p.type === 'RestElement' ? p.argument : p.value));
+      return pattern.properties.flatMap((p) => patternNames(p.type === 'RestElement' ? p.argument : p.value));
     case 'ArrayPattern':
-      return pattern.elements.flatMap((e: AnyNode | null) => (e ? patternNames(e) : []));
+      return pattern.elements.flatMap((e) => (e ? patternNames(e) : []));
     case 'AssignmentPattern':
       return patternNames(pattern.left);
     case 'RestElement':

@@ -14,14 +14,14 @@ import {
   type WorkerConfig,
   type WorkerMessage,
 } from '../../protocol/kernel';
-import { charts } from './charts';
+import { charts } from './chart-module';
 import { createCellApi } from './cell-api';
 import { CellRunner, InterruptedError } from './cell-runner';
 import { Displays } from './display';
 import { ModuleLoader } from './imports';
 import { Outbox } from './outbox';
 import { KERNEL_GLOBAL } from './rewrite';
-import { bundleOf } from './values';
+import { bundleOf } from './value-bundle';
 import { configureEngine } from './engine-config';
 
 const port = parentPort;

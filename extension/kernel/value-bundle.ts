@@ -16,7 +16,7 @@ export interface ChartSupport {
   defaultChart(value: unknown): ChartLike | null;
 }
 
-export function isChartLike(value: unknown): value is ChartLike {
+function isChartLike(value: unknown): value is ChartLike {
   return typeof value === 'object' && value !== null && typeof (value as ChartLike).toBundle === 'function';
 }
 
@@ -31,7 +31,7 @@ export async function bundleOf(
   return { 'text/plain': textOf(value) };
 }
 
-export function textOf(value: unknown): string {
+function textOf(value: unknown): string {
   if (
     typeof value === 'object' &&
     value !== null &&

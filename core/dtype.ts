@@ -45,7 +45,7 @@ export function allocate(dtype: DType, size: number, what = 'an array'): FloatAr
 }
 
 /** 1536 → "1.5 KiB", 4e12 → "3.6 TiB". */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
   let v = bytes;
   let u = 0;

@@ -142,7 +142,7 @@ export function timeAt(run: SequenceRun, s: number): number {
 }
 
 /** Per-step gradient norms, filled by the backward pass when asked for. */
-export interface StepNorms {
+interface StepNorms {
   /** ‖∂L/∂h_τ‖ over batch and units, indexed by time τ. */
   h: Float64Array;
   /** ‖∂L/∂c_τ‖ (LSTM only). */

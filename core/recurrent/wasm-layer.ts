@@ -281,7 +281,7 @@ export function finishForward(
 }
 
 /** The layer output's columns of this direction, from h [T·B, H]. */
-export function scatterOutput(run: SequenceRun, h: Float32Array): void {
+function scatterOutput(run: SequenceRun, h: Float32Array): void {
   const { T, B, H, out, outOff, ldOut } = run;
   if (ldOut === H && outOff === 0) {
     out.set(h);

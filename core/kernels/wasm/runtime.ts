@@ -27,7 +27,7 @@ interface WasmApi {
 }
 
 /** The exports of core/kernels/wasm/assembly/index.ts. Pointers are byte offsets; booleans are 0/1. */
-export interface KernelExports {
+interface KernelExports {
   packA(M: number, K: number, a: number, sam: number, sak: number, ap: number): void;
   packB(K: number, N: number, b: number, sbk: number, sbn: number, bp: number): void;
   gemmPacked(M: number, N: number, K: number, ap: number, bp: number, c: number, ldc: number, edge: number): void;
@@ -222,7 +222,7 @@ export interface Pin {
   live: boolean;
 }
 
-export class Arena {
+class Arena {
   private top: number;
   private highWater: number;
   /** Regions kept past their call, in allocation order. */

@@ -23,7 +23,7 @@ export const Slot = { State: 0, Kernel: 1, Count: 2, Args: 3 } as const;
 export const State = { Idle: 0, Posted: 1, Running: 2, Done: 3, Failed: 4, TakenBack: 5 } as const;
 
 /** The order in which both threads number the kernels a helper may run. */
-export const HELPER_KERNELS: readonly KernelName[] = [
+const HELPER_KERNELS: readonly KernelName[] = [
   'gemmRows',
   'lstmForwardSeq',
   'lstmBackwardSeq',

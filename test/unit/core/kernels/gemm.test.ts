@@ -5,6 +5,9 @@
  * AtB), zero-sized dimensions, offsets and leading dimensions wider than the rows, into a
  * random C (accumulate) and a zero C (plain product). Error allowed: the dot-product bound of
  * assertWithinDotBound, (K + 2)·(u + 2⁻⁵³)·Σ|terms|, u the dtype's unit roundoff.
+ *
+ * Then IEEE special values: a NaN or ∞ in B multiplied by a zero of A is NaN (0·NaN = NaN,
+ * 0·∞ = NaN), and must reach every row of C alike, as in the naive product.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -114,6 +117,38 @@ for (const form of FORMS) {
       }
     }
   });
+
+  for (const dtype of DTYPES) {
+    test(`gemm${form} ${dtype}: 0·NaN and 0·∞ in B give NaN in every row of C, as the naive product`, () => {
+      // M = 5: two row pairs and a last single row (each kernel's tail path); N, K not multiples of 4.
+      const [M, N, K] = [5, 6, 7];
+      const rng = new Rng(3);
+      const { A, aOff, lda, B, bOff, ldb, C, cOff, ldc } = operands(form, dtype, M, N, K, rng, true);
+      const at = LAYOUT[form];
+      // Column k = 2 of A is zero in every row, and the last row of A is zero throughout (a
+      // one-hot row that missed, a ReLU that is off): the zeros that a skip would jump over.
+      for (let m = 0; m < M; m++) A[aOff + at.a(m, 2, lda)] = 0;
+      for (let k = 0; k < K; k++) A[aOff + at.a(M - 1, k, lda)] = 0;
+      B[bOff + at.b(2, 1, ldb)] = NaN; // behind the zero column of A: NaN in column 1
+      B[bOff + at.b(2, 4, ldb)] = Infinity; // 0·∞ = NaN: column 4
+      B[bOff + at.b(5, 3, ldb)] = -Infinity; // behind non-zeros: ±∞ in column 3, except 0·∞ in the last row
+      const before = C.slice();
+      const ref = referenceProduct(form, M, N, K, A, aOff, lda, B, bOff, ldb, before, cOff, ldc);
+      KERNEL[form](M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc);
+      for (let m = 0; m < M; m++) {
+        for (let n = 0; n < N; n++) {
+          const got = C[cOff + m * ldc + n];
+          const want = ref.value[m * N + n];
+          // What IEEE arithmetic says, independent of either implementation:
+          const expectNaN = n === 1 || n === 4 || (n === 3 && m === M - 1);
+          assert.equal(Number.isNaN(want), expectNaN, `reference at (${m}, ${n}) is ${want}`);
+          assert.equal(Number.isNaN(got), expectNaN, `kernel at (${m}, ${n}) is ${got}, the naive product ${want}`);
+          if (n === 3 && m < M - 1) assert.equal(got, want, `(${m}, ${n}): ±∞ as the naive product`);
+        }
+      }
+      assertOutsideWindowUntouched(`gemm${form} ${dtype} with NaN`, C, before, M, N, cOff, ldc);
+    });
+  }
 }
 
 test('transpose copies a (rows, cols) block at an offset and leading dimension into a (cols, rows) array of the same type', () => {

@@ -19,7 +19,7 @@ import { Rng, globalRng } from '../random';
 import type { RecurrentKind, RecurrentSpec } from '../recurrent-spec';
 import { directionSuffixes } from '../recurrent-spec';
 import type { Tape } from '../tape';
-import { Tensor, checkFinite, formatShape, type NestedNumbers } from '../tensor';
+import { Tensor, checkFinite, formatShape, sameShape, type NestedNumbers } from '../tensor';
 import { allocateRun, BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import type { GradNorms, LayerTrace, Trace } from './trace';
 
@@ -451,7 +451,7 @@ export abstract class RecurrentModel implements Module {
         throw new LstmError(
           `${name}.forward: state.${key} expected a Tensor of shape ${formatShape(shape)} [layers·directions, batch, hidden], got ${describe(t)}`,
         );
-      if (t.shape.length !== 3 || t.shape[0] !== shape[0] || t.shape[1] !== shape[1] || t.shape[2] !== shape[2]) {
+      if (!sameShape(t.shape, shape)) {
         throw new LstmError(
           `${name}.forward: state.${key} expected shape ${formatShape(shape)} [layers·directions, batch, hidden], got ${formatShape(t.shape)}`,
         );

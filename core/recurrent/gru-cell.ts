@@ -21,11 +21,8 @@ import { gemmABt, gemmAtB, transpose } from '../kernels/gemm';
 import { addColumnSums, inputSideGrads, projectInputs } from './projection';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
+import { sigmoid } from './sigmoid';
 import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
-
-function sigmoid(z: number): number {
-  return 1 / (1 + Math.exp(-z));
-}
 
 export function gruForward(run: SequenceRun, w: LayerWeights, resetAfter: boolean, h0: FloatArray): void {
   const { T, B, H, gates, pre, hPrev, out, outOff, ldOut } = run;

@@ -16,7 +16,7 @@
 import type { FloatArray } from '../dtype';
 import { packedBSize } from '../kernels/wasm/products';
 import { wasmKernels } from '../kernels/wasm/runtime';
-import type { LstmFlags } from './lstm-cell';
+import { removedGates, type LstmFlags } from './lstm-cell';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
 import {
@@ -37,15 +37,7 @@ import {
 
 /** The variants the fused kernel computes: every gate present, both activations, no gate recurrence. */
 export function lstmCoveredByWasm(f: LstmFlags): boolean {
-  return (
-    f.inputGate &&
-    f.forgetGate &&
-    f.outputGate &&
-    !f.coupled &&
-    f.inputActivation &&
-    f.outputActivation &&
-    !f.fullGateRecurrence
-  );
+  return removedGates(f).length === 0 && f.inputActivation && f.outputActivation && !f.fullGateRecurrence;
 }
 
 export function lstmForwardWasm(

@@ -28,6 +28,7 @@ import { gemmAB, gemmABt, gemmAtB, transpose } from '../kernels/gemm';
 import { hiddenSideGrads, inputSideGrads, projectInputs } from './projection';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
+import { sigmoid } from './sigmoid';
 import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
 
 export interface LstmFlags {
@@ -41,8 +42,20 @@ export interface LstmFlags {
   fullGateRecurrence: boolean;
 }
 
-function sigmoid(z: number): number {
-  return 1 / (1 + Math.exp(-z));
+/** The gates with peepholes and gate recurrence, in the order of their [3H] blocks (p, R). */
+export const PEEPHOLE_GATES = ['i', 'f', 'o'] as const;
+
+/**
+ * The gates a variant removes: NIG i (i_t = 1), NFG f (f_t = 1), CIFG f (f_t = 1 − i_t, no
+ * weights of its own), NOG o (o_t = 1). Their rows stay in the weights, at zero, with zero
+ * gradient; traces leave them out.
+ */
+export function removedGates(flags: LstmFlags): Array<'i' | 'f' | 'o'> {
+  const removed: Array<'i' | 'f' | 'o'> = [];
+  if (!flags.inputGate) removed.push('i');
+  if (!flags.forgetGate || flags.coupled) removed.push('f');
+  if (!flags.outputGate) removed.push('o');
+  return removed;
 }
 
 export function lstmForward(run: SequenceRun, w: LayerWeights, flags: LstmFlags, h0: FloatArray, c0: FloatArray): void {

@@ -8,7 +8,7 @@ import { LstmError, checkInt, checkKeys, describe } from './errors';
 import { Module, parameter } from './module';
 import { Rng, globalRng } from './random';
 import type { Tape } from './tape';
-import { Tensor } from './tensor';
+import { Tensor, formatShape, shapeSize, unravel } from './tensor';
 
 export interface EmbeddingOptions {
   dtype?: DType;
@@ -49,11 +49,19 @@ export class Embedding implements Module {
     if (flat === null || typeof flat !== 'object' || typeof flat.length !== 'number')
       throw new LstmError(`Embedding.forward: expected integer indices (array or Tensor), got ${describe(indices)}`);
     const lead = indices instanceof Tensor ? indices.shape : (options.shape ?? [flat.length]);
+    if (!Array.isArray(lead))
+      throw new LstmError(`Embedding.forward: shape expected an array of sizes, got ${describe(lead)}`);
+    if (shapeSize(lead) !== flat.length)
+      throw new LstmError(
+        `Embedding.forward: shape ${formatShape(lead)} holds ${shapeSize(lead)} indices, got ${flat.length}`,
+      );
     const idx = new Int32Array(flat.length);
     for (let n = 0; n < flat.length; n++) {
       const v = flat[n];
       if (!Number.isInteger(v) || v < 0 || v >= V)
-        throw new LstmError(`Embedding.forward: index ${n} expected an integer in [0, ${V - 1}], got ${v}`);
+        throw new LstmError(
+          `Embedding.forward: indices[${unravel(n, lead).join(', ')}] expected an integer in [0, ${V - 1}] (numEmbeddings ${V}), got ${describe(v)}`,
+        );
       idx[n] = v;
     }
     const y = Tensor.zeros([...lead, E], this.dtype);

@@ -9,7 +9,7 @@ import { gruBackward, gruForward } from './recurrent/gru-cell';
 import { gruBackwardWasm, gruForwardWasm } from './recurrent/gru-cell-wasm';
 import { RECURRENT_OPTION_KEYS, RecurrentModel, RecurrentOptions } from './recurrent/model';
 import type { RecurrentSpec } from './recurrent-spec';
-import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './recurrent/run';
+import type { BackwardOptions, ExtraStepBuffers, LayerGrads, LayerWeights, SequenceRun } from './recurrent/run';
 
 export interface GruOptions extends RecurrentOptions {
   /** true (default): PyTorch / cuDNN; false: Cho et al. 2014, reset applied to h_{t−1} before W_hn. */
@@ -45,6 +45,11 @@ export class GRU extends RecurrentModel {
 
   protected tracedGates(): string[] {
     return ['r', 'z', 'n'];
+  }
+
+  /** hn: the recurrent term inside n's tanh, both forms; rh: r ⊙ h_{t−1}, which only the Cho form multiplies by W_hn. */
+  protected override extraStepBuffers(): ExtraStepBuffers {
+    return { hn: true, rh: !this.resetAfter };
   }
 
   protected cellForward(run: SequenceRun, w: LayerWeights, h0: FloatArray): void {

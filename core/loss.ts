@@ -13,7 +13,7 @@ import { LstmError, checkKeys, describe } from './errors';
 import { usesWasm } from './kernels/engine';
 import { addSoftmaxRowsWasm, logSumExpRowsWasm } from './kernels/wasm/softmax';
 import { Tape } from './tape';
-import { Tensor, formatShape } from './tensor';
+import { Tensor, formatShape, sameShape, unravel } from './tensor';
 
 export type Reduction = 'mean' | 'sum';
 
@@ -247,10 +247,6 @@ function scalar(value: number, like: Tensor): Tensor {
   return Tensor.from([value], [], like.dtype);
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
 function checkReduction(what: string, r: unknown): Reduction {
   if (r === undefined) return 'mean';
   if (r !== 'mean' && r !== 'sum')
@@ -262,15 +258,6 @@ function checkTape(what: string, tape: unknown): Tape | undefined {
   if (tape !== undefined && !(tape instanceof Tape))
     throw new LstmError(`${what}: tape expected a Tape, got ${describe(tape)}`);
   return tape;
-}
-
-function unravel(k: number, shape: readonly number[]): number[] {
-  const idx: number[] = [];
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx.unshift(k % shape[d]);
-    k = Math.floor(k / shape[d]);
-  }
-  return idx;
 }
 
 /** Validated class indices as an Int32Array, ignored rows as −1. */

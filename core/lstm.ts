@@ -11,7 +11,7 @@
 import type { FloatArray } from './dtype';
 import { LstmError, checkKeys, checkNumber, describe } from './errors';
 import type { WeightInit } from './init';
-import { lstmBackward, lstmForward, LstmFlags } from './recurrent/lstm-cell';
+import { lstmBackward, lstmForward, LstmFlags, PEEPHOLE_GATES, removedGates } from './recurrent/lstm-cell';
 import { lstmBackwardWasm, lstmCoveredByWasm, lstmForwardWasm } from './recurrent/lstm-cell-wasm';
 import { RECURRENT_OPTION_KEYS, RecurrentModel, RecurrentOptions } from './recurrent/model';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './recurrent/run';
@@ -86,7 +86,7 @@ export class LSTM extends RecurrentModel {
       checkNumber('LSTM: forgetBias', fb);
       if (!this.bias && options.forgetBias !== undefined)
         throw new LstmError('LSTM: forgetBias needs biases, but bias is false');
-      if (this.bias && this.flags.forgetGate && !this.flags.coupled) this.setForgetBias(fb);
+      if (this.bias && !removedGates(this.flags).includes('f')) this.setForgetBias(fb);
     }
   }
 
@@ -106,36 +106,30 @@ export class LSTM extends RecurrentModel {
   }
 
   protected tracedGates(): string[] {
-    const f = this.flags;
-    return ['i', 'f', 'g', 'o'].filter(
-      (k) => (k !== 'i' || f.inputGate) && (k !== 'f' || (f.forgetGate && !f.coupled)) && (k !== 'o' || f.outputGate),
-    );
+    const removed: readonly string[] = removedGates(this.flags);
+    return this.gateBlocks.filter((gate) => !removed.includes(gate));
   }
 
   /** Rows of gates a variant removes carry no meaning: zero them (they also get zero gradient). */
   private zeroUnusedBlocks(): void {
     const H = this.hiddenSize;
-    const dead: number[] = [];
-    if (!this.flags.inputGate) dead.push(0);
-    if (!this.flags.forgetGate || this.flags.coupled) dead.push(1);
-    if (!this.flags.outputGate) dead.push(3);
-    if (dead.length === 0) return;
-    for (const row of this.layers)
-      for (const p of row) {
-        for (const block of dead) {
+    for (const gate of removedGates(this.flags)) {
+      const block = this.gateBlocks.indexOf(gate); // among i, f, g, o: the rows of W_ih, W_hh, b
+      const pb = PEEPHOLE_GATES.indexOf(gate); // among i, f, o: peepholes and gate recurrence
+      for (const row of this.layers)
+        for (const p of row) {
           const I = p.wih.shape[1];
           p.wih.data.fill(0, block * H * I, (block + 1) * H * I);
           p.whh.data.fill(0, block * H * H, (block + 1) * H * H);
           p.bih?.data.fill(0, block * H, (block + 1) * H);
           p.bhh?.data.fill(0, block * H, (block + 1) * H);
-          const pb = block === 3 ? 2 : block; // peephole / gate-recurrence index among (i, f, o)
           p.peephole?.data.fill(0, pb * H, (pb + 1) * H);
           if (p.gate) {
             p.gate.data.fill(0, pb * H * 3 * H, (pb + 1) * H * 3 * H);
             for (let r = 0; r < 3 * H; r++) p.gate.data.fill(0, r * 3 * H + pb * H, r * 3 * H + (pb + 1) * H);
           }
         }
-      }
+    }
   }
 
   private setForgetBias(value: number): void {

@@ -15,7 +15,7 @@
  * silently left as initialised.
  */
 import { LstmError, checkKeys, describe } from './errors';
-import { Tensor, formatShape, NestedNumbers } from './tensor';
+import { Tensor, formatShape, NestedNumbers, sameShape } from './tensor';
 import { kerasSlots } from './statedict/keras';
 import { parametersByName, Slot, StateDictModule, torchSlots } from './statedict/slots';
 import { parseValue } from './statedict/parse-value';
@@ -197,10 +197,6 @@ function checkDict(what: string, dict: unknown, slots: Slot[]): Record<string, u
     throw new LstmError(`${what}: expected a state dict object like ${example}, got ${describe(dict)}`);
   }
   return dict as Record<string, unknown>;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 const TORCH_KEY = /^(weight|bias)(_(ih|hh|peephole|gate))?(_l\d+(_reverse)?)?$/;

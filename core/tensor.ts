@@ -21,6 +21,20 @@ export function formatShape(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
 
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** The multi-index of flat (row-major) index k in `shape`: unravel(5, [2, 3]) = [1, 2]. For messages. */
+export function unravel(k: number, shape: Shape): number[] {
+  const index: number[] = [];
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index.unshift(k % shape[d]);
+    k = Math.floor(k / shape[d]);
+  }
+  return index;
+}
+
 function checkShape(shape: unknown): Shape {
   if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) {
     throw new LstmError(`shape: expected an array of non-negative integers, got ${describe(shape)}`);
@@ -234,34 +248,13 @@ function inferShape(values: NestedNumbers): number[] {
   return shape;
 }
 
-/** Throws unless `t` is a Tensor of the given rank (and sizes, where not null). */
-export function checkTensor(
-  what: string,
-  t: unknown,
-  shape: readonly (number | null)[],
-  dims?: readonly string[],
-): Tensor {
-  const expected = `[${shape.map((d, i) => (d === null ? (dims?.[i] ?? '?') : dims?.[i] ? `${dims[i]}=${d}` : d)).join(', ')}]`;
-  if (!(t instanceof Tensor))
-    throw new LstmError(`${what}: expected a Tensor of shape ${expected}, got ${describe(t)}`);
-  const ok = t.shape.length === shape.length && shape.every((d, i) => d === null || d === t.shape[i]);
-  if (!ok) throw new LstmError(`${what}: expected shape ${expected}, got ${formatShape(t.shape)}`);
-  return t;
-}
-
 /** Throws if any value is NaN or infinite, naming the first offending position. */
 export function checkFinite(what: string, t: Tensor): void {
   const d = t.data;
   for (let i = 0; i < d.length; i++) {
     if (!Number.isFinite(d[i])) {
-      const idx: number[] = [];
-      let rest = i;
-      for (let k = t.shape.length - 1; k >= 0; k--) {
-        idx.unshift(rest % t.shape[k]);
-        rest = Math.floor(rest / t.shape[k]);
-      }
       throw new LstmError(
-        `${what}: expected finite numbers, got ${d[i]} at index [${idx.join(', ')}] of shape ${formatShape(t.shape)}`,
+        `${what}: expected finite numbers, got ${d[i]} at index [${unravel(i, t.shape).join(', ')}] of shape ${formatShape(t.shape)}`,
       );
     }
   }

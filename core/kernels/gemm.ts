@@ -129,8 +129,10 @@ export function gemmABt(
  * C[m, n] += Σ_k A[m, k] · B[k, n]        A: (M, K) ld=lda, B: (K, N) ld=ldb, C: (M, N) ld=ldc
  *
  * The input gradient dX = dY·W: rows of C are built from rows of B, four at a time, two
- * rows of C per pass. Blocks of A that are all zero are skipped (one-hot rows, ReLU), which
- * also means a NaN in B behind a zero of A does not propagate — inputs are checked finite.
+ * rows of C per pass. No zero of A is skipped: 0·NaN and 0·∞ are NaN, so a NaN or ∞ in B
+ * reaches every row of C alike, as in the naive product. A skip would buy little here: every
+ * caller's A is a gradient ∂L/∂Z, dense in general (the one-hot inputs, where zeros abound,
+ * take the sparse path of projection.ts).
  */
 export function gemmAB(
   M: number,
@@ -192,7 +194,6 @@ export function gemmAB(
     const c0 = cOff + m * ldc;
     for (let k = 0; k < K; k++) {
       const x = A[a0 + k];
-      if (x === 0) continue;
       const b0 = bOff + k * ldb;
       for (let n = 0; n < N; n++) C[c0 + n] += x * B[b0 + n];
     }

@@ -137,14 +137,6 @@ export function nonNegative(what: string, x: unknown, fallback: number): number 
   return x;
 }
 
-/** A number in [0, 1). */
-export function unitInterval(what: string, x: unknown, fallback: number): number {
-  if (x === undefined) return fallback;
-  if (typeof x !== 'number' || !(x >= 0 && x < 1))
-    throw new LstmError(`${what}: expected a number in [0, 1), got ${describe(x)}`);
-  return x;
-}
-
 export function flag(what: string, x: unknown, fallback: boolean): boolean {
   if (x === undefined) return fallback;
   if (typeof x !== 'boolean') throw new LstmError(`${what}: expected true or false, got ${describe(x)}`);

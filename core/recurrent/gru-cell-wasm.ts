@@ -20,6 +20,7 @@ import {
   projectInputsWasm,
   runSequence,
   stepNorms,
+  VALUE_BYTES,
   weightGradWasm,
   withRunMemory,
   withScratch,
@@ -33,24 +34,26 @@ export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: bo
   const rows = T * B;
   // Rows of W_hh that multiply h_{t−1} directly: all three reset-after, r and z reset-before.
   const direct = resetAfter ? G3 : 2 * H;
+  // W_hn: the last H rows of W_hh [3H, H].
+  const whnRows = VALUE_BYTES * 2 * H * H;
   withRunMemory(kw, run, (keep) => {
-    const zx = arena.alloc(rows * G3);
-    const hPrev = arena.alloc(rows * H);
-    const hn = arena.alloc(rows * H);
-    const rh = resetAfter ? 0 : arena.alloc(rows * H);
+    const zx = arena.alloc(rows * G3); // gates: [T, B, 3H], blocks r, z, n — W_i x + b_i in, activations out
+    const hPrev = arena.alloc(rows * H); // [T, B, H], the state that fed step t
+    const hn = arena.alloc(rows * H); // [T, B, H], the recurrent term inside n's tanh
+    const rh = resetAfter ? 0 : arena.alloc(rows * H); // Cho: r_t ⊙ h_{t−1}, [T, B, H]
     keep({ gates: zx, hPrev, cPrev: 0, c: 0, hn, rh });
     withScratch(kw, () => {
-      const pre = run.pre ? arena.alloc(rows * G3) : 0;
-      const h = arena.alloc(rows * H);
+      const pre = run.pre ? arena.alloc(rows * G3) : 0; // [T, B, 3H], for a trace
+      const h = arena.alloc(rows * H); // h_t: [T, B, H]
       const bhh = w.bhh ? arena.put(w.bhh) : arena.zeros(G3);
-      const whh = arena.put(w.whh);
+      const whh = arena.put(w.whh); // [3H, H]
       const whhP = arena.alloc(packedBSize(H, direct));
       const whnP = resetAfter ? 0 : arena.alloc(packedBSize(H, H));
       const slices = batchSlices(kw, B, H);
       const zh = slices.map((s) => arena.alloc(s.size * G3));
       projectInputsWasm(kw, run, w, false, zx);
       k.packB(H, direct, whh, 1, H, whhP); // W_hhᵀ, first `direct` rows
-      if (!resetAfter) k.packB(H, H, whh + 4 * 2 * H * H, 1, H, whnP); // W_hnᵀ
+      if (!resetAfter) k.packB(H, H, whh + whnRows, 1, H, whnP); // W_hnᵀ
       arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
       runSequence(kw, T, false, slices, (s, i, s0, s1) => [
         'gruForwardSeq',
@@ -96,22 +99,24 @@ export function gruBackwardWasm(
   const G3 = 3 * H;
   const rows = T * B;
   const direct = resetAfter ? G3 : 2 * H;
+  const whnRows = VALUE_BYTES * 2 * H * H; // W_hn in W_hh [3H, H]
   const kept = keptBuffers(run);
   const { gates, hPrev, hn, rh } = kept;
   try {
     withScratch(kw, () => {
-      const dOut = gatherDOut(kw, run, opt.dOut);
+      const dOut = gatherDOut(kw, run, opt.dOut); // [T, B, H]
+      // ∂L/∂ of the input-side pre-activations (W_i x + b_i) and of the recurrent-side ones: [T, B, 3H] each.
       const dZx = arena.alloc(rows * G3);
       const dZh = arena.alloc(rows * G3);
-      const dh = opt.dhLast ? arena.put(opt.dhLast) : arena.zeros(B * H);
-      const dhSeq = opt.norms ? arena.alloc(rows * H) : 0;
+      const dh = opt.dhLast ? arena.put(opt.dhLast) : arena.zeros(B * H); // ∂L/∂h carried between steps, [B, H]
+      const dhSeq = opt.norms ? arena.alloc(rows * H) : 0; // ∂L/∂h_t of every step, [T, B, H], for the norms
       const whh = arena.put(w.whh);
       const whhBP = arena.alloc(packedBSize(direct, H));
       const whnBP = resetAfter ? 0 : arena.alloc(packedBSize(H, H));
       const slices = batchSlices(kw, B, direct);
       const dRh = slices.map((s) => (resetAfter ? 0 : arena.alloc(s.size * H)));
       k.packB(direct, H, whh, H, 1, whhBP); // B(k = g, n = j) = W_hh[g, j], g < direct
-      if (!resetAfter) k.packB(H, H, whh + 4 * 2 * H * H, H, 1, whnBP); // W_hn
+      if (!resetAfter) k.packB(H, H, whh + whnRows, H, 1, whnBP); // W_hn
       runSequence(kw, T, true, slices, (s, i, s0, s1) => [
         'gruBackwardSeq',
         [
@@ -126,7 +131,7 @@ export function gruBackwardWasm(
           resetAfter ? 1 : 0,
           opt.truncate,
           dOut,
-          dh + 4 * s.b0 * H,
+          dh + VALUE_BYTES * s.b0 * H, // this slice's rows
           gates,
           hPrev,
           hn,
@@ -149,7 +154,8 @@ export function gruBackwardWasm(
           weightGradWasm(kw, G3, H, rows, dZh, G3, hPrev, H, g.whh);
         } else {
           weightGradWasm(kw, 2 * H, H, rows, dZh, G3, hPrev, H, g.whh);
-          weightGradWasm(kw, H, H, rows, dZh + 4 * 2 * H, G3, rh, H, g.whh, 2 * H * H);
+          const dZhN = dZh + VALUE_BYTES * 2 * H; // the n columns of dZh
+          weightGradWasm(kw, H, H, rows, dZhN, G3, rh, H, g.whh, 2 * H * H);
         }
       }
       biasGradsWasm(kw, rows, G3, dZh, G3, [g.bhh]);

@@ -16,7 +16,7 @@
 import type { FloatArray } from '../dtype';
 import { packedBSize } from '../kernels/wasm/products';
 import { wasmKernels } from '../kernels/wasm/runtime';
-import type { LstmFlags } from './lstm-cell';
+import { removedGates, type LstmFlags } from './lstm-cell';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
 import {
@@ -30,6 +30,7 @@ import {
   projectInputsWasm,
   runSequence,
   stepNorms,
+  VALUE_BYTES,
   weightGradWasm,
   withRunMemory,
   withScratch,
@@ -37,15 +38,7 @@ import {
 
 /** The variants the fused kernel computes: every gate present, both activations, no gate recurrence. */
 export function lstmCoveredByWasm(f: LstmFlags): boolean {
-  return (
-    f.inputGate &&
-    f.forgetGate &&
-    f.outputGate &&
-    !f.coupled &&
-    f.inputActivation &&
-    f.outputActivation &&
-    !f.fullGateRecurrence
-  );
+  return removedGates(f).length === 0 && f.inputActivation && f.outputActivation && !f.fullGateRecurrence;
 }
 
 export function lstmForwardWasm(
@@ -61,15 +54,15 @@ export function lstmForwardWasm(
   const G4 = 4 * H;
   const rows = T * B;
   withRunMemory(kw, run, (keep) => {
-    const z = arena.alloc(rows * G4);
-    const hPrev = arena.alloc(rows * H);
-    const cPrev = arena.alloc(rows * H);
-    const c = arena.alloc(rows * H);
+    const z = arena.alloc(rows * G4); // gates: [T, B, 4H], blocks i, f, g, o — Z in, activations out
+    const hPrev = arena.alloc(rows * H); // [T, B, H], the state that fed step t
+    const cPrev = arena.alloc(rows * H); // [T, B, H]
+    const c = arena.alloc(rows * H); // c_t: [T, B, H]
     keep({ gates: z, hPrev, cPrev, c, hn: 0, rh: 0 });
     withScratch(kw, () => {
-      const pre = run.pre ? arena.alloc(rows * G4) : 0;
-      const h = arena.alloc(rows * H);
-      const peep = flags.peephole && w.peephole ? arena.put(w.peephole) : arena.zeros(3 * H);
+      const pre = run.pre ? arena.alloc(rows * G4) : 0; // [T, B, 4H], for a trace
+      const h = arena.alloc(rows * H); // h_t: [T, B, H]
+      const peep = flags.peephole && w.peephole ? arena.put(w.peephole) : arena.zeros(3 * H); // [3H]: p_i, p_f, p_o
       const whh = arena.put(w.whh);
       const whhP = arena.alloc(packedBSize(H, G4));
       const slices = batchSlices(kw, B, H);
@@ -106,14 +99,14 @@ export function lstmBackwardWasm(
   const { gates, c, cPrev, hPrev } = kept;
   try {
     withScratch(kw, () => {
-      const dOut = gatherDOut(kw, run, opt.dOut);
-      const dZ = arena.alloc(rows * G4);
+      const dOut = gatherDOut(kw, run, opt.dOut); // [T, B, H]
+      const dZ = arena.alloc(rows * G4); // ∂L/∂Z: [T, B, 4H], blocks i, f, g, o
       // ∂L/∂h and ∂L/∂c carried between steps, [B, H]: each half uses its own rows.
       const dh = opt.dhLast ? arena.put(opt.dhLast) : arena.zeros(B * H);
       const dc = opt.dcLast ? arena.put(opt.dcLast) : arena.zeros(B * H);
       const usePeep = flags.peephole && w.peephole !== null;
-      const peep = usePeep ? arena.put(w.peephole!) : arena.zeros(3 * H);
-      const dhSeq = opt.norms ? arena.alloc(rows * H) : 0;
+      const peep = usePeep ? arena.put(w.peephole!) : arena.zeros(3 * H); // [3H]: p_i, p_f, p_o
+      const dhSeq = opt.norms ? arena.alloc(rows * H) : 0; // ∂L/∂h_t of every step, [T, B, H], for the norms
       const dcSeq = opt.norms?.c ? arena.alloc(rows * H) : 0;
       const whh = arena.put(w.whh);
       const whhBP = arena.alloc(packedBSize(G4, H));
@@ -132,8 +125,8 @@ export function lstmBackwardWasm(
           run.reverse ? 1 : 0,
           opt.truncate,
           dOut,
-          dh + 4 * s.b0 * H,
-          dc + 4 * s.b0 * H,
+          dh + VALUE_BYTES * s.b0 * H, // this slice's rows
+          dc + VALUE_BYTES * s.b0 * H,
           gates,
           c,
           cPrev,
@@ -152,10 +145,16 @@ export function lstmBackwardWasm(
       if (opt.norms?.c) stepNorms(arena.f32(dcSeq, rows * H), T, B, H, opt.norms.c);
       if (usePeep && g.peephole) {
         // ∂L/∂p_i = Σ dz_i ⊙ c_{t−1},  ∂L/∂p_f = Σ dz_f ⊙ c_{t−1},  ∂L/∂p_o = Σ dz_o ⊙ c_t
-        const dp = arena.zeros(3 * H);
-        k.addColumnDots(dp, dZ, G4, cPrev, H, rows, H);
-        k.addColumnDots(dp + 4 * H, dZ + 4 * H, G4, cPrev, H, rows, H);
-        k.addColumnDots(dp + 8 * H, dZ + 12 * H, G4, c, H, rows, H);
+        const dp = arena.zeros(3 * H); // [3H]: blocks i, f, o
+        const dpI = dp,
+          dpF = dp + VALUE_BYTES * H,
+          dpO = dp + VALUE_BYTES * 2 * H;
+        const dzI = dZ, // the i, f and o columns of dZ
+          dzF = dZ + VALUE_BYTES * H,
+          dzO = dZ + VALUE_BYTES * 3 * H;
+        k.addColumnDots(dpI, dzI, G4, cPrev, H, rows, H);
+        k.addColumnDots(dpF, dzF, G4, cPrev, H, rows, H);
+        k.addColumnDots(dpO, dzO, G4, c, H, rows, H);
         const d = arena.f32(dp, 3 * H);
         for (let j = 0; j < 3 * H; j++) g.peephole[j] += d[j];
       }

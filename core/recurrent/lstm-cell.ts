@@ -28,6 +28,7 @@ import { gemmAB, gemmABt, gemmAtB, transpose } from '../kernels/gemm';
 import { hiddenSideGrads, inputSideGrads, projectInputs } from './projection';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
+import { sigmoid } from './sigmoid';
 import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
 
 export interface LstmFlags {
@@ -41,19 +42,34 @@ export interface LstmFlags {
   fullGateRecurrence: boolean;
 }
 
-function sigmoid(z: number): number {
-  return 1 / (1 + Math.exp(-z));
+/** The gates with peepholes and gate recurrence, in the order of their [3H] blocks (p, R). */
+export const PEEPHOLE_GATES = ['i', 'f', 'o'] as const;
+
+/**
+ * The gates a variant removes: NIG i (i_t = 1), NFG f (f_t = 1), CIFG f (f_t = 1 − i_t, no
+ * weights of its own), NOG o (o_t = 1). Their rows stay in the weights, at zero, with zero
+ * gradient; traces leave them out.
+ */
+export function removedGates(flags: LstmFlags): Array<'i' | 'f' | 'o'> {
+  const removed: Array<'i' | 'f' | 'o'> = [];
+  if (!flags.inputGate) removed.push('i');
+  if (!flags.forgetGate || flags.coupled) removed.push('f');
+  if (!flags.outputGate) removed.push('o');
+  return removed;
 }
 
 export function lstmForward(run: SequenceRun, w: LayerWeights, flags: LstmFlags, h0: FloatArray, c0: FloatArray): void {
   const { T, B, H, gates, pre, hPrev, out, outOff, ldOut } = run;
+  // gates, pre: [T, B, 4H], blocks i, f, g, o — pre-activations in, activations out (pre keeps the former)
+  // hPrev, cPrev: [T, B, H], the state that fed step t;  cBuf: [T, B, H], c_t;  out: [T, B, ldOut]
   const cPrev = run.cPrev!;
   const cBuf = run.c!;
   const G4 = 4 * H;
+  // Peepholes [3H], blocks p_i, p_f, p_o; gate recurrence R [3H, 3H] over [i, f, o].
   const P = flags.peephole ? w.peephole : null;
   const R = flags.fullGateRecurrence ? w.gate : null;
   const { inputGate, forgetGate, outputGate, coupled, inputActivation, outputActivation } = flags;
-  // FGR scratch: the previous step's [i, f, o] activations and R times them.
+  // FGR scratch, [B, 3H] each, blocks i, f, o: the previous step's activations, and R times them.
   const dtype = dtypeOf(gates);
   const aPrev = R ? allocate(dtype, B * 3 * H) : null;
   const rz = R ? allocate(dtype, B * 3 * H) : null;
@@ -65,66 +81,69 @@ export function lstmForward(run: SequenceRun, w: LayerWeights, flags: LstmFlags,
   for (let s = 0; s < T; s++) {
     if (s % STEPS_PER_POLL === 0) pollInterrupt();
     const t = timeAt(run, s);
-    const zOff = t * B * G4;
-    const sOff = t * B * H;
+    const stepGates = t * B * G4; // gates[t]: [B, 4H]
+    const stepState = t * B * H; // hPrev[t], cPrev[t], c[t]: [B, H]
     // Z_t += h_{t−1}·W_hhᵀ
-    gemmABt(B, G4, H, hPrev, sOff, H, w.whh, 0, H, gates, zOff, G4);
+    gemmABt(B, G4, H, hPrev, stepState, H, w.whh, 0, H, gates, stepGates, G4);
     if (R && aPrev && rz) {
+      // rz = [i, f, o]_{t−1}·Rᵀ (zero at the first step)
       rz.fill(0);
       if (s > 0) gemmABt(B, 3 * H, 3 * H, aPrev, 0, 3 * H, R, 0, 3 * H, rz, 0, 3 * H);
     }
-    const nextOff = s + 1 < T ? timeAt(run, s + 1) * B * H : -1;
+    // h_t and c_t go where the next step processed reads them, or to the final state.
+    const last = s + 1 === T;
+    const hNext = last ? run.hLast : hPrev;
+    const cNext = last ? run.cLast! : cPrev;
+    const stepNext = last ? 0 : timeAt(run, s + 1) * B * H;
     for (let b = 0; b < B; b++) {
-      const zr = zOff + b * G4;
-      const sr = sOff + b * H;
-      const outRow = t * B * ldOut + b * ldOut + outOff;
+      const iOff = stepGates + b * G4,
+        fOff = iOff + H,
+        gOff = iOff + 2 * H,
+        oOff = iOff + 3 * H;
+      const rowState = stepState + b * H;
+      const rowNext = stepNext + b * H;
+      const rowOut = (t * B + b) * ldOut + outOff;
+      const rowIfo = b * 3 * H; // rz, aPrev: blocks i, f, o
       for (let j = 0; j < H; j++) {
-        const cp = cPrev[sr + j];
-        let zi = gates[zr + j];
-        let zf = gates[zr + H + j];
-        const zg = gates[zr + 2 * H + j];
-        let zo = gates[zr + 3 * H + j];
+        const cp = cPrev[rowState + j];
+        let zi = gates[iOff + j];
+        let zf = gates[fOff + j];
+        const zg = gates[gOff + j];
+        let zo = gates[oOff + j];
         if (P) {
-          zi += P[j] * cp;
-          zf += P[H + j] * cp;
+          zi += P[j] * cp; //     + p_i ⊙ c_{t−1}
+          zf += P[H + j] * cp; // + p_f ⊙ c_{t−1}
         }
         if (rz) {
-          const r = b * 3 * H;
-          zi += rz[r + j];
-          zf += rz[r + H + j];
-          zo += rz[r + 2 * H + j];
+          zi += rz[rowIfo + j];
+          zf += rz[rowIfo + H + j];
+          zo += rz[rowIfo + 2 * H + j];
         }
         const i = inputGate ? sigmoid(zi) : 1;
         const f = coupled ? 1 - i : forgetGate ? sigmoid(zf) : 1;
         const g = inputActivation ? Math.tanh(zg) : zg;
-        const c = f * cp + i * g;
-        if (P) zo += P[2 * H + j] * c;
+        const c = f * cp + i * g; // c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
+        if (P) zo += P[2 * H + j] * c; // + p_o ⊙ c_t
         const o = outputGate ? sigmoid(zo) : 1;
-        const h = o * (outputActivation ? Math.tanh(c) : c);
+        const h = o * (outputActivation ? Math.tanh(c) : c); // h_t = o_t ⊙ tanh(c_t)
         if (pre) {
-          pre[zr + j] = zi;
-          pre[zr + H + j] = zf;
-          pre[zr + 2 * H + j] = zg;
-          pre[zr + 3 * H + j] = zo;
+          pre[iOff + j] = zi;
+          pre[fOff + j] = zf;
+          pre[gOff + j] = zg;
+          pre[oOff + j] = zo;
         }
-        gates[zr + j] = i;
-        gates[zr + H + j] = f;
-        gates[zr + 2 * H + j] = g;
-        gates[zr + 3 * H + j] = o;
-        cBuf[sr + j] = c;
-        out[outRow + j] = h;
-        if (nextOff >= 0) {
-          hPrev[nextOff + b * H + j] = h;
-          cPrev[nextOff + b * H + j] = c;
-        } else {
-          run.hLast[b * H + j] = h;
-          run.cLast![b * H + j] = c;
-        }
+        gates[iOff + j] = i;
+        gates[fOff + j] = f;
+        gates[gOff + j] = g;
+        gates[oOff + j] = o;
+        cBuf[rowState + j] = c;
+        out[rowOut + j] = h;
+        hNext[rowNext + j] = h;
+        cNext[rowNext + j] = c;
         if (aPrev) {
-          const r = b * 3 * H;
-          aPrev[r + j] = i;
-          aPrev[r + H + j] = f;
-          aPrev[r + 2 * H + j] = o;
+          aPrev[rowIfo + j] = i;
+          aPrev[rowIfo + H + j] = f;
+          aPrev[rowIfo + 2 * H + j] = o;
         }
       }
     }
@@ -139,6 +158,7 @@ export function lstmBackward(
   opt: BackwardOptions,
 ): void {
   const { T, B, H, gates, ldOut, outOff } = run;
+  // As in the forward: gates [T, B, 4H] (i, f, g, o activations), cPrev and cBuf [T, B, H].
   const cPrev = run.cPrev!;
   const cBuf = run.c!;
   const G4 = 4 * H;
@@ -146,15 +166,15 @@ export function lstmBackward(
   const dP = flags.peephole ? g.peephole : null;
   const R = flags.fullGateRecurrence ? w.gate : null;
   const { inputGate, forgetGate, outputGate, coupled, inputActivation, outputActivation } = flags;
-  const dOut = opt.dOut;
+  const dOut = opt.dOut; // [T, B, ldOut]
   // Scratch in the run's dtype, so every kernel call sees one array type (monomorphic in V8).
   const dtype = dtypeOf(gates);
-  const dZ = allocate(dtype, T * B * G4);
-  const dhNext = allocate(dtype, B * H);
-  const dcNext = allocate(dtype, B * H);
+  const dZ = allocate(dtype, T * B * G4); // ∂L/∂Z: [T, B, 4H], blocks i, f, g, o
+  const dhNext = allocate(dtype, B * H); // ∂L/∂h_t from step t+1: [B, H]
+  const dcNext = allocate(dtype, B * H); // ∂L/∂c_t from step t+1: [B, H]
   if (opt.dhLast) dhNext.set(opt.dhLast);
   if (opt.dcLast) dcNext.set(opt.dcLast);
-  // FGR: ∂L/∂[i,f,o]_t arriving from step t+1 through R, and scratch for dz_[i,f,o] and [i,f,o]_{t−1}.
+  // FGR, [B, 3H] each, blocks i, f, o: ∂L/∂[i,f,o]_t arriving from step t+1 through R, dz_[i,f,o], and [i,f,o]_{t−1}.
   const daNext = R ? allocate(dtype, B * 3 * H) : null;
   const dzIfo = R ? allocate(dtype, B * 3 * H) : null;
   const aPrev = R ? allocate(dtype, B * 3 * H) : null;
@@ -166,42 +186,48 @@ export function lstmBackward(
   for (let s = T - 1; s >= 0; s--) {
     if ((T - 1 - s) % STEPS_PER_POLL === 0) pollInterrupt();
     const t = timeAt(run, s);
-    const zOff = t * B * G4;
-    const sOff = t * B * H;
+    const stepGates = t * B * G4; // gates[t], dZ[t]: [B, 4H]
+    const stepState = t * B * H; // cPrev[t], c[t]: [B, H]
     let sumH = 0;
     let sumC = 0;
     for (let b = 0; b < B; b++) {
-      const zr = zOff + b * G4;
-      const sr = sOff + b * H;
-      const outRow = t * B * ldOut + b * ldOut + outOff;
+      const iOff = stepGates + b * G4,
+        fOff = iOff + H,
+        gOff = iOff + 2 * H,
+        oOff = iOff + 3 * H;
+      const rowState = stepState + b * H;
+      const rowCarry = b * H; // dhNext, dcNext
+      const rowOut = (t * B + b) * ldOut + outOff;
+      const rowIfo = b * 3 * H; // daNext, dzIfo: blocks i, f, o
       for (let j = 0; j < H; j++) {
-        const dh = (dOut ? dOut[outRow + j] : 0) + dhNext[b * H + j];
-        const i = gates[zr + j];
-        const f = gates[zr + H + j];
-        const gg = gates[zr + 2 * H + j];
-        const o = gates[zr + 3 * H + j];
-        const c = cBuf[sr + j];
-        const cp = cPrev[sr + j];
+        const dh = (dOut ? dOut[rowOut + j] : 0) + dhNext[rowCarry + j];
+        const i = gates[iOff + j];
+        const f = gates[fOff + j];
+        const gg = gates[gOff + j];
+        const o = gates[oOff + j];
+        const c = cBuf[rowState + j];
+        const cp = cPrev[rowState + j];
         const ac = outputActivation ? Math.tanh(c) : c;
-        let dO = dh * ac;
+        let dO = dh * ac; // do = dh ⊙ tanh(c_t)
         let di = 0;
         let df = 0;
         if (daNext) {
-          const r = b * 3 * H;
-          di = daNext[r + j];
-          df = daNext[r + H + j];
-          dO += daNext[r + 2 * H + j];
+          di = daNext[rowIfo + j];
+          df = daNext[rowIfo + H + j];
+          dO += daNext[rowIfo + 2 * H + j];
         }
         const dzo = outputGate ? dO * o * (1 - o) : 0;
-        let dc = dcNext[b * H + j] + dh * o * (outputActivation ? 1 - ac * ac : 1);
+        // dc += dh ⊙ o_t ⊙ (1 − tanh²(c_t)) + dz_o ⊙ p_o
+        let dc = dcNext[rowCarry + j] + dh * o * (outputActivation ? 1 - ac * ac : 1);
         if (P) dc += dzo * P[2 * H + j];
-        di += dc * gg;
-        df += dc * cp;
-        const dg = dc * i;
+        di += dc * gg; // di = dc ⊙ g_t
+        df += dc * cp; // df = dc ⊙ c_{t−1}
+        const dg = dc * i; // dg = dc ⊙ i_t
         if (coupled) di -= df; // f = 1 − i
         const dzi = inputGate ? di * i * (1 - i) : 0;
         const dzf = forgetGate && !coupled ? df * f * (1 - f) : 0;
         const dzg = inputActivation ? dg * (1 - gg * gg) : dg;
+        // ∂L/∂c_{t−1} = dc ⊙ f_t + dz_i ⊙ p_i + dz_f ⊙ p_f
         let dcp = dc * f;
         if (P) {
           dcp += dzi * P[j] + dzf * P[H + j];
@@ -211,18 +237,17 @@ export function lstmBackward(
             dP[2 * H + j] += dzo * c;
           }
         }
-        dZ[zr + j] = dzi;
-        dZ[zr + H + j] = dzf;
-        dZ[zr + 2 * H + j] = dzg;
-        dZ[zr + 3 * H + j] = dzo;
-        dcNext[b * H + j] = dcp;
+        dZ[iOff + j] = dzi;
+        dZ[fOff + j] = dzf;
+        dZ[gOff + j] = dzg;
+        dZ[oOff + j] = dzo;
+        dcNext[rowCarry + j] = dcp;
         sumH += dh * dh;
         sumC += dc * dc;
         if (dzIfo) {
-          const r = b * 3 * H;
-          dzIfo[r + j] = dzi;
-          dzIfo[r + H + j] = dzf;
-          dzIfo[r + 2 * H + j] = dzo;
+          dzIfo[rowIfo + j] = dzi;
+          dzIfo[rowIfo + H + j] = dzf;
+          dzIfo[rowIfo + 2 * H + j] = dzo;
         }
       }
     }
@@ -230,17 +255,21 @@ export function lstmBackward(
     if (normC) normC[t] = Math.sqrt(sumC);
     // ∂L/∂h_{t−1} = dZ_t · W_hh
     dhNext.fill(0);
-    gemmABt(B, H, G4, dZ, zOff, G4, whhT, 0, G4, dhNext, 0, H);
+    gemmABt(B, H, G4, dZ, stepGates, G4, whhT, 0, G4, dhNext, 0, H);
     if (R && daNext && dzIfo && aPrev) {
       daNext.fill(0);
       if (s > 0) {
         // ∂L/∂[i,f,o]_{t−1} = dz_[i,f,o],t · R ;  ∂L/∂R += dz_[i,f,o],tᵀ · [i,f,o]_{t−1}
-        const pOff = timeAt(run, s - 1) * B * G4;
+        const stepPrev = timeAt(run, s - 1) * B * G4; // gates[t−1]: [B, 4H]
         for (let b = 0; b < B; b++) {
+          const iPrev = stepPrev + b * G4,
+            fPrev = iPrev + H,
+            oPrev = iPrev + 3 * H;
+          const rowIfo = b * 3 * H;
           for (let j = 0; j < H; j++) {
-            aPrev[b * 3 * H + j] = gates[pOff + b * G4 + j];
-            aPrev[b * 3 * H + H + j] = gates[pOff + b * G4 + H + j];
-            aPrev[b * 3 * H + 2 * H + j] = gates[pOff + b * G4 + 3 * H + j];
+            aPrev[rowIfo + j] = gates[iPrev + j];
+            aPrev[rowIfo + H + j] = gates[fPrev + j];
+            aPrev[rowIfo + 2 * H + j] = gates[oPrev + j];
           }
         }
         gemmAB(B, 3 * H, 3 * H, dzIfo, 0, 3 * H, R, 0, 3 * H, daNext, 0, 3 * H);

@@ -19,8 +19,8 @@ import { Rng, globalRng } from '../random';
 import type { RecurrentKind, RecurrentSpec } from '../recurrent-spec';
 import { directionSuffixes } from '../recurrent-spec';
 import type { Tape } from '../tape';
-import { Tensor, checkFinite, formatShape, type NestedNumbers } from '../tensor';
-import { allocateRun, BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
+import { Tensor, checkFinite, formatShape, sameShape, type NestedNumbers } from '../tensor';
+import { allocateRun, BackwardOptions, ExtraStepBuffers, LayerGrads, LayerWeights, SequenceRun } from './run';
 import type { GradNorms, LayerTrace, Trace } from './trace';
 
 export interface RecurrentOptions {
@@ -197,6 +197,11 @@ export abstract class RecurrentModel implements Module {
     return usesWasm(this.dtype) && this.wasmCovers() ? 'wasm' : 'js';
   }
 
+  /** The per-step buffers beyond gates, h and c that this cell's loops keep: none unless a cell says so. */
+  protected extraStepBuffers(): ExtraStepBuffers {
+    return { hn: false, rh: false };
+  }
+
   /** Whether the WebAssembly kernels compute this cell (variants may not). */
   protected wasmCovers(): boolean {
     return true;
@@ -329,8 +334,7 @@ export abstract class RecurrentModel implements Module {
             reverse: d === 1,
             hasCell: this.hasCell,
             trace: options.trace === true,
-            isGru: this.kind === 'gru',
-            gruResetBefore: this.kind === 'gru' && this.variant === 'cho',
+            extra: this.extraStepBuffers(),
             engine,
             keep: tape !== undefined,
           },
@@ -451,7 +455,7 @@ export abstract class RecurrentModel implements Module {
         throw new LstmError(
           `${name}.forward: state.${key} expected a Tensor of shape ${formatShape(shape)} [layers·directions, batch, hidden], got ${describe(t)}`,
         );
-      if (t.shape.length !== 3 || t.shape[0] !== shape[0] || t.shape[1] !== shape[1] || t.shape[2] !== shape[2]) {
+      if (!sameShape(t.shape, shape)) {
         throw new LstmError(
           `${name}.forward: state.${key} expected shape ${formatShape(shape)} [layers·directions, batch, hidden], got ${formatShape(t.shape)}`,
         );

@@ -41,13 +41,14 @@ export function sparseRows(x: FloatArray, rows: number, cols: number): SparseRow
 /** Fills run.gates with x·W_ihᵀ + b_ih, plus b_hh when `withHiddenBias`. */
 export function projectInputs(run: SequenceRun, w: LayerWeights, withHiddenBias: boolean): void {
   const { T, B, I, H, G, gates } = run;
+  // x: [T·B, I]   W_ih: [G·H, I]   Z (run.gates): [T·B, G·H]
   const width = G * H;
   const rows = T * B;
   if (w.bih || (withHiddenBias && w.bhh)) {
     for (let r = 0; r < rows; r++) {
-      const off = r * width;
+      const rowZ = r * width;
       for (let k = 0; k < width; k++) {
-        gates[off + k] = (w.bih ? w.bih[k] : 0) + (withHiddenBias && w.bhh ? w.bhh[k] : 0);
+        gates[rowZ + k] = (w.bih ? w.bih[k] : 0) + (withHiddenBias && w.bhh ? w.bhh[k] : 0);
       }
     }
   }
@@ -55,13 +56,13 @@ export function projectInputs(run: SequenceRun, w: LayerWeights, withHiddenBias:
   const sp = run.sparseX;
   if (sp) {
     // Z[r, :] += Σ_(k, v) in row r  v · W_ihᵀ[k, :]   — one row of W_ihᵀ per non-zero input.
-    const wt = transpose(w.wih, 0, I, width, I);
+    const wt = transpose(w.wih, 0, I, width, I); // W_ihᵀ: [I, G·H]
     for (let r = 0; r < rows; r++) {
-      const z = r * width;
+      const rowZ = r * width;
       for (let p = sp.rowStart[r]; p < sp.rowStart[r + 1]; p++) {
         const v = sp.vals[p];
-        const src = sp.cols[p] * width;
-        for (let k = 0; k < width; k++) gates[z + k] += v * wt[src + k];
+        const rowWt = sp.cols[p] * width;
+        for (let k = 0; k < width; k++) gates[rowZ + k] += v * wt[rowWt + k];
       }
     }
   } else {
@@ -89,18 +90,19 @@ export function inputSideGrads(
   dx: FloatArray | null,
 ): void {
   const { T, B, I, H, G } = run;
+  // dZx: [T·B, G·H]   x, dx: [T·B, I]   W_ih, ∂L/∂W_ih: [G·H, I]
   const width = G * H;
   const rows = T * B;
   const sp = run.sparseX;
   if (g.wih && sp) {
     // ∂L/∂W_ihᵀ[k, :] += v · dZ[r, :] for each non-zero x[r, k] = v; then add the transpose.
-    const dwt = new Float64Array(I * width);
+    const dwt = new Float64Array(I * width); // ∂L/∂W_ihᵀ: [I, G·H]
     for (let r = 0; r < rows; r++) {
-      const z = r * width;
+      const rowDz = r * width;
       for (let p = sp.rowStart[r]; p < sp.rowStart[r + 1]; p++) {
         const v = sp.vals[p];
-        const dst = sp.cols[p] * width;
-        for (let k = 0; k < width; k++) dwt[dst + k] += v * dZx[z + k];
+        const rowDwt = sp.cols[p] * width;
+        for (let k = 0; k < width; k++) dwt[rowDwt + k] += v * dZx[rowDz + k];
       }
     }
     for (let m = 0; m < width; m++) for (let k = 0; k < I; k++) g.wih[m * I + k] += dwt[k * width + m];
@@ -113,6 +115,7 @@ export function inputSideGrads(
 
 export function hiddenSideGrads(run: SequenceRun, g: LayerGrads, dZh: FloatArray): void {
   const { T, B, H, G } = run;
+  // dZh: [T·B, G·H]   hPrev: [T·B, H]   ∂L/∂W_hh: [G·H, H]
   const width = G * H;
   const rows = T * B;
   if (g.whh) gemmAtB(width, H, rows, dZh, 0, width, run.hPrev, 0, H, g.whh, 0, H);

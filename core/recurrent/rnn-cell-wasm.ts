@@ -19,6 +19,7 @@ import {
   projectInputsWasm,
   runSequence,
   stepNorms,
+  VALUE_BYTES,
   weightGradWasm,
   withRunMemory,
   withScratch,
@@ -30,12 +31,12 @@ export function rnnForwardWasm(run: SequenceRun, w: LayerWeights, relu: boolean,
   const { T, B, H } = run;
   const rows = T * B;
   withRunMemory(kw, run, (keep) => {
-    const z = arena.alloc(rows * H);
-    const hPrev = arena.alloc(rows * H);
+    const z = arena.alloc(rows * H); // gates: [T, B, H] — z_t in, h_t out
+    const hPrev = arena.alloc(rows * H); // [T, B, H], the state that fed step t
     keep({ gates: z, hPrev, cPrev: 0, c: 0, hn: 0, rh: 0 });
     withScratch(kw, () => {
-      const pre = run.pre ? arena.alloc(rows * H) : 0;
-      const h = arena.alloc(rows * H);
+      const pre = run.pre ? arena.alloc(rows * H) : 0; // [T, B, H], for a trace
+      const h = arena.alloc(rows * H); // h_t: [T, B, H]
       const whh = arena.put(w.whh);
       const whhP = arena.alloc(packedBSize(H, H));
       const slices = batchSlices(kw, B, H);
@@ -66,10 +67,10 @@ export function rnnBackwardWasm(
   const { gates, hPrev } = kept;
   try {
     withScratch(kw, () => {
-      const dOut = gatherDOut(kw, run, opt.dOut);
-      const dZ = arena.alloc(rows * H);
-      const dh = opt.dhLast ? arena.put(opt.dhLast) : arena.zeros(B * H);
-      const dhSeq = opt.norms ? arena.alloc(rows * H) : 0;
+      const dOut = gatherDOut(kw, run, opt.dOut); // [T, B, H]
+      const dZ = arena.alloc(rows * H); // ∂L/∂z: [T, B, H]
+      const dh = opt.dhLast ? arena.put(opt.dhLast) : arena.zeros(B * H); // ∂L/∂h carried between steps, [B, H]
+      const dhSeq = opt.norms ? arena.alloc(rows * H) : 0; // ∂L/∂h_t of every step, [T, B, H], for the norms
       const whh = arena.put(w.whh);
       const whhBP = arena.alloc(packedBSize(H, H));
       const slices = batchSlices(kw, B, H);
@@ -88,7 +89,7 @@ export function rnnBackwardWasm(
           relu ? 1 : 0,
           opt.truncate,
           dOut,
-          dh + 4 * s.b0 * H,
+          dh + VALUE_BYTES * s.b0 * H, // this slice's rows
           gates,
           dZ,
           whhBP,

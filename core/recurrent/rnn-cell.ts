@@ -16,25 +16,31 @@ import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
 
 export function rnnForward(run: SequenceRun, w: LayerWeights, relu: boolean, h0: FloatArray): void {
   const { T, B, H, gates, pre, hPrev, out, outOff, ldOut } = run;
+  // gates, pre: [T, B, H] — z_t = W_ih x_t + b_ih + b_hh (+ W_hh h_{t−1}) in, h_t out (pre keeps z_t)
+  // hPrev: [T, B, H], the state that fed step t;  out: [T, B, ldOut]
   projectInputs(run, w, true);
   hPrev.set(h0, timeAt(run, 0) * B * H);
   for (let s = 0; s < T; s++) {
     if (s % STEPS_PER_POLL === 0) pollInterrupt();
     const t = timeAt(run, s);
-    const sOff = t * B * H;
-    gemmABt(B, H, H, hPrev, sOff, H, w.whh, 0, H, gates, sOff, H);
-    const nextOff = s + 1 < T ? timeAt(run, s + 1) * B * H : -1;
+    const stepState = t * B * H; // gates[t], hPrev[t]: [B, H]
+    // z_t += h_{t−1}·W_hhᵀ
+    gemmABt(B, H, H, hPrev, stepState, H, w.whh, 0, H, gates, stepState, H);
+    // h_t goes where the next step processed reads it, or to the final state.
+    const last = s + 1 === T;
+    const hNext = last ? run.hLast : hPrev;
+    const stepNext = last ? 0 : timeAt(run, s + 1) * B * H;
     for (let b = 0; b < B; b++) {
-      const sr = sOff + b * H;
-      const outRow = t * B * ldOut + b * ldOut + outOff;
+      const rowState = stepState + b * H;
+      const rowNext = stepNext + b * H;
+      const rowOut = (t * B + b) * ldOut + outOff;
       for (let j = 0; j < H; j++) {
-        const z = gates[sr + j];
-        const h = relu ? (z > 0 ? z : 0) : Math.tanh(z);
-        if (pre) pre[sr + j] = z;
-        gates[sr + j] = h;
-        out[outRow + j] = h;
-        if (nextOff >= 0) hPrev[nextOff + b * H + j] = h;
-        else run.hLast[b * H + j] = h;
+        const z = gates[rowState + j];
+        const h = relu ? (z > 0 ? z : 0) : Math.tanh(z); // h_t = φ(z_t)
+        if (pre) pre[rowState + j] = z;
+        gates[rowState + j] = h;
+        out[rowOut + j] = h;
+        hNext[rowNext + j] = h;
       }
     }
   }
@@ -49,30 +55,33 @@ export function rnnBackward(
 ): void {
   const { T, B, H, gates, ldOut, outOff } = run;
   const dtype = dtypeOf(gates);
-  const dOut = opt.dOut;
-  const dZ = allocate(dtype, T * B * H);
-  const dhNext = allocate(dtype, B * H);
+  const dOut = opt.dOut; // [T, B, ldOut]
+  const dZ = allocate(dtype, T * B * H); // ∂L/∂z: [T, B, H]
+  const dhNext = allocate(dtype, B * H); // ∂L/∂h_t from step t+1: [B, H]
   if (opt.dhLast) dhNext.set(opt.dhLast);
   const normH = opt.norms?.h ?? null;
   const whhT = transpose(w.whh, 0, H, H, H); // ∂L/∂h_{t−1} = dZ_t · W_hh as dot products
   for (let s = T - 1; s >= 0; s--) {
     if ((T - 1 - s) % STEPS_PER_POLL === 0) pollInterrupt();
     const t = timeAt(run, s);
-    const sOff = t * B * H;
+    const stepState = t * B * H; // gates[t], dZ[t]: [B, H]
     let sumH = 0;
     for (let b = 0; b < B; b++) {
-      const sr = sOff + b * H;
-      const outRow = t * B * ldOut + b * ldOut + outOff;
+      const rowState = stepState + b * H;
+      const rowCarry = b * H; // dhNext
+      const rowOut = (t * B + b) * ldOut + outOff;
       for (let j = 0; j < H; j++) {
-        const dh = (dOut ? dOut[outRow + j] : 0) + dhNext[b * H + j];
-        const h = gates[sr + j];
-        dZ[sr + j] = relu ? (h > 0 ? dh : 0) : dh * (1 - h * h);
+        const dh = (dOut ? dOut[rowOut + j] : 0) + dhNext[rowCarry + j];
+        const h = gates[rowState + j];
+        // dz_t = dh_t ⊙ φ'(z_t):  1 − h_t² for tanh, [h_t > 0] for ReLU
+        dZ[rowState + j] = relu ? (h > 0 ? dh : 0) : dh * (1 - h * h);
         sumH += dh * dh;
       }
     }
     if (normH) normH[t] = Math.sqrt(sumH);
+    // ∂L/∂h_{t−1} = dz_t · W_hh
     dhNext.fill(0);
-    gemmABt(B, H, H, dZ, sOff, H, whhT, 0, H, dhNext, 0, H);
+    gemmABt(B, H, H, dZ, stepState, H, whhT, 0, H, dhNext, 0, H);
     if (opt.truncate > 0 && s > 0 && s % opt.truncate === 0) dhNext.fill(0);
   }
   if (opt.dh0) opt.dh0.set(dhNext);

@@ -81,6 +81,12 @@ export interface SparseRows {
   vals: Float64Array;
 }
 
+/** The per-step buffers [T, B, H] only some cells keep; see SequenceRun.hn and .rh. */
+export interface ExtraStepBuffers {
+  hn: boolean;
+  rh: boolean;
+}
+
 export interface RunShape {
   T: number;
   B: number;
@@ -90,8 +96,7 @@ export interface RunShape {
   reverse: boolean;
   hasCell: boolean;
   trace: boolean;
-  gruResetBefore?: boolean;
-  isGru?: boolean;
+  extra: ExtraStepBuffers;
   engine: 'js' | 'wasm';
   keep: boolean;
 }
@@ -128,8 +133,8 @@ export function allocateRun(
     hPrev: allocate(dtype, js ? steps * H : 0),
     cPrev: s.hasCell ? allocate(dtype, js ? steps * H : 0) : null,
     c: s.hasCell ? allocate(dtype, traced ? steps * H : 0) : null,
-    hn: s.isGru ? allocate(dtype, js ? steps * H : 0) : null,
-    rh: s.isGru && s.gruResetBefore ? allocate(dtype, js ? steps * H : 0) : null,
+    hn: s.extra.hn ? allocate(dtype, js ? steps * H : 0) : null,
+    rh: s.extra.rh ? allocate(dtype, js ? steps * H : 0) : null,
     sparseX: null,
     hLast: allocate(dtype, B * H),
     cLast: s.hasCell ? allocate(dtype, B * H) : null,

@@ -19,6 +19,9 @@ import { sparseRows } from './projection';
 import type { LayerGrads, LayerWeights, SequenceRun, SparseRows, WasmRunBuffers } from './run';
 import { timeAt } from './run';
 
+/** Bytes per arena value (f32 and i32 alike): value n of a buffer at pointer p is at p + VALUE_BYTES·n. */
+export const VALUE_BYTES = 4;
+
 /** Gives back the region of a run that was collected without its backward. */
 const unreleased = new FinalizationRegistry<() => void>((release) => release());
 
@@ -152,12 +155,12 @@ export function projectInputsWasm(
   if (sp) {
     // One row of W_ihᵀ per non-zero input (one-hot characters: one per row); rows split between threads.
     const { rowStart, cols, vals } = putSparse(kw, sp);
-    const wt = arena.put(transpose(w.wih, 0, I, width, I));
+    const wt = arena.put(transpose(w.wih, 0, I, width, I)); // W_ihᵀ: [I, G·H]
     runCalls(
       kw,
       halves(rows, 64).map(([r0, r1]) => [
         'sparseRowsTimes',
-        [r1 - r0, width, rowStart + 4 * r0, cols, vals, wt, pZ + 4 * r0 * width],
+        [r1 - r0, width, rowStart + VALUE_BYTES * r0, cols, vals, wt, pZ + VALUE_BYTES * r0 * width],
       ]),
     );
   } else {
@@ -237,7 +240,7 @@ export function inputSideGradsWasm(
   if (g.wih && sp) {
     // ∂L/∂W_ihᵀ[k, :] += v · dZ[r, :] for each non-zero x[r, k] = v, then added transposed.
     const { rowStart, cols, vals } = putSparse(kw, sp);
-    const dwt = arena.zeros(I * width);
+    const dwt = arena.zeros(I * width); // ∂L/∂W_ihᵀ: [I, G·H]
     k.sparseRowsTransposeTimes(rows, width, rowStart, cols, vals, pdZ, dwt);
     const d = arena.f32(dwt, I * width);
     const gw = g.wih;
@@ -312,5 +315,5 @@ export function stepNorms(seq: Float32Array, T: number, B: number, H: number, ou
 
 /** Byte offset of the first row of the step processed first (where h0 goes). */
 export function firstStepOffset(run: SequenceRun): number {
-  return 4 * timeAt(run, 0) * run.B * run.H;
+  return VALUE_BYTES * timeAt(run, 0) * run.B * run.H;
 }

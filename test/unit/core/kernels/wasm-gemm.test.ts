@@ -1,13 +1,14 @@
 /**
- * The WebAssembly gemm (core/kernels/wasm/assembly/gemm.ts) against a naive float64 product,
- * over sizes that are not multiples of its 4×8 tile, in all three forms the layers use, with
- * offsets and leading dimensions wider than the rows. The error allowed is the classical bound
- * for a float32 dot product of length K: |ĉ − c| ≤ K·u·Σ_k |a_k b_k| (u = 2⁻²⁴), plus the
- * rounding of the one addition into C.
+ * The WebAssembly gemm (core/kernels/wasm/assembly/gemm.ts) against the naive float64 products
+ * of test/helpers/gemm-reference.ts, over sizes that are not multiples of its 4×8 tile, in all
+ * three forms the layers use, with offsets and leading dimensions wider than the rows. The
+ * error allowed is the classical bound for a float32 dot product of length K plus the one
+ * addition into C, (K + 2)·u·Σ|terms| (u = 2⁻²⁴), widened by the float64 reference's own error
+ * (see assertWithinDotBound).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gemmAB, gemmABt, gemmAtB } from '../../../../core/kernels/gemm';
+import { gemmABt } from '../../../../core/kernels/gemm';
 import { gemmPtr, wasmAB, wasmABt, wasmAtB } from '../../../../core/kernels/wasm/products';
 import {
   instantiateBuild,
@@ -16,6 +17,13 @@ import {
   type KernelBuild,
 } from '../../../../core/kernels/wasm/runtime';
 import { Rng } from '../../../../core/random';
+import {
+  assertOutsideWindowUntouched,
+  assertWithinDotBound,
+  LAYOUT,
+  referenceProduct,
+  type GemmForm,
+} from '../../../helpers/gemm-reference';
 
 const U = 2 ** -24;
 const SIZES: Array<[number, number, number]> = [
@@ -30,62 +38,7 @@ const SIZES: Array<[number, number, number]> = [
   [64, 128, 32],
 ];
 
-type Form = 'ABt' | 'AB' | 'AtB';
-/** Element (m, k) of A and (k, n) of B in each form, as the JS kernels read them. */
-const index = {
-  ABt: {
-    a: (m: number, k: number, ld: number) => m * ld + k,
-    b: (k: number, n: number, ld: number) => n * ld + k,
-    aRows: (M: number, K: number) => [M, K],
-    bRows: (K: number, N: number) => [N, K],
-  },
-  AB: {
-    a: (m: number, k: number, ld: number) => m * ld + k,
-    b: (k: number, n: number, ld: number) => k * ld + n,
-    aRows: (M: number, K: number) => [M, K],
-    bRows: (K: number, N: number) => [K, N],
-  },
-  AtB: {
-    a: (m: number, k: number, ld: number) => k * ld + m,
-    b: (k: number, n: number, ld: number) => k * ld + n,
-    aRows: (M: number, K: number) => [K, M],
-    bRows: (K: number, N: number) => [K, N],
-  },
-};
 const wasm = { ABt: wasmABt, AB: wasmAB, AtB: wasmAtB };
-const js = { ABt: gemmABt, AB: gemmAB, AtB: gemmAtB };
-
-/**
- * got(m, n) = c0(m, n) + Σ_k a(m, k)·b(k, n) within the float32 bound (K + 2)·u·Σ|terms|, the
- * exact value computed in float64.
- */
-function assertWithinBound(
-  label: string,
-  M: number,
-  N: number,
-  K: number,
-  got: (m: number, n: number) => number,
-  c0: (m: number, n: number) => number,
-  a: (m: number, k: number) => number,
-  b: (k: number, n: number) => number,
-): void {
-  for (let m = 0; m < M; m++) {
-    for (let n = 0; n < N; n++) {
-      let exact = c0(m, n);
-      let mag = Math.abs(exact);
-      for (let k = 0; k < K; k++) {
-        const p = a(m, k) * b(k, n);
-        exact += p;
-        mag += Math.abs(p);
-      }
-      const bound = (K + 2) * U * mag + 1e-30;
-      assert.ok(
-        Math.abs(got(m, n) - exact) <= bound,
-        `${label} at (${m}, ${n}): ${got(m, n)} vs ${exact}, bound ${bound}`,
-      );
-    }
-  }
-}
 
 function filled(n: number, rng: Rng): Float32Array {
   const a = new Float32Array(n);
@@ -93,41 +46,27 @@ function filled(n: number, rng: Rng): Float32Array {
   return a;
 }
 
-for (const form of ['ABt', 'AB', 'AtB'] as Form[]) {
+for (const form of ['ABt', 'AB', 'AtB'] as GemmForm[]) {
   test(`wasm gemm ${form} matches a float64 product within the float32 dot-product bound, odd sizes included`, () => {
     const rng = new Rng(7);
-    const f = index[form];
     for (const [M, N, K] of SIZES) {
-      const [ar, ac] = f.aRows(M, K);
-      const [br, bc] = f.bRows(K, N);
-      const lda = ac + 3,
-        ldb = bc + 1,
+      const [aRows, aCols] = LAYOUT[form].aShape(M, K);
+      const [bRows, bCols] = LAYOUT[form].bShape(K, N);
+      const lda = aCols + 3,
+        ldb = bCols + 1,
         ldc = N + 2;
       const aOff = 5,
         bOff = 2,
         cOff = 3;
-      const A = filled(aOff + ar * lda, rng);
-      const B = filled(bOff + br * ldb, rng);
+      const A = filled(aOff + aRows * lda, rng);
+      const B = filled(bOff + bRows * ldb, rng);
       const C = filled(cOff + M * ldc + 4, rng);
       const before = C.slice();
+      const ref = referenceProduct(form, M, N, K, A, aOff, lda, B, bOff, ldb, before, cOff, ldc);
       wasm[form](M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc);
-      assertWithinBound(
-        `${form} M=${M} N=${N} K=${K}`,
-        M,
-        N,
-        K,
-        (m, n) => C[cOff + m * ldc + n],
-        (m, n) => before[cOff + m * ldc + n],
-        (m, k) => A[aOff + f.a(m, k, lda)],
-        (k, n) => B[bOff + f.b(k, n, ldb)],
-      );
-      // Everything outside C's M×N block (the offset, the row gaps, the tail) is untouched.
-      for (let i = 0; i < C.length; i++) {
-        const r = Math.floor((i - cOff) / ldc);
-        const col = (i - cOff) % ldc;
-        const inside = i >= cOff && r < M && col < N;
-        if (!inside) assert.equal(C[i], before[i], `${form} M=${M} N=${N} K=${K}: element ${i} outside C changed`);
-      }
+      const label = `${form} M=${M} N=${N} K=${K}`;
+      assertWithinDotBound(label, M, N, K, U, (m, n) => C[cOff + m * ldc + n], ref);
+      assertOutsideWindowUntouched(label, C, before, M, N, cOff, ldc);
     }
   });
 }
@@ -155,16 +94,8 @@ for (const build of ['simd128', 'relaxed'] as KernelBuild[]) {
       gemmPtr(kw, M, N, K, a, K, 1, b, N, 1, c, N);
       const got = arena.f32(c, M * N).slice();
       arena.release(mark);
-      assertWithinBound(
-        `${build} M=${M} N=${N} K=${K}`,
-        M,
-        N,
-        K,
-        (m, n) => got[m * N + n],
-        (m, n) => C[m * N + n],
-        (m, k) => A[m * K + k],
-        (k, n) => B[k * N + n],
-      );
+      const ref = referenceProduct('AB', M, N, K, A, 0, K, B, 0, N, C, 0, N);
+      assertWithinDotBound(`${build} M=${M} N=${N} K=${K}`, M, N, K, U, (m, n) => got[m * N + n], ref);
     }
   });
 }
@@ -179,7 +110,7 @@ test('wasm gemm agrees with the JS reference kernels and is bit-identical run to
   const cj = new Float32Array(M * N);
   wasmABt(M, N, K, A, 0, K, B, 0, K, c1, 0, N);
   wasmABt(M, N, K, A, 0, K, B, 0, K, c2, 0, N);
-  js.ABt(M, N, K, A, 0, K, B, 0, K, cj, 0, N);
+  gemmABt(M, N, K, A, 0, K, B, 0, K, cj, 0, N);
   assert.deepEqual(c1, c2);
   let worst = 0;
   for (let i = 0; i < c1.length; i++) worst = Math.max(worst, Math.abs(c1[i] - cj[i]));

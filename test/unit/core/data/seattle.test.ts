@@ -21,5 +21,8 @@ test('SEATTLE_WEATHER_CSV reads with parseCsv as a user file would: four numeric
   assert.equal(csv.rows.length, SEATTLE_TEMP_MAX.length);
   // 2012-01-02 in vega-datasets 3.2.1: precipitation 10.9, temp_max 10.6, temp_min 2.8, wind 4.5 (read by hand).
   assert.deepEqual(csv.rows[1], [10.9, 10.6, 2.8, 4.5]);
-  assert.ok(csv.rows.every((row) => row[2] <= row[1]), 'temp_min never exceeds temp_max');
+  assert.ok(
+    csv.rows.every((row) => row[2] <= row[1]),
+    'temp_min never exceeds temp_max',
+  );
 });

@@ -6,19 +6,22 @@
  */
 import ts from 'typescript';
 
-export type DeclarationKind = 'const' | 'let' | 'var' | 'function' | 'class' | 'enum' | 'import' | 'type';
+type DeclarationKind = 'const' | 'let' | 'var' | 'function' | 'class' | 'enum' | 'import' | 'type';
 
 export interface DeclaredName {
   name: string;
   kind: DeclarationKind;
   /** Written `export const x`: the cell exports it already, the footer must not again. */
   exported: boolean;
+  /** Where the name is written in the cell's text (go to definition lands there). */
+  start: number;
 }
 
 export function declaredNames(text: string, fileName = 'cell.ts'): DeclaredName[] {
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, false);
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true);
   const names = new Map<string, DeclaredName>();
-  const add = (name: string, kind: DeclarationKind, exported = false) => names.set(name, { name, kind, exported });
+  const add = (id: ts.Identifier, kind: DeclarationKind, exported = false) =>
+    names.set(id.text, { name: id.text, kind, exported, start: id.getStart(source) });
 
   for (const statement of source.statements) {
     const exported = hasExportModifier(statement);
@@ -28,21 +31,19 @@ export function declaredNames(text: string, fileName = 'cell.ts'): DeclaredName[
         for (const name of bindingNames(declaration.name)) add(name, kind, exported);
       }
     } else if (ts.isFunctionDeclaration(statement) && statement.name) {
-      add(statement.name.text, 'function', exported);
+      add(statement.name, 'function', exported);
     } else if (ts.isClassDeclaration(statement) && statement.name) {
-      add(statement.name.text, 'class', exported);
+      add(statement.name, 'class', exported);
     } else if (ts.isEnumDeclaration(statement)) {
-      add(statement.name.text, 'enum', exported);
-    } else if (
-      ts.isInterfaceDeclaration(statement) ||
-      ts.isTypeAliasDeclaration(statement) ||
-      (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name))
-    ) {
-      add(statement.name.text, 'type', exported);
+      add(statement.name, 'enum', exported);
+    } else if (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) {
+      add(statement.name, 'type', exported);
+    } else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name)) {
+      add(statement.name, 'type', exported);
     } else if (ts.isImportDeclaration(statement) && statement.importClause) {
       for (const name of importedNames(statement.importClause)) add(name, 'import');
     } else if (ts.isImportEqualsDeclaration(statement)) {
-      add(statement.name.text, 'import', exported);
+      add(statement.name, 'import', exported);
     }
   }
   return [...names.values()];
@@ -63,9 +64,9 @@ function variableKind(list: ts.VariableDeclarationList): DeclarationKind {
 }
 
 /** `a`, `{ a, b: c, ...rest }`, `[a, , [b = 1], ...rest]`: every name bound, nested or not. */
-function bindingNames(name: ts.BindingName): string[] {
-  if (ts.isIdentifier(name)) return [name.text];
-  const names: string[] = [];
+function bindingNames(name: ts.BindingName): ts.Identifier[] {
+  if (ts.isIdentifier(name)) return [name];
+  const names: ts.Identifier[] = [];
   for (const element of name.elements) {
     if (ts.isOmittedExpression(element)) continue;
     names.push(...bindingNames(element.name));
@@ -73,10 +74,10 @@ function bindingNames(name: ts.BindingName): string[] {
   return names;
 }
 
-function importedNames(clause: ts.ImportClause): string[] {
-  const names = clause.name ? [clause.name.text] : [];
+function importedNames(clause: ts.ImportClause): ts.Identifier[] {
+  const names = clause.name ? [clause.name] : [];
   const bindings = clause.namedBindings;
-  if (bindings && ts.isNamespaceImport(bindings)) names.push(bindings.name.text);
-  if (bindings && ts.isNamedImports(bindings)) names.push(...bindings.elements.map((element) => element.name.text));
+  if (bindings && ts.isNamespaceImport(bindings)) names.push(bindings.name);
+  if (bindings && ts.isNamedImports(bindings)) names.push(...bindings.elements.map((element) => element.name));
   return names;
 }

@@ -81,7 +81,7 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   types: ['node'],
 };
 
-/** TS2632 "Cannot assign to 'x' because it is an import": the header's import, not the user's. */
+/** TS2632 "Cannot assign to 'x' because it is an import": the header's import, not one the user wrote. */
 const ASSIGN_TO_IMPORT = 2632;
 
 export class NotebookLanguageService {
@@ -165,7 +165,8 @@ export class NotebookLanguageService {
       const cell = this.notebook.file(fileName);
       if (cell) {
         const range = toCellRange(cell, textSpan.start, textSpan.length);
-        if (range) definitions.push({ cellId: cell.cellId, range });
+        const found = range ? { cellId: cell.cellId, range } : earlierDeclaration(cell, textSpan);
+        if (found) definitions.push(found);
         continue;
       }
       const source = this.service.getProgram()?.getSourceFile(fileName);
@@ -192,9 +193,11 @@ export class NotebookLanguageService {
         if (!range) continue; // in the generated header or footer
         let message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
         if (diagnostic.code === ASSIGN_TO_IMPORT) {
+          // An earlier const, function, class or import: say so rather than "it is an import".
+          // (An earlier let or var is no import: see virtual-cells.ts.)
           const reassigned = assignedEarlierName(cell, diagnostic.start, diagnostic.length);
-          if (reassigned?.kind === 'let' || reassigned?.kind === 'var') continue;
-          if (reassigned) message = `Cannot assign to '${reassigned.name}': an earlier cell declares it with ${reassigned.kind}.`;
+          if (reassigned)
+            message = `Cannot assign to '${reassigned.name}': an earlier cell declares it with ${reassigned.kind}.`;
         }
         mapped.push({ code: diagnostic.code, category: CATEGORIES[diagnostic.category], message, range });
       }
@@ -223,7 +226,8 @@ export class NotebookLanguageService {
     const types = this.types;
     const inTypes = (path: string) => path === types.root || path.startsWith(types.root + '/');
     const moduleHost: ts.ModuleResolutionHost = {
-      fileExists: (path) => this.notebook.file(path) !== undefined || (inTypes(path) ? types.fileExists(path) : ts.sys.fileExists(path)),
+      fileExists: (path) =>
+        this.notebook.file(path) !== undefined || (inTypes(path) ? types.fileExists(path) : ts.sys.fileExists(path)),
       readFile: (path) => this.readFile(path),
       directoryExists: (path) =>
         path === this.notebook.dir || (inTypes(path) ? types.directoryExists(path) : ts.sys.directoryExists(path)),
@@ -275,6 +279,15 @@ const CATEGORIES: Record<ts.DiagnosticCategory, CellDiagnostic['category']> = {
   [ts.DiagnosticCategory.Suggestion]: 'suggestion',
   [ts.DiagnosticCategory.Message]: 'message',
 };
+
+/** A definition in a cell's header (an earlier `let` declared again): the earlier cell's declaration instead. */
+function earlierDeclaration(cell: VirtualCell, span: ts.TextSpan): Definition | undefined {
+  const earlier = cell.imports.get(cell.text.slice(span.start, span.start + span.length));
+  if (!earlier || span.start >= cell.bodyStart) return undefined;
+  const { from, declaration } = earlier;
+  const range = toCellRange(from, from.bodyStart + declaration.start, declaration.name.length);
+  return range && { cellId: from.cellId, range };
+}
 
 /** The earlier cell's declaration of the name a TS2632 points at, if the header imports it. */
 function assignedEarlierName(cell: VirtualCell, start: number, length: number) {

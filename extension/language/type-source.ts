@@ -15,6 +15,7 @@
  * without the service noticing.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { LSTM_NOTEBOOK_TYPES } from './types.generated';
 
@@ -107,7 +108,8 @@ class MountedTypes implements TypeSource {
 export function nodeTypeSource(root = '/__lstm_notebook__'): TypeSource {
   const typescriptLib = dirname(require.resolve('typescript'));
   const nodeTypes = dirname(require.resolve('@types/node/package.json'));
-  const undiciTypes = dirname(require.resolve('undici-types/package.json', { paths: [nodeTypes] }));
+  // @types/node's own dependency, found where @types/node would find it (not one of ours).
+  const undiciTypes = dirname(createRequire(join(nodeTypes, 'package.json')).resolve('undici-types/package.json'));
   return new MountedTypes(root, [
     { prefix: `${root}/lib/`, dir: typescriptLib },
     { prefix: `${root}/node_modules/@types/node/`, dir: nodeTypes },

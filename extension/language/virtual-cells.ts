@@ -9,7 +9,10 @@
  * The header imports each name an earlier cell declares from the last earlier cell declaring
  * it — as at run time, where a later declaration overwrites the global — except names this cell
  * declares itself, so a re-declared `const model = …` retypes `model` for the cells below. The
- * header is exactly one line, so a cell position is its virtual position one line down.
+ * header is exactly one line, so a cell position is its virtual position one line down. A name
+ * an earlier cell declares with let or var is not imported but declared again with its type
+ * (`declare let n: (typeof import('./cell-1'))['n'];`): a later cell may reassign it, as at run
+ * time, and the assignment is type-checked (an imported name would only give TS2632).
  *
  * Files are named by a number each cell id gets when first seen, not by its index: moving a
  * cell does not rename it, and a file's version changes only when its text does.
@@ -99,7 +102,8 @@ export class VirtualNotebook {
         lastDeclaring.set(declaration.name, { from: virtual, declaration });
       }
     }
-    let changed = built.length !== this.cells.length || built.some((cell, i) => cell.fileName !== this.cells[i].fileName);
+    let changed =
+      built.length !== this.cells.length || built.some((cell, i) => cell.fileName !== this.cells[i].fileName);
     for (const cell of built) {
       const known = this.versions.get(cell.fileName);
       if (known?.text === cell.text) continue;
@@ -149,12 +153,22 @@ export class VirtualNotebook {
   }
 }
 
-function headerLine(imports: ReadonlyMap<string, { from: VirtualCell }>): string {
+function headerLine(imports: VirtualCell['imports']): string {
   const byFile = new Map<VirtualCell, string[]>();
-  for (const [name, { from }] of imports) byFile.set(from, [...(byFile.get(from) ?? []), name]);
-  return [...byFile]
-    .map(([from, names]) => `import { ${names.join(', ')} } from './${moduleName(from.fileName)}';`)
-    .join(' ');
+  const reassignable: string[] = [];
+  for (const [name, { from, declaration }] of imports) {
+    if (declaration.kind === 'let' || declaration.kind === 'var') {
+      // An import cannot be assigned to, but a later cell may reassign an earlier `let` (the
+      // kernel makes it a global): a local of the same type, and the assignment is type-checked.
+      reassignable.push(`declare let ${name}: (typeof import('./${moduleName(from.fileName)}'))['${name}'];`);
+    } else {
+      byFile.set(from, [...(byFile.get(from) ?? []), name]);
+    }
+  }
+  return [
+    ...[...byFile].map(([from, names]) => `import { ${names.join(', ')} } from './${moduleName(from.fileName)}';`),
+    ...reassignable,
+  ].join(' ');
 }
 
 /** `./cell-3`, without the extension: the bundler resolution finds .ts or .js. */

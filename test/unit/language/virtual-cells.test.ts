@@ -59,13 +59,13 @@ test('declared names: every destructuring form, functions, classes, enums, impor
 
 test('the header imports each earlier name from the last cell declaring it, on one line; the footer exports the cell’s names', () => {
   const notebook = built([
-    ts('a', 'const model = 1;\nlet data = 2;'),
+    ts('a', 'const model = 1;\nconst data = 2;'),
     ts('b', 'const model = "again";'),
     ts('c', 'model;\ndata;'),
   ]);
   const [a, b, c] = notebook.files();
-  assert.equal(a.text, '\nconst model = 1;\nlet data = 2;\n;export { model, data };\n');
-  assert.equal(b.text, "import { data } from './cell-1';\nconst model = \"again\";\n;export { model };\n");
+  assert.equal(a.text, '\nconst model = 1;\nconst data = 2;\n;export { model, data };\n');
+  assert.equal(b.text, 'import { data } from \'./cell-1\';\nconst model = "again";\n;export { model };\n');
   assert.equal(
     c.text,
     "import { data } from './cell-1'; import { model } from './cell-2';\nmodel;\ndata;\n;export {  };\n",
@@ -73,6 +73,17 @@ test('the header imports each earlier name from the last cell declaring it, on o
   assert.deepEqual(
     [a, b, c].map((cell) => cell.fileName),
     ['/nb/cell-1.ts', '/nb/cell-2.ts', '/nb/cell-3.ts'],
+  );
+});
+
+test('an earlier let or var is declared again with its type, not imported, so a later cell may reassign it', () => {
+  const [, second] = built([
+    ts('a', 'let steps = 1;\nvar rate = 0.1;\nconst fixed = 2;'),
+    ts('b', 'steps = 2;'),
+  ]).files();
+  assert.equal(
+    second.text.split('\n')[0],
+    "import { fixed } from './cell-1'; declare let steps: (typeof import('./cell-1'))['steps']; declare let rate: (typeof import('./cell-1'))['rate'];",
   );
 });
 
@@ -88,7 +99,10 @@ test('cell positions are the virtual positions one line down, both ways', () => 
   assert.equal(toOffset(cell, { line: 0, character: 0 }), header);
   assert.equal(toOffset(cell, { line: 1, character: 6 }), header + 'a;\nconst '.length);
   assert.equal(toOffset(cell, { line: 2, character: 1 }), header + 'a;\nconst bb = a + 1;\r\nb'.length);
-  assert.equal(cell.text.slice(toOffset(cell, { line: 1, character: 6 }), toOffset(cell, { line: 1, character: 8 })), 'bb');
+  assert.equal(
+    cell.text.slice(toOffset(cell, { line: 1, character: 6 }), toOffset(cell, { line: 1, character: 8 })),
+    'bb',
+  );
   assert.deepEqual(toCellPosition(cell, header + 'a;\nconst bb = a + 1;\r\nb'.length), { line: 2, character: 1 });
   // A character past the end of its line stays on that line.
   assert.equal(toOffset(cell, { line: 0, character: 99 }), header + 'a;'.length);

@@ -7,6 +7,7 @@
 // `node esbuild.mjs --watch` rebuilds on change; `--production` minifies without source maps.
 import * as esbuild from 'esbuild';
 import { buildData } from './scripts/build-data.mjs';
+import { buildTypes } from './scripts/build-types.mjs';
 import { buildWasm } from './scripts/build-wasm.mjs';
 
 const production = process.argv.includes('--production');
@@ -45,9 +46,11 @@ const builds = [
   { ...common, entryPoints: ['examples/demo.ts'], outfile: 'dist/demo.js', platform: 'node', format: 'cjs' },
 ];
 
-// The WebAssembly kernels and the data files first: the bundles (and tsc) embed what they generate.
+// The WebAssembly kernels, the data files and the cells' type declarations first: the bundles
+// (and tsc) embed what they generate.
 await buildWasm();
 buildData();
+buildTypes();
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

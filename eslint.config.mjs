@@ -4,7 +4,8 @@
 //   charts/         pure vega-lite spec builders, shared by renderer/ (browser) and plot/ (kernel worker);
 //                   imports only protocol/ and core
 //   extension/kernel/  the kernel engine: no vscode, so the headless runner and plain-Node tests use it
-//   vscode          only in extension/ (outside extension/kernel/) and in the tests that drive VS Code
+//   extension/language/  the cells' language engine: no vscode either (plain-Node tests, a worker thread)
+//   vscode          only in extension/ (outside kernel/ and language/) and in the tests that drive VS Code
 //   core internals  only from core/ and test/; everything else goes through core/index or core/host
 //   no import cycles anywhere
 // Unused exports and dead files are knip's job (knip.json); `npm run lint` runs both.
@@ -13,7 +14,10 @@ import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const VSCODE = { name: 'vscode', message: 'vscode may be imported only in extension/ (not extension/kernel/).' };
+const VSCODE = {
+  name: 'vscode',
+  message: 'vscode may be imported only in extension/ (not in extension/kernel/ or extension/language/).',
+};
 const CORE_INTERNALS = {
   regex: '^(\\.\\./)+core/(?!index$|host$)',
   message: "Import core through its public entries, core/index (the cells' API) or core/host (the kernel's).",
@@ -106,7 +110,7 @@ export default tseslint.config(
   {
     // The extension host: vscode is its whole point. Still no core internals.
     files: ['extension/**'],
-    ignores: ['extension/kernel/**'],
+    ignores: ['extension/kernel/**', 'extension/language/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [CORE_INTERNALS] }] },
   },
   {

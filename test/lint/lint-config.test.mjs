@@ -30,6 +30,7 @@ const cases = [
     false,
   ],
   ['extension/boundary-probe.ts', VSCODE, false],
+  ['extension/language/boundary-probe.ts', VSCODE, true],
   ['core/boundary-probe.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n", true],
   ['core/data/boundary-probe.ts', "import { plot } from '../../plot/index';\nexport const p = plot;\n", true],
   ['plot/boundary-probe.ts', "import { Tensor } from '../core/tensor';\nexport const t = Tensor;\n", true],

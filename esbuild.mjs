@@ -1,6 +1,8 @@
 // Builds the bundles, each for where it runs:
 //   dist/extension.js  extension host (Node, CommonJS, `vscode` external)
 //   dist/worker.js     kernel worker thread (Node, CommonJS), the core bundled in
+//   dist/language.js   the cells' language worker thread (Node, CommonJS), TypeScript bundled in
+//   dist/types/        TypeScript's ES2022 lib files and Node's types it reads (copied, not bundled)
 //   dist/renderer.js   notebook renderer (browser, ESM)
 //   dist/cli.js        headless notebook runner (bin/lstm-notebook.js), the same engine
 //   dist/demo.js       a command-line demo of the core (`npm run demo`)
@@ -9,6 +11,7 @@ import * as esbuild from 'esbuild';
 import { buildData } from './scripts/build-data.mjs';
 import { buildTypes } from './scripts/build-types.mjs';
 import { buildWasm } from './scripts/build-wasm.mjs';
+import { copyTypes } from './scripts/copy-types.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -41,6 +44,16 @@ const builds = [
     format: 'cjs',
     alias: { 'node-fetch': './extension/kernel/platform-fetch.cjs' },
   },
+  {
+    ...common,
+    entryPoints: ['extension/language/worker.ts'],
+    outfile: 'dist/language.js',
+    platform: 'node',
+    format: 'cjs',
+    // type-source.ts's nodeTypeSource resolves node_modules for plain-Node tests; the worker
+    // never calls it (it reads dist/types through bundledTypeSource).
+    logOverride: { 'require-resolve-not-external': 'silent' },
+  },
   { ...common, entryPoints: ['renderer/index.ts'], outfile: 'dist/renderer.js', platform: 'browser', format: 'esm' },
   { ...common, entryPoints: ['extension/kernel/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['examples/demo.ts'], outfile: 'dist/demo.js', platform: 'node', format: 'cjs' },
@@ -51,6 +64,7 @@ const builds = [
 await buildWasm();
 buildData();
 buildTypes();
+copyTypes();
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -126,14 +126,30 @@ export class NotebookLanguageService {
     });
   }
 
+  /** The declaration and JSDoc of one completion item (what the suggest widget shows beside it). */
+  completionDetails(
+    cellId: string,
+    position: CellPosition,
+    name: string,
+  ): { detail: string; documentation: string } | undefined {
+    const at = this.at(cellId, position);
+    const details =
+      at &&
+      this.service.getCompletionEntryDetails(at.cell.fileName, at.offset, name, {}, undefined, undefined, undefined);
+    if (!details) return undefined;
+    return {
+      detail: ts.displayPartsToString(details.displayParts),
+      documentation: documentationOf(details.documentation, details.tags),
+    };
+  }
+
   hover(cellId: string, position: CellPosition): Hover | undefined {
     const at = this.at(cellId, position);
     const info = at && this.service.getQuickInfoAtPosition(at.cell.fileName, at.offset);
     if (!at || !info) return undefined;
-    const tags = (info.tags ?? []).map((tag) => `@${tag.name} ${ts.displayPartsToString(tag.text)}`.trimEnd());
     return {
       signature: ts.displayPartsToString(info.displayParts),
-      documentation: [ts.displayPartsToString(info.documentation), ...tags].filter(Boolean).join('\n\n'),
+      documentation: documentationOf(info.documentation, info.tags),
       range: toCellRange(at.cell, info.textSpan.start, info.textSpan.length),
     };
   }
@@ -279,6 +295,12 @@ const CATEGORIES: Record<ts.DiagnosticCategory, CellDiagnostic['category']> = {
   [ts.DiagnosticCategory.Suggestion]: 'suggestion',
   [ts.DiagnosticCategory.Message]: 'message',
 };
+
+/** The JSDoc text, then its tags (`@example …`). */
+function documentationOf(documentation: ts.SymbolDisplayPart[] | undefined, tags: ts.JSDocTagInfo[] | undefined) {
+  const tagLines = (tags ?? []).map((tag) => `@${tag.name} ${ts.displayPartsToString(tag.text)}`.trimEnd());
+  return [ts.displayPartsToString(documentation), ...tagLines].filter(Boolean).join('\n\n');
+}
 
 /** A definition in a cell's header (an earlier `let` declared again): the earlier cell's declaration instead. */
 function earlierDeclaration(cell: VirtualCell, span: ts.TextSpan): Definition | undefined {

@@ -10,13 +10,14 @@
  *   <root>/node_modules/lstm-notebook/index.d.ts …   scripts/build-types.mjs's output
  *   <root>/globals.d.ts                              what the kernel worker adds to globals
  *
- * A mount is a folder on disk or a map of texts: today the libs and Node's types are read from
- * this package's node_modules at run time; the extension's bundle can swap in embedded maps
- * without the service noticing.
+ * A mount is a folder on disk or a map of texts. The libs and Node's types are read from this
+ * package's node_modules in plain Node (nodeTypeSource), and from the copies the build puts in
+ * dist/types in the packaged extension (bundledTypeSource).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { TYPES_ROOT } from '../../protocol/language';
 import { LSTM_NOTEBOOK_TYPES } from './types.generated';
 
 export interface TypeSource {
@@ -104,16 +105,35 @@ class MountedTypes implements TypeSource {
   }
 }
 
-/** The declarations read from this package's own node_modules (tests, and the extension until the bundle embeds them). */
-export function nodeTypeSource(root = '/__lstm_notebook__'): TypeSource {
+/** The declarations read from this package's own node_modules (plain-Node tests and benchmarks). */
+export function nodeTypeSource(root = TYPES_ROOT): TypeSource {
   const typescriptLib = dirname(require.resolve('typescript'));
   const nodeTypes = dirname(require.resolve('@types/node/package.json'));
   // @types/node's own dependency, found where @types/node would find it (not one of ours).
   const undiciTypes = dirname(createRequire(join(nodeTypes, 'package.json')).resolve('undici-types/package.json'));
+  return mountedTypes(root, { lib: typescriptLib, nodeTypes, undiciTypes });
+}
+
+/**
+ * The declarations the build copied beside the bundles (scripts/copy-types.mjs): the packaged
+ * extension has no node_modules. `typesDir` holds lib/, @types/node/ and undici-types/.
+ */
+export function bundledTypeSource(typesDir: string, root = TYPES_ROOT): TypeSource {
+  if (!existsSync(join(typesDir, 'lib', 'lib.es2022.d.ts'))) {
+    throw new Error(`expected TypeScript's lib files in ${join(typesDir, 'lib')} (copied by the build), found none`);
+  }
+  return mountedTypes(root, {
+    lib: join(typesDir, 'lib'),
+    nodeTypes: join(typesDir, '@types', 'node'),
+    undiciTypes: join(typesDir, 'undici-types'),
+  });
+}
+
+function mountedTypes(root: string, dirs: { lib: string; nodeTypes: string; undiciTypes: string }): TypeSource {
   return new MountedTypes(root, [
-    { prefix: `${root}/lib/`, dir: typescriptLib },
-    { prefix: `${root}/node_modules/@types/node/`, dir: nodeTypes },
-    { prefix: `${root}/node_modules/undici-types/`, dir: undiciTypes },
+    { prefix: `${root}/lib/`, dir: dirs.lib },
+    { prefix: `${root}/node_modules/@types/node/`, dir: dirs.nodeTypes },
+    { prefix: `${root}/node_modules/undici-types/`, dir: dirs.undiciTypes },
     { prefix: `${root}/node_modules/lstm-notebook/`, files: new Map(Object.entries(LSTM_NOTEBOOK_TYPES)) },
     { prefix: `${root}/`, files: new Map([['globals.d.ts', GLOBALS]]) },
   ]);

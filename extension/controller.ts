@@ -18,6 +18,10 @@ export class LstmController implements vscode.Disposable {
   private readonly stateEmitter = new vscode.EventEmitter<{ notebook: vscode.NotebookDocument; state: KernelState }>();
   readonly onDidChangeState = this.stateEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Notebooks this controller is selected for (the language service serves them, as well as our kernelspec's). */
+  private readonly selected = new Set<vscode.NotebookDocument>();
+  private readonly selectionEmitter = new vscode.EventEmitter<vscode.NotebookDocument>();
+  readonly onDidChangeSelection = this.selectionEmitter.event;
 
   constructor(private readonly workerPath: string) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, 'jupyter-notebook', 'LSTM (TypeScript)');
@@ -30,9 +34,26 @@ export class LstmController implements vscode.Disposable {
       this.controller,
       this.stateEmitter,
       vscode.workspace.onDidOpenNotebookDocument((notebook) => this.preferIfOurs(notebook)),
-      vscode.workspace.onDidCloseNotebookDocument((notebook) => void this.endSession(notebook)),
+      this.selectionEmitter,
+      this.controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
+        if (selected) this.selected.add(notebook);
+        else this.selected.delete(notebook);
+        this.selectionEmitter.fire(notebook);
+      }),
+      vscode.workspace.onDidCloseNotebookDocument((notebook) => {
+        this.selected.delete(notebook);
+        void this.endSession(notebook);
+      }),
     );
     vscode.workspace.notebookDocuments.forEach((notebook) => this.preferIfOurs(notebook));
+  }
+
+  /** A notebook of ours: a Jupyter notebook with our kernelspec, or one this controller is selected for. */
+  isOurs(notebook: vscode.NotebookDocument): boolean {
+    return (
+      notebook.notebookType === 'jupyter-notebook' &&
+      (this.selected.has(notebook) || kernelspecName(notebook) === KERNELSPEC_NAME)
+    );
   }
 
   stateOf(notebook: vscode.NotebookDocument): KernelState | null {
@@ -52,6 +73,7 @@ export class LstmController implements vscode.Disposable {
   }
 
   private preferIfOurs(notebook: vscode.NotebookDocument): void {
+    // Preferred only by the kernelspec (the file's own claim), not by a selection.
     if (notebook.notebookType === 'jupyter-notebook' && kernelspecName(notebook) === KERNELSPEC_NAME) {
       this.controller.updateNotebookAffinity(notebook, vscode.NotebookControllerAffinity.Preferred);
     }
@@ -213,7 +235,7 @@ function kernelspecName(notebook: vscode.NotebookDocument): string | undefined {
   return m.metadata?.kernelspec?.name ?? m.custom?.metadata?.kernelspec?.name;
 }
 
-function notebookFolder(notebook: vscode.NotebookDocument): string {
+export function notebookFolder(notebook: vscode.NotebookDocument): string {
   if (notebook.uri.scheme === 'file') return dirname(notebook.uri.fsPath);
   return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? tmpdir();
 }

@@ -1,14 +1,29 @@
 /**
  * Extension entry: thin wiring. The controller runs cells; commands create a notebook and
- * restart its kernel; the status bar shows the kernel's state for the active notebook.
+ * restart its kernel; the status bar shows the kernel's state for the active notebook; the
+ * cells' language service (completions, hover, type errors) is registered here but its worker
+ * starts only when an LSTM notebook is served.
  */
 import * as vscode from 'vscode';
 import { LstmController } from './controller';
+import { LanguageClient } from './language-client';
+import { LanguageNotebooks } from './language-notebooks';
+import { registerLanguageProviders } from './language-providers';
 import { newNotebook } from './new-notebook';
 import { KernelStatusBar } from './status-bar';
 
-export function activate(context: vscode.ExtensionContext): { controller: LstmController } {
-  const controller = new LstmController(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
+export function activate(context: vscode.ExtensionContext): {
+  controller: LstmController;
+  language: LanguageClient;
+} {
+  const dist = (name: string) => vscode.Uri.joinPath(context.extensionUri, 'dist', name).fsPath;
+  const controller = new LstmController(dist('worker.js'));
+  let channel: vscode.LogOutputChannel | undefined;
+  const language = new LanguageClient(dist('language.js'), { typesDir: dist('types') }, (message) => {
+    channel ??= vscode.window.createOutputChannel('LSTM Notebook Language', { log: true });
+    channel.warn(message);
+  });
+  const notebooks = new LanguageNotebooks(controller, language);
   context.subscriptions.push(
     controller,
     new KernelStatusBar(controller),
@@ -17,8 +32,12 @@ export function activate(context: vscode.ExtensionContext): { controller: LstmCo
       const notebook = vscode.window.activeNotebookEditor?.notebook;
       if (notebook) await controller.restart(notebook);
     }),
+    notebooks,
+    registerLanguageProviders(notebooks, language),
+    language,
+    { dispose: () => channel?.dispose() },
   );
-  return { controller };
+  return { controller, language };
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,161 @@
+/**
+ * Which notebooks the cells' language service serves, and keeping the worker's copy of their
+ * cells current: LSTM notebooks (our kernelspec, or our controller selected), while the
+ * setting `lstmNotebook.languageService.enabled` is on and the workspace is trusted. Each
+ * change is sent at once when a provider asks (a completion must see the `.` just typed) and
+ * otherwise after DEBOUNCE_MS of quiet, followed by a diagnostics pass into the Problems view.
+ *
+ * Untrusted workspaces get nothing: the service reads `.d.ts` files of the notebook's folder
+ * and its node_modules, and restricted mode promises not to act on a folder's contents.
+ */
+import * as vscode from 'vscode';
+import type { CellDiagnostic, CellRange } from '../protocol/language';
+import { notebookFolder, type LstmController } from './controller';
+import type { LanguageClient } from './language-client';
+
+const DEBOUNCE_MS = 150;
+const LANGUAGE_SETTING = 'lstmNotebook.languageService.enabled';
+
+export class LanguageNotebooks implements vscode.Disposable {
+  private readonly timers = new Map<vscode.NotebookDocument, ReturnType<typeof setTimeout>>();
+  /** Notebooks changed since their cells were last sent. */
+  private readonly dirty = new Set<vscode.NotebookDocument>();
+  /** Notebooks whose cells the worker has (to close them there). */
+  private readonly sent = new Set<vscode.NotebookDocument>();
+  /** Bumped on each diagnostics pass: an older pass that answers late is dropped. */
+  private readonly passes = new Map<vscode.NotebookDocument, number>();
+  private readonly collection = vscode.languages.createDiagnosticCollection('lstm-notebook');
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly controller: LstmController,
+    private readonly client: LanguageClient,
+  ) {
+    this.disposables.push(
+      this.collection,
+      vscode.workspace.onDidOpenNotebookDocument((notebook) => this.changed(notebook)),
+      vscode.workspace.onDidChangeNotebookDocument(({ notebook }) => this.changed(notebook)),
+      vscode.workspace.onDidChangeTextDocument(({ document }) => {
+        const notebook = this.notebookOf(document);
+        if (notebook) this.changed(notebook);
+      }),
+      vscode.workspace.onDidCloseNotebookDocument((notebook) => this.forget(notebook)),
+      controller.onDidChangeSelection((notebook) => this.changed(notebook)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshAll()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(LANGUAGE_SETTING)) this.refreshAll();
+      }),
+    );
+    this.refreshAll();
+  }
+
+  get enabled(): boolean {
+    return vscode.workspace.isTrusted && vscode.workspace.getConfiguration().get<boolean>(LANGUAGE_SETTING, false);
+  }
+
+  /** The served notebook a cell document belongs to, if any. */
+  notebookOf(document: vscode.TextDocument): vscode.NotebookDocument | undefined {
+    if (document.uri.scheme !== 'vscode-notebook-cell' || !this.enabled) return undefined;
+    const notebook = vscode.workspace.notebookDocuments.find(
+      (nb) => nb.uri.path === document.uri.path && nb.getCells().some((cell) => cell.document === document),
+    );
+    return notebook && this.serves(notebook) ? notebook : undefined;
+  }
+
+  /** Sends the notebook's cells now if they changed since last sent (before a completion, a hover…). */
+  async synced(notebook: vscode.NotebookDocument): Promise<string> {
+    if (this.dirty.has(notebook) || !this.sent.has(notebook)) await this.send(notebook);
+    return key(notebook);
+  }
+
+  dispose(): void {
+    this.timers.forEach((timer) => clearTimeout(timer));
+    this.disposables.forEach((d) => d.dispose());
+  }
+
+  private serves(notebook: vscode.NotebookDocument): boolean {
+    return this.enabled && this.controller.isOurs(notebook);
+  }
+
+  private changed(notebook: vscode.NotebookDocument): void {
+    if (!this.serves(notebook)) {
+      if (this.sent.has(notebook)) this.forget(notebook); // no longer ours (another kernel, setting off)
+      return;
+    }
+    this.dirty.add(notebook);
+    clearTimeout(this.timers.get(notebook));
+    this.timers.set(
+      notebook,
+      setTimeout(() => {
+        this.timers.delete(notebook);
+        void this.publishDiagnostics(notebook);
+      }, DEBOUNCE_MS),
+    );
+  }
+
+  private refreshAll(): void {
+    for (const notebook of vscode.workspace.notebookDocuments) this.changed(notebook);
+  }
+
+  private async send(notebook: vscode.NotebookDocument): Promise<void> {
+    this.dirty.delete(notebook);
+    this.sent.add(notebook);
+    const cells = notebook
+      .getCells()
+      .filter((cell) => cell.kind === vscode.NotebookCellKind.Code)
+      .map((cell) => ({
+        id: cell.document.uri.toString(),
+        languageId: cell.document.languageId,
+        text: cell.document.getText(),
+      }));
+    await this.client.update({ notebook: key(notebook), notebookDir: notebookFolder(notebook), cells });
+  }
+
+  private async publishDiagnostics(notebook: vscode.NotebookDocument): Promise<void> {
+    const pass = (this.passes.get(notebook) ?? 0) + 1;
+    this.passes.set(notebook, pass);
+    try {
+      await this.synced(notebook);
+      const byCell = new Map(await this.client.request('diagnostics', { notebook: key(notebook) }));
+      if (this.passes.get(notebook) !== pass || !this.sent.has(notebook)) return; // superseded or closed meanwhile
+      for (const cell of notebook.getCells()) {
+        const found = byCell.get(cell.document.uri.toString()) ?? [];
+        this.collection.set(cell.document.uri, found.map(toDiagnostic));
+      }
+    } catch (error) {
+      // Advisory: a failed pass leaves the last diagnostics; the next edit tries again.
+      console.warn(`LSTM Notebook: diagnostics of ${notebook.uri.toString()} failed: ${(error as Error).message}`);
+    }
+  }
+
+  private forget(notebook: vscode.NotebookDocument): void {
+    clearTimeout(this.timers.get(notebook));
+    this.timers.delete(notebook);
+    this.dirty.delete(notebook);
+    this.passes.delete(notebook);
+    for (const cell of notebook.getCells()) this.collection.delete(cell.document.uri);
+    if (this.sent.delete(notebook)) void this.client.close(key(notebook))?.catch(() => {});
+  }
+}
+
+function key(notebook: vscode.NotebookDocument): string {
+  return notebook.uri.toString();
+}
+
+const SEVERITY: Record<CellDiagnostic['category'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  suggestion: vscode.DiagnosticSeverity.Hint,
+  message: vscode.DiagnosticSeverity.Information,
+};
+
+function toDiagnostic(found: CellDiagnostic): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(toRange(found.range), found.message, SEVERITY[found.category]);
+  diagnostic.source = 'lstm-notebook';
+  diagnostic.code = found.code;
+  return diagnostic;
+}
+
+export function toRange(range: CellRange): vscode.Range {
+  return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+}

@@ -70,6 +70,8 @@ describe('LSTM Notebook extension', function () {
       `    activate(): ${ms.toFixed(1)} ms (VS Code ${vscode.version}; host settled after ${settled.toFixed(0)} ms)`,
     );
     assert.ok(extension().isActive);
+    const { language } = extension().exports as { language: { running: boolean } };
+    assert.equal(language.running, false, 'activation started the language worker (it waits for an LSTM notebook)');
     const commands = await vscode.commands.getCommands(true);
     for (const id of ['lstm-notebook.newNotebook', 'lstm-notebook.restartKernel'])
       assert.ok(commands.includes(id), `${id} is not registered`);

@@ -10,7 +10,14 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { openNotebook, waitFor } from './notebook-helpers';
+import { EXTENSION_ID, openNotebook, waitFor } from './notebook-helpers';
+
+/** The language client as the extension's API returns it (its worker is private: tests end it to see a restart). */
+function languageClient(): { running: boolean; worker?: { terminate(): Promise<number> } } {
+  const exports = vscode.extensions.getExtension(EXTENSION_ID)?.exports as { language: object } | undefined;
+  assert.ok(exports, 'the extension is active');
+  return exports.language as { running: boolean; worker?: { terminate(): Promise<number> } };
+}
 
 const SETTING = 'languageService.enabled';
 const MODEL_CELL =
@@ -80,9 +87,25 @@ describe('the cells’ language service', function () {
       assert.ok(labels.includes('forward'), `after edit ${i}: ${labels.join(' ')}`);
     }
     times.sort((a, b) => a - b);
+    assert.equal(languageClient().running, true);
     console.log(
       `LANGUAGE_LATENCY first=${first.toFixed(0)}ms later_median=${times[2].toFixed(0)}ms later_max=${times[4].toFixed(0)}ms`,
     );
+  });
+
+  it('a language worker that dies is started again on the next request, with the notebook’s cells', async () => {
+    const notebook = await openNotebook([MODEL_CELL, 'model.']);
+    let labels: string[] = [];
+    const until = Date.now() + 60_000;
+    while (!labels.includes('forward') && Date.now() < until) {
+      labels = await completionLabels(notebook.cellAt(1), new vscode.Position(0, 6));
+    }
+    const client = languageClient();
+    await client.worker?.terminate();
+    await waitFor(() => !client.running, 5_000, 'the worker to be gone');
+    labels = await completionLabels(notebook.cellAt(1), new vscode.Position(0, 6));
+    assert.ok(labels.includes('stateDict'), labels.join(' '));
+    assert.equal(client.running, true);
   });
 
   it('hover on train shows its signature and JSDoc; signature help inside train(', async () => {

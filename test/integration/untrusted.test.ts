@@ -29,6 +29,38 @@ describe('LSTM (TypeScript) in an untrusted workspace', function () {
     assert.equal(printed(cell), 0, 'the cell printed: code ran in an untrusted workspace');
   });
 
+  it('the cells’ language service serves nothing and starts no worker, even when enabled', async () => {
+    await vscode.workspace
+      .getConfiguration('lstmNotebook')
+      .update('languageService.enabled', true, vscode.ConfigurationTarget.Global);
+    try {
+      const notebook = await openNotebook([
+        "import { LSTM } from 'lstm-notebook';\nconst model = new LSTM({ inputSize: 2, hiddenSize: 3 });",
+        'model.',
+        'const wrong: string = 1;',
+      ]);
+      await new Promise((r) => setTimeout(r, 2000));
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        notebook.cellAt(1).document.uri,
+        new vscode.Position(0, 6),
+      );
+      const methods = list.items.filter((i) => i.kind === vscode.CompletionItemKind.Method).map((i) => i.label);
+      assert.ok(!methods.includes('forward'), 'LSTM members offered in an untrusted workspace');
+      const ours = notebook
+        .getCells()
+        .flatMap((c) => vscode.languages.getDiagnostics(c.document.uri))
+        .filter((d) => d.source === 'lstm-notebook');
+      assert.equal(ours.length, 0);
+      const { language } = (await api()) as unknown as { language: { running: boolean } };
+      assert.equal(language.running, false);
+    } finally {
+      await vscode.workspace
+        .getConfiguration('lstmNotebook')
+        .update('languageService.enabled', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('the controller itself refuses a cell with an UntrustedWorkspace error', async () => {
     const { controller } = await api();
     const notebook = await openNotebook(["console.log('must not run either')"]);

@@ -24,6 +24,8 @@ export class LanguageNotebooks implements vscode.Disposable {
   private readonly sent = new Set<vscode.NotebookDocument>();
   /** Bumped on each diagnostics pass: an older pass that answers late is dropped. */
   private readonly passes = new Map<vscode.NotebookDocument, number>();
+  /** The cell URIs each notebook's diagnostics were set on: a deleted cell's must go too. */
+  private readonly published = new Map<vscode.NotebookDocument, vscode.Uri[]>();
   private readonly collection = vscode.languages.createDiagnosticCollection('lstm-notebook');
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -118,14 +120,19 @@ export class LanguageNotebooks implements vscode.Disposable {
       await this.synced(notebook);
       const byCell = new Map(await this.client.request('diagnostics', { notebook: key(notebook) }));
       if (this.passes.get(notebook) !== pass || !this.sent.has(notebook)) return; // superseded or closed meanwhile
-      for (const cell of notebook.getCells()) {
-        const found = byCell.get(cell.document.uri.toString()) ?? [];
-        this.collection.set(cell.document.uri, found.map(toDiagnostic));
-      }
+      this.clearDiagnostics(notebook);
+      const uris = notebook.getCells().map((cell) => cell.document.uri);
+      for (const uri of uris) this.collection.set(uri, (byCell.get(uri.toString()) ?? []).map(toDiagnostic));
+      this.published.set(notebook, uris);
     } catch (error) {
       // Advisory: a failed pass leaves the last diagnostics; the next edit tries again.
       console.warn(`LSTM Notebook: diagnostics of ${notebook.uri.toString()} failed: ${(error as Error).message}`);
     }
+  }
+
+  private clearDiagnostics(notebook: vscode.NotebookDocument): void {
+    for (const uri of this.published.get(notebook) ?? []) this.collection.delete(uri);
+    this.published.delete(notebook);
   }
 
   private forget(notebook: vscode.NotebookDocument): void {
@@ -133,7 +140,7 @@ export class LanguageNotebooks implements vscode.Disposable {
     this.timers.delete(notebook);
     this.dirty.delete(notebook);
     this.passes.delete(notebook);
-    for (const cell of notebook.getCells()) this.collection.delete(cell.document.uri);
+    this.clearDiagnostics(notebook);
     if (this.sent.delete(notebook)) void this.client.close(key(notebook))?.catch(() => {});
   }
 }

@@ -158,6 +158,28 @@ describe('the cells’ language service', function () {
     assert.equal(ours(notebook.cellAt(2).document.uri).length, 0);
     await replaceText(bad, 'const label: string = String(steps);');
     await waitFor(() => ours(bad.document.uri).length === 0, 30_000, 'the error to go once fixed');
+
+    // A deleted cell takes its diagnostics with it.
+    await replaceText(bad, 'const label: string = steps;');
+    await waitFor(() => ours(bad.document.uri).length > 0, 30_000, 'the error again');
+    const uri = bad.document.uri;
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(notebook.uri, [vscode.NotebookEdit.deleteCells(new vscode.NotebookRange(1, 2))]);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitFor(() => ours(uri).length === 0, 10_000, 'the deleted cell’s diagnostics to go');
+  });
+
+  it('go to definition of a core export opens its declaration read-only', async () => {
+    const notebook = await openNotebook([MODEL_CELL]);
+    const found = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
+      'vscode.executeDefinitionProvider',
+      notebook.cellAt(0).document.uri,
+      new vscode.Position(1, 20),
+    );
+    const target = found.map((l) => ('uri' in l ? l.uri : l.targetUri)).find((u) => u.scheme === 'lstm-notebook-types');
+    assert.ok(target, found.map((l) => ('uri' in l ? l.uri : l.targetUri).toString()).join(' '));
+    const document = await vscode.workspace.openTextDocument(target);
+    assert.match(document.getText(), /declare class LSTM/);
   });
 
   it('completes a package installed in the notebook folder’s node_modules', async () => {

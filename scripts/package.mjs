@@ -1,5 +1,6 @@
 // `npm run package`: a platform-independent .vsix — the production bundles, manifest, README,
-// CHANGELOG, licence and icon; nothing else (.vscodeignore).
+// CHANGELOG, licence and icon, and the .d.ts files the language worker reads (dist/types); nothing
+// else (.vscodeignore).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -80,6 +80,7 @@ export class Adagrad extends Optimizer<AdagradState> {
     }
   }
 
+  /** The optimizer and its settings, as a cell shows it: `Adagrad(lr=0.01, lrDecay=0, weightDecay=0, initialAccumulatorValue=0, eps=1e-10)`. */
   override toString(): string {
     return describeOptimizer('Adagrad', [
       ['lr', this.lr],

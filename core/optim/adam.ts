@@ -108,6 +108,7 @@ abstract class AdamBase extends Optimizer<AdamState> {
     }
   }
 
+  /** The optimizer and its settings, as a cell shows it: `Adam(lr=0.001, betas=[0.9, 0.999], eps=1e-8, weightDecay=0)`. */
   override toString(): string {
     return describeOptimizer(this.name, [
       ['lr', this.lr],

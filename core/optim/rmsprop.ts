@@ -112,6 +112,7 @@ export class RMSprop extends Optimizer<RmspropState> {
     }
   }
 
+  /** The optimizer and its settings, as a cell shows it: `RMSprop(lr=0.01, alpha=0.99, eps=1e-8, weightDecay=0, momentum=0)`. */
   override toString(): string {
     return describeOptimizer('RMSprop', [
       ['lr', this.lr],

@@ -96,6 +96,7 @@ export class SGD extends Optimizer<SgdState> {
     }
   }
 
+  /** The optimizer and its settings, as a cell shows it: `SGD(lr=0.1, momentum=0.9, dampening=0, weightDecay=0)`. */
   override toString(): string {
     return describeOptimizer('SGD', [
       ['lr', this.lr],

@@ -26,18 +26,27 @@ export interface GradCheckOptions {
 
 /** One checked entry: tensor name, flat index, analytic and numeric ∂L/∂θ_k, their relative error. */
 export interface GradCheckEntry {
+  /** The checked tensor's name, as given in `inputs`. */
   name: string;
+  /** The flat (row-major) index of the entry in its tensor. */
   index: number;
+  /** ∂L/∂θ_k from the tape. */
   analytic: number;
+  /** ∂L/∂θ_k by central difference. */
   numeric: number;
+  /** |a − n| / max(|a| + |n|, absoluteFloor), 0 when |a − n| ≤ absoluteFloor. */
   relativeError: number;
 }
 
 /** What gradCheck() found: ok when every checked entry is within tolerance. */
 export interface GradCheckReport {
+  /** true when every checked entry's relative error is within tolerance. */
   ok: boolean;
+  /** How many entries were checked. */
   checked: number;
+  /** The largest relative error seen (0 when nothing was checked). */
   maxRelativeError: number;
+  /** The entry with that error, or null when nothing was checked. */
   worst: GradCheckEntry | null;
   /** Entries above tolerance (at most 20). */
   failures: GradCheckEntry[];

@@ -100,10 +100,13 @@ export interface TrainOptions {
 
 /** What train() returns: every step and epoch, why it stopped, which loss it used. */
 export interface History {
+  /** One entry per optimizer step, in order. */
   steps: StepInfo[];
+  /** One entry per epoch run (a stopped epoch included), in order. */
   epochs: EpochInfo[];
   /** 'completed', 'maxSteps' or 'requested' (a callback or the signal asked to stop). */
   stopped: 'completed' | 'maxSteps' | 'requested';
+  /** The loss used, given or chosen from the dataset. */
   loss: LossName;
 }
 
@@ -216,19 +219,27 @@ export async function train(modules: Trainable, data: SequenceDataset, options: 
 
 /** One training step's inputs, for trainStep() (train() builds them); for loops of your own. */
 export interface StepSpec {
+  /** The recurrent model; time-major (not batchFirst). */
   model: RecurrentModel;
+  /** A Linear head on the model's output, or null to use the output itself. */
   head: Linear | null;
   /** parametersOf([model, head]), computed once by the caller. */
   params: Tensor[];
+  /** What updates `params`. */
   optimizer: Optimizer;
   /** [T, B, I] */
   inputs: Tensor;
   /** As SequenceDataset.batch returns them. */
   targets: Tensor;
+  /** 'mse', 'crossEntropy' or 'bce'. */
   loss: LossName;
+  /** 'last': loss on the last step's prediction; 'sequence': on every step's. */
   target: 'last' | 'sequence';
+  /** Truncated BPTT window (default 0 = full BPTT). */
   truncate?: number;
+  /** Clip the global gradient norm to this value (default: no clipping). */
   clip?: number;
+  /** Clip every gradient entry to [−clipValue, clipValue] (default: no clipping). */
   clipValue?: number;
   /** Where this step is, for error messages ("step 12 (epoch 1, batch 12)"). */
   where?: string;

@@ -51,7 +51,10 @@ export interface Trace {
 
 /** ‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ per time step, per layer and direction; filled by backward. */
 export interface GradNorms {
+  /** 'lstm', 'gru' or 'rnn'. */
   kind: RecurrentKind;
+  /** false until tape.backward() has run and written the norms. */
   filled: boolean;
+  /** Per layer and direction: ‖∂L/∂h_t‖ for t = 0 … T − 1 in `h`, ‖∂L/∂c_t‖ in `c` (LSTM only, else null). */
   layers: Array<{ layer: number; direction: 'forward' | 'reverse'; h: Float64Array; c: Float64Array | null }>;
 }

@@ -10,7 +10,12 @@
 import { LstmError, checkNumber, describe } from './errors';
 import { Tensor } from './tensor';
 
-/** The norm of all gradients together (2-norm unless told; Infinity for the max norm). */
+/**
+ * The norm of all gradients together, as if concatenated: ‖g‖_p = (Σ |g_k|^p)^{1/p} (2-norm
+ * unless told; Infinity for the max norm). Parameters without a gradient buffer are skipped.
+ * @example const norm = gradNorm(parametersOf(model));
+ * @throws {LstmError} when params is not an array of Tensors or normType is not a number > 0 or Infinity.
+ */
 export function gradNorm(params: readonly Tensor[], normType = 2): number {
   checkParams('gradNorm', params);
   return totalNorm(params, checkNormType('gradNorm', normType));
@@ -20,6 +25,10 @@ export function gradNorm(params: readonly Tensor[], normType = 2): number {
  * Scales all gradients together so that their norm is at most `maxNorm`; returns the norm
  * before clipping. As torch (error_if_nonfinite=False), a non-finite norm is not an error: the
  * scale becomes 0 or NaN. train() checks the norm before it clips.
+ *   c = maxNorm / (‖g‖ + 1e-6); if c < 1, every g_k ← c g_k
+ * @example const before = clipGradNorm(parametersOf(model), 1);
+ * @throws {LstmError} when params is not an array of Tensors, maxNorm is not a finite number ≥ 0,
+ * or normType is not a number > 0 or Infinity.
  */
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normType = 2): number {
   checkParams('clipGradNorm', params);
@@ -35,7 +44,11 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normTyp
   return total;
 }
 
-/** Clamps every gradient entry to [−clipValue, clipValue] (NaN stays NaN). */
+/**
+ * Clamps every gradient entry to [−clipValue, clipValue] (NaN stays NaN).
+ * @example clipGradValue(parametersOf(model), 0.5);
+ * @throws {LstmError} when params is not an array of Tensors or clipValue is not a finite number ≥ 0.
+ */
 export function clipGradValue(params: readonly Tensor[], clipValue: number): void {
   checkParams('clipGradValue', params);
   const v = checkNumber('clipGradValue: clipValue', clipValue, 0);

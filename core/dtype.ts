@@ -6,16 +6,26 @@
  */
 import { LstmError, describe } from './errors';
 
+/**
+ * A number format for tensors and models: 'float32' (the default: what PyTorch and the charts
+ * use, and what the WebAssembly engine runs) or 'float64' (for gradient checks and exact comparisons).
+ */
 export type DType = 'float32' | 'float64';
 export type FloatArray = Float32Array | Float64Array;
 
 let defaultDType: DType = 'float32';
 
-/** Sets the dtype used by constructors that are not told one. */
+/**
+ * Sets the dtype used by constructors that are not told one (Tensor.zeros, models, datasets, …),
+ * from now on. Already built tensors and models keep theirs.
+ * @example setDefaultDType('float64'); // before a gradCheck
+ * @throws {LstmError} for anything but 'float32' or 'float64'.
+ */
 export function setDefaultDType(dtype: DType): void {
   defaultDType = checkDType(dtype);
 }
 
+/** The dtype used by constructors that are not told one: 'float32' unless setDefaultDType changed it. */
 export function getDefaultDType(): DType {
   return defaultDType;
 }

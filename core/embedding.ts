@@ -10,17 +10,30 @@ import { Rng, globalRng } from './random';
 import type { Tape } from './tape';
 import { Tensor, formatShape, shapeSize, unravel } from './tensor';
 
+/** Options of `new Embedding(num, dim, …)`. */
 export interface EmbeddingOptions {
+  /** The table's dtype. Default getDefaultDType(). */
   dtype?: DType;
+  /** The generator for the initial table, N(0, 1) as torch.nn.Embedding. Default the global one. */
   rng?: Rng;
 }
 
+/**
+ * A lookup table of learned vectors: y[n] = W[index[n]], W [num, dim]; indices [...] → y [..., dim].
+ * The same as a Linear layer without bias on one-hot inputs, at the cost of a copy. Initialised N(0, 1).
+ * @example const embed = new Embedding(65, 16); const x = embed.forward([1, 2, 3], { shape: [3, 1] }); // [T=3, B=1, 16]
+ * @throws {LstmError} for sizes that are not integers ≥ 1 or an unknown option.
+ */
 export class Embedding implements Module {
+  /** W [num, dim], state-dict name 'weight'. */
   readonly weight: Tensor;
+  /** The table's dtype. */
   readonly dtype: DType;
 
   constructor(
+    /** num: how many vectors (indices run 0 … num − 1), e.g. the vocabulary size. */
     readonly numEmbeddings: number,
+    /** dim: the length of each vector. */
     readonly embeddingDim: number,
     options: EmbeddingOptions = {},
   ) {
@@ -34,13 +47,16 @@ export class Embedding implements Module {
     for (let k = 0; k < this.weight.size; k++) this.weight.data[k] = rng.normal();
   }
 
+  /** The one parameter, ['weight', W]. */
   namedParameters(): Array<[string, Tensor]> {
     return [['weight', this.weight]];
   }
 
   /**
    * indices: integer indices, as a Tensor of any shape (values must be integers) or an array;
-   * `shape` gives the leading shape for a flat array (default [indices.length]).
+   * `shape` gives the leading shape for a flat array (default [indices.length]). Returns
+   * [...shape, dim]; recorded on `tape` when given (the gradient scatters into W's rows).
+   * @throws {LstmError} for an index that is not an integer in [0, num − 1], or a shape that does not hold the indices.
    */
   forward(indices: Tensor | ArrayLike<number>, options: { tape?: Tape; shape?: readonly number[] } = {}): Tensor {
     const V = this.numEmbeddings;
@@ -81,6 +97,7 @@ export class Embedding implements Module {
     return y;
   }
 
+  /** A short description: `Embedding(65, 16)`. */
   toString(): string {
     return `Embedding(${this.numEmbeddings}, ${this.embeddingDim})`;
   }

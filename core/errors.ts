@@ -2,6 +2,10 @@
  * Errors raised by the core. Every message names what was expected and what was given,
  * because a notebook user sees only the message, never our stack.
  */
+/**
+ * The error the core throws for input it refuses. Its message names what was expected and what
+ * was given (`LSTM: inputSize: expected an integer ≥ 1, got 0`): a notebook user sees only that.
+ */
 export class LstmError extends Error {
   constructor(message: string) {
     super(message);

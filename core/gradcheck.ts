@@ -10,6 +10,7 @@ import { Rng } from './random';
 import { Tape } from './tape';
 import { Tensor } from './tensor';
 
+/** Options of gradCheck(). */
 export interface GradCheckOptions {
   /** Step ε (default 1e-6). */
   eps?: number;
@@ -19,29 +20,47 @@ export interface GradCheckOptions {
   samplesPerTensor?: number;
   /** Errors below this absolute size are accepted whatever their relative size (default 1e-9). */
   absoluteFloor?: number;
+  /** Seed of the generator that picks the sampled entries (with samplesPerTensor). Default 0. */
   seed?: number;
 }
 
+/** One checked entry: tensor name, flat index, analytic and numeric ∂L/∂θ_k, their relative error. */
 export interface GradCheckEntry {
+  /** The checked tensor's name, as given in `inputs`. */
   name: string;
+  /** The flat (row-major) index of the entry in its tensor. */
   index: number;
+  /** ∂L/∂θ_k from the tape. */
   analytic: number;
+  /** ∂L/∂θ_k by central difference. */
   numeric: number;
+  /** |a − n| / max(|a| + |n|, absoluteFloor), 0 when |a − n| ≤ absoluteFloor. */
   relativeError: number;
 }
 
+/** What gradCheck() found: ok when every checked entry is within tolerance. */
 export interface GradCheckReport {
+  /** true when every checked entry's relative error is within tolerance. */
   ok: boolean;
+  /** How many entries were checked. */
   checked: number;
+  /** The largest relative error seen (0 when nothing was checked). */
   maxRelativeError: number;
+  /** The entry with that error, or null when nothing was checked. */
   worst: GradCheckEntry | null;
   /** Entries above tolerance (at most 20). */
   failures: GradCheckEntry[];
 }
 
 /**
- * `loss(tape)` must compute the same scalar each time it is called (no fresh randomness) and
- * record on the tape when one is given. `inputs` are the tensors to check, named.
+ * Compares the tape's gradients with central differences,
+ *   numeric ∂L/∂θ_k ≈ (L(θ + ε e_k) − L(θ − ε e_k)) / 2ε,
+ * entry by entry. `loss(tape)` must compute the same scalar each time it is called (no fresh
+ * randomness) and record on the tape when one is given. `inputs` are the tensors to check,
+ * named. Run it in float64. Leaves the tensors' values and gradient buffers as they were.
+ * @example const report = gradCheck((tape) => mseLoss(head.forward(x, { tape }), y, { tape }), { weight: head.weight });
+ * @throws {LstmError} when loss is not a function or does not return a one-value Tensor, an
+ * input is not a Tensor, or an option is unknown or out of range.
  */
 export function gradCheck(
   loss: (tape?: Tape) => Tensor,

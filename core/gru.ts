@@ -11,15 +11,31 @@ import { RECURRENT_OPTION_KEYS, RecurrentModel, RecurrentOptions } from './recur
 import type { RecurrentSpec } from './recurrent-spec';
 import type { BackwardOptions, ExtraStepBuffers, LayerGrads, LayerWeights, SequenceRun } from './recurrent/run';
 
+/**
+ * Options of `new GRU(…)`: the shared recurrent ones plus the reset form.
+ * @example const model = new GRU({ inputSize: 1, hiddenSize: 32, resetAfter: false });
+ */
 export interface GruOptions extends RecurrentOptions {
   /** true (default): PyTorch / cuDNN; false: Cho et al. 2014, reset applied to h_{t−1} before W_hn. */
   resetAfter?: boolean;
 }
 
+/**
+ * Gated recurrent unit, as PyTorch's nn.GRU (reset after W_hn, default) or Cho et al. 2014 (reset before):
+ *   r_t = σ(W_ir x_t + b_ir + W_hr h_{t−1} + b_hr)   z_t likewise
+ *   n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t−1} + b_hn))
+ *   h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}
+ * Input [T, B, I] (batchFirst: [B, T, I]); output [T, B, D·H]; state h [L·D, B, H] (no c).
+ * @example const model = new GRU({ inputSize: 1, hiddenSize: 32 });
+ * @throws {LstmError} for a missing or bad option, naming it.
+ */
 export class GRU extends RecurrentModel {
+  /** Always 'gru'. */
   readonly kind = 'gru' as const;
+  /** The gate blocks stacked in the weights, PyTorch's order: reset, update, candidate. */
   readonly gateBlocks = ['r', 'z', 'n'] as const;
   protected readonly hasCell = false;
+  /** true: PyTorch / cuDNN form (r applied after W_hn); false: Cho et al. 2014 (r applied to h_{t−1} before W_hn). */
   readonly resetAfter: boolean;
 
   constructor(options: GruOptions) {
@@ -31,10 +47,12 @@ export class GRU extends RecurrentModel {
     this.build((options.init ?? 'pytorch') as WeightInit, { peephole: false, gate: false });
   }
 
+  /** 'reset-after' (PyTorch's form) or 'cho'. */
   get variant(): string {
     return this.resetAfter ? 'reset-after' : 'cho';
   }
 
+  /** The model's shape, with its reset form. */
   override get spec(): RecurrentSpec {
     return { ...super.spec, resetAfter: this.resetAfter };
   }

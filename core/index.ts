@@ -67,6 +67,12 @@ export type {
 } from './train';
 export { SequenceDataset } from './data/dataset';
 export type { Batch, SequenceDatasetInit, TargetKind } from './data/dataset';
+/**
+ * Seeded task generators, each returning a SequenceDataset whose meta records its definition and
+ * the loss of a memoryless baseline: adding, temporalOrder, embeddedReber, copyMemory, sineWaves,
+ * and windows over a series of your own.
+ * @example const data = tasks.adding({ length: 50, count: 1000, seed: 1 });
+ */
 export * as tasks from './data/tasks';
 export { CharCorpus } from './data/corpus';
 export type { CorpusDatasetOptions } from './data/corpus';

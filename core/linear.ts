@@ -14,21 +14,36 @@ import { Rng, globalRng } from './random';
 import type { Tape } from './tape';
 import { Tensor, checkSameDType, formatShape } from './tensor';
 
+/** Options of `new Linear(in, out, …)`. */
 export interface LinearOptions {
+  /** Learn a bias b [out]. Default true. */
   bias?: boolean;
+  /** The parameters' dtype. Default getDefaultDType(). */
   dtype?: DType;
   /** 'pytorch' (default): U(±1/√in) for W and b, as nn.Linear; 'glorot': Glorot W, zero b. */
   init?: Exclude<WeightInit, 'orthogonal'>;
+  /** The generator for the initial weights. Default the global one (see seed()). */
   rng?: Rng;
 }
 
+/**
+ * A dense layer over the last axis: y = x·Wᵀ + b, x [..., in] → y [..., out], W [out, in]
+ * (PyTorch's layout), b [out]. The usual head on a recurrent model's output.
+ * @example const head = new Linear(16, 1); const y = head.forward(model.forward(x).output); // [T, B, 16] → [T, B, 1]
+ * @throws {LstmError} for sizes that are not integers ≥ 1, an unknown option, or init 'orthogonal'.
+ */
 export class Linear implements Module {
+  /** W [out, in], state-dict name 'weight'. */
   readonly weight: Tensor;
+  /** b [out], state-dict name 'bias'; null when built with `bias: false`. */
   readonly bias: Tensor | null;
+  /** The dtype of the parameters; inputs must match it. */
   readonly dtype: DType;
 
   constructor(
+    /** in: the size of the input's last axis. */
     readonly inFeatures: number,
+    /** out: the size of the output's last axis. */
     readonly outFeatures: number,
     options: LinearOptions = {},
   ) {
@@ -50,6 +65,7 @@ export class Linear implements Module {
     }
   }
 
+  /** The parameters under their state-dict names: weight, then bias (when there is one). */
   namedParameters(): Array<[string, Tensor]> {
     return this.bias
       ? [
@@ -59,25 +75,40 @@ export class Linear implements Module {
       : [['weight', this.weight]];
   }
 
+  /** The weights as JSON-able nested arrays, in PyTorch's layout ('torch', default) or Keras's Dense ('keras'). */
   stateDict(options: { layout?: Layout } = {}): StateDictJSON {
     return exportStateDict(this, options);
   }
 
+  /**
+   * Loads weights as stateDict() gives them (or PyTorch's / Keras's), in place, all or nothing.
+   * Options: layout 'torch' (default) or 'keras'; strict (default true) refuses keys the layer does not have.
+   * @throws {LstmError} for missing or unknown keys, wrong shapes or non-numbers, listing every problem, loading nothing.
+   */
   loadStateDict(dict: unknown, options: { layout?: Layout; strict?: boolean } = {}): this {
     importStateDict(this, dict, options);
     return this;
   }
 
+  /**
+   * y = x·Wᵀ + b over the last axis: x [..., in] → [..., out]; recorded on `tape` when given.
+   * @throws {LstmError} when x is not a Tensor with last axis `in`, or has another dtype.
+   */
   forward(x: Tensor, options: { tape?: Tape } = {}): Tensor {
     return linear(x, this.weight, this.bias, options.tape);
   }
 
+  /** A short description: `Linear(16 → 1)`. */
   toString(): string {
     return `Linear(${this.inFeatures} → ${this.outFeatures}${this.bias ? '' : ', no bias'})`;
   }
 }
 
-/** y = x·Wᵀ + b, recorded on `tape` when given. */
+/**
+ * y = x·Wᵀ + b, recorded on `tape` when given: x [..., I], weight [O, I], bias [O] or null → y [..., O].
+ * The function behind Linear.forward, for weights of your own.
+ * @throws {LstmError} when x is not a Tensor with last axis I, or its dtype is not the weight's.
+ */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, tape?: Tape): Tensor {
   if (!(x instanceof Tensor))
     throw new LstmError(`Linear: expected an input Tensor of shape [..., ${weight.shape[1]}], got ${describe(x)}`);

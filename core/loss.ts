@@ -15,8 +15,10 @@ import { addSoftmaxRowsWasm, logSumExpRowsWasm } from './kernels/wasm/softmax';
 import { Tape } from './tape';
 import { Tensor, formatShape, sameShape, unravel } from './tensor';
 
+/** How a loss folds its terms into one scalar: 'mean' over the counted terms or 'sum'. */
 export type Reduction = 'mean' | 'sum';
 
+/** Options every loss takes. */
 export interface LossOptions {
   /** 'mean' (default) or 'sum'. */
   reduction?: Reduction;
@@ -24,15 +26,17 @@ export interface LossOptions {
   tape?: Tape;
 }
 
+/** Options of crossEntropyLoss(): reduction, tape, ignoreIndex. */
 export interface CrossEntropyOptions extends LossOptions {
   /** Rows whose target is this value add nothing and are not counted by 'mean' (default −100, as torch). */
   ignoreIndex?: number;
 }
 
+/** Options of bceWithLogitsLoss(): reduction, tape, posWeight. */
 export interface BceWithLogitsOptions extends LossOptions {
   /**
    * Weight of the positive term, torch's pos_weight: a number, a Tensor of shape [C] (C = the
-   * last axis of the logits, broadcast over the others) or a Tensor of the logits' shape.
+   * last axis of the logits, broadcast over the others) or a Tensor of the logits' shape. Default 1.
    */
   posWeight?: number | Tensor;
 }
@@ -57,6 +61,10 @@ function checkPair(what: string, a: unknown, aName: string, b: unknown, bName: s
 /**
  * Mean (or summed) squared error between `pred` and `target` of one shape. The target is a
  * constant unless it has a gradient buffer, in which case it receives −∂L/∂pred.
+ *   L = mean_k (p_k − t_k)²   (or Σ with reduction 'sum')
+ * @example const loss = mseLoss(output, target, { tape });
+ * @throws {LstmError} unless both are Tensors of one shape; for an unknown option, a reduction
+ * other than 'mean' or 'sum', or a tape that is not a Tape.
  */
 export function mseLoss(pred: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   checkKeys('mseLoss', options, ['reduction', 'tape']);
@@ -92,6 +100,9 @@ export function mseLoss(pred: Tensor, target: Tensor, options: LossOptions = {})
  * log-sum-exp so that extreme logits neither overflow nor underflow. 'mean' divides by the
  * number of rows not ignored (NaN when every row is ignored, as torch). Targets are constants.
  * Sequences need no reshape: logits [T, B, C] with targets [T, B] are the T·B rows.
+ * @example const loss = crossEntropyLoss(logits, [0, 2, 1], { tape }); // logits [3, C]
+ * @throws {LstmError} for logits that are not [N, C] (or [..., C]), targets not one per row, a
+ * target that is not an integer in [0, C − 1] (or ignoreIndex), or a bad option.
  */
 export function crossEntropyLoss(logits: Tensor, targets: ClassTargets, options: CrossEntropyOptions = {}): Tensor {
   if (logits instanceof Tensor && logits.shape.length > 2) {
@@ -191,6 +202,9 @@ export function crossEntropyLoss(logits: Tensor, targets: ClassTargets, options:
  * which for w = 1 is max(x, 0) − x y + log(1 + e^{−|x|}). Both terms are ≥ 0, so no
  * cancellation even at |x| = 50 (where (1 − y) x + sp(−x) would lose e^{−50} entirely).
  * Targets and posWeight are constants.
+ * @example const loss = bceWithLogitsLoss(logits, labels, { tape, posWeight: 3 });
+ * @throws {LstmError} unless logits and targets are Tensors of one shape with targets in
+ * [0, 1]; for a posWeight of another shape than [C] or the logits', or a bad option.
  */
 export function bceWithLogitsLoss(logits: Tensor, targets: Tensor, options: BceWithLogitsOptions = {}): Tensor {
   checkKeys('bceWithLogitsLoss', options, ['reduction', 'tape', 'posWeight']);

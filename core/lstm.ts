@@ -16,6 +16,13 @@ import { lstmBackwardWasm, lstmCoveredByWasm, lstmForwardWasm } from './recurren
 import { RECURRENT_OPTION_KEYS, RecurrentModel, RecurrentOptions } from './recurrent/model';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './recurrent/run';
 
+/**
+ * The LSTM variants, lower-case ('standard' default; the Greff et al. 2015 names are also accepted
+ * upper-case). 'standard' is PyTorch's nn.LSTM; 'peephole' adds peepholes p ⊙ c (Gers &
+ * Schmidhuber 2000); the rest are Greff's ablations of the peephole LSTM: 'nig' no input gate,
+ * 'nfg' no forget gate, 'nog' no output gate, 'niaf' no input activation, 'noaf' no output
+ * activation, 'np' no peepholes (= standard), 'cifg' coupled gates f = 1 − i, 'fgr' full gate recurrence.
+ */
 export const LSTM_VARIANTS = [
   'standard',
   'peephole',
@@ -28,11 +35,21 @@ export const LSTM_VARIANTS = [
   'cifg',
   'fgr',
 ] as const;
+/** A name from LSTM_VARIANTS, in lower case or as Greff et al. 2015 write it ('CIFG', …). */
 export type LstmVariant =
   (typeof LSTM_VARIANTS)[number] | 'NIG' | 'NFG' | 'NOG' | 'NIAF' | 'NOAF' | 'NP' | 'CIFG' | 'FGR';
 
+/**
+ * Options of `new LSTM(…)`: the shared recurrent ones (inputSize, hiddenSize, numLayers, …) plus the variant.
+ * @example const model = new LSTM({ inputSize: 2, hiddenSize: 16, variant: 'cifg' });
+ */
 export interface LstmOptions extends RecurrentOptions {
+  /** Which LSTM (see LSTM_VARIANTS). Default 'standard'. */
   variant?: LstmVariant;
+  /**
+   * Overrides the variant's peephole choice: true adds p ⊙ c to the i, f, o gates, false removes
+   * them. Default: the variant's (none for 'standard' and 'np', peepholes for the others).
+   */
   peephole?: boolean;
   /**
    * Initial forget-gate bias (Gers et al. 2000; Jozefowicz et al. 2015): b_ih[f] = forgetBias,
@@ -56,10 +73,24 @@ function flagsFor(variant: (typeof LSTM_VARIANTS)[number], peephole: boolean | u
   return flags;
 }
 
+/**
+ * Long short-term memory, as PyTorch's nn.LSTM (and its peephole and Greff et al. variants):
+ *   i_t = σ(W_ii x_t + b_ii + W_hi h_{t−1} + b_hi)   f_t, o_t likewise
+ *   g_t = tanh(W_ig x_t + b_ig + W_hg h_{t−1} + b_hg)
+ *   c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t    h_t = o_t ⊙ tanh(c_t)
+ * Input [T, B, I] (batchFirst: [B, T, I]); output [T, B, D·H]; state h, c [L·D, B, H].
+ * The forget-gate bias starts at 1 (see forgetBias).
+ * @example const model = new LSTM({ inputSize: 2, hiddenSize: 16 }); const { output } = model.forward(Tensor.zeros([10, 4, 2]));
+ * @throws {LstmError} for a missing or bad option (sizes not integers ≥ 1, dropout outside
+ * [0, 0.999], an unknown variant or key, …), naming it.
+ */
 export class LSTM extends RecurrentModel {
+  /** Always 'lstm'. */
   readonly kind = 'lstm' as const;
+  /** The gate blocks stacked in the weights, PyTorch's order: input, forget, candidate (cell), output. */
   readonly gateBlocks = ['i', 'f', 'g', 'o'] as const;
   protected readonly hasCell = true;
+  /** What the variant switches on or off (peephole, inputGate, forgetGate, …), as the cell reads it. */
   readonly flags: Readonly<LstmFlags>;
   private readonly variantName: (typeof LSTM_VARIANTS)[number];
 

@@ -6,9 +6,14 @@ import type { DType } from './dtype';
 import { LstmError } from './errors';
 import { Tensor } from './tensor';
 
+/**
+ * Anything with named parameters: every model and layer (LSTM, GRU, RNN, Linear, Embedding).
+ * What optimizers, train(), parametersOf() and the state-dict functions take.
+ */
 export interface Module {
   /** Parameters under their state-dict names, in a stable order. Each has a gradient buffer. */
   namedParameters(): Array<[string, Tensor]>;
+  /** The dtype of every parameter. */
   readonly dtype: DType;
 }
 
@@ -17,7 +22,11 @@ export function parameter(shape: readonly number[], dtype: DType): Tensor {
   return Tensor.zeros(shape, dtype).requireGrad();
 }
 
-/** All parameters of several modules, de-duplicated (a module may be listed twice). */
+/**
+ * All parameters of several modules, de-duplicated (a module may be listed twice).
+ * @example const params = parametersOf([model, head]);
+ * @throws {LstmError} for something that is not a model or layer (no namedParameters()).
+ */
 export function parametersOf(modules: Module | readonly Module[]): Tensor[] {
   const list = Array.isArray(modules) ? modules : [modules as Module];
   const seen = new Set<Tensor>();
@@ -38,12 +47,19 @@ export function parametersOf(modules: Module | readonly Module[]): Tensor[] {
   return out;
 }
 
-/** Sets every parameter's gradient to zero. */
+/**
+ * Sets every parameter's gradient to zero: gradients accumulate, so do it before each backward.
+ * @throws {LstmError} for something that is not a model or layer.
+ */
 export function zeroGrad(modules: Module | readonly Module[]): void {
   for (const p of parametersOf(modules)) p.zeroGrad();
 }
 
-/** The number of trainable values. */
+/**
+ * The number of trainable values (shared parameters counted once).
+ * @example countParameters(new LSTM({ inputSize: 1, hiddenSize: 8 })); // 4·8·(1 + 8) + 2·4·8 = 352
+ * @throws {LstmError} for something that is not a model or layer.
+ */
 export function countParameters(modules: Module | readonly Module[]): number {
   return parametersOf(modules).reduce((n, p) => n + p.size, 0);
 }

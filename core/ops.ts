@@ -5,7 +5,10 @@ import { LstmError, checkInt, describe } from './errors';
 import type { Tape } from './tape';
 import { Tensor, checkSameDType, formatShape } from './tensor';
 
-/** Σ x ⊙ w (w constant): a scalar. ∂/∂x = w. Handy as a test loss touching every output. */
+/**
+ * Σ x ⊙ w (w constant): a scalar. ∂/∂x = w. Handy as a test loss touching every output.
+ * @throws {LstmError} unless x and w are Tensors with the same number of values.
+ */
 export function weightedSum(x: Tensor, w: Tensor, tape?: Tape): Tensor {
   if (!(x instanceof Tensor) || !(w instanceof Tensor))
     throw new LstmError(`weightedSum: expected two Tensors, got ${describe(x)} and ${describe(w)}`);
@@ -24,7 +27,11 @@ export function weightedSum(x: Tensor, w: Tensor, tape?: Tape): Tensor {
   return out;
 }
 
-/** Σ of several scalars. */
+/**
+ * Σ of several scalars (losses of several heads, say), recorded on `tape` when given.
+ * @example const loss = addScalars([lossA, lossB], tape);
+ * @throws {LstmError} for an empty list or a term that is not a one-value Tensor.
+ */
 export function addScalars(terms: Tensor[], tape?: Tape): Tensor {
   if (terms.length === 0) throw new LstmError('addScalars: expected at least one scalar, got none');
   let s = 0;
@@ -45,7 +52,11 @@ export function addScalars(terms: Tensor[], tape?: Tape): Tensor {
   return out;
 }
 
-/** x[t] of a time-major [T, B, F] sequence: [B, F]. Negative t counts from the end. */
+/**
+ * x[t] of a time-major [T, B, F] sequence: [B, F] (a copy). Negative t counts from the end.
+ * @example const last = timeStep(output, -1); // the last step's output, [B, D·H]
+ * @throws {LstmError} when x is not a rank-3 Tensor or t is not an integer within the sequence.
+ */
 export function timeStep(x: Tensor, t: number, tape?: Tape): Tensor {
   if (!(x instanceof Tensor) || x.shape.length !== 3)
     throw new LstmError(
@@ -67,7 +78,10 @@ export function timeStep(x: Tensor, t: number, tape?: Tape): Tensor {
   return out;
 }
 
-/** Element-wise a + b of equal shapes. */
+/**
+ * Element-wise a + b of equal shapes, recorded on `tape` when given; the result has a's shape.
+ * @throws {LstmError} when a and b hold different numbers of values or have different dtypes.
+ */
 export function add(a: Tensor, b: Tensor, tape?: Tape): Tensor {
   if (a.size !== b.size)
     throw new LstmError(`add: expected equal shapes, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);

@@ -8,6 +8,13 @@
  */
 import { checkInt, checkNumber, LstmError } from './errors';
 
+/**
+ * A seeded random generator (xoshiro128**): same seed, bit-identical draws on every platform.
+ * Pass one as `rng` to models, datasets, train() or sampleLogits() for a stream of their own;
+ * without one they draw from the global generator that seed() resets.
+ * @example const rng = new Rng(42); const u = rng.uniform(-1, 1);
+ * @throws {LstmError} (constructor) for a seed that is not an integer in [0, 2^53 − 1]. Default seed 0.
+ */
 export class Rng {
   private s0 = 0;
   private s1 = 0;
@@ -19,6 +26,10 @@ export class Rng {
     this.reseed(seed);
   }
 
+  /**
+   * Restarts the stream from `seed`, as `new Rng(seed)` would.
+   * @throws {LstmError} for a seed that is not an integer in [0, 2^53 − 1].
+   */
   reseed(seed: number): void {
     checkInt('seed', seed, 0, 2 ** 53 - 1);
     // splitmix32 over the low and high words so that seeds above 2^32 still differ.
@@ -62,7 +73,7 @@ export class Rng {
     return low + (high - low) * this.random();
   }
 
-  /** Standard normal by Box–Muller; the second value of each pair is kept for the next call. */
+  /** A draw from N(mean, std²) (defaults 0 and 1) by Box–Muller; the second value of each pair is kept for the next call. */
   normal(mean = 0, std = 1): number {
     if (this.spare !== null) {
       const z = this.spare;
@@ -77,7 +88,10 @@ export class Rng {
     return mean + std * r * Math.cos(2 * Math.PI * v);
   }
 
-  /** Uniform integer in [0, n). Rejection sampling, so no modulo bias. */
+  /**
+   * Uniform integer in [0, n). Rejection sampling, so no modulo bias.
+   * @throws {LstmError} unless n is an integer in [1, 2^32].
+   */
   int(n: number): number {
     checkInt('Rng.int: n', n, 1, 2 ** 32);
     const limit = 2 ** 32 - (2 ** 32 % n);
@@ -86,7 +100,10 @@ export class Rng {
     return x % n;
   }
 
-  /** True with probability p. */
+  /**
+   * True with probability p.
+   * @throws {LstmError} unless p is a number in [0, 1].
+   */
   bernoulli(p: number): boolean {
     checkNumber('Rng.bernoulli: p', p, 0, 1);
     return this.random() < p;
@@ -103,7 +120,11 @@ export class Rng {
     return items;
   }
 
-  /** An index drawn from unnormalised non-negative weights. */
+  /**
+   * An index drawn from unnormalised non-negative weights: i with probability w_i / Σ w.
+   * @example const next = rng.categorical([0.1, 0.7, 0.2]);
+   * @throws {LstmError} for a negative or non-finite weight, or when all weights are zero.
+   */
   categorical(weights: ArrayLike<number>): number {
     let total = 0;
     for (let i = 0; i < weights.length; i++) {
@@ -135,7 +156,11 @@ function rotl(x: number, k: number): number {
 /** The generator used wherever no `rng` is passed. Deterministic from start-up (seed 0). */
 export const globalRng = new Rng(0);
 
-/** Resets the global generator: after `seed(n)`, the same code gives bit-identical results. */
+/**
+ * Resets the global generator: after `seed(n)`, the same code gives bit-identical results.
+ * @example seed(42); const model = new LSTM({ inputSize: 2, hiddenSize: 16 });
+ * @throws {LstmError} for a seed that is not an integer in [0, 2^53 − 1].
+ */
 export function seed(n: number): void {
   globalRng.reseed(n);
 }

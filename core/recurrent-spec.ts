@@ -13,14 +13,30 @@
  *   weight_gate_l{k}{s}      [3·H, 3·H]   full gate recurrence (Greff et al. 2015, FGR):
  *                                          rows = gates i,f,o at t, columns = gates i,f,o at t-1
  */
+/** The family of a recurrent model: 'rnn', 'lstm' or 'gru'. */
+/** The family of a recurrent model: 'rnn', 'lstm' or 'gru'. */
 export type RecurrentKind = 'rnn' | 'lstm' | 'gru';
 
+/**
+ * A recurrent model's shape (model.spec): what state-dict converters and charts need to name
+ * and size its parameters, weight_ih_l{k} [G·H, I_k] and so on (G = gateBlocks.length).
+ */
+/**
+ * A recurrent model's shape (model.spec): what state-dict converters and charts need to name
+ * and size its parameters, weight_ih_l{k} [G·H, I_k] and so on (G = gateBlocks.length).
+ */
 export interface RecurrentSpec {
+  /** 'rnn', 'lstm' or 'gru'. */
   readonly kind: RecurrentKind;
+  /** I: features per step of layer 0's input. */
   readonly inputSize: number;
+  /** H: units per direction. */
   readonly hiddenSize: number;
+  /** L: stacked layers. */
   readonly numLayers: number;
+  /** Whether there is a '_reverse' direction (D = 2). */
   readonly bidirectional: boolean;
+  /** Whether bias_ih and bias_hh exist. */
   readonly bias: boolean;
   /** Gate blocks in the order they are stacked along the first axis of the weights. */
   readonly gateBlocks: readonly string[];

@@ -7,14 +7,25 @@ import { rnnBackwardWasm, rnnForwardWasm } from './recurrent/rnn-cell-wasm';
 import { RECURRENT_OPTION_KEYS, RecurrentModel, RecurrentOptions } from './recurrent/model';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './recurrent/run';
 
+/** Options of `new RNN(…)`: the shared recurrent ones plus the nonlinearity. */
 export interface RnnOptions extends RecurrentOptions {
+  /** The activation of h_t. Default 'tanh'. */
   nonlinearity?: 'tanh' | 'relu';
 }
 
+/**
+ * Elman RNN, as PyTorch's nn.RNN: h_t = tanh(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh) (or ReLU).
+ * Input [T, B, I] (batchFirst: [B, T, I]); output [T, B, D·H]; state h [L·D, B, H].
+ * @example const model = new RNN({ inputSize: 1, hiddenSize: 8, nonlinearity: 'relu' });
+ * @throws {LstmError} for a missing or bad option, naming it.
+ */
 export class RNN extends RecurrentModel {
+  /** Always 'rnn'. */
   readonly kind = 'rnn' as const;
+  /** One block: the hidden unit itself. */
   readonly gateBlocks = ['h'] as const;
   protected readonly hasCell = false;
+  /** The activation of h_t. */
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(options: RnnOptions) {
@@ -27,6 +38,7 @@ export class RNN extends RecurrentModel {
     this.build((options.init ?? 'pytorch') as WeightInit, { peephole: false, gate: false });
   }
 
+  /** 'tanh' or 'relu'. */
   get variant(): string {
     return this.nonlinearity;
   }

@@ -10,9 +10,18 @@
  */
 import { LstmError, checkInt, checkKeys, checkNumber, describe } from './errors';
 
+/**
+ * A learning-rate schedule: the rate for the step that follows `step` completed steps (0 for
+ * the first), given the optimizer's base rate. Pass one to train() as `schedule`.
+ */
 export type Schedule = (step: number, baseLr: number) => number;
 
-/** Multiplies the rate by `gamma` every `every` steps. */
+/**
+ * Multiplies the rate by `gamma` every `every` steps (torch's StepLR): γ_s = γ₀ · gamma^⌊s / every⌋.
+ * @example const schedule = stepDecay({ every: 100, gamma: 0.5 });
+ * @throws {LstmError} unless every is an integer ≥ 1 and gamma a finite number ≥ 0; the schedule
+ * itself refuses a step that is not an integer ≥ 0 or a negative baseLr.
+ */
 export function stepDecay(options: { every: number; gamma: number }): Schedule {
   checkKeys('stepDecay', options, ['every', 'gamma']);
   const every = checkInt('stepDecay: every', options?.every, 1);
@@ -26,6 +35,9 @@ export function stepDecay(options: { every: number; gamma: number }): Schedule {
 /**
  * Cosine annealing from the base rate down to `min` (default 0) over `total` steps. As torch's
  * CosineAnnealingLR, the curve continues past `total`: it rises again, with period 2·total.
+ *   γ_s = min + (γ₀ − min) (1 + cos(π s / total)) / 2
+ * @example const schedule = cosine({ total: 1000 });
+ * @throws {LstmError} unless total is an integer ≥ 1 and min a finite number ≥ 0.
  */
 export function cosine(options: { total: number; min?: number }): Schedule {
   checkKeys('cosine', options, ['total', 'min']);
@@ -40,6 +52,9 @@ export function cosine(options: { total: number; min?: number }): Schedule {
 /**
  * Linear warm-up over `steps` steps from `start` × base (default 0) to the base rate, then
  * `then` (with its step counted from the end of the warm-up) or the base rate.
+ *   γ_s = γ₀ (start + (1 − start) s / steps)   for s < steps
+ * @example const schedule = warmup({ steps: 100, then: cosine({ total: 900 }) });
+ * @throws {LstmError} unless steps is an integer ≥ 1, start a number in [0, 1] and then a function.
  */
 export function warmup(options: { steps: number; start?: number; then?: Schedule }): Schedule {
   checkKeys('warmup', options, ['steps', 'start', 'then']);

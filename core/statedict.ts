@@ -21,15 +21,22 @@ import { parametersByName, Slot, StateDictModule, torchSlots } from './statedict
 import { parseValue } from './statedict/parse-value';
 
 export type { StateDictModule } from './statedict/slots';
+/**
+ * How a state dict names and shapes the weights: 'torch' (PyTorch's state_dict names and
+ * layouts, weight_ih_l0 [G·H, I], …) or 'keras' (the weights of Keras LSTM / GRU / SimpleRNN /
+ * Dense / Embedding layers, see statedict/keras.ts).
+ */
 export type Layout = 'torch' | 'keras';
 /** Key → nested arrays of numbers: JSON.stringify-able, and what PyTorch's `.tolist()` gives. */
 export type StateDictJSON = Record<string, NestedNumbers>;
 
+/** Options of exportStateDict() and model.stateDict(). */
 export interface ExportStateDictOptions {
   /** 'torch' (default) or 'keras'. */
   layout?: Layout;
 }
 
+/** Options of importStateDict() and model.loadStateDict(). */
 export interface ImportStateDictOptions {
   /** 'torch' (default) or 'keras'. */
   layout?: Layout;
@@ -37,7 +44,12 @@ export interface ImportStateDictOptions {
   strict?: boolean;
 }
 
-/** The model's parameters as a JSON-able object in the given layout. */
+/**
+ * The model's parameters as a JSON-able object in the given layout (default 'torch'): the
+ * same as model.stateDict(options).
+ * @example const json = JSON.stringify(exportStateDict(model, { layout: 'keras' }));
+ * @throws {LstmError} for an unknown option or layout, or a module the layout cannot express.
+ */
 export function exportStateDict(module: StateDictModule, options: ExportStateDictOptions = {}): StateDictJSON {
   const what = 'exportStateDict';
   checkKeys(what, options, ['layout']);
@@ -50,7 +62,12 @@ export function exportStateDict(module: StateDictModule, options: ExportStateDic
 /**
  * Loads a state dict (as exportStateDict gives, or parsed from PyTorch / Keras JSON) into the
  * model's parameter tensors, in place. All or nothing: on any problem it throws one LstmError
- * listing them all and changes nothing.
+ * listing them all and changes nothing. The same as model.loadStateDict(dict, options).
+ * Options: layout 'torch' (default) or 'keras'; strict (default true) refuses keys the model
+ * does not have. Missing keys are always refused, unlike PyTorch's strict=False.
+ * @example importStateDict(model, JSON.parse(json));
+ * @throws {LstmError} for missing keys, unknown keys (when strict), wrong shapes, non-numbers,
+ * ragged arrays, values a float32 model cannot hold, or a bad option.
  */
 export function importStateDict(module: StateDictModule, dict: unknown, options: ImportStateDictOptions = {}): void {
   const what = 'importStateDict';

@@ -10,6 +10,11 @@
 import { LstmError } from './errors';
 import { Tensor, formatShape } from './tensor';
 
+/**
+ * Records a forward pass so `backward(loss)` can compute every ∂L/∂θ. Pass it to ops as
+ * `{ tape }`; one tape per training step (a used tape refuses more work).
+ * @example const tape = new Tape(); const { output } = model.forward(x, { tape }); const loss = mseLoss(output, y, { tape }); tape.backward(loss);
+ */
 export class Tape {
   private entries: Array<() => void> = [];
   private used = false;
@@ -27,11 +32,16 @@ export class Tape {
     return out;
   }
 
+  /** How many backward closures are recorded (a few per step: a recurrent layer is one entry). */
   get length(): number {
     return this.entries.length;
   }
 
-  /** Backpropagates from a scalar loss. Gradients accumulate into existing buffers. */
+  /**
+   * Backpropagates from a scalar loss: seeds ∂L/∂loss = 1, runs the recorded closures last to
+   * first. Gradients accumulate into existing buffers (zeroGrad between steps). Uses the tape up.
+   * @throws {LstmError} when the loss has more than one value, was not computed on this tape, or the tape was used already.
+   */
   backward(loss: Tensor): void {
     if (this.used) throw new LstmError('Tape.backward: this tape was already used; make a new Tape for each step');
     if (loss.size !== 1)

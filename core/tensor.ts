@@ -7,6 +7,10 @@ import { DType, FloatArray, allocate, checkDType, dtypeOf, getDefaultDType } fro
 import { LstmError, checkKeys, describe } from './errors';
 import { globalRng, type Rng } from './random';
 
+/**
+ * The sizes of a tensor's axes, outermost first (row-major): `[T, B, I]` is T time steps of B
+ * samples of I features. `[]` is a scalar.
+ */
 export type Shape = readonly number[];
 /** Nested number arrays as users type them: 1.5, [1, 2], [[1, 2], [3, 4]], … */
 export type NestedNumbers = number | readonly NestedNumbers[];
@@ -42,8 +46,20 @@ function checkShape(shape: unknown): Shape {
   return shape;
 }
 
+/**
+ * A flat typed array (`data`, row-major) plus a `shape`, and, when it takes part in
+ * backpropagation, a gradient buffer `grad` of the same layout. Build one with
+ * `Tensor.from`, `zeros`, `full`, `randn` or `rand`.
+ * @example const x = Tensor.from([[1, 2], [3, 4]]); // shape [2, 2], float32
+ * @throws {LstmError} when `data.length` is not the product of `shape`, or a size is not a non-negative integer.
+ */
 export class Tensor {
+  /**
+   * The values, row-major: element [i, j, k] of shape [A, B, C] is `data[(i·B + j)·C + k]`.
+   * Float32Array or Float64Array, by `dtype`. Writing into it changes the tensor.
+   */
   readonly data: FloatArray;
+  /** The sizes of the axes, outermost first (frozen). Its product is `data.length`. */
   readonly shape: Shape;
   /**
    * ∂L/∂(this), same layout as `data`. null means "no gradient wanted here": ops skip the
@@ -62,12 +78,24 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
   }
 
+  /**
+   * A tensor of zeros.
+   * @param dtype default: getDefaultDType() ('float32' unless setDefaultDType changed it).
+   * @example const h0 = Tensor.zeros([1, 4, 16]); // [L·D, B, H]
+   * @throws {LstmError} for a shape that is not an array of non-negative integers, an unknown dtype,
+   * or a size this process cannot allocate.
+   */
   static zeros(shape: Shape, dtype: DType = getDefaultDType()): Tensor {
     checkShape(shape);
     return new Tensor(allocate(checkDType(dtype), shapeSize(shape), `a tensor of shape ${formatShape(shape)}`), shape);
   }
 
-  /** Samples from N(mean, std²), from `rng` or the seeded global generator (see seed()). */
+  /**
+   * Samples from N(mean, std²), from `rng` or the seeded global generator (see seed()).
+   * Options: mean (default 0), std (default 1), rng (default the global one), dtype (default getDefaultDType()).
+   * @example const w = Tensor.randn([16, 2], { std: 0.1 });
+   * @throws {LstmError} for an unknown option, a bad shape or dtype.
+   */
   static randn(shape: Shape, options: { mean?: number; std?: number; rng?: Rng; dtype?: DType } = {}): Tensor {
     checkKeys('Tensor.randn', options, ['mean', 'std', 'rng', 'dtype']);
     const { mean = 0, std = 1, rng = globalRng, dtype = getDefaultDType() } = options;
@@ -76,7 +104,12 @@ export class Tensor {
     return t;
   }
 
-  /** Samples from U(low, high), from `rng` or the seeded global generator. */
+  /**
+   * Samples from U(low, high), from `rng` or the seeded global generator.
+   * Options: low (default 0), high (default 1), rng (default the global one), dtype (default getDefaultDType()).
+   * @example const noise = Tensor.rand([100], { low: -1, high: 1 });
+   * @throws {LstmError} for an unknown option, a bad shape or dtype.
+   */
   static rand(shape: Shape, options: { low?: number; high?: number; rng?: Rng; dtype?: DType } = {}): Tensor {
     checkKeys('Tensor.rand', options, ['low', 'high', 'rng', 'dtype']);
     const { low = 0, high = 1, rng = globalRng, dtype = getDefaultDType() } = options;
@@ -85,6 +118,12 @@ export class Tensor {
     return t;
   }
 
+  /**
+   * A tensor with every value `value`.
+   * @param dtype default: getDefaultDType().
+   * @example const ones = Tensor.full([2, 3], 1);
+   * @throws {LstmError} for a bad shape or dtype (as zeros).
+   */
   static full(shape: Shape, value: number, dtype: DType = getDefaultDType()): Tensor {
     const t = Tensor.zeros(shape, dtype);
     t.data.fill(value);
@@ -94,6 +133,10 @@ export class Tensor {
   /**
    * Builds a tensor from nested arrays (shape inferred, ragged input rejected) or from a flat
    * array-like with an explicit shape.
+   * @param dtype default: getDefaultDType().
+   * @example const x = Tensor.from([[[0.1, 0.2]], [[0.3, 0.4]]]); // [T=2, B=1, I=2]
+   * @example const y = Tensor.from([1, 2, 3, 4, 5, 6], [2, 3]);
+   * @throws {LstmError} for ragged nested arrays, non-numbers, or a flat array whose length does not fit `shape`.
    */
   static from(values: NestedNumbers | ArrayLike<number>, shape?: Shape, dtype: DType = getDefaultDType()): Tensor {
     checkDType(dtype);
@@ -132,19 +175,29 @@ export class Tensor {
     return new Tensor(data, inferred);
   }
 
+  /** 'float32' or 'float64': the type of `data`. */
   get dtype(): DType {
     return dtypeOf(this.data);
   }
 
+  /** The number of values: the product of `shape` (1 for a scalar `[]`). */
   get size(): number {
     return this.data.length;
   }
 
-  /** The element at a multi-index, bounds-checked. For inspection, not for hot loops. */
+  /**
+   * The element at a multi-index, bounds-checked: `x.get(t, b, i)`. For inspection, not for hot loops.
+   * @throws {LstmError} when the number of indices is not the rank, or an index is out of range.
+   */
   get(...index: number[]): number {
     return this.data[this.offset(index)];
   }
 
+  /**
+   * Writes the element at a multi-index (bounds-checked), e.g. `t.set([0, 1], 2.5)`.
+   * For setting up inputs, not for hot loops: write `data` directly there.
+   * @throws {LstmError} when the index has the wrong length or is out of range.
+   */
   set(index: readonly number[], value: number): void {
     this.data[this.offset(index)] = value;
   }
@@ -166,7 +219,11 @@ export class Tensor {
     return off;
   }
 
-  /** A view with another shape over the same data (and the same gradient buffer). */
+  /**
+   * A view with another shape over the same data (and the same gradient buffer): no copy.
+   * @example const flat = x.reshape([x.size]);
+   * @throws {LstmError} when the new shape holds a different number of values.
+   */
   reshape(shape: Shape): Tensor {
     checkShape(shape);
     if (shapeSize(shape) !== this.size) {
@@ -179,7 +236,10 @@ export class Tensor {
     return view;
   }
 
-  /** A copy of the values, with no gradient. */
+  /**
+   * A copy of the values, with no gradient; in another dtype when given (default: this one's).
+   * @example const x64 = x.clone('float64');
+   */
   clone(dtype: DType = this.dtype): Tensor {
     const data = allocate(dtype, this.size);
     data.set(this.data);
@@ -192,6 +252,7 @@ export class Tensor {
     return this;
   }
 
+  /** Sets the gradient to zero, keeping the buffer (no-op without one): gradients accumulate across backward passes. */
   zeroGrad(): void {
     this.grad?.fill(0);
   }
@@ -216,13 +277,18 @@ export class Tensor {
     return build(0, 0);
   }
 
-  /** The single value of a one-element tensor (a loss, say). */
+  /**
+   * The single value of a one-element tensor (a loss, say).
+   * @example const value = loss.item();
+   * @throws {LstmError} when the tensor holds more or fewer than one value.
+   */
   item(): number {
     if (this.size !== 1)
       throw new LstmError(`item: expected a tensor with one value, got shape ${formatShape(this.shape)}`);
     return this.data[0];
   }
 
+  /** A short description for logs: `Tensor([2, 3], float32)`. */
   toString(): string {
     return `Tensor(${formatShape(this.shape)}, ${this.dtype})`;
   }

@@ -25,32 +25,52 @@ import type { Schedule } from './schedule';
 import { Tape } from './tape';
 import { Tensor, formatShape } from './tensor';
 
+/**
+ * The loss train() and evaluate() use: 'mse' (mseLoss), 'crossEntropy' (crossEntropyLoss on class
+ * targets) or 'bce' (bceWithLogitsLoss).
+ */
 export type LossName = 'mse' | 'crossEntropy' | 'bce';
 
+/** What train() passes to onStep after each optimizer step. */
 export interface StepInfo {
+  /** Optimizer steps done so far, 1 after the first. */
   step: number;
+  /** The epoch, from 1. */
   epoch: number;
+  /** The batch within the epoch, from 1. */
   batch: number;
+  /** The batch's loss, before the update. */
   loss: number;
+  /** The learning rate this step used (after the schedule). */
   lr: number;
-  /** Global gradient norm before clipping. */
+  /** Global 2-norm of the gradients before clipping. */
   gradNorm: number;
 }
 
+/** What train() passes to onEpoch after each epoch (and keeps in history.epochs). */
 export interface EpochInfo {
+  /** The epoch, from 1. */
   epoch: number;
+  /** Optimizer steps done so far. */
   step: number;
+  /** The epoch's training loss, batches weighted by their size (each measured before its update). */
   trainLoss: number;
+  /** The loss on `validation`, after the epoch (when a validation set is given). */
   validationLoss?: number;
+  /** The fraction of correct argmax predictions on `validation`, for class targets. */
   validationAccuracy?: number;
 }
 
 /** What a callback may return: false or 'stop' ends training after this step. */
 export type CallbackResult = void | boolean | 'stop' | Promise<void | boolean | 'stop'>;
 
+/** Options of train(). Everything has a default; `await train(model, data)` runs 10 epochs of Adam(1e-3). */
 export interface TrainOptions {
+  /** Passes over the dataset. Default 10. */
   epochs?: number;
+  /** Sequences per batch (the last batch may be smaller). Default 32. */
   batchSize?: number;
+  /** What updates the weights. Default `new Adam(1e-3)`. Its `lr` is the base of `schedule`. */
   optimizer?: Optimizer;
   /** Default: 'crossEntropy' when the dataset has classes, 'mse' otherwise. */
   loss?: LossName;
@@ -58,25 +78,35 @@ export interface TrainOptions {
   clip?: number;
   /** Clip every gradient entry to [−clipValue, clipValue]. */
   clipValue?: number;
+  /** Sets optimizer.lr = schedule(step, baseLr) before each step, baseLr the optimizer's lr when train() starts. Default none. */
   schedule?: Schedule;
+  /** Shuffle the dataset at every epoch (with `rng`). Default true. */
   shuffle?: boolean;
+  /** The generator for shuffling. Default the global one (see seed()). */
   rng?: Rng;
+  /** A held-out dataset evaluated after every epoch (validationLoss, validationAccuracy). Default none. */
   validation?: SequenceDataset;
   /** Truncated BPTT window (0 = full BPTT). */
   truncate?: number;
   /** Stop after this many optimizer steps in total. */
   maxSteps?: number;
+  /** Called after each step; return false or 'stop' (or a promise of it) to stop training. */
   onStep?: (info: StepInfo) => CallbackResult;
+  /** Called after each epoch, after validation; return false or 'stop' to stop training. */
   onEpoch?: (info: EpochInfo) => CallbackResult;
   /** Training stops after the current step once `signal.aborted` is true (an AbortSignal fits). */
   signal?: { readonly aborted: boolean };
 }
 
+/** What train() returns: every step and epoch, why it stopped, which loss it used. */
 export interface History {
+  /** One entry per optimizer step, in order. */
   steps: StepInfo[];
+  /** One entry per epoch run (a stopped epoch included), in order. */
   epochs: EpochInfo[];
   /** 'completed', 'maxSteps' or 'requested' (a callback or the signal asked to stop). */
   stopped: 'completed' | 'maxSteps' | 'requested';
+  /** The loss used, given or chosen from the dataset. */
   loss: LossName;
 }
 
@@ -98,8 +128,23 @@ const TRAIN_KEYS = [
   'signal',
 ];
 
+/**
+ * What train() and evaluate() take: a recurrent model alone (its output is the prediction) or
+ * `[model, head]` with a Linear head on the model's output.
+ */
 export type Trainable = RecurrentModel | readonly [RecurrentModel, Linear];
 
+/**
+ * Trains a model (or `[model, head]`) on a dataset: mini-batches, forward, loss, BPTT, clipping,
+ * schedule, optimizer step; for 'last' targets the loss is on head(h_T), for 'sequence' targets
+ * on head(h_t) at every t. Inputs are fed time-major [T, B, I]. Reports through onStep and
+ * onEpoch, never prints; stops early when a callback returns false or 'stop', at maxSteps, or
+ * when `signal.aborted`.
+ * @example const history = await train([model, head], tasks.adding({ length: 50, count: 1000 }), { epochs: 5 });
+ * @throws {LstmError} for an unknown or bad option; a model that is batchFirst or whose input size,
+ * or head whose sizes, do not fit the dataset; a loss that does not fit the targets; and when the
+ * loss or the gradient norm stops being finite (before that update, so the weights stay finite).
+ */
 export async function train(modules: Trainable, data: SequenceDataset, options: TrainOptions = {}): Promise<History> {
   checkKeys('train', options, TRAIN_KEYS);
   const [model, head] = unpack(modules);
@@ -172,20 +217,29 @@ export async function train(modules: Trainable, data: SequenceDataset, options: 
   return history;
 }
 
+/** One training step's inputs, for trainStep() (train() builds them); for loops of your own. */
 export interface StepSpec {
+  /** The recurrent model; time-major (not batchFirst). */
   model: RecurrentModel;
+  /** A Linear head on the model's output, or null to use the output itself. */
   head: Linear | null;
   /** parametersOf([model, head]), computed once by the caller. */
   params: Tensor[];
+  /** What updates `params`. */
   optimizer: Optimizer;
   /** [T, B, I] */
   inputs: Tensor;
   /** As SequenceDataset.batch returns them. */
   targets: Tensor;
+  /** 'mse', 'crossEntropy' or 'bce'. */
   loss: LossName;
+  /** 'last': loss on the last step's prediction; 'sequence': on every step's. */
   target: 'last' | 'sequence';
+  /** Truncated BPTT window (default 0 = full BPTT). */
   truncate?: number;
+  /** Clip the global gradient norm to this value (default: no clipping). */
   clip?: number;
+  /** Clip every gradient entry to [−clipValue, clipValue] (default: no clipping). */
   clipValue?: number;
   /** Where this step is, for error messages ("step 12 (epoch 1, batch 12)"). */
   where?: string;
@@ -224,13 +278,20 @@ export function trainStep(s: StepSpec): { loss: number; gradNorm: number } {
   return { loss, gradNorm: norm };
 }
 
+/** What evaluate() returns. */
 export interface Evaluation {
+  /** The mean loss over the dataset. */
   loss: number;
   /** Fraction of correct argmax predictions, for class targets. */
   accuracy?: number;
 }
 
-/** Mean loss (and accuracy for classes) over a dataset, no gradients, no dropout. */
+/**
+ * Mean loss (and accuracy for classes) over a dataset, no gradients, no dropout.
+ * Options: loss (default 'crossEntropy' for class targets, 'mse' otherwise), batchSize (default 256).
+ * @example const { loss, accuracy } = evaluate([model, head], testSet);
+ * @throws {LstmError} as train() does for models, heads and datasets that do not fit, or a bad option.
+ */
 export function evaluate(
   modules: Trainable,
   data: SequenceDataset,
@@ -267,7 +328,11 @@ export function evaluate(
   return out;
 }
 
-/** The head's outputs: [B, O] for 'last', [T·B, O] for 'sequence' (time-major rows). */
+/**
+ * The head's outputs: [B, O] for 'last', [T·B, O] for 'sequence' (time-major rows); the model's
+ * own output features when head is null. `inputs` are [T, B, I]. Recorded on `tape` when given.
+ * For a bidirectional model, 'last' reads step T − 1 of both directions (as PyTorch's output[-1]).
+ */
 export function predictions(
   model: RecurrentModel,
   head: Linear | null,

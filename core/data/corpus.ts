@@ -20,16 +20,27 @@ import { DType, allocate, checkDType, getDefaultDType } from '../dtype';
 import { Tensor } from '../tensor';
 import { SequenceDataset } from './dataset';
 
+/** Options of CharCorpus.dataset(): window length, stride, name, dtype. */
 export interface CorpusDatasetOptions {
   /** T ≥ 1 characters per input window. */
   seqLength: number;
   /** Characters between window starts (default T). */
   stride?: number;
+  /** The dataset's name. Default `characters (T=…)`. */
   name?: string;
+  /** The tensors' dtype. Default getDefaultDType(). */
   dtype?: DType;
 }
 
+/**
+ * A text as a sequence of character indices, for character-level language models (char-rnn):
+ * a sorted vocabulary of its distinct characters (code points), encode/decode, one-hot rows and
+ * next-character datasets (inputs [N, T, V] one-hot, targets 'sequence' [N, T], V classes).
+ * @example const corpus = new CharCorpus(SHAKESPEARE); const data = corpus.dataset({ seqLength: 100 });
+ * @throws {LstmError} (constructor) for an empty text, an unknown option, or a vocab that is not distinct single characters.
+ */
 export class CharCorpus {
+  /** The corpus text, as given. */
   readonly text: string;
   /** Sorted distinct characters; a character's index here is its class. */
   readonly vocab: readonly string[];
@@ -73,7 +84,11 @@ export class CharCorpus {
     return this.indices.length;
   }
 
-  /** Character indices; an unknown character is an error naming it and its position. */
+  /**
+   * Character indices; an unknown character is an error naming it and its position.
+   * @example const ids = corpus.encode('First Citizen');
+   * @throws {LstmError} for a character not in the vocabulary, or a non-string.
+   */
   encode(s: string): Int32Array {
     if (typeof s !== 'string') throw new LstmError(`CharCorpus.encode: expected a string, got ${describe(s)}`);
     const chars = [...s];
@@ -90,6 +105,11 @@ export class CharCorpus {
     return out;
   }
 
+  /**
+   * The text of character indices: decode(encode(s)) = s.
+   * @example const sample = corpus.decode([0, 1, 2]);
+   * @throws {LstmError} for an index that is not an integer in [0, V − 1].
+   */
   decode(indices: ArrayLike<number>): string {
     if (indices === null || typeof indices !== 'object' || typeof indices.length !== 'number') {
       throw new LstmError(`CharCorpus.decode: expected an array of character indices, got ${describe(indices)}`);
@@ -107,7 +127,10 @@ export class CharCorpus {
     return s;
   }
 
-  /** One-hot rows [n, V] for n indices. */
+  /**
+   * One-hot rows [n, V] for n indices (dtype default getDefaultDType()): a prompt as [T, V], to reshape to [T, 1, V] for forward.
+   * @throws {LstmError} for an index that is not an integer in [0, V − 1], or a bad dtype.
+   */
   oneHot(indices: ArrayLike<number>, dtype: DType = getDefaultDType()): Tensor {
     checkDType(dtype);
     const V = this.vocab.length;
@@ -117,7 +140,15 @@ export class CharCorpus {
     return new Tensor(data, [indices.length, V]);
   }
 
-  /** Next-character windows; see the file comment. */
+  /**
+   * Next-character windows: input c_s … c_{s+T−1} one-hot ([N, T, V]), target c_{s+1} … c_{s+T}
+   * as class indices ('sequence', [N, T], V classes), starts s = 0, stride, 2·stride, … while
+   * s + T < length. meta.baselineCrossEntropy is the unigram entropy −Σ p_c ln p_c,
+   * meta.uniformCrossEntropy = ln V. Memory: N · T · V numbers, hence the default stride T.
+   * @example const data = corpus.dataset({ seqLength: 64, stride: 32 });
+   * @throws {LstmError} for seqLength or stride not integers ≥ 1, a text shorter than seqLength + 1,
+   * an unknown option or a bad dtype.
+   */
   dataset(options: CorpusDatasetOptions): SequenceDataset {
     if (options === null || typeof options !== 'object')
       throw new LstmError(`CharCorpus.dataset: expected options such as { seqLength: 100 }, got ${describe(options)}`);
@@ -168,6 +199,8 @@ export class CharCorpus {
   /**
    * The first round(fraction · length) characters and the rest, as two corpora sharing this
    * vocabulary (so a model trained on one reads the other). Both parts must be non-empty.
+   * @example const [trainText, testText] = corpus.split(0.9);
+   * @throws {LstmError} for a fraction outside [0, 1] or one that leaves a part empty.
    */
   split(fraction: number): [CharCorpus, CharCorpus] {
     checkNumber('CharCorpus.split: fraction', fraction, 0, 1);

@@ -11,17 +11,26 @@
  */
 import { LstmError, checkInt, checkKeys, describe } from '../errors';
 
+/** Options of parseCsv(): header and delimiter. */
 export interface CsvOptions {
+  /**
+   * true: the first record names the columns; false: columns are named col0, col1, …; 'auto':
+   * a header when any cell of the first record is not a number. Default 'auto'.
+   */
   header?: boolean | 'auto';
   /** One character, not a quote or line break (default ','). */
   delimiter?: string;
 }
 
+/** Parsed numeric CSV: column names and rows of numbers. */
 export interface Csv {
+  /** The column names, from the header or col0, col1, …. */
   columns: string[];
+  /** One array of numbers per record below the header, in file order. */
   rows: number[][];
 }
 
+/** Options of csvSeries(): which column, plus parseCsv's header and delimiter. */
 export interface CsvSeriesOptions extends CsvOptions {
   /** A column name, or a 0-based column index. */
   column: string | number;
@@ -105,7 +114,13 @@ function isNumber(cell: string): boolean {
   return NUMBER.test(cell.trim());
 }
 
-/** Parses numeric CSV text; see the file comment for the format. */
+/**
+ * Parses numeric CSV text (RFC 4180 quoting, one-character delimiter, empty lines skipped):
+ * every cell below the header must be a decimal number.
+ * @example const { columns, rows } = parseCsv(SEATTLE_WEATHER_CSV);
+ * @throws {LstmError} for a cell that is not a number (naming its 1-based line and column), an
+ * empty text, records of unequal length, a bad quote, or a bad header or delimiter option.
+ */
 export function parseCsv(text: string, options: CsvOptions = {}): Csv {
   if (typeof text !== 'string')
     throw new LstmError(`parseCsv: expected the CSV text as a string, got ${describe(text)}`);
@@ -151,7 +166,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): Csv {
   return { columns, rows };
 }
 
-/** One column of numeric CSV text as a series, e.g. for windows(series, { window }). */
+/**
+ * One column of numeric CSV text as a series, e.g. for windows(series, { window }).
+ * @example const temps = csvSeries(SEATTLE_WEATHER_CSV, { column: 'temp_max' });
+ * @throws {LstmError} for a column name not in the header or an index out of range, and whatever parseCsv refuses.
+ */
 export function csvSeries(text: string, options: CsvSeriesOptions): Float64Array {
   if (options === null || typeof options !== 'object')
     throw new LstmError(`csvSeries: expected options such as { column: "price" }, got ${describe(options)}`);

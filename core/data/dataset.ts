@@ -17,8 +17,10 @@ import { Rng, globalRng } from '../random';
 import { Tensor, checkFinite, formatShape, shapeSize } from '../tensor';
 import { allocate } from '../dtype';
 
+/** Where a dataset's targets are: 'last' (one per sequence, at its last step) or 'sequence' (one per step). */
 export type TargetKind = 'last' | 'sequence';
 
+/** A batch in the time-major layout a model's forward wants (SequenceDataset.batch). */
 export interface Batch {
   /** [T, B, I], time-major. */
   inputs: Tensor;
@@ -26,22 +28,43 @@ export interface Batch {
   targets: Tensor;
 }
 
+/**
+ * What `new SequenceDataset(…)` takes: N sequences, stored sample-major.
+ *   inputs [N, T, I]; targets 'last' [N, O] (or [N] class indices), 'sequence' [N, T, O] (or [N, T]).
+ */
 export interface SequenceDatasetInit {
+  /** A non-empty name, for messages and charts. */
   name: string;
+  /** [N, T, I]: samples, steps, features; every size ≥ 1, all finite. */
   inputs: Tensor;
+  /** 'last': [N, O] or [N] class indices; 'sequence': [N, T, O] or [N, T] class indices. */
   targets: Tensor;
+  /** 'last' (one target per sequence) or 'sequence' (one per step). */
   target: TargetKind;
   /** Number of classes when the targets are class indices; absent for real-valued targets. */
   classes?: number;
+  /** Facts about the data (definition, baselines, symbols), kept as given. Default {}. */
   meta?: Record<string, unknown>;
 }
 
+/**
+ * N sequences of T steps of I features, with targets at the last step or at every step, as real
+ * values or class indices. Stored sample-major ([N, T, I]), handed out time-major by batch()
+ * ([T, B, I]). What train() and evaluate() take; tasks.* and CharCorpus build them.
+ * @example const data = new SequenceDataset({ name: 'sum', inputs: Tensor.rand([100, 5, 1]), targets: Tensor.zeros([100, 1]), target: 'last' });
+ * @throws {LstmError} (constructor) for an unknown field, inputs not [N, T, I] with every size ≥ 1,
+ * targets of the wrong shape for `target` and `classes`, NaN or ∞, class indices outside [0, classes − 1], or classes < 2.
+ */
 export class SequenceDataset {
+  /** A name for messages and charts. */
   readonly name: string;
   /** [N, T, I] */
   readonly inputs: Tensor;
+  /** 'last': [N, O] or [N] (class indices); 'sequence': [N, T, O] or [N, T]. */
   readonly targets: Tensor;
+  /** 'last' (one target per sequence) or 'sequence' (one per step). */
   readonly target: TargetKind;
+  /** C, the number of classes when targets are class indices; undefined for real-valued targets. */
   readonly classes?: number;
   /** Facts about the data: its definition, baselines (baselineMse, baselineCrossEntropy), symbols. */
   readonly meta: Record<string, unknown>;
@@ -139,6 +162,8 @@ export class SequenceDataset {
    * Samples [start, end) in the time-major layout of a model's forward:
    *   inputs [T, B, I];  targets [B, O] / [B] ('last') or [T, B, O] / [T, B] ('sequence').
    *   inputs_out[t, b, i] = inputs[start + b, t, i]
+   * @example const { inputs, targets } = data.batch(0, 32);
+   * @throws {LstmError} unless 0 ≤ start < end ≤ N, integers.
    */
   batch(start: number, end: number): Batch {
     checkInt(`${this.label}.batch: start`, start, 0, this.size - 1);
@@ -160,7 +185,11 @@ export class SequenceDataset {
     return { inputs, targets };
   }
 
-  /** The samples at `indices` (repeats allowed), in that order, as a new sample-major dataset. */
+  /**
+   * The samples at `indices` (repeats allowed), in that order, as a new sample-major dataset.
+   * @example const firstTen = data.take([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+   * @throws {LstmError} for an empty list or an index that is not an integer in [0, N − 1].
+   */
   take(indices: readonly number[] | ArrayLike<number>): SequenceDataset {
     if (indices === null || typeof indices !== 'object' || typeof (indices as ArrayLike<number>).length !== 'number') {
       throw new LstmError(`${this.label}.take: expected an array of sample indices, got ${describe(indices)}`);
@@ -190,6 +219,8 @@ export class SequenceDataset {
   /**
    * The first round(fraction · N) samples and the rest, in order (no shuffle: shuffle first
    * with `shuffled` if the order carries meaning). Both parts must be non-empty.
+   * @example const [trainSet, testSet] = data.split(0.8);
+   * @throws {LstmError} for a fraction outside [0, 1] or one that leaves a part empty.
    */
   split(fraction: number): [SequenceDataset, SequenceDataset] {
     checkNumber(`${this.label}.split: fraction`, fraction, 0, 1);
@@ -203,12 +234,16 @@ export class SequenceDataset {
     return [this.take(all.slice(0, n)), this.take(all.slice(n))];
   }
 
-  /** A copy with the samples in a random order (Fisher–Yates with `rng`, default the global one). */
+  /**
+   * A copy with the samples in a random order (Fisher–Yates with `rng`, default the global one).
+   * @throws {LstmError} when rng is not an Rng.
+   */
   shuffled(rng: Rng = globalRng): SequenceDataset {
     if (!(rng instanceof Rng)) throw new LstmError(`${this.label}.shuffled: expected an Rng, got ${describe(rng)}`);
     return this.take(rng.shuffle(Array.from({ length: this.size }, (_, i) => i)));
   }
 
+  /** A short description: name, N × T steps × I features, target kind, classes or target shape. */
   toString(): string {
     return `SequenceDataset("${this.name}", ${this.size} × ${this.length} steps × ${this.inputSize} features, target "${this.target}", ${this.classes !== undefined ? `${this.classes} classes` : `targets ${formatShape(this.targets.shape)}`})`;
   }

@@ -16,12 +16,18 @@ import { Rng } from '../random';
 import { Tensor, formatShape } from '../tensor';
 import { resolveRng } from './tasks/common';
 
+/** Options of sampleLogits(): temperature, top-k, and rng or seed. */
 export interface SampleOptions {
   /** τ ≥ 0 (default 1); 0 means argmax. */
   temperature?: number;
-  /** Keep only the k largest logits, 1 ≤ k ≤ n. */
+  /** Keep only the k largest logits, 1 ≤ k ≤ n (ties to the lower index). Default all n. */
   topK?: number;
+  /** The generator to draw from. Default the global one (see seed()). */
   rng?: Rng;
+  /**
+   * Or a seed: draws from a fresh `new Rng(seed)` on every call, so a loop that passes the same seed
+   * draws the same uniform each time; pass `rng` for a stream. Not with rng.
+   */
   seed?: number;
 }
 
@@ -61,7 +67,13 @@ function argmax(z: ArrayLike<number>): number {
   return best;
 }
 
-/** Probabilities softmax(z / τ); τ = 0 gives the one-hot of the argmax. */
+/**
+ * Probabilities softmax(z / τ) = exp((z_i − m) / τ) / Σ_j exp((z_j − m) / τ), m = max z, in float64;
+ * τ = 0 gives the one-hot of the argmax. Logits: an array or a Tensor [V] or [1, V]; −Infinity masks a class.
+ * @example const p = softmax([2, 1, 0.1]); // ≈ [0.66, 0.24, 0.10]
+ * @throws {LstmError} for no logits, a NaN or +Infinity logit, all −Infinity, a Tensor of more
+ * than one row, or a temperature that is not a finite number ≥ 0.
+ */
 export function softmax(logits: Logits, temperature = 1): Float64Array {
   const z = values('softmax', logits);
   checkNumber('softmax: temperature', temperature, 0);
@@ -84,7 +96,13 @@ function probabilities(z: ArrayLike<number>, tau: number): Float64Array {
   return p;
 }
 
-/** An index drawn from softmax(logits / temperature), optionally over the top k only. */
+/**
+ * An index drawn from softmax(logits / temperature), optionally over the top k only
+ * (temperature 0: the argmax, nothing drawn). Logits as softmax() takes them.
+ * @example const next = sampleLogits(logits, { temperature: 0.8, topK: 5, rng });
+ * @throws {LstmError} for logits softmax() refuses, a temperature < 0, topK not an integer in
+ * [1, n], an unknown option, or rng and seed together.
+ */
 export function sampleLogits(logits: Logits, options: SampleOptions = {}): number {
   checkKeys('sampleLogits', options, ['temperature', 'topK', 'rng', 'seed']);
   const z = values('sampleLogits', logits);

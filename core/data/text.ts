@@ -7,6 +7,7 @@ import { TINY_SHAKESPEARE_TEXT } from './tinyshakespeare.generated';
  */
 export const TINY_SHAKESPEARE: string = TINY_SHAKESPEARE_TEXT;
 
+/** Where TINY_SHAKESPEARE comes from (title, source, licence, characters), for notebooks to cite. */
 export const TINY_SHAKESPEARE_SOURCE = Object.freeze({
   title: 'tinyshakespeare, plays by William Shakespeare',
   source: 'char-rnn (Andrej Karpathy), data/tinyshakespeare/input.txt, commit 6f9487a',
@@ -27,6 +28,7 @@ export const TINY_SHAKESPEARE_SOURCE = Object.freeze({
  */
 export const SHAKESPEARE: string = TINY_SHAKESPEARE_TEXT.slice(0, 39908);
 
+/** Where SHAKESPEARE comes from (title, source, licence, characters), for notebooks to cite. */
 export const SHAKESPEARE_SOURCE = Object.freeze({
   title: 'Coriolanus (opening), William Shakespeare',
   source: 'tinyshakespeare (char-rnn, data/tinyshakespeare/input.txt), first 39908 characters',

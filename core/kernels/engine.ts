@@ -12,12 +12,21 @@ import type { DType } from '../dtype';
 import { LstmError, describe } from '../errors';
 import { wasmUnavailableReason } from './wasm/runtime';
 
+/**
+ * Which kernels run float32 work: 'wasm' (WebAssembly SIMD, the default wherever it runs) or
+ * 'js' (the plain TypeScript reference). float64 always runs on 'js'. The two agree to float32
+ * rounding, not bit for bit.
+ */
 export type Engine = 'wasm' | 'js';
 
 /** null until first asked: then 'wasm' where WebAssembly SIMD runs (everywhere Node ≥ 16.4 does), else 'js'. */
 let engine: Engine | null = null;
 
-/** Selects the engine for float32 work from now on. 'wasm' throws, naming why, where WebAssembly SIMD is missing. */
+/**
+ * Selects the engine for float32 work from now on. 'wasm' throws, naming why, where WebAssembly SIMD is missing.
+ * @example setEngine('js'); // the plain TypeScript reference kernels
+ * @throws {LstmError} for anything but 'wasm' or 'js', and for 'wasm' where it cannot run.
+ */
 export function setEngine(e: Engine): void {
   if (e !== 'wasm' && e !== 'js') throw new LstmError(`setEngine: expected "wasm" or "js", got ${describe(e)}`);
   if (e === 'wasm') {
@@ -27,6 +36,7 @@ export function setEngine(e: Engine): void {
   engine = e;
 }
 
+/** The engine float32 work runs on now: what setEngine chose, else 'wasm' where WebAssembly SIMD runs, else 'js'. */
 export function getEngine(): Engine {
   if (engine === null) engine = wasmUnavailableReason() === null ? 'wasm' : 'js';
   return engine;

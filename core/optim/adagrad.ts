@@ -11,14 +11,19 @@
 import type { FloatArray } from '../dtype';
 import { Optimizer, ParamState, describeOptimizer, flag, nonNegative, optionsOf } from './optimizer';
 
+/** Options of `new Adagrad(…)`; a plain number is the learning rate. */
 export interface AdagradOptions {
   /** Learning rate (default 1e-2). */
   lr?: number;
+  /** Learning-rate decay η ≥ 0: step t uses γ / (1 + (t − 1) η). Default 0. */
   lrDecay?: number;
+  /** L2 penalty λ ≥ 0 added to the gradient. Default 0. */
   weightDecay?: number;
+  /** The starting value of the sum of squares s. Default 0. */
   initialAccumulatorValue?: number;
   /** Default 1e-10. */
   eps?: number;
+  /** Ascend instead of descend (g ← −g). Default false. */
   maximize?: boolean;
 }
 
@@ -29,11 +34,22 @@ interface AdagradState extends ParamState {
 
 const KEYS = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'maximize'];
 
+/**
+ * Adagrad (Duchi et al. 2011), torch.optim.Adagrad: s ← s + g², θ ← θ − γ̃ g / (√s + ε).
+ * Defaults: lr 1e-2, lrDecay 0, weightDecay 0, initialAccumulatorValue 0, eps 1e-10.
+ * @example const opt = new Adagrad(0.05);
+ * @throws {LstmError} for a negative or non-finite number, or an unknown option.
+ */
 export class Adagrad extends Optimizer<AdagradState> {
+  /** Learning-rate decay η. */
   readonly lrDecay: number;
+  /** L2 penalty λ added to the gradient. */
   readonly weightDecay: number;
+  /** The starting value of s. */
   readonly initialAccumulatorValue: number;
+  /** ε added to the denominator, for stability. */
   readonly eps: number;
+  /** Whether it ascends the objective. */
   readonly maximize: boolean;
 
   constructor(options?: number | AdagradOptions) {
@@ -64,6 +80,7 @@ export class Adagrad extends Optimizer<AdagradState> {
     }
   }
 
+  /** The optimizer and its settings, as a cell shows it: `Adagrad(lr=0.01, lrDecay=0, weightDecay=0, initialAccumulatorValue=0, eps=1e-10)`. */
   override toString(): string {
     return describeOptimizer('Adagrad', [
       ['lr', this.lr],

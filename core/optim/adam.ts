@@ -17,6 +17,7 @@ import type { FloatArray } from '../dtype';
 import { LstmError, describe } from '../errors';
 import { Optimizer, ParamState, describeOptimizer, flag, nonNegative, optionsOf } from './optimizer';
 
+/** Options of `new Adam(…)` and `new AdamW(…)`; a plain number is the learning rate. */
 export interface AdamOptions {
   /** Learning rate (default 1e-3). */
   lr?: number;
@@ -26,7 +27,9 @@ export interface AdamOptions {
   eps?: number;
   /** Adam: L2 penalty added to the gradient (default 0). AdamW: decoupled decay (default 1e-2). */
   weightDecay?: number;
+  /** AMSGrad: divide by the running maximum of v instead of v. Default false. */
   amsgrad?: boolean;
+  /** Ascend instead of descend (g ← −g). Default false. */
   maximize?: boolean;
 }
 
@@ -43,15 +46,21 @@ const KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize'];
 
 /** What Adam and AdamW share; `decoupled` picks where the weight decay goes. */
 abstract class AdamBase extends Optimizer<AdamState> {
+  /** [β₁, β₂]: decay rates of the first and second moment estimates. */
   readonly betas: readonly [number, number];
+  /** ε added to √v̂ in the denominator, for stability. */
   readonly eps: number;
+  /** Adam: L2 penalty λ added to the gradient. AdamW: decoupled decay, θ ← θ (1 − γ λ). */
   readonly weightDecay: number;
+  /** Whether the AMSGrad maximum of v is used. */
   readonly amsgrad: boolean;
+  /** Whether it ascends the objective. */
   readonly maximize: boolean;
 
   protected constructor(
     name: string,
     options: number | AdamOptions | undefined,
+    /** true for AdamW (weight decay applied to θ directly), false for Adam (added to the gradient). */
     readonly decoupled: boolean,
   ) {
     const o = optionsOf<AdamOptions>(name, options, KEYS);
@@ -99,6 +108,7 @@ abstract class AdamBase extends Optimizer<AdamState> {
     }
   }
 
+  /** The optimizer and its settings, as a cell shows it: `Adam(lr=0.001, betas=[0.9, 0.999], eps=1e-8, weightDecay=0)`. */
   override toString(): string {
     return describeOptimizer(this.name, [
       ['lr', this.lr],
@@ -111,14 +121,25 @@ abstract class AdamBase extends Optimizer<AdamState> {
   }
 }
 
-/** Adam: `new Adam(1e-3)` or `new Adam({ lr, betas, eps, weightDecay, amsgrad })`. weightDecay is an L2 term in the gradient. */
+/**
+ * Adam (Kingma & Ba 2015), torch.optim.Adam: `new Adam(1e-3)` or `new Adam({ lr, betas, eps, weightDecay, amsgrad })`.
+ * weightDecay is an L2 term in the gradient. Defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0.
+ *   m ← β₁ m + (1 − β₁) g    v ← β₂ v + (1 − β₂) g²    θ ← θ − (γ / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+ * @example const opt = new Adam({ lr: 3e-3 });
+ * @throws {LstmError} for a negative or non-finite lr, eps or weightDecay, betas outside [0, 1), or an unknown option.
+ */
 export class Adam extends AdamBase {
   constructor(options?: number | AdamOptions) {
     super('Adam', options, false);
   }
 }
 
-/** Adam with decoupled weight decay (torch.optim.AdamW; weightDecay defaults to 1e-2 as there). */
+/**
+ * Adam with decoupled weight decay (Loshchilov & Hutter 2019, torch.optim.AdamW; weightDecay
+ * defaults to 1e-2 as there): θ ← θ (1 − γ λ) before the Adam step. Other defaults as Adam.
+ * @example const opt = new AdamW({ lr: 1e-3, weightDecay: 0.01 });
+ * @throws {LstmError} for a negative or non-finite lr, eps or weightDecay, betas outside [0, 1), or an unknown option.
+ */
 export class AdamW extends AdamBase {
   constructor(options?: number | AdamOptions) {
     super('AdamW', options, true);

@@ -20,6 +20,12 @@ export interface ParamState {
   step: number;
 }
 
+/**
+ * What every optimizer (SGD, Adam, AdamW, RMSprop, Adagrad) shares: `step(params)` updates
+ * parameters in place from their gradients, as torch.optim does (torch 1.13); `lr` may be changed
+ * between steps. State is kept per parameter Tensor, in float64.
+ * @example const opt = new Adam(1e-3); opt.step(parametersOf(model));
+ */
 export abstract class Optimizer<S extends ParamState = ParamState> {
   /** Learning rate of the next step; schedules set it. */
   lr: number;
@@ -29,13 +35,20 @@ export abstract class Optimizer<S extends ParamState = ParamState> {
   private pass = 0;
 
   protected constructor(
+    /** The algorithm's name: 'SGD', 'Adam', 'AdamW', 'RMSprop' or 'Adagrad'. */
     readonly name: string,
     lr: number,
   ) {
     this.lr = checkLr(name, lr);
   }
 
-  /** Updates each parameter in place from its `.grad`; parameters without a gradient buffer are skipped. */
+  /**
+   * Updates each parameter in place from its `.grad`; parameters without a gradient buffer are
+   * skipped. Everything is checked before anything changes. Does not zero the gradients.
+   * @example opt.step(parametersOf(model)); zeroGrad(model);
+   * @throws {LstmError} when params is not an array of Tensors, a parameter appears twice, a
+   * gradient's size differs from its parameter's, or lr is not a finite number ≥ 0.
+   */
   step(params: readonly Tensor[]): void {
     const name = this.name;
     if (!Array.isArray(params))
@@ -76,7 +89,10 @@ export abstract class Optimizer<S extends ParamState = ParamState> {
     this.stepCount++;
   }
 
-  /** Sets every parameter's gradient to zero (torch's zero_grad(set_to_none=False)). */
+  /**
+   * Sets every parameter's gradient to zero (torch's zero_grad(set_to_none=False)).
+   * @throws {LstmError} when params is not an array of Tensors.
+   */
   zeroGrad(params: readonly Tensor[]): void {
     if (!Array.isArray(params))
       throw new LstmError(`${this.name}.zeroGrad: expected an array of parameter Tensors, got ${describe(params)}`);

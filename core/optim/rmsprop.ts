@@ -16,6 +16,7 @@
 import type { FloatArray } from '../dtype';
 import { Optimizer, ParamState, describeOptimizer, flag, nonNegative, optionsOf } from './optimizer';
 
+/** Options of `new RMSprop(…)`; a plain number is the learning rate. */
 export interface RmspropOptions {
   /** Learning rate (default 1e-2). */
   lr?: number;
@@ -23,9 +24,13 @@ export interface RmspropOptions {
   alpha?: number;
   /** Default 1e-8. */
   eps?: number;
+  /** L2 penalty λ ≥ 0 added to the gradient. Default 0. */
   weightDecay?: number;
+  /** Momentum μ ≥ 0 on the scaled step: b ← μ b + g / a. Default 0. */
   momentum?: number;
+  /** Divide by an estimate of the gradient's variance, √(v − ḡ²), rather than √v (Graves 2013). Default false. */
   centered?: boolean;
+  /** Ascend instead of descend (g ← −g). Default false. */
   maximize?: boolean;
 }
 
@@ -40,12 +45,24 @@ interface RmspropState extends ParamState {
 
 const KEYS = ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize'];
 
+/**
+ * RMSprop, torch.optim.RMSprop: v ← α v + (1 − α) g², θ ← θ − γ g / (√v + ε); centered and
+ * momentum forms optional. Defaults: lr 1e-2, alpha 0.99, eps 1e-8, no weight decay, no momentum.
+ * @example const opt = new RMSprop({ lr: 1e-3 });
+ * @throws {LstmError} for a negative or non-finite number, or an unknown option.
+ */
 export class RMSprop extends Optimizer<RmspropState> {
+  /** Smoothing constant α of the running mean of g². */
   readonly alpha: number;
+  /** ε added to the denominator, for stability. */
   readonly eps: number;
+  /** L2 penalty λ added to the gradient. */
   readonly weightDecay: number;
+  /** Momentum μ (0: none). */
   readonly momentum: number;
+  /** Whether the centered form (√(v − ḡ²)) is used. */
   readonly centered: boolean;
+  /** Whether it ascends the objective. */
   readonly maximize: boolean;
 
   constructor(options?: number | RmspropOptions) {
@@ -95,6 +112,7 @@ export class RMSprop extends Optimizer<RmspropState> {
     }
   }
 
+  /** The optimizer and its settings, as a cell shows it: `RMSprop(lr=0.01, alpha=0.99, eps=1e-8, weightDecay=0, momentum=0)`. */
   override toString(): string {
     return describeOptimizer('RMSprop', [
       ['lr', this.lr],

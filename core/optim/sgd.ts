@@ -14,13 +14,19 @@ import type { FloatArray } from '../dtype';
 import { LstmError } from '../errors';
 import { Optimizer, ParamState, describeOptimizer, flag, nonNegative, optionsOf } from './optimizer';
 
+/** Options of `new SGD(…)`; a plain number is the learning rate. */
 export interface SgdOptions {
   /** Learning rate (required, as in torch). */
   lr?: number;
+  /** Momentum μ ≥ 0: b ← μ b + (1 − τ) g, and the step follows b. Default 0 (none). */
   momentum?: number;
+  /** Dampening τ ≥ 0 of the momentum's new gradient term. Default 0. */
   dampening?: number;
+  /** Nesterov momentum, g ← g + μ b (needs momentum > 0 and dampening 0). Default false. */
   nesterov?: boolean;
+  /** L2 penalty λ ≥ 0 added to the gradient, g ← g + λ θ. Default 0. */
   weightDecay?: number;
+  /** Ascend instead of descend (g ← −g). Default false. */
   maximize?: boolean;
 }
 
@@ -31,11 +37,23 @@ interface SgdState extends ParamState {
 
 const KEYS = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay', 'maximize'];
 
+/**
+ * Stochastic gradient descent, torch.optim.SGD: θ ← θ − γ g, with optional momentum, dampening,
+ * Nesterov momentum and L2 weight decay. The learning rate is required.
+ * @example const opt = new SGD({ lr: 0.1, momentum: 0.9 });
+ * @throws {LstmError} without a learning rate; for a negative or non-finite number, an unknown
+ * option, or nesterov without momentum > 0 and dampening 0.
+ */
 export class SGD extends Optimizer<SgdState> {
+  /** Momentum μ (0: none). */
   readonly momentum: number;
+  /** Dampening τ of the momentum. */
   readonly dampening: number;
+  /** Whether the momentum is Nesterov's. */
   readonly nesterov: boolean;
+  /** L2 penalty λ added to the gradient. */
   readonly weightDecay: number;
+  /** Whether it ascends the objective. */
   readonly maximize: boolean;
 
   constructor(options: number | SgdOptions) {
@@ -78,6 +96,7 @@ export class SGD extends Optimizer<SgdState> {
     }
   }
 
+  /** The optimizer and its settings, as a cell shows it: `SGD(lr=0.1, momentum=0.9, dampening=0, weightDecay=0)`. */
   override toString(): string {
     return describeOptimizer('SGD', [
       ['lr', this.lr],

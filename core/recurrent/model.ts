@@ -23,24 +23,44 @@ import { Tensor, checkFinite, formatShape, sameShape, type NestedNumbers } from 
 import { allocateRun, BackwardOptions, ExtraStepBuffers, LayerGrads, LayerWeights, SequenceRun } from './run';
 import type { GradNorms, LayerTrace, Trace } from './trace';
 
+/**
+ * Options every recurrent model takes (LSTM, GRU, RNN add their own). Shapes, with
+ * L = numLayers, D = 2 if bidirectional else 1: input [T, B, I] (batchFirst: [B, T, I]),
+ * output [T, B, D·H], states [L·D, B, H].
+ */
 export interface RecurrentOptions {
+  /** I, the number of features per time step: the last axis of the input. An integer ≥ 1. */
   inputSize: number;
+  /** H, the size of the hidden (and LSTM cell) state per direction. An integer ≥ 1. */
   hiddenSize: number;
+  /** Stacked layers; layer k > 0 reads layer k − 1's output. Default 1. */
   numLayers?: number;
+  /** Run each layer forwards and backwards in time and concatenate: output [T, B, 2·H]. Default false. */
   bidirectional?: boolean;
+  /** Input and output as [B, T, features] instead of [T, B, features]. States stay [L·D, B, H]. Default false. */
   batchFirst?: boolean;
-  /** Dropout probability on the outputs of every layer but the last, while training. */
+  /**
+   * Dropout probability on the outputs of every layer but the last, while training (inverted
+   * dropout: kept values are scaled by 1/(1 − p)). No effect with one layer. In [0, 0.999], default 0.
+   */
   dropout?: number;
+  /** Learn biases b_ih and b_hh. Default true. */
   bias?: boolean;
+  /** The parameters' dtype. Default getDefaultDType() ('float32' unless changed). */
   dtype?: DType;
   /**
+   * How weights are drawn:
    * 'pytorch' (default): every weight and bias U(±1/√H), as torch.nn.
    * 'glorot': Glorot-uniform W_ih and W_hh per gate block, zero biases.
    * 'orthogonal': Glorot-uniform W_ih, orthogonal W_hh per gate block, zero biases (Keras).
    */
   init?: WeightInit;
+  /** The generator for initial weights and dropout masks. Default the global one (see seed()). */
   rng?: Rng;
-  /** Carry the final state of one call into the next (detached), until resetState(). */
+  /**
+   * Carry the final state of one forward() into the next (detached: no gradient flows across
+   * calls), until resetState(). A given `state` option wins. Default false.
+   */
   stateful?: boolean;
 }
 
@@ -58,6 +78,10 @@ export const RECURRENT_OPTION_KEYS = [
   'stateful',
 ] as const;
 
+/**
+ * A recurrent model's state: h (and c for an LSTM), each [L·D, B, H]. Row k·D + d is layer k,
+ * direction d (PyTorch's order).
+ */
 export interface RecurrentState {
   /** [L·D, B, H] */
   h: Tensor;
@@ -65,6 +89,7 @@ export interface RecurrentState {
   c?: Tensor;
 }
 
+/** Options of forward(): initial state, a tape to train, traces for the charts, truncated BPTT. */
 export interface ForwardOptions {
   /** Initial state; zeros (or the carried state of a stateful model) when absent. */
   state?: RecurrentState;
@@ -80,10 +105,15 @@ export interface ForwardOptions {
   training?: boolean;
 }
 
+/** What forward() returns: the top layer's output and every layer's final state. */
 export interface ForwardResult {
+  /** [T, B, D·H] (batchFirst: [B, T, D·H]), the top layer's h_t at every step; direction d fills columns d·H … d·H + H − 1. */
   output: Tensor;
+  /** The final state, h (and c) [L·D, B, H]: for the reverse direction, the state after reading step 0. */
   state: RecurrentState;
+  /** Every gate, c_t and h_t per layer, when forward was called with `trace: true`. */
   trace?: Trace;
+  /** ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) per step, when forward was called with `gradNorms: true`; filled by tape.backward(). */
   gradNorms?: GradNorms;
 }
 
@@ -96,24 +126,44 @@ interface LayerParams {
   gate: Tensor | null;
 }
 
+/**
+ * What LSTM, GRU and RNN share: stacked layers, two directions, dropout between layers,
+ * batch-first input, initial and final states, stateful use, traces and gradient norms.
+ * Build one of the subclasses; this class is there for `instanceof` and types.
+ *   input  [T, B, I]  (batchFirst: [B, T, I])
+ *   h0, c0 [L·D, B, H]
+ *   output [T, B, D·H]  (batchFirst: [B, T, D·H])
+ */
 export abstract class RecurrentModel implements Module {
+  /** I: features per time step (the input's last axis). */
   readonly inputSize: number;
+  /** H: hidden units per direction. */
   readonly hiddenSize: number;
+  /** L: stacked layers. */
   readonly numLayers: number;
+  /** Whether each layer also runs backwards in time (D = 2). */
   readonly bidirectional: boolean;
+  /** Whether input and output are [B, T, ·] rather than [T, B, ·]. */
   readonly batchFirst: boolean;
+  /** Dropout probability between layers while training (0: none). */
   readonly dropout: number;
+  /** Whether the layers have biases. */
   readonly bias: boolean;
+  /** The dtype of every parameter; inputs and states must match it. */
   readonly dtype: DType;
+  /** Whether forward() carries its final state into the next call (see resetState()). Can be switched. */
   stateful: boolean;
   protected readonly rng: Rng;
   /** [layer][direction] */
   protected readonly layers: LayerParams[][] = [];
   private carried: RecurrentState | null = null;
 
+  /** 'lstm', 'gru' or 'rnn'. */
   abstract readonly kind: RecurrentKind;
+  /** Gate blocks in the order they are stacked along the weights' first axis (LSTM i, f, g, o; GRU r, z, n; RNN h). */
   abstract readonly gateBlocks: readonly string[];
   protected abstract readonly hasCell: boolean;
+  /** The cell's variant, as traces and toString() show it. */
   abstract get variant(): string;
   protected abstract get gateLabels(): Record<string, string>;
   protected abstract cellForward(run: SequenceRun, w: LayerWeights, h0: FloatArray, c0: FloatArray | null): void;
@@ -207,10 +257,12 @@ export abstract class RecurrentModel implements Module {
     return true;
   }
 
+  /** D: 2 when bidirectional, else 1. */
   get directions(): number {
     return this.bidirectional ? 2 : 1;
   }
 
+  /** The model's shape (kind, sizes, gate blocks), as state-dict converters and charts read it. */
   get spec(): RecurrentSpec {
     return {
       kind: this.kind,
@@ -223,6 +275,11 @@ export abstract class RecurrentModel implements Module {
     };
   }
 
+  /**
+   * Parameters under PyTorch's state-dict names, layer by layer: weight_ih_l{k}[_reverse]
+   * [G·H, I_k], weight_hh_l{k} [G·H, H], bias_ih_l{k} and bias_hh_l{k} [G·H] (G gate blocks),
+   * then the LSTM variants' weight_peephole_l{k} [3·H] and weight_gate_l{k} [3·H, 3·H].
+   */
   namedParameters(): Array<[string, Tensor]> {
     const out: Array<[string, Tensor]> = [];
     const sfx = directionSuffixes(this.bidirectional);
@@ -238,7 +295,10 @@ export abstract class RecurrentModel implements Module {
     return out;
   }
 
-  /** The weights as JSON-able nested arrays, in PyTorch's (default) or Keras's layout. */
+  /**
+   * The weights as JSON-able nested arrays, in PyTorch's (default) or Keras's layout.
+   * @example const saved = JSON.stringify(model.stateDict());
+   */
   stateDict(options: { layout?: Layout } = {}): StateDictJSON {
     return exportStateDict(this, options);
   }
@@ -246,6 +306,11 @@ export abstract class RecurrentModel implements Module {
   /**
    * Loads weights saved by PyTorch (`{k: v.tolist() for k, v in m.state_dict().items()}`) or
    * Keras. Everything is checked first; a mismatch lists every offending key and changes nothing.
+   * Options: layout 'torch' (default) or 'keras'; strict (default true) refuses keys the model
+   * does not have; `strict: false` ignores them. Missing keys are always refused.
+   * @example model.loadStateDict(JSON.parse(saved));
+   * @throws {LstmError} for missing keys, unknown keys (when strict), wrong shapes, non-numbers or
+   * values a float32 model cannot hold; listing every problem, loading nothing.
    */
   loadStateDict(dict: unknown, options: { layout?: Layout; strict?: boolean } = {}): this {
     importStateDict(this, dict, options);
@@ -262,7 +327,10 @@ export abstract class RecurrentModel implements Module {
     this.carried = null;
   }
 
-  /** Zero initial state of the right shape for a batch of B. */
+  /**
+   * Zero initial state of the right shape for a batch of B: h (and c) [L·D, B, H].
+   * @example const state = model.zeroState(4);
+   */
   zeroState(batch: number): RecurrentState {
     const shape = [this.numLayers * this.directions, batch, this.hiddenSize];
     return this.hasCell
@@ -270,7 +338,17 @@ export abstract class RecurrentModel implements Module {
       : { h: Tensor.zeros(shape, this.dtype) };
   }
 
-  /** Runs the sequence `input` ([T, B, I], or [B, T, I] when batchFirst; nested arrays are converted with the model's dtype). */
+  /**
+   * Runs the sequence `input` ([T, B, I], or [B, T, I] when batchFirst; nested arrays are converted
+   * with the model's dtype) through every layer. Returns `output` [T, B, D·H] (batchFirst:
+   * [B, T, D·H]) and the final `state` h (and c) [L·D, B, H]; `trace` and `gradNorms` when asked.
+   * With a tape, records one fused BPTT entry per call; dropout is on while training.
+   * @example const { output, state } = model.forward(Tensor.zeros([10, 4, 2])); // T=10, B=4, I=2
+   * @throws {LstmError} for an input not of rank 3 with last axis I, of another dtype than the model,
+   * with NaN or ∞, or with no steps or samples; for a state of the wrong shape or dtype; for an
+   * unknown option, a negative truncate, gradNorms without a tape, or a stateful model's carried
+   * state met by another batch size.
+   */
   forward(input: Tensor | NestedNumbers, options: ForwardOptions = {}): ForwardResult {
     const name = this.constructor.name;
     checkForwardKeys(name, options);
@@ -539,7 +617,10 @@ export abstract class RecurrentModel implements Module {
     };
   }
 
-  /** Direct access for layout converters and tests: layer k, direction d. */
+  /**
+   * Direct access for layout converters and tests: the parameter tensors of layer k, direction d (default 0).
+   * @throws {LstmError} when k or d is out of range.
+   */
   parametersOf(k: number, d = 0): Readonly<LayerParams> {
     if (!this.layers[k]?.[d])
       throw new LstmError(
@@ -548,6 +629,7 @@ export abstract class RecurrentModel implements Module {
     return this.layers[k][d];
   }
 
+  /** A short description: `LSTM(2 → 16, 2 layers, dropout 0.2)`. */
   toString(): string {
     const extras = [
       this.numLayers > 1 ? `${this.numLayers} layers` : '',

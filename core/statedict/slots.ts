@@ -11,6 +11,7 @@ import { Tensor } from '../tensor';
 
 /** What the state-dict functions convert: any module; recurrent models also carry a spec. */
 export interface StateDictModule extends Module {
+  /** A recurrent model's shape; layers without one (Linear, Embedding) are read by their parameter names. */
   readonly spec?: RecurrentSpec;
 }
 

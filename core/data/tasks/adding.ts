@@ -21,11 +21,19 @@ import { allocate } from '../../dtype';
 import { SequenceDataset } from '../dataset';
 import { TaskOptions, taskSetup } from './common';
 
+/** Options of tasks.adding(): count, length, and rng or seed, dtype. */
 export interface AddingOptions extends TaskOptions {
   /** T ≥ 2: steps per sequence. */
   length: number;
 }
 
+/**
+ * The adding problem (Le et al. 2015; Arjovsky et al. 2016): T steps of two channels, a value
+ * U(0, 1) and a marker that is 1 at two steps, one in each half; the target is the sum of the two
+ * marked values. inputs [N, T, 2], targets 'last' [N, 1]. meta.baselineMse = 1/6 (predicting 1).
+ * @example const data = tasks.adding({ length: 50, count: 1000, seed: 1 });
+ * @throws {LstmError} unless count ≥ 1 and length ≥ 2 are integers; for an unknown option, or rng and seed together.
+ */
 export function adding(options: AddingOptions): SequenceDataset {
   const { rng, dtype } = taskSetup('adding', options, ['length']);
   const N = checkInt('adding: count', options.count, 1);

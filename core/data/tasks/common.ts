@@ -5,6 +5,7 @@ import { LstmError, checkKeys, describe } from '../../errors';
 import { DType, checkDType, getDefaultDType } from '../../dtype';
 import { Rng, globalRng } from '../../random';
 
+/** Where a task's randomness comes from: `rng`, or `seed` for a fresh generator (not both). Default the global one. */
 export interface RandomOptions {
   /** The generator to draw from (default: the global one). */
   rng?: Rng;
@@ -12,6 +13,7 @@ export interface RandomOptions {
   seed?: number;
 }
 
+/** Options every task generator takes: count, dtype, and rng or seed. */
 export interface TaskOptions extends RandomOptions {
   /** Number of sequences N. */
   count: number;

@@ -25,6 +25,7 @@ import { allocate } from '../../dtype';
 import { SequenceDataset } from '../dataset';
 import { TaskOptions, taskSetup } from './common';
 
+/** Options of tasks.copyMemory(): count, delay, symbols, copyLength, and rng or seed, dtype. */
 export interface CopyMemoryOptions extends TaskOptions {
   /** D ≥ 1: steps from the end of the data to the delimiter, which ends the wait. */
   delay: number;
@@ -34,6 +35,14 @@ export interface CopyMemoryOptions extends TaskOptions {
   copyLength?: number;
 }
 
+/**
+ * The copying memory problem (Arjovsky et al. 2016): C data symbols, a wait of D steps, a
+ * delimiter, then the model must output the C symbols in order. Classes K + 2 (0 blank, 1…K data,
+ * K + 1 delimiter); inputs [N, D + 2C, K + 2] one-hot, targets 'sequence' class indices [N, D + 2C].
+ * Baseline cross-entropy C · ln K / (D + 2C).
+ * @example const data = tasks.copyMemory({ delay: 20, count: 1000, seed: 1 });
+ * @throws {LstmError} unless count, delay, symbols and copyLength are integers ≥ 1; for an unknown option, or rng and seed together.
+ */
 export function copyMemory(options: CopyMemoryOptions): SequenceDataset {
   const { rng, dtype } = taskSetup('copyMemory', options, ['delay', 'symbols', 'copyLength']);
   const N = checkInt('copyMemory: count', options.count, 1);

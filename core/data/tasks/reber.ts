@@ -33,6 +33,7 @@ import { allocate } from '../../dtype';
 import { SequenceDataset } from '../dataset';
 import { TaskOptions, resolveRng, taskSetup } from './common';
 
+/** The 7 symbols of the Reber grammar, in one-hot column order: B T S X P V E. */
 export const REBER_SYMBOLS = Object.freeze(['B', 'T', 'S', 'X', 'P', 'V', 'E'] as const);
 
 /** Reber automaton: REBER[state] = the two (symbol, next state) arcs; state 5 only ends with E. */
@@ -127,11 +128,20 @@ export function isReber(s: string): boolean {
   return typeof s === 'string' && isEmbeddedReber(`BT${s}TE`);
 }
 
+/** Options of tasks.embeddedReber(): count, length, and rng or seed, dtype. */
 export interface EmbeddedReberOptions extends TaskOptions {
   /** Symbols per window T ≥ 1. */
   length: number;
 }
 
+/**
+ * Next-symbol prediction on the embedded Reber grammar (Hochreiter & Schmidhuber 1997, exp. 1):
+ * a stream of embedded strings cut into `count` windows of `length` symbols. inputs [N, T, 7]
+ * one-hot (REBER_SYMBOLS order), targets 'sequence' [N, T, 7] multi-hot: every symbol the grammar
+ * allows next. Train with loss 'bce'.
+ * @example const data = tasks.embeddedReber({ length: 30, count: 500, seed: 1 });
+ * @throws {LstmError} unless count ≥ 1 and length ≥ 1 are integers; for an unknown option, or rng and seed together.
+ */
 export function embeddedReber(options: EmbeddedReberOptions): SequenceDataset {
   const { rng, dtype } = taskSetup('embeddedReber', options, ['length']);
   const N = checkInt('embeddedReber: count', options.count, 1);

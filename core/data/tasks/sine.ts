@@ -21,6 +21,7 @@ import { Tensor } from '../../tensor';
 import { SequenceDataset } from '../dataset';
 import { TaskOptions, taskSetup } from './common';
 
+/** Options of tasks.sineWaves(): count, length, noise, frequency, and rng or seed, dtype. */
 export interface SineWavesOptions extends TaskOptions {
   /** T ≥ 1 input steps. */
   length: number;
@@ -30,6 +31,13 @@ export interface SineWavesOptions extends TaskOptions {
   frequency?: readonly [number, number];
 }
 
+/**
+ * Forecast the next value of a random sine wave: s_t = sin(2π f t + φ) + σ ε_t, f ~ U(fmin, fmax)
+ * cycles per step, φ ~ U(0, 2π). inputs [N, T, 1] (s_0 … s_{T−1}), targets 'last' [N, 1] (s_T).
+ * Baselines: meta.baselineMse = 1/2 + σ² (predicting 0), meta.noiseMse = σ² (the floor).
+ * @example const data = tasks.sineWaves({ length: 40, count: 1000, noise: 0.05, seed: 1 });
+ * @throws {LstmError} unless count ≥ 1 and length ≥ 1 are integers, noise ≥ 0 and 0 ≤ fmin ≤ fmax ≤ 0.5; for an unknown option, or rng and seed together.
+ */
 export function sineWaves(options: SineWavesOptions): SequenceDataset {
   const { rng, dtype } = taskSetup('sineWaves', options, ['length', 'noise', 'frequency']);
   const N = checkInt('sineWaves: count', options.count, 1);
@@ -70,6 +78,7 @@ export function sineWaves(options: SineWavesOptions): SequenceDataset {
   });
 }
 
+/** Options of tasks.windows(): window, horizon, step, name, dtype. */
 export interface WindowsOptions {
   /** W ≥ 1 input steps per window. */
   window: number;
@@ -77,10 +86,20 @@ export interface WindowsOptions {
   horizon?: number;
   /** S ≥ 1 steps between window starts (default 1). */
   step?: number;
+  /** The dataset's name. Default `windows (W=…, H=…)`. */
   name?: string;
+  /** The tensors' dtype. Default getDefaultDType(). */
   dtype?: DType;
 }
 
+/**
+ * Sliding windows over one series, for forecasting real data (a CSV column from csvSeries, say):
+ * window n holds series[n·S … n·S + W − 1] and its targets the next H values. N = ⌊(len − W − H) / S⌋ + 1;
+ * inputs [N, W, 1], targets 'last' [N, H].
+ * @example const data = tasks.windows(SEATTLE_TEMP_MAX, { window: 30 }); // [N, 30, 1] → next day's °C
+ * @throws {LstmError} for a series that is not an array of finite numbers or is shorter than W + H,
+ * window, horizon or step not integers ≥ 1, an unknown option or a bad dtype.
+ */
 export function windows(series: ArrayLike<number>, options: WindowsOptions): SequenceDataset {
   if (series === null || typeof series !== 'object' || typeof series.length !== 'number') {
     throw new LstmError(

@@ -24,14 +24,25 @@ import { allocate } from '../../dtype';
 import { SequenceDataset } from '../dataset';
 import { TaskOptions, taskSetup } from './common';
 
+/** The 8 one-hot input symbols of tasks.temporalOrder, in column order: a b c d X Y B E. */
 export const TEMPORAL_ORDER_SYMBOLS = Object.freeze(['a', 'b', 'c', 'd', 'X', 'Y', 'B', 'E'] as const);
+/** The 4 class names of tasks.temporalOrder, by index: 0 XX, 1 XY, 2 YX, 3 YY. */
 export const TEMPORAL_ORDER_CLASSES = Object.freeze(['XX', 'XY', 'YX', 'YY'] as const);
 
+/** Options of tasks.temporalOrder(): count, length, and rng or seed, dtype. */
 export interface TemporalOrderOptions extends TaskOptions {
   /** L ≥ 10: steps per sequence, B and E included. */
   length: number;
 }
 
+/**
+ * The temporal order problem (Hochreiter & Schmidhuber 1997, exp. 6a): random a–d symbols between
+ * B and E, with X or Y at two positions t1 ∈ [⌊0.1 L⌋, ⌊0.2 L⌋] and t2 ∈ [⌊0.5 L⌋, ⌊0.6 L⌋]; the
+ * class is their order (XX, XY, YX, YY). inputs [N, L, 8] one-hot, targets 'last' class indices [N], 4 classes.
+ * Baseline: cross-entropy ln 4 ≈ 1.386, accuracy 0.25.
+ * @example const data = tasks.temporalOrder({ length: 100, count: 2000, seed: 1 });
+ * @throws {LstmError} unless count ≥ 1 and length ≥ 10 are integers; for an unknown option, or rng and seed together.
+ */
 export function temporalOrder(options: TemporalOrderOptions): SequenceDataset {
   const { rng, dtype } = taskSetup('temporalOrder', options, ['length']);
   const N = checkInt('temporalOrder: count', options.count, 1);

@@ -147,13 +147,13 @@ export type Trainable = RecurrentModel | readonly [RecurrentModel, Linear];
  */
 export async function train(modules: Trainable, data: SequenceDataset, options: TrainOptions = {}): Promise<History> {
   checkKeys('train', options, TRAIN_KEYS);
-  const [model, head] = unpack(modules);
+  const [model, head] = unpack('train', modules);
   checkData('train', model, head, data);
   const epochs = checkInt('train: epochs', options.epochs ?? 10, 1);
   const batchSize = checkInt('train: batchSize', options.batchSize ?? 32, 1);
   const truncate = checkInt('train: truncate', options.truncate ?? 0, 0);
   const maxSteps = options.maxSteps === undefined ? Infinity : checkInt('train: maxSteps', options.maxSteps, 1);
-  const lossName = checkLoss(options.loss ?? (data.classes ? 'crossEntropy' : 'mse'), data);
+  const lossName = checkLoss('train', options.loss ?? (data.classes ? 'crossEntropy' : 'mse'), data);
   if (options.clip !== undefined) checkNumber('train: clip', options.clip, 0);
   if (options.clipValue !== undefined) checkNumber('train: clipValue', options.clipValue, 0);
   if (options.validation !== undefined) checkData('train: validation', model, head, options.validation);
@@ -298,9 +298,9 @@ export function evaluate(
   options: { loss?: LossName; batchSize?: number } = {},
 ): Evaluation {
   checkKeys('evaluate', options, ['loss', 'batchSize']);
-  const [model, head] = unpack(modules);
+  const [model, head] = unpack('evaluate', modules);
   checkData('evaluate', model, head, data);
-  const lossName = checkLoss(options.loss ?? (data.classes ? 'crossEntropy' : 'mse'), data);
+  const lossName = checkLoss('evaluate', options.loss ?? (data.classes ? 'crossEntropy' : 'mse'), data);
   const batchSize = checkInt('evaluate: batchSize', options.batchSize ?? 256, 1);
   let sum = 0;
   let weight = 0;
@@ -353,7 +353,7 @@ function lossFrom(pred: Tensor, targets: Tensor, lossName: LossName, tape: Tape 
   return lossName === 'mse' ? mseLoss(pred, t, { tape }) : bceWithLogitsLoss(pred, t, { tape });
 }
 
-function unpack(modules: Trainable): [RecurrentModel, Linear | null] {
+function unpack(what: string, modules: Trainable): [RecurrentModel, Linear | null] {
   if (modules instanceof RecurrentModel) return [modules, null];
   if (
     Array.isArray(modules) &&
@@ -363,7 +363,7 @@ function unpack(modules: Trainable): [RecurrentModel, Linear | null] {
   )
     return [modules[0], modules[1]];
   throw new LstmError(
-    `train: expected a recurrent model or [model, head] with head a Linear, got ${describe(modules)}`,
+    `${what}: expected a recurrent model or [model, head] with head a Linear, got ${describe(modules)}`,
   );
 }
 
@@ -379,6 +379,12 @@ function checkData(what: string, model: RecurrentModel, head: Linear | null, dat
     );
   if (model.batchFirst)
     throw new LstmError(`${what}: train feeds time-major batches; build the model without batchFirst`);
+  // A stateful model would carry one batch's final state into the next, unrelated (shuffled,
+  // differently sized) batch: refused rather than failing on the first short batch.
+  if (model.stateful)
+    throw new LstmError(
+      `${what}: expected a model built with stateful: false (${what} runs independent batches), got a stateful one; for a stream, call trainStep on consecutive chunks and resetState() where a sequence starts`,
+    );
   const features = model.hiddenSize * model.directions;
   if (head && head.inFeatures !== features)
     throw new LstmError(
@@ -392,16 +398,16 @@ function checkData(what: string, model: RecurrentModel, head: Linear | null, dat
     );
 }
 
-function checkLoss(name: unknown, data: SequenceDataset): LossName {
+function checkLoss(what: string, name: unknown, data: SequenceDataset): LossName {
   if (name !== 'mse' && name !== 'crossEntropy' && name !== 'bce')
-    throw new LstmError(`train: loss expected "mse", "crossEntropy" or "bce", got ${describe(name)}`);
+    throw new LstmError(`${what}: loss expected "mse", "crossEntropy" or "bce", got ${describe(name)}`);
   if (name === 'crossEntropy' && !data.classes)
     throw new LstmError(
-      `train: loss "crossEntropy" needs class targets, but the dataset "${data.name}" has real-valued targets; use "mse" or "bce"`,
+      `${what}: loss "crossEntropy" needs class targets, but the dataset "${data.name}" has real-valued targets; use "mse" or "bce"`,
     );
   if (name !== 'crossEntropy' && data.classes)
     throw new LstmError(
-      `train: loss "${name}" needs real-valued targets, but the dataset "${data.name}" has class indices; use "crossEntropy"`,
+      `${what}: loss "${name}" needs real-valued targets, but the dataset "${data.name}" has class indices; use "crossEntropy"`,
     );
   return name;
 }

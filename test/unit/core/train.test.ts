@@ -220,3 +220,28 @@ test('bad training input gets an error naming what was expected and what was giv
   await assert.rejects(train([model] as never, data), /expected a recurrent model or \[model, head\]/);
   await assert.rejects(train([model, new Linear(3, 1)], { inputs: [] } as never), /expected a dataset/);
 });
+
+test('evaluate names itself in its errors, not train', () => {
+  const data = adding({ length: 8, count: 10, seed: 1 });
+  const model = new LSTM({ inputSize: 2, hiddenSize: 3 });
+  assert.throws(
+    () => evaluate([model] as never, data),
+    /^LstmError: evaluate: expected a recurrent model or \[model, head\]/,
+  );
+  assert.throws(
+    () => evaluate([model, new Linear(3, 1)], data, { loss: 'crossEntropy' }),
+    /^LstmError: evaluate: loss "crossEntropy" needs class targets/,
+  );
+});
+
+test('a stateful model is refused by train and evaluate, which run independent batches', async () => {
+  // 10 samples in batches of 4: the last batch has 2, which a carried state of batch 4 cannot meet.
+  const data = adding({ length: 8, count: 10, seed: 1 });
+  const model = new LSTM({ inputSize: 2, hiddenSize: 3, stateful: true });
+  const head = new Linear(3, 1);
+  await assert.rejects(
+    train([model, head], data, { batchSize: 4, epochs: 1 }),
+    /train: expected a model built with stateful: false \(train runs independent batches\), got a stateful one/,
+  );
+  assert.throws(() => evaluate([model, head], data), /evaluate: expected a model built with stateful: false/);
+});

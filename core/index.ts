@@ -27,6 +27,7 @@ export type { RecurrentSpec, RecurrentKind } from './recurrent-spec';
 export { Linear, linear } from './linear';
 export type { LinearOptions } from './linear';
 export { Embedding } from './embedding';
+export type { EmbeddingOptions } from './embedding';
 export { weightedSum, addScalars, timeStep, add } from './ops';
 export { gradCheck } from './gradcheck';
 export type { GradCheckOptions, GradCheckReport, GradCheckEntry } from './gradcheck';

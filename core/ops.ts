@@ -3,7 +3,7 @@
  */
 import { LstmError, checkInt, describe } from './errors';
 import type { Tape } from './tape';
-import { Tensor, checkSameDType, formatShape } from './tensor';
+import { Tensor, checkSameDType, formatShape, sameShape } from './tensor';
 
 /**
  * Σ x ⊙ w (w constant): a scalar. ∂/∂x = w. Handy as a test loss touching every output.
@@ -12,7 +12,7 @@ import { Tensor, checkSameDType, formatShape } from './tensor';
 export function weightedSum(x: Tensor, w: Tensor, tape?: Tape): Tensor {
   if (!(x instanceof Tensor) || !(w instanceof Tensor))
     throw new LstmError(`weightedSum: expected two Tensors, got ${describe(x)} and ${describe(w)}`);
-  if (x.size !== w.size)
+  if (!sameShape(x.shape, w.shape))
     throw new LstmError(`weightedSum: expected equal shapes, got ${formatShape(x.shape)} and ${formatShape(w.shape)}`);
   let s = 0;
   for (let k = 0; k < x.size; k++) s += x.data[k] * w.data[k];
@@ -83,7 +83,9 @@ export function timeStep(x: Tensor, t: number, tape?: Tape): Tensor {
  * @throws {LstmError} when a and b hold different numbers of values or have different dtypes.
  */
 export function add(a: Tensor, b: Tensor, tape?: Tape): Tensor {
-  if (a.size !== b.size)
+  if (!(a instanceof Tensor) || !(b instanceof Tensor))
+    throw new LstmError(`add: expected two Tensors, got ${describe(a)} and ${describe(b)}`);
+  if (!sameShape(a.shape, b.shape))
     throw new LstmError(`add: expected equal shapes, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   checkSameDType('add', a, b);
   const out = a.clone();

@@ -190,7 +190,7 @@ export class Tensor {
    * @throws {LstmError} when the number of indices is not the rank, or an index is out of range.
    */
   get(...index: number[]): number {
-    return this.data[this.offset(index)];
+    return this.data[this.offset('Tensor.get', index)];
   }
 
   /**
@@ -199,20 +199,20 @@ export class Tensor {
    * @throws {LstmError} when the index has the wrong length or is out of range.
    */
   set(index: readonly number[], value: number): void {
-    this.data[this.offset(index)] = value;
+    this.data[this.offset('Tensor.set', index)] = value;
   }
 
-  private offset(index: readonly number[]): number {
+  private offset(what: string, index: readonly number[]): number {
     if (index.length !== this.shape.length) {
       throw new LstmError(
-        `Tensor.get: expected ${this.shape.length} indices for shape ${formatShape(this.shape)}, got ${index.length}`,
+        `${what}: expected ${this.shape.length} indices for shape ${formatShape(this.shape)}, got ${index.length}`,
       );
     }
     let off = 0;
     for (let d = 0; d < index.length; d++) {
       const i = index[d];
       if (!Number.isInteger(i) || i < 0 || i >= this.shape[d]) {
-        throw new LstmError(`Tensor.get: index ${i} out of range for dimension ${d} of size ${this.shape[d]}`);
+        throw new LstmError(`${what}: index ${i} out of range for dimension ${d} of size ${this.shape[d]}`);
       }
       off = off * this.shape[d] + i;
     }

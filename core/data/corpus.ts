@@ -146,8 +146,8 @@ export class CharCorpus {
    * s + T < length. meta.baselineCrossEntropy is the unigram entropy −Σ p_c ln p_c,
    * meta.uniformCrossEntropy = ln V. Memory: N · T · V numbers, hence the default stride T.
    * @example const data = corpus.dataset({ seqLength: 64, stride: 32 });
-   * @throws {LstmError} for seqLength or stride not integers ≥ 1, a text shorter than seqLength + 1,
-   * an unknown option or a bad dtype.
+   * @throws {LstmError} for seqLength or stride not integers ≥ 1, a text shorter than seqLength + 1
+   * or of one distinct character, an unknown option or a bad dtype.
    */
   dataset(options: CorpusDatasetOptions): SequenceDataset {
     if (options === null || typeof options !== 'object')
@@ -161,8 +161,12 @@ export class CharCorpus {
       throw new LstmError(
         `CharCorpus.dataset: seqLength ${T} needs a text of at least ${T + 1} characters (inputs plus the next one), got ${L}`,
       );
-    const N = Math.floor((L - T - 1) / stride) + 1;
     const V = this.vocab.length;
+    if (V < 2)
+      throw new LstmError(
+        `CharCorpus.dataset: expected a text of at least 2 distinct characters (there is nothing to predict otherwise), got only ${JSON.stringify(this.vocab[0])}`,
+      );
+    const N = Math.floor((L - T - 1) / stride) + 1;
     const x = allocate(dtype, N * T * V, `CharCorpus.dataset: ${N} windows × seqLength ${T} × ${V} characters`);
     const y = allocate(dtype, N * T);
     const c = this.indices;

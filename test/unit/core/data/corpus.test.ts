@@ -105,3 +105,10 @@ test('the whole tinyshakespeare corpus ships: 1,115,394 ASCII characters, 65 dis
   assert.equal(SHAKESPEARE.length, 39908);
   assert.ok(TINY_SHAKESPEARE.endsWith('Whiles thou art waking.\n'), JSON.stringify(TINY_SHAKESPEARE.slice(-40)));
 });
+
+test('a text of one distinct character has nothing to predict: dataset says so', () => {
+  assert.throws(
+    () => new CharCorpus('aaaaaaaa').dataset({ seqLength: 3 }),
+    /^LstmError: CharCorpus\.dataset: expected a text of at least 2 distinct characters .*got only "a"/,
+  );
+});

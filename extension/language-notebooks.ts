@@ -24,8 +24,8 @@ export class LanguageNotebooks implements vscode.Disposable {
   private readonly sent = new Set<vscode.NotebookDocument>();
   /** Bumped on each diagnostics pass: an older pass that answers late is dropped. */
   private readonly passes = new Map<vscode.NotebookDocument, number>();
-  /** The cell URIs each notebook's diagnostics were set on: a deleted cell's must go too. */
-  private readonly published = new Map<vscode.NotebookDocument, vscode.Uri[]>();
+  /** The cell URIs (by string) each notebook's diagnostics were set on: a deleted cell's must go too. */
+  private readonly published = new Map<vscode.NotebookDocument, Map<string, vscode.Uri>>();
   private readonly collection = vscode.languages.createDiagnosticCollection('lstm-notebook');
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -116,14 +116,31 @@ export class LanguageNotebooks implements vscode.Disposable {
   private async publishDiagnostics(notebook: vscode.NotebookDocument): Promise<void> {
     const pass = (this.passes.get(notebook) ?? 0) + 1;
     this.passes.set(notebook, pass);
+    const current = () => this.passes.get(notebook) === pass && this.sent.has(notebook);
     try {
       await this.synced(notebook);
-      const byCell = new Map(await this.client.request('diagnostics', { notebook: key(notebook) }));
-      if (this.passes.get(notebook) !== pass || !this.sent.has(notebook)) return; // superseded or closed meanwhile
-      this.clearDiagnostics(notebook);
-      const uris = notebook.getCells().map((cell) => cell.document.uri);
-      for (const uri of uris) this.collection.set(uri, (byCell.get(uri.toString()) ?? []).map(toDiagnostic));
-      this.published.set(notebook, uris);
+      const uris = notebook
+        .getCells()
+        .filter((cell) => cell.kind === vscode.NotebookCellKind.Code)
+        .map((cell) => cell.document.uri);
+      // The cell being edited first: its squiggles are the ones the user is looking at.
+      const active = vscode.window.activeTextEditor?.document.uri.toString();
+      const order = [...uris].sort((a, b) => Number(b.toString() === active) - Number(a.toString() === active));
+      const published = this.published.get(notebook) ?? new Map<string, vscode.Uri>();
+      this.published.set(notebook, published);
+      // Cell by cell: a completion asked meanwhile waits for one cell's check, not the notebook's.
+      for (const uri of order) {
+        const found = await this.client.request('cellDiagnostics', { notebook: key(notebook), cellId: uri.toString() });
+        if (!current()) return; // superseded by a newer pass, or the notebook closed
+        this.collection.set(uri, found.map(toDiagnostic));
+        published.set(uri.toString(), uri);
+      }
+      const now = new Set(uris.map((uri) => uri.toString()));
+      for (const [name, uri] of published) {
+        if (now.has(name)) continue;
+        this.collection.delete(uri); // a cell deleted since
+        published.delete(name);
+      }
     } catch (error) {
       // Advisory: a failed pass leaves the last diagnostics; the next edit tries again.
       console.warn(`LSTM Notebook: diagnostics of ${notebook.uri.toString()} failed: ${(error as Error).message}`);
@@ -131,7 +148,7 @@ export class LanguageNotebooks implements vscode.Disposable {
   }
 
   private clearDiagnostics(notebook: vscode.NotebookDocument): void {
-    for (const uri of this.published.get(notebook) ?? []) this.collection.delete(uri);
+    for (const uri of this.published.get(notebook)?.values() ?? []) this.collection.delete(uri);
     this.published.delete(notebook);
   }
 

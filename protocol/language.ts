@@ -89,6 +89,11 @@ export interface LanguageMethods {
   definition: { params: At; result: Definition[] };
   /** Every cell's diagnostics: [cellId, diagnostics] pairs, cells without any included. */
   diagnostics: { params: { notebook: string }; result: [string, CellDiagnostic[]][] };
+  /**
+   * One cell's diagnostics ([] for a cell the notebook does not have). The extension asks cell by
+   * cell, so a completion request waits for one cell's check, not the whole notebook's.
+   */
+  cellDiagnostics: { params: { notebook: string; cellId: string }; result: CellDiagnostic[] };
   /** The text of a declaration file the worker serves (a definition's fileName). */
   readFile: { params: { fileName: string }; result: string | null };
 }
@@ -153,6 +158,7 @@ const CHECKS: Record<LanguageMethod, Check> = {
   signatureHelp: needs(AT, AT_WHAT),
   definition: needs(AT, AT_WHAT),
   diagnostics: needs({ notebook: isString }, AT_WHAT),
+  cellDiagnostics: needs({ notebook: isString, cellId: isString }, AT_WHAT),
   readFile: needs({ fileName: isString }, { fileName: 'a string' }),
 };
 

@@ -196,30 +196,36 @@ export class NotebookLanguageService {
 
   /** Every cell's syntactic and semantic diagnostics, in cell positions (cells without any included). */
   diagnostics(): Map<string, CellDiagnostic[]> {
-    const byCell = new Map<string, CellDiagnostic[]>();
-    for (const cell of this.notebook.files()) {
-      const found = [
-        ...this.service.getSyntacticDiagnostics(cell.fileName),
-        ...this.service.getSemanticDiagnostics(cell.fileName),
-      ];
-      const mapped: CellDiagnostic[] = [];
-      for (const diagnostic of found) {
-        if (diagnostic.start === undefined || diagnostic.length === undefined) continue;
-        const range = toCellRange(cell, diagnostic.start, diagnostic.length);
-        if (!range) continue; // in the generated header or footer
-        let message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
-        if (diagnostic.code === ASSIGN_TO_IMPORT) {
-          // An earlier const, function, class or import: say so rather than "it is an import".
-          // (An earlier let or var is no import: see virtual-cells.ts.)
-          const reassigned = assignedEarlierName(cell, diagnostic.start, diagnostic.length);
-          if (reassigned)
-            message = `Cannot assign to '${reassigned.name}': an earlier cell declares it with ${reassigned.kind}.`;
-        }
-        mapped.push({ code: diagnostic.code, category: CATEGORIES[diagnostic.category], message, range });
+    return new Map(this.notebook.files().map((cell) => [cell.cellId, this.diagnosticsOf(cell)]));
+  }
+
+  /** One cell's diagnostics; [] for a cell the notebook does not have (deleted meanwhile, or not code). */
+  cellDiagnostics(cellId: string): CellDiagnostic[] {
+    const cell = this.notebook.cell(cellId);
+    return cell ? this.diagnosticsOf(cell) : [];
+  }
+
+  private diagnosticsOf(cell: VirtualCell): CellDiagnostic[] {
+    const found = [
+      ...this.service.getSyntacticDiagnostics(cell.fileName),
+      ...this.service.getSemanticDiagnostics(cell.fileName),
+    ];
+    const mapped: CellDiagnostic[] = [];
+    for (const diagnostic of found) {
+      if (diagnostic.start === undefined || diagnostic.length === undefined) continue;
+      const range = toCellRange(cell, diagnostic.start, diagnostic.length);
+      if (!range) continue; // in the generated header or footer
+      let message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
+      if (diagnostic.code === ASSIGN_TO_IMPORT) {
+        // An earlier const, function, class or import: say so rather than "it is an import".
+        // (An earlier let or var is no import: see virtual-cells.ts.)
+        const reassigned = assignedEarlierName(cell, diagnostic.start, diagnostic.length);
+        if (reassigned)
+          message = `Cannot assign to '${reassigned.name}': an earlier cell declares it with ${reassigned.kind}.`;
       }
-      byCell.set(cell.cellId, mapped);
+      mapped.push({ code: diagnostic.code, category: CATEGORIES[diagnostic.category], message, range });
     }
-    return byCell;
+    return mapped;
   }
 
   dispose(): void {

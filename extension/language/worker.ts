@@ -72,6 +72,8 @@ function handle(request: LanguageRequest): LanguageMethods[LanguageRequest['meth
     }
     case 'diagnostics':
       return [...serviceOf(request.params.notebook).diagnostics()];
+    case 'cellDiagnostics':
+      return serviceOf(request.params.notebook).cellDiagnostics(request.params.cellId);
     case 'readFile': {
       // Only the declarations served from the types root: this is no general file reader.
       const { fileName } = request.params;

@@ -87,6 +87,15 @@ test('update, then completions, details, diagnostics and a declaration file, eac
     [1003, 2322],
   );
 
+  // One cell at a time (what the extension asks, so completions are not queued behind a whole pass).
+  const oneCell = await send({ id: 18, method: 'cellDiagnostics', params: { notebook: 'n', cellId: 'b' } });
+  assert.deepEqual(oneCell.ok ? (oneCell.result as { code: number }[]).map((d) => d.code) : oneCell, [1003, 2322]);
+  const gone = await send({ id: 19, method: 'cellDiagnostics', params: { notebook: 'n', cellId: 'deleted' } });
+  assert.deepEqual(gone, { id: 19, ok: true, result: [] });
+  const noCell = await send({ id: 20, method: 'cellDiagnostics', params: { notebook: 'n' } });
+  assert.equal(noCell.ok, false);
+  assert.match(noCell.ok ? '' : noCell.error, /cellId/);
+
   const lib = await send({
     id: 14,
     method: 'readFile',

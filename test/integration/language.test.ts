@@ -4,7 +4,11 @@
  * help, go to definition, cross-cell type errors in the Problems view, a package in the
  * notebook folder's node_modules. Also the built-in server's own answers in TypeScript cells,
  * which is why `lstmNotebook.languageService.enabled` is off by default (see README).
- * Latencies of the first (cold) and a later completion are printed as LANGUAGE_LATENCY.
+ * Latencies: the first test opens a 30-cell notebook while no language worker runs yet (the cold
+ * case: worker start, libraries, the notebook's program) and writes its first and later
+ * completion times and the extension host's memory as JSON to the file LSTM_NOTEBOOK_BENCH_OUT
+ * names, when set (bench/language-vscode.mjs reads it); the next prints LANGUAGE_LATENCY for a
+ * two-cell notebook opened with the worker running.
  */
 import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -60,6 +64,47 @@ describe('the cells’ language service', function () {
   this.timeout(120_000);
   before(() => setEnabled(true));
   after(() => setEnabled(undefined));
+
+  it('a 30-cell notebook: the last cell completes members of a model from the first; latencies and memory recorded', async () => {
+    // Cells 1…28 each declare a name from the one before, so every header imports and the types chain.
+    const cells = [MODEL_CELL, 'const v1 = model.hiddenSize + 1;'];
+    for (let i = 2; i < 29; i++) cells.push(`const v${i} = v${i - 1} + ${i};`);
+    cells.push('model.');
+    assert.equal(cells.length, 30);
+    const rssBefore = process.memoryUsage().rss;
+    const notebook = await openNotebook(cells);
+    const last = notebook.cellAt(29);
+    const started = performance.now();
+    let labels: string[] = [];
+    const until = Date.now() + 60_000;
+    while (!labels.includes('forward') && Date.now() < until) {
+      labels = await completionLabels(last, new vscode.Position(0, 6));
+    }
+    const first = performance.now() - started;
+    assert.ok(labels.includes('forward') && labels.includes('stateDict'), labels.join(' '));
+    const times: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      await replaceText(last, `const w${i} = v28 * ${i};\nmodel.`);
+      const t = performance.now();
+      labels = await completionLabels(last, new vscode.Position(1, 6));
+      times.push(performance.now() - t);
+      assert.ok(labels.includes('forward'), `after edit ${i}: ${labels.join(' ')}`);
+    }
+    times.sort((a, b) => a - b);
+    // The worker is a thread of the extension host: its heap is in the host's resident memory.
+    const rssAfter = process.memoryUsage().rss;
+    const result = {
+      cells: 30,
+      firstMs: +first.toFixed(0),
+      laterMedianMs: +times[4].toFixed(1),
+      laterMaxMs: +times[8].toFixed(1),
+      hostRssMB: +(rssAfter / 2 ** 20).toFixed(0),
+      hostRssGrowthMB: +((rssAfter - rssBefore) / 2 ** 20).toFixed(0),
+      vscode: vscode.version,
+    };
+    if (process.env.LSTM_NOTEBOOK_BENCH_OUT) writeFileSync(process.env.LSTM_NOTEBOOK_BENCH_OUT, JSON.stringify(result));
+    console.log(`LANGUAGE_30_CELLS ${JSON.stringify(result)}`);
+  });
 
   it('completes `model.` with the LSTM members when model is declared in an earlier cell, each once', async () => {
     const notebook = await openNotebook([MODEL_CELL, 'model.']);

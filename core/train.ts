@@ -78,7 +78,12 @@ export interface TrainOptions {
   clip?: number;
   /** Clip every gradient entry to [−clipValue, clipValue]. */
   clipValue?: number;
-  /** Sets optimizer.lr = schedule(step, baseLr) before each step, baseLr the optimizer's lr when train() starts. Default none. */
+  /**
+   * Sets optimizer.lr = schedule(step, baseLr) before each step, baseLr the optimizer's lr when
+   * train() starts; when train() returns (or throws) the optimizer's lr is baseLr again, so a second
+   * train() with the same optimizer starts from the same base (the rates used are in history.steps).
+   * Default none.
+   */
   schedule?: Schedule;
   /** Shuffle the dataset at every epoch (with `rng`). Default true. */
   shuffle?: boolean;
@@ -166,53 +171,58 @@ export async function train(modules: Trainable, data: SequenceDataset, options: 
 
   const history: History = { steps: [], epochs: [], stopped: 'completed', loss: lossName };
   let step = 0;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const order = options.shuffle === false ? data : data.shuffled(rng);
-    let sum = 0;
-    let count = 0;
-    for (let start = 0, batch = 0; start < order.size; start += batchSize, batch++) {
-      const { inputs, targets } = order.batch(start, Math.min(start + batchSize, order.size));
-      if (options.schedule) optimizer.lr = options.schedule(step, baseLr);
-      const { loss, gradNorm: norm } = trainStep({
-        model,
-        head,
-        params,
-        optimizer,
-        inputs,
-        targets,
-        loss: lossName,
-        target: data.target,
-        truncate,
-        clip: options.clip,
-        clipValue: options.clipValue,
-        where: `step ${step + 1} (epoch ${epoch + 1}, batch ${batch + 1})`,
-      });
-      step++;
-      sum += loss * targets.shape[data.target === 'sequence' ? 1 : 0];
-      count += targets.shape[data.target === 'sequence' ? 1 : 0];
-      const info: StepInfo = { step, epoch: epoch + 1, batch: batch + 1, loss, lr: optimizer.lr, gradNorm: norm };
-      history.steps.push(info);
-      if (wantsStop(await options.onStep?.(info)) || options.signal?.aborted) {
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = options.shuffle === false ? data : data.shuffled(rng);
+      let sum = 0;
+      let count = 0;
+      for (let start = 0, batch = 0; start < order.size; start += batchSize, batch++) {
+        const { inputs, targets } = order.batch(start, Math.min(start + batchSize, order.size));
+        if (options.schedule) optimizer.lr = options.schedule(step, baseLr);
+        const { loss, gradNorm: norm } = trainStep({
+          model,
+          head,
+          params,
+          optimizer,
+          inputs,
+          targets,
+          loss: lossName,
+          target: data.target,
+          truncate,
+          clip: options.clip,
+          clipValue: options.clipValue,
+          where: `step ${step + 1} (epoch ${epoch + 1}, batch ${batch + 1})`,
+        });
+        step++;
+        sum += loss * targets.shape[data.target === 'sequence' ? 1 : 0];
+        count += targets.shape[data.target === 'sequence' ? 1 : 0];
+        const info: StepInfo = { step, epoch: epoch + 1, batch: batch + 1, loss, lr: optimizer.lr, gradNorm: norm };
+        history.steps.push(info);
+        if (wantsStop(await options.onStep?.(info)) || options.signal?.aborted) {
+          history.stopped = 'requested';
+          break;
+        }
+        if (step >= maxSteps) {
+          history.stopped = 'maxSteps';
+          break;
+        }
+      }
+      const e: EpochInfo = { epoch: epoch + 1, step, trainLoss: sum / Math.max(count, 1) };
+      if (options.validation) {
+        const v = evaluate(head ? [model, head] : model, options.validation, { loss: lossName, batchSize });
+        e.validationLoss = v.loss;
+        if (v.accuracy !== undefined) e.validationAccuracy = v.accuracy;
+      }
+      history.epochs.push(e);
+      if (history.stopped !== 'completed') break;
+      if (wantsStop(await options.onEpoch?.(e)) || options.signal?.aborted) {
         history.stopped = 'requested';
         break;
       }
-      if (step >= maxSteps) {
-        history.stopped = 'maxSteps';
-        break;
-      }
     }
-    const e: EpochInfo = { epoch: epoch + 1, step, trainLoss: sum / Math.max(count, 1) };
-    if (options.validation) {
-      const v = evaluate(head ? [model, head] : model, options.validation, { loss: lossName, batchSize });
-      e.validationLoss = v.loss;
-      if (v.accuracy !== undefined) e.validationAccuracy = v.accuracy;
-    }
-    history.epochs.push(e);
-    if (history.stopped !== 'completed') break;
-    if (wantsStop(await options.onEpoch?.(e)) || options.signal?.aborted) {
-      history.stopped = 'requested';
-      break;
-    }
+  } finally {
+    // The schedule's last rate would otherwise become the next train()'s base.
+    if (options.schedule) optimizer.lr = baseLr;
   }
   return history;
 }

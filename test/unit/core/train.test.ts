@@ -169,6 +169,25 @@ test('a schedule sets the learning rate of each step', async () => {
   );
 });
 
+test('after a scheduled train() the optimizer has its base rate again: a second train() starts from the same base', async () => {
+  const data = adding({ length: 8, count: 20, seed: 1 });
+  const model = new LSTM({ inputSize: 2, hiddenSize: 3, rng: new Rng(1) });
+  const head = new Linear(3, 1, { rng: new Rng(2) });
+  const optimizer = new SGD(0.5);
+  const options = { epochs: 1, batchSize: 10, optimizer, schedule: (step: number, base: number) => base / (step + 1) };
+  const first = await train([model, head], data, options);
+  assert.equal(optimizer.lr, 0.5);
+  const second = await train([model, head], data, options);
+  assert.deepEqual(
+    second.steps.map((s) => s.lr),
+    first.steps.map((s) => s.lr),
+  );
+  assert.deepEqual(
+    second.steps.map((s) => s.lr),
+    [0.5, 0.25],
+  );
+});
+
 test('classification targets: cross-entropy by default, accuracy reported', async () => {
   const data = temporalOrder({ length: 20, count: 64, seed: 3 });
   const model = new LSTM({ inputSize: data.inputSize, hiddenSize: 8, rng: new Rng(3) });

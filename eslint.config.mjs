@@ -22,8 +22,13 @@ const CORE_INTERNALS = {
   regex: '^(\\.\\./)+core/(?!index$|host$)',
   message: "Import core through its public entries, core/index (the cells' API) or core/host (the kernel's).",
 };
-const NODE_IO = { regex: '^node:', message: 'core/ is pure numerics: no IO, no Node modules.' };
+const noNode = (message) => ({ regex: '^node:', message });
 const folder = (name, message) => ({ regex: `^(\\.\\./)+${name}/`, message });
+/** A folder's import rule: never vscode, and none of `patterns`. */
+const layer = (files, patterns) => ({
+  files: [files],
+  rules: { 'no-restricted-imports': ['error', { paths: [VSCODE], patterns }] },
+});
 
 export default tseslint.config(
   {
@@ -55,58 +60,25 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [VSCODE], patterns: [CORE_INTERNALS] }],
     },
   },
-  {
-    files: ['core/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [VSCODE],
-          patterns: [
-            NODE_IO,
-            folder(
-              '(extension|renderer|plot|protocol|charts|test|bench|scripts|examples)',
-              'core/ imports nothing outside core/.',
-            ),
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Shared by the kernel worker and the renderer (browser): no Node, no vscode. protocol/ is the
-    // bottom layer (wire types, validators, the float32 codec); charts/ builds specs from it.
-    files: ['protocol/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [VSCODE],
-          patterns: [
-            CORE_INTERNALS,
-            NODE_IO,
-            folder('(charts|extension|renderer|plot|test|bench|scripts|examples)', 'protocol/ imports only core.'),
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['charts/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [VSCODE],
-          patterns: [
-            CORE_INTERNALS,
-            NODE_IO,
-            folder('(extension|renderer|plot|test|bench|scripts|examples)', 'charts/ imports only protocol/ and core.'),
-          ],
-        },
-      ],
-    },
-  },
+  layer('core/**', [
+    noNode('core/ is pure numerics: no IO, no Node modules.'),
+    folder(
+      '(extension|renderer|plot|protocol|charts|test|bench|scripts|examples)',
+      'core/ imports nothing outside core/.',
+    ),
+  ]),
+  // Shared by the kernel worker and the renderer (browser): no Node, no vscode. protocol/ is the
+  // bottom layer (wire types, validators, the float32 codec); charts/ builds specs from it.
+  layer('protocol/**', [
+    CORE_INTERNALS,
+    noNode('protocol/ runs in the browser too: no Node modules.'),
+    folder('(charts|extension|renderer|plot|test|bench|scripts|examples)', 'protocol/ imports only core.'),
+  ]),
+  layer('charts/**', [
+    CORE_INTERNALS,
+    noNode('charts/ runs in the browser too: no Node modules.'),
+    folder('(extension|renderer|plot|test|bench|scripts|examples)', 'charts/ imports only protocol/ and core.'),
+  ]),
   {
     // The extension host: vscode is its whole point. Still no core internals.
     files: ['extension/**'],

@@ -6,11 +6,17 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './code-server/paths.mjs';
 
-const generated = ['core/data', 'core/kernels/wasm'].flatMap((dir) =>
-  readdirSync(join(ROOT, dir))
-    .filter((name) => name.endsWith('.generated.ts'))
-    .map((name) => join(dir, name)),
-);
+// Every *.generated.ts under the source folders, wherever a build step writes one (the data,
+// the WebAssembly kernels, the cells' type declarations…): a new step needs no entry here.
+const SKIP = new Set(['node_modules', '.git', '.vscode-test', 'dist', 'out', 'test-results']);
+function generatedIn(dir) {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return SKIP.has(entry.name) ? [] : generatedIn(path);
+    return entry.name.endsWith('.generated.ts') ? [path] : [];
+  });
+}
+const generated = generatedIn('.');
 const packages = readdirSync(ROOT).filter((name) => name.endsWith('.vsix'));
 for (const path of ['dist', 'out', 'test-results', ...generated, ...packages]) {
   rmSync(join(ROOT, path), { recursive: true, force: true });

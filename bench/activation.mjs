@@ -4,44 +4,17 @@
 // commands — in a fresh window each run, after VS Code's own extensions have settled.
 // Budget: under 300 ms. Prints a table and a BENCH_JSON line.
 //   npm run bench:vscode [-- --runs 5]
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runIntegration } from '../test/vscode/run-integration.mjs';
+import { measureSuite, runsFromArgs } from './suite-runs.mjs';
 
 const BUDGET_MS = 300;
-const runsAt = process.argv.indexOf('--runs');
-const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 3;
-const dir = mkdtempSync(join(tmpdir(), 'lstm-notebook-bench-'));
-const samples = [];
-const wallSamples = [];
-for (let k = 0; k < runs; k++) {
-  const out = join(dir, `activation-${k}.json`);
-  const started = Date.now();
-  // The suite's log is long and not needed here: only its exit code and the JSON count.
-  const log = console.log;
-  console.log = () => {};
-  let code;
-  try {
-    code = await runIntegration({ files: 'extension', env: { LSTM_NOTEBOOK_BENCH_OUT: out } });
-  } finally {
-    console.log = log;
-  }
-  // The JSON is written before the suite checks the budget: an over-budget run still counts.
-  if (!existsSync(out)) {
-    console.error(
-      `bench: run ${k + 1}: the extension suite failed before measuring (exit ${code}); run node test/vscode/run-integration.mjs --files extension to see why`,
-    );
-    process.exit(1);
-  }
-  const result = JSON.parse(readFileSync(out, 'utf8'));
-  samples.push(result.activationMs);
-  wallSamples.push((Date.now() - started) / 1000);
+const runs = runsFromArgs();
+const results = await measureSuite('extension', runs, (result, k) =>
   console.log(
-    `run ${k + 1}: activate() ${result.activationMs.toFixed(1)} ms (VS Code ${result.vscode}; whole run ${wallSamples.at(-1).toFixed(1)} s)`,
-  );
-}
-rmSync(dir, { recursive: true, force: true });
+    `run ${k + 1}: activate() ${result.activationMs.toFixed(1)} ms (VS Code ${result.vscode}; whole run ${result.wallSeconds.toFixed(1)} s)`,
+  ),
+);
+const samples = results.map((r) => r.activationMs);
+const wallSamples = results.map((r) => r.wallSeconds);
 
 const sorted = [...samples].sort((a, b) => a - b);
 const median = sorted[Math.floor(sorted.length / 2)];

@@ -3,16 +3,22 @@
 //   dist/worker.js     kernel worker thread (Node, CommonJS), the core bundled in
 //   dist/language.js   the cells' language worker thread (Node, CommonJS), TypeScript bundled in
 //   dist/types/        TypeScript's ES2022 lib files and Node's types it reads (copied, not bundled)
+//   node_modules/lstm-notebook-tsserver-plugin/
+//                      a TypeScript server plugin that quiets the built-in TypeScript in the
+//                      cells ours serves; tsserver loads it by package name from the
+//                      extension's node_modules (package.json's typescriptServerPlugins)
 //   dist/renderer.js   notebook renderer (browser, ESM)
 //   dist/cli.js        headless notebook runner (bin/lstm-notebook.js), the same engine
 //   dist/demo.js       a command-line demo of the core (`npm run demo`)
 // `node esbuild.mjs --watch` rebuilds on change; `--production` minifies without source maps.
 import * as esbuild from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { buildData } from './scripts/build-data.mjs';
 import { buildTypes } from './scripts/build-types.mjs';
 import { buildWasm } from './scripts/build-wasm.mjs';
 import { copyTypes } from './scripts/copy-types.mjs';
 
+const TSSERVER_PLUGIN_DIR = 'node_modules/lstm-notebook-tsserver-plugin';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
@@ -54,6 +60,13 @@ const builds = [
     // never calls it (it reads dist/types through bundledTypeSource).
     logOverride: { 'require-resolve-not-external': 'silent' },
   },
+  {
+    ...common,
+    entryPoints: ['extension/language/tsserver-plugin.ts'],
+    outfile: `${TSSERVER_PLUGIN_DIR}/index.js`,
+    platform: 'node',
+    format: 'cjs',
+  },
   { ...common, entryPoints: ['renderer/index.ts'], outfile: 'dist/renderer.js', platform: 'browser', format: 'esm' },
   { ...common, entryPoints: ['extension/kernel/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['examples/demo.ts'], outfile: 'dist/demo.js', platform: 'node', format: 'cjs' },
@@ -65,6 +78,11 @@ await buildWasm();
 buildData();
 buildTypes();
 copyTypes();
+mkdirSync(TSSERVER_PLUGIN_DIR, { recursive: true });
+writeFileSync(
+  `${TSSERVER_PLUGIN_DIR}/package.json`,
+  JSON.stringify({ name: 'lstm-notebook-tsserver-plugin', version: '0.0.0', private: true, main: 'index.js' }, null, 2),
+);
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

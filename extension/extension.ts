@@ -5,6 +5,7 @@
  * starts only when an LSTM notebook is served.
  */
 import * as vscode from 'vscode';
+import { BuiltinTypeScript } from './builtin-typescript';
 import { LstmController } from './controller';
 import { LanguageClient } from './language-client';
 import { LanguageNotebooks } from './language-notebooks';
@@ -19,11 +20,12 @@ export function activate(context: vscode.ExtensionContext): {
   const dist = (name: string) => vscode.Uri.joinPath(context.extensionUri, 'dist', name).fsPath;
   const controller = new LstmController(dist('worker.js'));
   let channel: vscode.LogOutputChannel | undefined;
-  const language = new LanguageClient(dist('language.js'), { typesDir: dist('types') }, (message) => {
+  const warn = (message: string) => {
     channel ??= vscode.window.createOutputChannel('LSTM Notebook Language', { log: true });
     channel.warn(message);
-  });
-  const notebooks = new LanguageNotebooks(controller, language);
+  };
+  const language = new LanguageClient(dist('language.js'), { typesDir: dist('types') }, warn);
+  const notebooks = new LanguageNotebooks(controller, language, new BuiltinTypeScript(warn));
   context.subscriptions.push(
     controller,
     new KernelStatusBar(controller),

@@ -11,6 +11,7 @@
 import * as vscode from 'vscode';
 import type { CellDiagnostic, CellRange } from '../protocol/language';
 import { notebookFolder, type LstmController } from './controller';
+import type { BuiltinTypeScript } from './builtin-typescript';
 import type { LanguageClient } from './language-client';
 
 const DEBOUNCE_MS = 150;
@@ -22,6 +23,8 @@ export class LanguageNotebooks implements vscode.Disposable {
   private readonly dirty = new Set<vscode.NotebookDocument>();
   /** Notebooks whose cells the worker has (to close them there). */
   private readonly sent = new Set<vscode.NotebookDocument>();
+  /** Notebooks served now: the built-in TypeScript is told to leave their cells to us. */
+  private readonly served = new Set<vscode.NotebookDocument>();
   /** Bumped on each diagnostics pass: an older pass that answers late is dropped. */
   private readonly passes = new Map<vscode.NotebookDocument, number>();
   /** The cell URIs (by string) each notebook's diagnostics were set on: a deleted cell's must go too. */
@@ -32,6 +35,7 @@ export class LanguageNotebooks implements vscode.Disposable {
   constructor(
     private readonly controller: LstmController,
     private readonly client: LanguageClient,
+    private readonly builtin: Pick<BuiltinTypeScript, 'serve'>,
   ) {
     this.disposables.push(
       this.collection,
@@ -81,8 +85,12 @@ export class LanguageNotebooks implements vscode.Disposable {
 
   private changed(notebook: vscode.NotebookDocument): void {
     if (!this.serves(notebook)) {
-      if (this.sent.has(notebook)) this.forget(notebook); // no longer ours (another kernel, setting off)
+      if (this.sent.has(notebook) || this.served.has(notebook)) this.forget(notebook); // no longer ours (another kernel, setting off)
       return;
+    }
+    if (!this.served.has(notebook)) {
+      this.served.add(notebook);
+      this.tellBuiltin();
     }
     this.dirty.add(notebook);
     clearTimeout(this.timers.get(notebook));
@@ -93,6 +101,10 @@ export class LanguageNotebooks implements vscode.Disposable {
         void this.publishDiagnostics(notebook);
       }, DEBOUNCE_MS),
     );
+  }
+
+  private tellBuiltin(): void {
+    this.builtin.serve([...this.served].map((notebook) => notebook.uri));
   }
 
   private refreshAll(): void {
@@ -158,6 +170,7 @@ export class LanguageNotebooks implements vscode.Disposable {
     this.dirty.delete(notebook);
     this.passes.delete(notebook);
     this.clearDiagnostics(notebook);
+    if (this.served.delete(notebook)) this.tellBuiltin();
     if (this.sent.delete(notebook)) void this.client.close(key(notebook))?.catch(() => {});
   }
 }

@@ -17,6 +17,15 @@ export interface LanguageWorkerConfig {
 /** The virtual folder the worker serves its declarations under (definitions into them name files here). */
 export const TYPES_ROOT = '/__lstm_notebook__';
 
+/**
+ * What the extension sends the TypeScript server plugin (extension/language/tsserver-plugin.ts)
+ * through the built-in TypeScript extension's `configurePlugin`: the paths (`Uri.path`) of the
+ * notebooks whose cells our service answers for, where the built-in server stays quiet.
+ */
+export interface TsserverPluginConfiguration {
+  notebooks: string[];
+}
+
 export interface CellPosition {
   line: number;
   character: number;

@@ -9,7 +9,7 @@ import { ROOT } from './code-server/paths.mjs';
 import { packageVsix } from './package.mjs';
 
 install();
-const vsix = packageVsix();
+const vsix = await packageVsix();
 const port = Number(process.env.PORT) || undefined;
 const untrusted = process.argv.includes('--untrusted');
 const server = await startCodeServer({

@@ -22,12 +22,12 @@ let page;
 
 before(async () => {
   install();
-  const vsix = packageVsix();
+  const vsix = await packageVsix();
   const workspace = mkdtempSync(join(tmpdir(), 'lstm-notebook-e2e-'));
   cpSync(join(ROOT, 'examples', TUTORIAL), join(workspace, TUTORIAL));
   for (const fixture of ['interrupt.ipynb', 'completions.ipynb'])
     cpSync(join(ROOT, 'test', 'e2e', 'fixtures', fixture), join(workspace, fixture));
-  server = await startCodeServer({ vsix, settings: { 'lstmNotebook.languageService.enabled': true } });
+  server = await startCodeServer({ vsix });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);

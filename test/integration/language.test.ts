@@ -2,8 +2,8 @@
  * The cells' language service inside a real VS Code, through the commands that merge every
  * provider (ours and the built-in TypeScript's): completions across cells, hover, signature
  * help, go to definition, cross-cell type errors in the Problems view, a package in the
- * notebook folder's node_modules. Also the built-in server's own answers in TypeScript cells,
- * which is why `lstmNotebook.languageService.enabled` is off by default (see README).
+ * notebook folder's node_modules. And VS Code's built-in TypeScript stepping aside in the cells
+ * we serve (our tsserver plugin), so that nothing is offered, shown or underlined twice.
  * Latencies: the first test opens a 30-cell notebook while no language worker runs yet (the cold
  * case: worker start, libraries, the notebook's program) and writes its first and later
  * completion times and the extension host's memory as JSON to the file LSTM_NOTEBOOK_BENCH_OUT
@@ -62,7 +62,11 @@ const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d
 
 describe('the cells’ language service', function () {
   this.timeout(120_000);
-  before(() => setEnabled(true));
+  before(async () => {
+    await setEnabled(undefined);
+    const inspected = vscode.workspace.getConfiguration('lstmNotebook').inspect<boolean>(SETTING);
+    assert.equal(inspected?.defaultValue, true, 'on by default');
+  });
   after(() => setEnabled(undefined));
 
   it('a 30-cell notebook: the last cell completes members of a model from the first; latencies and memory recorded', async () => {
@@ -250,29 +254,45 @@ describe('the cells’ language service', function () {
     assert.equal(count(labels, 'greetFromTiny'), 1);
   });
 
-  it('evidence for the default: the built-in TypeScript answers in the same cells, so in-cell completions come twice and hovers stack', async () => {
-    // In one cell the built-in server knows `s` too; across cells it does not (its cells are separate scripts).
-    const notebook = await openNotebook(["const s = 'abc';\ns."]);
+  it('the built-in TypeScript steps aside in served cells: each completion, hover and syntax error once; back when off', async () => {
+    // In one cell the built-in server knows `s` too: without its plugin both would offer charAt.
+    const notebook = await openNotebook(["const s = 'abc';\ns.", 'const broken = ;', 's.']);
     let labels: string[] = [];
     const until = Date.now() + 30_000;
-    while (count(labels, 'charAt') < 2 && Date.now() < until) {
+    while (!labels.includes('charAt') && Date.now() < until) {
       labels = await completionLabels(notebook.cellAt(0), new vscode.Position(1, 2));
     }
-    assert.equal(count(labels, 'charAt'), 2, 'ours and the built-in');
+    assert.equal(count(labels, 'charAt'), 1, labels.join(' '));
+    // Across cells only ours knows `s` (the built-in server sees each cell alone).
+    assert.equal(count(await completionLabels(notebook.cellAt(2), new vscode.Position(0, 2)), 'charAt'), 1);
     const hovers = await hoverTexts(notebook.cellAt(0), new vscode.Position(0, 6));
-    assert.equal(hovers.filter((h) => h.includes('const s: "abc"')).length, 2, hovers.join('\n---\n'));
+    assert.equal(hovers.filter((h) => h.includes('const s: "abc"')).length, 1, hovers.join('\n---\n'));
+    const broken = notebook.cellAt(1).document.uri;
+    await waitFor(() => ours(broken).length > 0, 30_000, 'our syntax error');
+    // Give the built-in server time to publish, then: only ours.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const all = vscode.languages.getDiagnostics(broken);
+    assert.equal(all.length, 1, all.map((d) => `${d.source} ${String(d.code)} ${d.message}`).join('\n'));
 
+    // Off: the built-in server answers alone again, in the same cells.
     await setEnabled(false);
-    await new Promise((r) => setTimeout(r, 500));
-    labels = await completionLabels(notebook.cellAt(0), new vscode.Position(1, 2));
-    assert.equal(count(labels, 'charAt'), 1, 'the built-in alone');
+    labels = [];
+    const back = Date.now() + 30_000;
+    while (count(labels, 'charAt') !== 1 && Date.now() < back) {
+      labels = await completionLabels(notebook.cellAt(0), new vscode.Position(1, 2));
+    }
+    assert.equal(count(labels, 'charAt'), 1, `the built-in alone: ${labels.join(' ')}`);
+    // …and it is the built-in's: ours, off, no longer completes `s` across cells.
+    assert.equal(count(await completionLabels(notebook.cellAt(2), new vscode.Position(0, 2)), 'charAt'), 0);
+    const builtinHovers = await hoverTexts(notebook.cellAt(0), new vscode.Position(0, 6));
+    assert.equal(builtinHovers.filter((h) => h.includes('const s: "abc"')).length, 1, builtinHovers.join('\n---\n'));
     await setEnabled(true);
   });
 
-  it('off (the default), it answers nothing and clears its diagnostics', async () => {
+  it('off, it answers nothing and clears its diagnostics', async () => {
     const notebook = await openNotebook([MODEL_CELL, 'model.', 'const wrong: string = 1;']);
     await waitFor(() => ours(notebook.cellAt(2).document.uri).length > 0, 60_000, 'the type error');
-    await setEnabled(undefined);
+    await setEnabled(false);
     await waitFor(() => ours(notebook.cellAt(2).document.uri).length === 0, 10_000, 'diagnostics to clear');
     // Word-based suggestions (kind Text) may still offer `forward` from other open cells; a method is ours.
     const list = await vscode.commands.executeCommand<vscode.CompletionList>(

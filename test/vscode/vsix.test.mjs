@@ -1,11 +1,12 @@
 // The .vsix holds exactly what runs and what a user reads — no sources, tests, maps or dev
 // files — and no native binaries, so it runs on every platform.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
+import JSZip from 'jszip';
 import { ROOT } from '../../scripts/code-server/paths.mjs';
+import { packageVsix, TSSERVER_PLUGIN_FILES } from '../../scripts/package.mjs';
 
 /** Every file under dist/types (the language worker's declarations, copied by scripts/copy-types.mjs). */
 function typeFiles() {
@@ -15,29 +16,26 @@ function typeFiles() {
     .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)).split('\\').join('/'));
 }
 
-test('the packaged extension contains only the bundles, the language worker’s declarations, manifest, docs and icon', () => {
-  execFileSync(process.execPath, [join(ROOT, 'esbuild.mjs'), '--production'], { cwd: ROOT, stdio: 'ignore' });
-  const listing = execFileSync(
-    process.execPath,
-    [join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  const files = listing
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
+test('the packaged extension contains only the bundles, the language worker’s declarations, the tsserver plugin, manifest, docs and icon', async () => {
+  // The archive itself, as `npm run package` writes it and VS Code installs it.
+  const zip = await JSZip.loadAsync(readFileSync(await packageVsix()));
+  const files = Object.values(zip.files)
+    .filter((entry) => !entry.dir && entry.name.startsWith('extension/'))
+    .map((entry) => entry.name.slice('extension/'.length))
     .sort();
   const types = typeFiles();
   assert.deepEqual(
     files,
     [
-      'CHANGELOG.md',
-      'LICENSE',
-      'README.md',
+      // vsce's names for them in the archive
+      'changelog.md',
+      'LICENSE.txt',
+      'readme.md',
       'dist/extension.js',
       'dist/language.js',
       'dist/renderer.js',
       'dist/worker.js',
+      ...TSSERVER_PLUGIN_FILES,
       ...types,
       'media/icon.png',
       'package.json',
@@ -51,6 +49,17 @@ test('the packaged extension contains only the bundles, the language worker’s 
   assert.ok(
     types.every((f) => f.endsWith('.d.ts') || f.endsWith('/package.json')),
     'only .d.ts and package.json there',
+  );
+  // The plugin is the module tsserver loads by the name package.json gives it.
+  const manifest = JSON.parse(await zip.file('extension/package.json').async('string'));
+  const [plugin] = manifest.contributes.typescriptServerPlugins;
+  const pluginPackage = JSON.parse(
+    await zip.file(`extension/node_modules/${plugin.name}/package.json`).async('string'),
+  );
+  assert.equal(pluginPackage.name, plugin.name);
+  assert.match(
+    await zip.file(`extension/node_modules/${plugin.name}/index.js`).async('string'),
+    /onConfigurationChanged/,
   );
   const rest = files.filter((f) => !f.startsWith('dist/types/'));
   assert.ok(!rest.some((f) => /\.(node|map|ts)$/.test(f)), 'native modules, maps or sources in the package');

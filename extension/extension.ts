@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { BuiltinTypeScript } from './builtin-typescript';
 import { LstmController } from './controller';
-import { LanguageClient } from './language-client';
+import { LanguageClient } from './language/client';
 import { LanguageNotebooks } from './language-notebooks';
 import { registerLanguageProviders } from './language-providers';
 import { newNotebook } from './new-notebook';

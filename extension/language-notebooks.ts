@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { CellDiagnostic, CellRange } from '../protocol/language';
 import { notebookFolder, type LstmController } from './controller';
 import type { BuiltinTypeScript } from './builtin-typescript';
-import type { LanguageClient } from './language-client';
+import { CancelledError, type LanguageClient } from './language/client';
 
 const DEBOUNCE_MS = 150;
 const LANGUAGE_SETTING = 'lstmNotebook.languageService.enabled';
@@ -25,8 +25,8 @@ export class LanguageNotebooks implements vscode.Disposable {
   private readonly sent = new Set<vscode.NotebookDocument>();
   /** Notebooks served now: the built-in TypeScript is told to leave their cells to us. */
   private readonly served = new Set<vscode.NotebookDocument>();
-  /** Bumped on each diagnostics pass: an older pass that answers late is dropped. */
-  private readonly passes = new Map<vscode.NotebookDocument, number>();
+  /** Each notebook's running diagnostics pass: a newer pass (or closing) cancels it in the worker too. */
+  private readonly passes = new Map<vscode.NotebookDocument, vscode.CancellationTokenSource>();
   /** The cell URIs (by string) each notebook's diagnostics were set on: a deleted cell's must go too. */
   private readonly published = new Map<vscode.NotebookDocument, Map<string, vscode.Uri>>();
   private readonly collection = vscode.languages.createDiagnosticCollection('lstm-notebook');
@@ -68,9 +68,14 @@ export class LanguageNotebooks implements vscode.Disposable {
     return notebook && this.serves(notebook) ? notebook : undefined;
   }
 
-  /** Sends the notebook's cells now if they changed since last sent (before a completion, a hover…). */
-  async synced(notebook: vscode.NotebookDocument): Promise<string> {
-    if (this.dirty.has(notebook) || !this.sent.has(notebook)) await this.send(notebook);
+  /**
+   * Sends the notebook's cells now if they changed since last sent (before a completion, a
+   * hover…), and returns the notebook's key for the request that follows. It does not wait for
+   * the worker's reply: the worker takes messages in order, so the request is answered on these
+   * cells, and a completion saves a round trip through a busy extension host.
+   */
+  synced(notebook: vscode.NotebookDocument): string {
+    if (this.dirty.has(notebook) || !this.sent.has(notebook)) this.send(notebook);
     return key(notebook);
   }
 
@@ -111,7 +116,7 @@ export class LanguageNotebooks implements vscode.Disposable {
     for (const notebook of vscode.workspace.notebookDocuments) this.changed(notebook);
   }
 
-  private async send(notebook: vscode.NotebookDocument): Promise<void> {
+  private send(notebook: vscode.NotebookDocument): void {
     this.dirty.delete(notebook);
     this.sent.add(notebook);
     const cells = notebook
@@ -122,15 +127,20 @@ export class LanguageNotebooks implements vscode.Disposable {
         languageId: cell.document.languageId,
         text: cell.document.getText(),
       }));
-    await this.client.update({ notebook: key(notebook), notebookDir: notebookFolder(notebook), cells });
+    this.client
+      .update({ notebook: key(notebook), notebookDir: notebookFolder(notebook), cells })
+      .catch((error: Error) =>
+        console.warn(`LSTM Notebook: sending ${key(notebook)}'s cells failed: ${error.message}`),
+      );
   }
 
   private async publishDiagnostics(notebook: vscode.NotebookDocument): Promise<void> {
-    const pass = (this.passes.get(notebook) ?? 0) + 1;
+    this.passes.get(notebook)?.cancel();
+    const pass = new vscode.CancellationTokenSource();
     this.passes.set(notebook, pass);
-    const current = () => this.passes.get(notebook) === pass && this.sent.has(notebook);
+    const current = () => !pass.token.isCancellationRequested && this.sent.has(notebook);
     try {
-      await this.synced(notebook);
+      this.synced(notebook);
       const uris = notebook
         .getCells()
         .filter((cell) => cell.kind === vscode.NotebookCellKind.Code)
@@ -142,7 +152,11 @@ export class LanguageNotebooks implements vscode.Disposable {
       this.published.set(notebook, published);
       // Cell by cell: a completion asked meanwhile waits for one cell's check, not the notebook's.
       for (const uri of order) {
-        const found = await this.client.request('cellDiagnostics', { notebook: key(notebook), cellId: uri.toString() });
+        const found = await this.client.request(
+          'cellDiagnostics',
+          { notebook: key(notebook), cellId: uri.toString() },
+          pass.token,
+        );
         if (!current()) return; // superseded by a newer pass, or the notebook closed
         this.collection.set(uri, found.map(toDiagnostic));
         published.set(uri.toString(), uri);
@@ -154,8 +168,12 @@ export class LanguageNotebooks implements vscode.Disposable {
         published.delete(name);
       }
     } catch (error) {
+      if (error instanceof CancelledError) return; // a newer pass took over
       // Advisory: a failed pass leaves the last diagnostics; the next edit tries again.
       console.warn(`LSTM Notebook: diagnostics of ${notebook.uri.toString()} failed: ${(error as Error).message}`);
+    } finally {
+      if (this.passes.get(notebook) === pass) this.passes.delete(notebook);
+      pass.dispose();
     }
   }
 
@@ -168,6 +186,7 @@ export class LanguageNotebooks implements vscode.Disposable {
     clearTimeout(this.timers.get(notebook));
     this.timers.delete(notebook);
     this.dirty.delete(notebook);
+    this.passes.get(notebook)?.cancel();
     this.passes.delete(notebook);
     this.clearDiagnostics(notebook);
     if (this.served.delete(notebook)) this.tellBuiltin();

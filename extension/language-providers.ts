@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { TYPES_ROOT, type CellPosition, type CompletionItem } from '../protocol/language';
-import type { LanguageClient } from './language-client';
+import { CancelledError, type LanguageClient } from './language/client';
 import { toRange, type LanguageNotebooks } from './language-notebooks';
 
 const SELECTOR: vscode.DocumentSelector = { notebookType: 'jupyter-notebook', language: 'typescript' };
@@ -64,7 +64,7 @@ export function registerLanguageProviders(notebooks: LanguageNotebooks, client: 
     const notebook = notebooks.notebookOf(document);
     if (!notebook) return undefined;
     return {
-      notebook: await notebooks.synced(notebook),
+      notebook: notebooks.synced(notebook),
       cellId: document.uri.toString(),
       position: { line: position.line, character: position.character },
       cells: notebook,
@@ -72,18 +72,18 @@ export function registerLanguageProviders(notebooks: LanguageNotebooks, client: 
   };
 
   const completions: vscode.CompletionItemProvider<CellCompletionItem> = {
-    provideCompletionItems: (document, position) =>
+    provideCompletionItems: (document, position, token) =>
       quietly('completions', async () => {
         const where = await at(document, position);
         if (!where) return undefined;
         const { cells: _, ...params } = where;
-        const items = await client.request('completions', params);
+        const items = await client.request('completions', params, token);
         return items.map((item) => new CellCompletionItem(item, params));
       }),
-    resolveCompletionItem: (item) =>
+    resolveCompletionItem: (item, token) =>
       quietly('completion details', async () => {
         const name = typeof item.label === 'string' ? item.label : item.label.label;
-        const details = await client.request('completionDetails', { ...item.at, name });
+        const details = await client.request('completionDetails', { ...item.at, name }, token);
         if (details) {
           item.detail = details.detail;
           if (details.documentation) item.documentation = new vscode.MarkdownString(details.documentation);
@@ -93,12 +93,12 @@ export function registerLanguageProviders(notebooks: LanguageNotebooks, client: 
   };
 
   const hover: vscode.HoverProvider = {
-    provideHover: (document, position) =>
+    provideHover: (document, position, token) =>
       quietly('hover', async () => {
         const where = await at(document, position);
         if (!where) return undefined;
         const { cells: _, ...params } = where;
-        const found = await client.request('hover', params);
+        const found = await client.request('hover', params, token);
         if (!found) return undefined;
         const markdown = new vscode.MarkdownString().appendCodeblock(found.signature, 'typescript');
         if (found.documentation) markdown.appendMarkdown('\n\n' + found.documentation);
@@ -107,12 +107,12 @@ export function registerLanguageProviders(notebooks: LanguageNotebooks, client: 
   };
 
   const signatures: vscode.SignatureHelpProvider = {
-    provideSignatureHelp: (document, position) =>
+    provideSignatureHelp: (document, position, token) =>
       quietly('signature help', async () => {
         const where = await at(document, position);
         if (!where) return undefined;
         const { cells: _, ...params } = where;
-        const found = await client.request('signatureHelp', params);
+        const found = await client.request('signatureHelp', params, token);
         if (!found) return undefined;
         const help = new vscode.SignatureHelp();
         help.signatures = found.signatures.map((s) => {
@@ -129,12 +129,12 @@ export function registerLanguageProviders(notebooks: LanguageNotebooks, client: 
   };
 
   const definitions: vscode.DefinitionProvider = {
-    provideDefinition: (document, position) =>
+    provideDefinition: (document, position, token) =>
       quietly('definition', async () => {
         const where = await at(document, position);
         if (!where) return undefined;
         const { cells, ...params } = where;
-        const found = await client.request('definition', params);
+        const found = await client.request('definition', params, token);
         const locations: vscode.Location[] = [];
         for (const definition of found) {
           if ('cellId' in definition) {
@@ -167,11 +167,15 @@ export function registerLanguageProviders(notebooks: LanguageNotebooks, client: 
   );
 }
 
-/** Runs a provider's work; a failure (the worker restarting, a TypeScript exception) is logged and answers nothing. */
+/**
+ * Runs a provider's work; a failure (the worker restarting, a TypeScript exception) is logged
+ * and answers nothing. A cancelled request answers nothing silently: the editor asked again.
+ */
 async function quietly<T>(what: string, work: () => Promise<T>): Promise<T | undefined> {
   try {
     return await work();
   } catch (error) {
+    if (error instanceof CancelledError) return undefined;
     console.warn(`LSTM Notebook: ${what} failed: ${(error as Error).message}`);
     return undefined;
   }

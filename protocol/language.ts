@@ -12,7 +12,32 @@
 export interface LanguageWorkerConfig {
   /** The folder of TypeScript's lib files and Node's types copied by the build (dist/types). */
   typesDir: string;
+  /**
+   * Requests the editor no longer wants (see markCancelled): shared memory, because a message
+   * would wait in the worker's queue behind the very work it cancels.
+   */
+  cancelled?: SharedArrayBuffer;
 }
+
+/** Slots of the cancellation ring: more than the requests ever in flight at once. */
+const CANCEL_SLOTS = 1024;
+
+/** A ring of cancelled request ids shared by the client and the worker (Int32 slots, id mod CANCEL_SLOTS). */
+export function cancellationRing(): SharedArrayBuffer {
+  return new SharedArrayBuffer(CANCEL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
+}
+
+/** The client marks request `id` cancelled: the worker skips it if it has not begun, and TypeScript stops at its next check. */
+export function markCancelled(ring: SharedArrayBuffer, id: number): void {
+  Atomics.store(new Int32Array(ring), id % CANCEL_SLOTS, id);
+}
+
+export function isCancelled(ring: SharedArrayBuffer | undefined, id: number): boolean {
+  return ring !== undefined && Atomics.load(new Int32Array(ring), id % CANCEL_SLOTS) === id;
+}
+
+/** The error reply of a request that was cancelled (the client has stopped waiting for it). */
+export const CANCELLED = 'cancelled';
 
 /** The virtual folder the worker serves its declarations under (definitions into them name files here). */
 export const TYPES_ROOT = '/__lstm_notebook__';

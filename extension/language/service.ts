@@ -29,6 +29,8 @@ export interface LanguageServiceOptions {
   /** The notebook's folder: relative imports and its node_modules resolve from there. */
   notebookDir: string;
   types?: TypeSource;
+  /** Whether the request being answered was cancelled: TypeScript checks it while it type-checks and stops. */
+  isCancelled?: () => boolean;
 }
 
 export interface CompletionItem {
@@ -90,8 +92,10 @@ export class NotebookLanguageService {
   private readonly service: ts.LanguageService;
   private readonly options: ts.CompilerOptions;
   private readonly lstmNotebookEntry: string;
+  private readonly isCancelled: () => boolean;
 
-  constructor({ notebookDir, types = nodeTypeSource() }: LanguageServiceOptions) {
+  constructor({ notebookDir, types = nodeTypeSource(), isCancelled = () => false }: LanguageServiceOptions) {
+    this.isCancelled = isCancelled;
     this.notebook = new VirtualNotebook(notebookDir.replace(/\\/g, '/').replace(/\/$/, ''));
     this.types = types;
     this.options = { ...COMPILER_OPTIONS, typeRoots: [`${types.root}/node_modules/@types`] };
@@ -269,6 +273,7 @@ export class NotebookLanguageService {
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
       },
       getCurrentDirectory: () => this.notebook.dir,
+      getCancellationToken: () => ({ isCancellationRequested: this.isCancelled }),
       getDefaultLibFileName: () => `${types.root}/lib/lib.d.ts`,
       // `lstm-notebook` is the embedded module, as in the kernel (whatever the folder's node_modules holds).
       resolveModuleNameLiterals: (literals, containingFile, redirected, options, containingSource) =>

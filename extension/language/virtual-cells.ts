@@ -66,6 +66,8 @@ export class VirtualNotebook {
   /** Every file ever built, with its text and version: a file that comes back gets a new version. */
   private readonly versions = new Map<string, { text: string; version: number }>();
   private projectVersion = 0;
+  /** Each cell's declared names with the text and file name they were parsed from: a keystroke re-parses one cell, not all. */
+  private readonly parsed = new Map<string, { text: string; fileName: string; declared: DeclaredName[] }>();
 
   /** `dir` is the notebook's folder: relative imports and node_modules resolve from there. */
   constructor(readonly dir: string) {}
@@ -78,7 +80,7 @@ export class VirtualNotebook {
       const extension = EXTENSIONS[cell.languageId];
       if (!extension) continue;
       const fileName = `${this.dir}/cell-${this.numberOf(cell.id)}${extension}`;
-      const declared = declaredNames(cell.text, fileName);
+      const declared = this.declaredOf(cell.id, cell.text, fileName);
       const own = new Set(declared.map((d) => d.name));
       const imports = new Map([...lastDeclaring].filter(([name]) => !own.has(name)));
       const header = headerLine(imports) + '\n';
@@ -111,6 +113,8 @@ export class VirtualNotebook {
       changed = true;
     }
     if (changed) this.projectVersion++;
+    const present = new Set(built.map((cell) => cell.cellId));
+    for (const id of this.parsed.keys()) if (!present.has(id)) this.parsed.delete(id); // deleted, or no longer TypeScript
     this.cells = built;
     this.byId.clear();
     this.byFile.clear();
@@ -118,6 +122,14 @@ export class VirtualNotebook {
       this.byId.set(cell.cellId, cell);
       this.byFile.set(cell.fileName, cell);
     }
+  }
+
+  private declaredOf(cellId: string, text: string, fileName: string): DeclaredName[] {
+    const known = this.parsed.get(cellId);
+    if (known?.text === text && known.fileName === fileName) return known.declared;
+    const declared = declaredNames(text, fileName);
+    this.parsed.set(cellId, { text, fileName, declared });
+    return declared;
   }
 
   /** The cells' modules in document order. */

@@ -9,6 +9,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import {
+  CANCELLED,
+  isCancelled,
   validateLanguageRequest,
   type LanguageMethods,
   type LanguageRequest,
@@ -26,6 +28,9 @@ if (typeof config.typesDir !== 'string') {
 }
 // One type source for every notebook: its cache holds the libs' and Node's texts once.
 const types: TypeSource = bundledTypeSource(config.typesDir);
+/** The request being answered: TypeScript asks whether it was cancelled while it works. */
+let current = -1;
+const currentCancelled = () => isCancelled(config.cancelled, current);
 const services = new Map<string, NotebookLanguageService>();
 
 function serviceOf(notebook: string): NotebookLanguageService {
@@ -40,7 +45,7 @@ function handle(request: LanguageRequest): LanguageMethods[LanguageRequest['meth
       const { notebook, notebookDir, cells } = request.params;
       let service = services.get(notebook);
       if (!service) {
-        service = new NotebookLanguageService({ notebookDir, types });
+        service = new NotebookLanguageService({ notebookDir, types, isCancelled: currentCancelled });
         services.set(notebook, service);
       }
       service.update(cells);
@@ -93,12 +98,20 @@ port.on('message', (message: unknown) => {
   let response: LanguageResponse;
   if ('error' in checked) {
     response = { id: checked.id ?? -1, ok: false, error: checked.error };
+  } else if (isCancelled(config.cancelled, checked.request.id)) {
+    // Cancelled while it waited in the queue: the editor no longer wants it.
+    response = { id: checked.request.id, ok: false, error: CANCELLED };
   } else {
+    current = checked.request.id;
     try {
       response = { id: checked.request.id, ok: true, result: handle(checked.request) };
     } catch (error) {
+      // Cancelled midway: TypeScript threw its OperationCanceledException at a check.
       const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      response = { id: checked.request.id, ok: false, error: `${checked.request.method} failed: ${text}` };
+      const failed = `${checked.request.method} failed: ${text}`;
+      response = { id: checked.request.id, ok: false, error: currentCancelled() ? CANCELLED : failed };
+    } finally {
+      current = -1;
     }
   }
   port.postMessage(response);

@@ -193,3 +193,18 @@ test('the generated lstm-notebook declares every export of core/index.ts, and di
     [2614],
   );
 });
+
+test('cancelled while it works: TypeScript stops at its next check with OperationCanceledException', () => {
+  let cancelled = false;
+  const cancellable = new NotebookLanguageService({ notebookDir: folder, isCancelled: () => cancelled });
+  after(() => cancellable.dispose());
+  cancellable.update([MODEL_CELL, cell('use', 'const wrong: string = model.hiddenSize;')]);
+  cancelled = true;
+  assert.throws(() => cancellable.cellDiagnostics('use'), ts.OperationCanceledException);
+  cancelled = false;
+  assert.deepEqual(
+    cancellable.cellDiagnostics('use').map((d) => d.code),
+    [2322],
+    'the same service answers the next request in full',
+  );
+});

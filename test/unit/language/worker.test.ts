@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
+import { CancelledError, LanguageClient } from '../../../extension/language/client';
 import type { LanguageResponse } from '../../../protocol/language';
-import { validateLanguageRequest } from '../../../protocol/language';
+import { CANCELLED, cancellationRing, markCancelled, validateLanguageRequest } from '../../../protocol/language';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const TYPES_DIR = join(ROOT, 'dist', 'types');
@@ -19,9 +20,9 @@ const folder = mkdtempSync(join(tmpdir(), 'lstm-language-worker-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
 
 assert.ok(existsSync(TYPES_DIR), `${TYPES_DIR} is missing: run node esbuild.mjs first (it copies the types)`);
-const worker = new Worker(join(ROOT, 'out', 'extension', 'language', 'worker.js'), {
-  workerData: { typesDir: TYPES_DIR },
-});
+const WORKER = join(ROOT, 'out', 'extension', 'language', 'worker.js');
+const ring = cancellationRing();
+const worker = new Worker(WORKER, { workerData: { typesDir: TYPES_DIR, cancelled: ring } });
 after(() => worker.terminate());
 
 /** Sends a message and waits for the next response (requests here go one at a time). */
@@ -130,4 +131,67 @@ test('validateLanguageRequest names the missing id and the cells’ shape', () =
     },
   );
   assert.ok('request' in validateLanguageRequest({ id: 5, method: 'close', params: { notebook: 'n' } }));
+});
+
+test('a request marked cancelled in the shared ring is not answered but refused as cancelled; the next one is answered', async () => {
+  await send({ id: 30, method: 'update', params: { notebook: 'c', notebookDir: folder, cells: CELLS } });
+  const at = { notebook: 'c', cellId: 'b', position: { line: 0, character: 6 } };
+  markCancelled(ring, 31);
+  assert.deepEqual(await send({ id: 31, method: 'completions', params: at }), { id: 31, ok: false, error: CANCELLED });
+  const next = await send({ id: 32, method: 'completions', params: at });
+  assert.ok(next.ok && (next.result as { name: string }[]).some((item) => item.name === 'forward'));
+  // The ring holds ids, not slots: id 31 + 1024 shares 31's slot and is not cancelled by it.
+  assert.equal((await send({ id: 31 + 1024, method: 'completions', params: at })).ok, true);
+});
+
+/** A cancellation the test fires by hand (vscode.CancellationToken's shape). */
+function cancellation() {
+  const listeners: (() => void)[] = [];
+  const token = {
+    isCancellationRequested: false,
+    onCancellationRequested: (listener: () => void) => {
+      listeners.push(listener);
+      return { dispose: () => listeners.splice(listeners.indexOf(listener), 1) };
+    },
+  };
+  return {
+    token,
+    cancel: () => {
+      token.isCancellationRequested = true;
+      [...listeners].forEach((l) => l());
+    },
+    listening: () => listeners.length,
+  };
+}
+
+test('the client: a cancelled request rejects with CancelledError at once, later requests answer, nothing is logged', async () => {
+  const logged: string[] = [];
+  const client = new LanguageClient(WORKER, { typesDir: TYPES_DIR }, (m) => logged.push(m));
+  after(() => client.dispose());
+  const params = { notebook: 'k', notebookDir: folder, cells: CELLS };
+  client.update(params).catch(() => {});
+  // The first diagnostics of a notebook take the cold checker's time; the completion queues behind them.
+  const slow = client.request('diagnostics', { notebook: 'k' });
+  const { token, cancel, listening } = cancellation();
+  const queued = client.request(
+    'completions',
+    { notebook: 'k', cellId: 'b', position: { line: 0, character: 6 } },
+    token,
+  );
+  cancel();
+  await assert.rejects(queued, CancelledError);
+  assert.equal(listening(), 0, 'the listener is gone once the request settled');
+  assert.ok((await slow).length === 2, 'the uncancelled request is answered');
+  // Already cancelled: never sent.
+  await assert.rejects(
+    client.request('hover', { notebook: 'k', cellId: 'b', position: { line: 0, character: 1 } }, token),
+    CancelledError,
+  );
+  const answered = await client.request('completions', {
+    notebook: 'k',
+    cellId: 'b',
+    position: { line: 0, character: 6 },
+  });
+  assert.ok(answered.some((item) => item.name === 'forward'));
+  assert.deepEqual(logged, [], 'a cancelled request is not an error in the log');
 });

@@ -7,7 +7,29 @@
  * MAX_RESTARTS deaths it stays down (the editor works on without types).
  */
 import { Worker } from 'node:worker_threads';
-import type { LanguageMethod, LanguageMethods, LanguageResponse, LanguageWorkerConfig } from '../protocol/language';
+import {
+  CANCELLED,
+  cancellationRing,
+  markCancelled,
+  type LanguageMethod,
+  type LanguageMethods,
+  type LanguageResponse,
+  type LanguageWorkerConfig,
+} from '../../protocol/language';
+
+/** What a request can be cancelled by (vscode.CancellationToken has this shape; the client imports no vscode). */
+export interface Cancellation {
+  readonly isCancellationRequested: boolean;
+  onCancellationRequested(listener: () => void): { dispose(): void };
+}
+
+/** A request's promise rejects with this when its Cancellation fires: no one waits for the answer. */
+export class CancelledError extends Error {
+  constructor(method: string) {
+    super(`${method} cancelled`);
+    this.name = 'CancelledError';
+  }
+}
 
 const MAX_RESTARTS = 5;
 
@@ -21,6 +43,8 @@ export class LanguageClient {
   private readonly notebooks = new Map<string, UpdateParams>();
   private deaths = 0;
   private disposed = false;
+  /** Shared with every worker this client starts (protocol/language.ts's cancellation ring). */
+  private readonly cancelled = cancellationRing();
 
   constructor(
     private readonly workerPath: string,
@@ -43,10 +67,16 @@ export class LanguageClient {
     return this.worker ? this.request('close', { notebook }) : undefined;
   }
 
+  /**
+   * Sends a request; with `cancellation`, firing it marks the request cancelled for the worker
+   * (skipped if not begun, stopped at TypeScript's next check) and rejects with CancelledError.
+   */
   request<M extends LanguageMethod>(
     method: M,
     params: LanguageMethods[M]['params'],
+    cancellation?: Cancellation,
   ): Promise<LanguageMethods[M]['result']> {
+    if (cancellation?.isCancellationRequested) return Promise.reject(new CancelledError(method));
     const worker = this.ensureWorker();
     if (!worker)
       return Promise.reject(
@@ -54,7 +84,19 @@ export class LanguageClient {
       );
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
+      const listener = cancellation?.onCancellationRequested(() => {
+        if (!this.pending.delete(id)) return;
+        markCancelled(this.cancelled, id);
+        listener?.dispose();
+        reject(new CancelledError(method));
+      });
+      const done =
+        <T>(settle: (value: T) => void) =>
+        (value: T) => {
+          listener?.dispose();
+          settle(value);
+        };
+      this.pending.set(id, { resolve: done(resolve as (result: unknown) => void), reject: done(reject) });
       worker.postMessage({ id, method, params });
     });
   }
@@ -68,7 +110,8 @@ export class LanguageClient {
 
   private ensureWorker(): Worker | undefined {
     if (this.worker || this.disposed || this.deaths >= MAX_RESTARTS) return this.worker;
-    const worker = new Worker(this.workerPath, { workerData: this.config, name: 'lstm-notebook-language' });
+    const workerData: LanguageWorkerConfig = { ...this.config, cancelled: this.cancelled };
+    const worker = new Worker(this.workerPath, { workerData, name: 'lstm-notebook-language' });
     worker.unref(); // never keeps the extension host alive
     worker.on('message', (response: LanguageResponse) => this.settle(response));
     worker.on('error', (error) => this.log(`language worker error: ${error.stack ?? error.message}`));
@@ -96,8 +139,8 @@ export class LanguageClient {
   private settle(response: LanguageResponse): void {
     const waiting = this.pending.get(response.id);
     if (!waiting) {
-      // A replayed update, or a reply to nothing we sent: only its error is worth a line.
-      if (!response.ok) this.log(`language worker: ${response.error}`);
+      // A replayed update, a cancelled request, or a reply to nothing we sent: only an error is worth a line.
+      if (!response.ok && response.error !== CANCELLED) this.log(`language worker: ${response.error}`);
       return;
     }
     this.pending.delete(response.id);

@@ -1,6 +1,7 @@
 // The cells' language service inside a real VS Code (code-server 1.139.1): a 30-cell notebook
 // opened while no language worker runs yet; the first completion in its last cell (worker start,
-// TypeScript's libraries and Node's types, the notebook's program), then completions after each
+// TypeScript's libraries and Node's types, the notebook's program) timed from the notebook shown
+// with our kernel and from asking VS Code to open it (the worker starts as it opens), then completions after each
 // of 9 edits; and the extension host's resident memory with the worker running (the worker is a
 // thread of the host). Budgets from the issue: first ≤ 1 s, later ≤ 100 ms. Prints a table and a
 // BENCH_JSON line; a run over budget is reported, not failed (speed is measured, not asserted).
@@ -12,7 +13,7 @@ const LATER_BUDGET_MS = 100;
 const runs = runsFromArgs();
 const results = await measureSuite('language', runs, (result, k) =>
   console.log(
-    `run ${k + 1}: first ${result.firstMs} ms, later median ${result.laterMedianMs} ms (max ${result.laterMaxMs}), host RSS ${result.hostRssMB} MB (+${result.hostRssGrowthMB})`,
+    `run ${k + 1}: first ${result.firstMs} ms (${result.firstFromOpenMs} ms from opening), later median ${result.laterMedianMs} ms (max ${result.laterMaxMs}), host RSS ${result.hostRssMB} MB (+${result.hostRssGrowthMB})`,
   ),
 );
 
@@ -22,6 +23,7 @@ const summary = {
   runs,
   cells: 30,
   firstMedianMs: median(results.map((r) => r.firstMs)),
+  firstFromOpenMedianMs: median(results.map((r) => r.firstFromOpenMs)),
   laterMedianMs: median(results.map((r) => r.laterMedianMs)),
   hostRssMedianMB: median(results.map((r) => r.hostRssMB)),
   hostRssGrowthMedianMB: median(results.map((r) => r.hostRssGrowthMB)),
@@ -29,8 +31,8 @@ const summary = {
   laterBudgetMs: LATER_BUDGET_MS,
 };
 console.log('\ncells’ language service in code-server, 30-cell notebook (medians)');
-console.log('  runs   first ms   later ms   host RSS MB   RSS growth MB   budgets (first / later)');
+console.log('  runs   first ms   (from opening)   later ms   host RSS MB   RSS growth MB   budgets (first / later)');
 console.log(
-  `  ${String(runs).padEnd(6)} ${String(summary.firstMedianMs).padStart(8)} ${String(summary.laterMedianMs).padStart(10)} ${String(summary.hostRssMedianMB).padStart(13)} ${String(summary.hostRssGrowthMedianMB).padStart(15)}   ${FIRST_BUDGET_MS} / ${LATER_BUDGET_MS}`,
+  `  ${String(runs).padEnd(6)} ${String(summary.firstMedianMs).padStart(8)} ${String(summary.firstFromOpenMedianMs).padStart(16)} ${String(summary.laterMedianMs).padStart(10)} ${String(summary.hostRssMedianMB).padStart(13)} ${String(summary.hostRssGrowthMedianMB).padStart(15)}   ${FIRST_BUDGET_MS} / ${LATER_BUDGET_MS}`,
 );
 console.log(`BENCH_JSON ${JSON.stringify(summary)}`);

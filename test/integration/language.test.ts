@@ -5,7 +5,8 @@
  * notebook folder's node_modules. And VS Code's built-in TypeScript stepping aside in the cells
  * we serve (our tsserver plugin), so that nothing is offered, shown or underlined twice.
  * Latencies: the first test opens a 30-cell notebook while no language worker runs yet (the cold
- * case: worker start, libraries, the notebook's program) and writes its first and later
+ * case: worker start, libraries, the notebook's program) and writes its first (from opening, and
+ * from the notebook shown) and later
  * completion times and the extension host's memory as JSON to the file LSTM_NOTEBOOK_BENCH_OUT
  * names, when set (bench/language-vscode.mjs reads it); the next prints LANGUAGE_LATENCY for a
  * two-cell notebook opened with the worker running.
@@ -76,6 +77,9 @@ describe('the cells’ language service', function () {
     cells.push('model.');
     assert.equal(cells.length, 30);
     const rssBefore = process.memoryUsage().rss;
+    // Two clocks: from asking VS Code to open the notebook (the worker starts as it opens), and
+    // from the moment it is shown with our kernel (when a user could first type).
+    const opening = performance.now();
     const notebook = await openNotebook(cells);
     const last = notebook.cellAt(29);
     const started = performance.now();
@@ -85,6 +89,7 @@ describe('the cells’ language service', function () {
       labels = await completionLabels(last, new vscode.Position(0, 6));
     }
     const first = performance.now() - started;
+    const firstFromOpen = performance.now() - opening;
     assert.ok(labels.includes('forward') && labels.includes('stateDict'), labels.join(' '));
     const times: number[] = [];
     for (let i = 0; i < 9; i++) {
@@ -100,6 +105,7 @@ describe('the cells’ language service', function () {
     const result = {
       cells: 30,
       firstMs: +first.toFixed(0),
+      firstFromOpenMs: +firstFromOpen.toFixed(0),
       laterMedianMs: +times[4].toFixed(1),
       laterMaxMs: +times[8].toFixed(1),
       hostRssMB: +(rssAfter / 2 ** 20).toFixed(0),

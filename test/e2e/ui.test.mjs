@@ -250,5 +250,15 @@ test(
     await suggest.locator('.monaco-list-row', { hasText: 'stateDict' }).first().waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(RESULTS, 'e2e-completions.png') });
     await page.keyboard.press('Escape');
+
+    // In-cell names: the built-in TypeScript knows them too, and stays quiet (our tsserver plugin,
+    // from the installed .vsix): `charAt` is listed once, not twice.
+    await page.keyboard.press('End');
+    await page.keyboard.type("\nconst s = 'abc';\ns.char", { delay: 30 });
+    const charAt = suggest.locator('.monaco-list-row .label-name', { hasText: /^charAt$/ });
+    await charAt.first().waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(1_000); // a second provider's answer would have arrived by now
+    assert.equal(await charAt.count(), 1, 'charAt rows in the suggest widget');
+    await page.keyboard.press('Escape');
   },
 );

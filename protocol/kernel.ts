@@ -30,8 +30,16 @@ export const EXIT_MEMORY_LIMIT = 77;
 
 /** Host → worker. */
 export type HostMessage =
-  /** Run one cell. `cellName` names the cell in stacks and syntax errors, e.g. "Cell 3". */
-  | { type: 'execute'; id: number; code: string; cellName: string }
+  /**
+   * Run one cell. `cellName` names the cell in stacks and syntax errors, e.g. "Cell 3".
+   * `scriptPath`, when debugging, is the script's name in the inspector instead: an absolute
+   * path the debugger binds breakpoints to (the host maps it to the cell and back).
+   */
+  | { type: 'execute'; id: number; code: string; cellName: string; scriptPath?: string }
+  /** Open the worker's inspector on 127.0.0.1, a random port (Debug Cell); answered by `inspector`. */
+  | { type: 'openInspector' }
+  /** Close it once the debugged cell has ended. */
+  | { type: 'closeInspector' }
   /** Stop the running cell (the flag in shared memory is already set when this arrives). */
   | { type: 'interrupt'; id: number };
 
@@ -47,6 +55,8 @@ export interface CellError {
 export type WorkerMessage =
   /** The worker has loaded and can execute. */
   | { type: 'ready' }
+  /** The inspector's ws:// address after openInspector, or why it could not open. */
+  | { type: 'inspector'; url: string | null; error?: string }
   /** console.log / console.error text of cell `id`, batched, in order. */
   | { type: 'stream'; id: number; name: 'stdout' | 'stderr'; text: string }
   /** display(value) (update: false) or handle.update(value) (update: true) of output `displayId`. */

@@ -37,7 +37,12 @@ export class CellRunner {
     this.interrupt?.(new InterruptedError());
   }
 
-  async run(id: number, code: string, cellName: string): Promise<void> {
+  /**
+   * `scriptPath` (Debug Cell) names the script for the debugger instead of `cellName`; errors
+   * still say `cellName`. The script's lines are the cell's (the rewrite keeps them), so a
+   * breakpoint on a cell line is one on the script's.
+   */
+  async run(id: number, code: string, cellName: string, scriptPath?: string): Promise<void> {
     const { post, outbox, displays } = this.deps;
     let mappings: number[][][] = [];
     let error: CellError | null = null;
@@ -49,7 +54,7 @@ export class CellRunner {
       const interrupted = new Promise<never>((_, reject) => {
         this.interrupt = reject;
       });
-      const running = runInThisContext(rewritten.script, { filename: cellName }) as Promise<
+      const running = runInThisContext(rewritten.script, { filename: scriptPath ?? cellName }) as Promise<
         { value: unknown } | undefined
       >;
       const result = await Promise.race([running, interrupted]);
@@ -61,7 +66,8 @@ export class CellRunner {
       error =
         thrown instanceof CellSyntaxError
           ? syntaxError(thrown, cellName)
-          : cellError(thrown, { filename: cellName, mappings }, this.deps.enginePaths);
+          : cellError(thrown, { filename: scriptPath ?? cellName, mappings }, this.deps.enginePaths);
+      if (scriptPath && error) error = { ...error, stack: error.stack.split(scriptPath).join(cellName) };
     } finally {
       this.interrupt = null;
     }

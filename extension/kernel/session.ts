@@ -60,6 +60,7 @@ interface Pending {
   id: number;
   code: string;
   cellName: string;
+  scriptPath?: string;
   onOutput: (output: CellOutput) => void;
   onStart: () => void;
   resolve: (result: ExecutionResult) => void;
@@ -76,6 +77,8 @@ export class KernelSession {
   private nextId = 1;
   private graceTimer: ReturnType<typeof setTimeout> | null = null;
   private currentState: KernelState = 'starting';
+  /** openInspector calls waiting for the worker's answer. */
+  private readonly inspectorWaiters: { resolve: (url: string) => void; reject: (error: Error) => void }[] = [];
 
   constructor(private readonly options: SessionOptions) {
     this.start();
@@ -90,12 +93,16 @@ export class KernelSession {
     return this.ready;
   }
 
-  /** Queues a cell; `onStart` fires when it actually begins (after the cells before it). */
+  /**
+   * Queues a cell; `onStart` fires when it actually begins (after the cells before it).
+   * `scriptPath` names the script for a debugger attached through openInspector.
+   */
   execute(
     code: string,
     cellName: string,
     onOutput: (output: CellOutput) => void = () => {},
     onStart: () => void = () => {},
+    scriptPath?: string,
   ): Promise<ExecutionResult> {
     if (this.currentState === 'disposed') return Promise.reject(new Error('the kernel session was disposed'));
     return new Promise((resolve) => {
@@ -103,6 +110,7 @@ export class KernelSession {
         id: this.nextId++,
         code,
         cellName,
+        scriptPath,
         onOutput,
         onStart,
         resolve,
@@ -111,6 +119,31 @@ export class KernelSession {
       });
       void this.pump();
     });
+  }
+
+  /**
+   * Opens the worker's inspector (Debug Cell) and resolves with its ws:// address, on
+   * 127.0.0.1 and a random port; the worker answers once no synchronous work holds it.
+   * closeInspector ends it. A worker replaced meanwhile rejects the wait.
+   */
+  openInspector(): Promise<string> {
+    if (this.currentState === 'disposed') return Promise.reject(new Error('the kernel was shut down'));
+    return new Promise((resolve, reject) => {
+      this.inspectorWaiters.push({ resolve, reject });
+      const worker = this.worker;
+      // Asked once the worker listens; a worker replaced or shut down before that rejects the wait.
+      this.ready.then(
+        () => {
+          if (this.worker === worker && this.currentState !== 'disposed')
+            worker.postMessage({ type: 'openInspector' } satisfies HostMessage);
+        },
+        () => {},
+      );
+    });
+  }
+
+  closeInspector(): void {
+    if (this.currentState !== 'disposed') this.worker.postMessage({ type: 'closeInspector' } satisfies HostMessage);
   }
 
   /** Stops the running cell and cancels those waiting behind it, as Jupyter does. */
@@ -150,6 +183,7 @@ export class KernelSession {
         stateLost: true,
         error: { name: 'Error', message: 'The kernel was shut down.', stack: 'Error: The kernel was shut down.' },
       });
+    this.rejectInspectorWaiters('the kernel was shut down');
     this.clearGrace();
     await this.worker.terminate();
   }
@@ -216,6 +250,7 @@ export class KernelSession {
       // A worker that cannot even start would fail again: end every cell with the reason.
       const message = `The kernel could not start: ${error.message}`;
       this.setState('disposed');
+      this.rejectInspectorWaiters(message);
       for (const cell of this.queue.splice(0))
         this.finish(
           cell,
@@ -238,6 +273,7 @@ export class KernelSession {
 
   private replaceWorker(why: string, interrupted: boolean, name = interrupted ? INTERRUPTED : 'KernelRestarted'): void {
     this.clearGrace();
+    this.rejectInspectorWaiters(`the kernel restarted: ${why}`);
     const old = this.worker;
     const running = this.queue[0]?.started ? this.queue.shift() : undefined;
     this.setState('restarting');
@@ -267,6 +303,7 @@ export class KernelSession {
       id: cell.id,
       code: cell.code,
       cellName: cell.cellName,
+      ...(cell.scriptPath ? { scriptPath: cell.scriptPath } : {}),
     } satisfies HostMessage);
   }
 
@@ -280,6 +317,13 @@ export class KernelSession {
     }
     const message = received as WorkerMessage;
     if (message.type === 'ready') return;
+    if (message.type === 'inspector') {
+      const waiting = this.inspectorWaiters.splice(0);
+      for (const { resolve, reject } of waiting)
+        if (message.url) resolve(message.url);
+        else reject(new Error(`the kernel's inspector did not open: ${message.error ?? 'no reason given'}`));
+      return;
+    }
     const cell = this.queue[0];
     if (!cell || cell.id !== message.id) return; // output of a cell that has already ended (a late timer)
     switch (message.type) {
@@ -327,6 +371,10 @@ export class KernelSession {
     cell.resolve(result);
   }
 
+  private rejectInspectorWaiters(reason: string): void {
+    for (const { reject } of this.inspectorWaiters.splice(0)) reject(new Error(reason));
+  }
+
   private clearGrace(): void {
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.graceTimer = null;
@@ -358,6 +406,10 @@ function malformed(m: unknown): string | null {
   };
   if (!isObject(m)) return `expected an object with a "type", got ${shown()}`;
   if (m.type === 'ready') return null;
+  if (m.type === 'inspector')
+    return isText(m.url) || (m.url === null && (m.error === undefined || isText(m.error)))
+      ? null
+      : `a malformed inspector message ${shown()}`;
   if (!['stream', 'display', 'result', 'error', 'done'].includes(m.type as string))
     return `expected a type of ready, stream, display, result, error or done, got ${shown()}`;
   if (typeof m.id !== 'number') return `expected a numeric "id", got ${shown()}`;

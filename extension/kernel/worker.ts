@@ -3,6 +3,7 @@
  * runs one cell at a time, and answers the host in the order of protocol/kernel.ts.
  */
 import { Console } from 'node:console';
+import * as inspector from 'node:inspector';
 import { Writable } from 'node:stream';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -117,7 +118,7 @@ port.on('message', (message: HostMessage) => {
         running = true;
         for (const text of whileIdle.splice(0)) outbox.stream('stderr', `While no cell was running: ${text}`);
         try {
-          await runner.run(message.id, message.code, message.cellName);
+          await runner.run(message.id, message.code, message.cellName, message.scriptPath);
         } finally {
           running = false;
         }
@@ -127,10 +128,31 @@ port.on('message', (message: HostMessage) => {
     case 'interrupt':
       if (message.id === currentId) runner.interruptWaiting();
       break;
+    case 'openInspector':
+      post(openInspector());
+      break;
+    case 'closeInspector':
+      inspector.close();
+      break;
     default: {
       const unknown: never = message;
       throw new Error(`unknown message ${JSON.stringify(unknown)}`);
     }
   }
 });
+/**
+ * This worker's own inspector (a worker thread gets its own ws:// address; pausing it freezes
+ * only this thread, never the extension host). Loopback only, a random port, only while a cell
+ * is debugged.
+ */
+function openInspector(): WorkerMessage {
+  try {
+    if (!inspector.url()) inspector.open(0, '127.0.0.1', false);
+    const url = inspector.url();
+    return url ? { type: 'inspector', url } : { type: 'inspector', url: null, error: 'the inspector gave no address' };
+  } catch (error) {
+    return { type: 'inspector', url: null, error: (error as Error).message };
+  }
+}
+
 post({ type: 'ready' });

@@ -22,6 +22,11 @@ export class LstmController implements vscode.Disposable {
   private readonly selected = new Set<vscode.NotebookDocument>();
   private readonly selectionEmitter = new vscode.EventEmitter<vscode.NotebookDocument>();
   readonly onDidChangeSelection = this.selectionEmitter.event;
+  /**
+   * Called once the kernel is told to stop (the flag set): Debug Cell ends its session, so a
+   * worker paused at a breakpoint resumes and stops at its next interrupt check.
+   */
+  onInterrupt: ((notebook: vscode.NotebookDocument) => Promise<void>) | undefined;
 
   constructor(private readonly workerPath: string) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, 'jupyter-notebook', 'LSTM (TypeScript)');
@@ -29,7 +34,10 @@ export class LstmController implements vscode.Disposable {
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'TypeScript cells with the embedded LSTM core';
     this.controller.executeHandler = (cells, notebook) => this.executeCells(cells, notebook);
-    this.controller.interruptHandler = (notebook) => this.sessions.get(notebook)?.session.interrupt();
+    this.controller.interruptHandler = async (notebook) => {
+      this.sessions.get(notebook)?.session.interrupt();
+      await this.onInterrupt?.(notebook);
+    };
     this.disposables.push(
       this.controller,
       this.stateEmitter,
@@ -98,6 +106,43 @@ export class LstmController implements vscode.Disposable {
     return entry;
   }
 
+  /**
+   * Runs one cell as the run button does, with the kernel prepared first (Debug Cell: its
+   * inspector opened and a debugger attached by `beforeRun`, which returns how to undo that once
+   * the cell ends), the script named `scriptPath` for the debugger, and with `pauseAtStart`
+   * stopped before its first line (Run by Line).
+   */
+  async runCell(
+    cell: vscode.NotebookCell,
+    debug: {
+      scriptPath: string;
+      pauseAtStart: boolean;
+      beforeRun: (session: KernelSession) => Promise<() => Promise<void>>;
+    },
+  ): Promise<boolean> {
+    const execution = this.controller.createNotebookCellExecution(cell);
+    let after: () => Promise<void>;
+    try {
+      after = await debug.beforeRun(this.sessionFor(cell.notebook).session);
+    } catch (error) {
+      execution.start(Date.now());
+      const message = `The debugger could not attach to the kernel: ${(error as Error).message}`;
+      await execution.replaceOutput(
+        new vscode.NotebookCellOutput([errorItem({ name: 'DebugError', message, stack: `DebugError: ${message}` })]),
+      );
+      execution.end(false, Date.now());
+      return false;
+    }
+    try {
+      return await this.executeCell(execution, cell.notebook, {
+        scriptPath: debug.scriptPath,
+        pauseAtStart: debug.pauseAtStart,
+      });
+    } finally {
+      await after();
+    }
+  }
+
   private async endSession(notebook: vscode.NotebookDocument): Promise<void> {
     const entry = this.sessions.get(notebook);
     this.sessions.delete(notebook);
@@ -123,6 +168,7 @@ export class LstmController implements vscode.Disposable {
   private async executeCell(
     execution: vscode.NotebookCellExecution,
     notebook: vscode.NotebookDocument,
+    debug?: { scriptPath: string; pauseAtStart: boolean },
   ): Promise<boolean> {
     const cell = execution.cell;
     // Trust first: in an untrusted workspace not even a kernel worker starts.
@@ -159,6 +205,7 @@ export class LstmController implements vscode.Disposable {
         `Cell ${cell.index + 1}`,
         (output) => writer.write(output),
         started,
+        debug,
       );
       await writer.idle();
       if (!begun) execution.start(Date.now()); // cancelled while queued: it ends without an order number

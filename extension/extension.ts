@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { BuiltinTypeScript } from './builtin-typescript';
+import { CellDebugger } from './debug-cell';
 import { LstmController } from './controller';
 import { LanguageClient } from './language/client';
 import { LanguageNotebooks } from './language-notebooks';
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): {
   context.subscriptions.push(
     controller,
     new KernelStatusBar(controller),
+    new CellDebugger(controller),
     vscode.commands.registerCommand('lstm-notebook.newNotebook', newNotebook),
     vscode.commands.registerCommand('lstm-notebook.restartKernel', async () => {
       const notebook = vscode.window.activeNotebookEditor?.notebook;

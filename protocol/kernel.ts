@@ -34,8 +34,9 @@ export type HostMessage =
    * Run one cell. `cellName` names the cell in stacks and syntax errors, e.g. "Cell 3".
    * `scriptPath`, when debugging, is the script's name in the inspector instead: an absolute
    * path the debugger binds breakpoints to (the host maps it to the cell and back).
+   * `pauseAtStart` (Run by Line) stops the attached debugger before the cell's first line.
    */
-  | { type: 'execute'; id: number; code: string; cellName: string; scriptPath?: string }
+  | { type: 'execute'; id: number; code: string; cellName: string; scriptPath?: string; pauseAtStart?: boolean }
   /** Open the worker's inspector on 127.0.0.1, a random port (Debug Cell); answered by `inspector`. */
   | { type: 'openInspector' }
   /** Close it once the debugged cell has ended. */

@@ -39,15 +39,16 @@ export class CellRunner {
 
   /**
    * `scriptPath` (Debug Cell) names the script for the debugger instead of `cellName`; errors
-   * still say `cellName`. The script's lines are the cell's (the rewrite keeps them), so a
+   * still say `cellName`. `pauseAtStart` (Run by Line) stops an attached debugger before the
+   * cell's first line. The script's lines are the cell's (the rewrite keeps them), so a
    * breakpoint on a cell line is one on the script's.
    */
-  async run(id: number, code: string, cellName: string, scriptPath?: string): Promise<void> {
+  async run(id: number, code: string, cellName: string, scriptPath?: string, pauseAtStart = false): Promise<void> {
     const { post, outbox, displays } = this.deps;
     let mappings: number[][][] = [];
     let error: CellError | null = null;
     try {
-      const rewritten = rewriteCell(transpileCell(code));
+      const rewritten = rewriteCell(transpileCell(code), { pauseAtStart });
       mappings = rewritten.mappings;
       const globals = globalThis as Record<string, unknown>;
       for (const name of rewritten.declared) if (!(name in globals)) globals[name] = undefined;

@@ -39,7 +39,11 @@ export interface RewrittenCell {
   mappings: number[][][];
 }
 
-export function rewriteCell(js: string): RewrittenCell {
+/**
+ * `pauseAtStart` (Run by Line) puts a `debugger;` statement before the cell's first line, inside
+ * the wrapper: an attached debugger stops there, and the mappings account for it.
+ */
+export function rewriteCell(js: string, { pauseAtStart = false }: { pauseAtStart?: boolean } = {}): RewrittenCell {
   let program: Program;
   try {
     program = parse(js, {
@@ -123,12 +127,13 @@ export function rewriteCell(js: string): RewrittenCell {
   });
 
   // A directive ('use strict') applies only while it comes first: the functions are published after it.
+  const pause = pauseAtStart ? 'debugger; ' : '';
   const lastDirective = directivePrologue(body).at(-1);
   if (lastDirective && hoisted.length > 0) {
     const separator = js[lastDirective.end - 1] === ';' ? ' ' : '; ';
     out.appendLeft(lastDirective.end, `${separator}${hoisted.join(' ')}`);
-    out.prepend('(async () => { ');
-  } else out.prepend(`(async () => { ${hoisted.join(' ')}`);
+    out.prepend(`(async () => { ${pause}`);
+  } else out.prepend(`(async () => { ${pause}${hoisted.join(' ')}`);
   out.append('\n})()');
   const mappings = out.generateDecodedMap({ hires: true }).mappings as number[][][];
   return { script: out.toString(), declared: [...declared], mappings };

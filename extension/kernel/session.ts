@@ -61,6 +61,7 @@ interface Pending {
   code: string;
   cellName: string;
   scriptPath?: string;
+  pauseAtStart?: boolean;
   onOutput: (output: CellOutput) => void;
   onStart: () => void;
   resolve: (result: ExecutionResult) => void;
@@ -95,14 +96,15 @@ export class KernelSession {
 
   /**
    * Queues a cell; `onStart` fires when it actually begins (after the cells before it).
-   * `scriptPath` names the script for a debugger attached through openInspector.
+   * `debug` names the script for a debugger attached through openInspector, and may stop it
+   * before the first line (Run by Line).
    */
   execute(
     code: string,
     cellName: string,
     onOutput: (output: CellOutput) => void = () => {},
     onStart: () => void = () => {},
-    scriptPath?: string,
+    debug?: { scriptPath: string; pauseAtStart?: boolean },
   ): Promise<ExecutionResult> {
     if (this.currentState === 'disposed') return Promise.reject(new Error('the kernel session was disposed'));
     return new Promise((resolve) => {
@@ -110,7 +112,8 @@ export class KernelSession {
         id: this.nextId++,
         code,
         cellName,
-        scriptPath,
+        scriptPath: debug?.scriptPath,
+        pauseAtStart: debug?.pauseAtStart,
         onOutput,
         onStart,
         resolve,
@@ -304,6 +307,7 @@ export class KernelSession {
       code: cell.code,
       cellName: cell.cellName,
       ...(cell.scriptPath ? { scriptPath: cell.scriptPath } : {}),
+      ...(cell.pauseAtStart ? { pauseAtStart: true } : {}),
     } satisfies HostMessage);
   }
 

@@ -118,7 +118,7 @@ port.on('message', (message: HostMessage) => {
         running = true;
         for (const text of whileIdle.splice(0)) outbox.stream('stderr', `While no cell was running: ${text}`);
         try {
-          await runner.run(message.id, message.code, message.cellName, message.scriptPath);
+          await runner.run(message.id, message.code, message.cellName, message.scriptPath, message.pauseAtStart);
         } finally {
           running = false;
         }

@@ -75,4 +75,25 @@ describe('LSTM (TypeScript) in an untrusted workspace', function () {
     );
     assert.equal(state, null);
   });
+
+  it('Debug Cell and Run by Line start no debugger, no kernel, and run nothing', async () => {
+    const { controller } = await api();
+    const notebook = await openNotebook(["console.log('must not run under a debugger')"]);
+    const cell = notebook.cellAt(0);
+    const started: string[] = [];
+    const listener = vscode.debug.onDidStartDebugSession((session) => started.push(session.name));
+    try {
+      await vscode.commands.executeCommand('lstm-notebook.debugCell', cell);
+      await vscode.commands.executeCommand('lstm-notebook.runByLine', cell);
+      await new Promise((r) => setTimeout(r, 2000));
+    } finally {
+      listener.dispose();
+    }
+    assert.deepEqual(started, []);
+    assert.equal(printed(cell), 0);
+    const state = (controller as unknown as { stateOf(notebook: vscode.NotebookDocument): string | null }).stateOf(
+      notebook,
+    );
+    assert.equal(state, null, 'a kernel worker was started');
+  });
 });

@@ -42,7 +42,7 @@ test('a cell run under a script path: values as usual, errors name the cell, not
       'Cell 7',
       () => {},
       () => {},
-      path,
+      { scriptPath: path },
     );
     assert.equal(ok.ok, true);
     const failed = await session.execute(
@@ -50,7 +50,7 @@ test('a cell run under a script path: values as usual, errors name the cell, not
       'Cell 8',
       () => {},
       () => {},
-      path,
+      { scriptPath: path },
     );
     assert.equal(failed.ok, false);
     assert.match(failed.error?.stack ?? '', /at Cell 8:2:7/);
@@ -73,4 +73,35 @@ test('a session that is shut down rejects a pending openInspector instead of lea
     new Promise((_, reject) => setTimeout(() => reject(new Error('openInspector hung')), 10_000)),
   ]);
   await disposing;
+});
+
+test('Run by Line’s pause before the first line changes no position: a line-1 error keeps its column', async () => {
+  const session = newSession();
+  try {
+    // No debugger is attached here, so the `debugger;` statement does nothing; the mapping is what is checked.
+    const failed = await session.execute(
+      'throw new Error("first")',
+      'Cell 9',
+      () => {},
+      () => {},
+      {
+        scriptPath: '/tmp/notebook.ipynb.cell-9.ts',
+        pauseAtStart: true,
+      },
+    );
+    assert.match(failed.error?.stack ?? '', /at Cell 9:1:7/);
+    const ok = await session.execute(
+      'let a = 1;\na += 1;\na',
+      'Cell 10',
+      () => {},
+      () => {},
+      {
+        scriptPath: '/tmp/notebook.ipynb.cell-10.ts',
+        pauseAtStart: true,
+      },
+    );
+    assert.equal(ok.ok, true);
+  } finally {
+    await session.dispose();
+  }
 });

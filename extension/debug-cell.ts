@@ -1,0 +1,210 @@
+/**
+ * Debug Cell: runs one cell under VS Code's JavaScript debugger (js-debug), attached to the
+ * cell's kernel worker through the worker's own inspector (127.0.0.1, a random port, open only
+ * while the cell runs). Pausing freezes the worker thread, never the extension host.
+ *
+ * Paths: the worker runs a debugged cell as a script named by an absolute path of its own
+ * (scriptPathOf); the REPL rewrite keeps every cell line in place, so a cell line is that
+ * script's line. A debug adapter tracker rewrites DAP sources both ways: breakpoints VS Code
+ * sets in a cell (`vscode-notebook-cell:` URIs) go to js-debug under the script's path, and
+ * frames, breakpoints and loaded sources js-debug reports under that path come back as the
+ * cell, named "Cell N".
+ */
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { notebookFolder, type LstmController } from './controller';
+
+/** Our mark on the debug configurations we start (js-debug's child sessions inherit through parentSession). */
+const MARK = '__lstmNotebook';
+const CELL_SCHEME = 'vscode-notebook-cell';
+
+interface DapMessage {
+  type: string;
+  command?: string;
+  event?: string;
+  arguments?: unknown;
+  body?: unknown;
+}
+
+export class CellDebugger implements vscode.Disposable {
+  private readonly pathByCell = new Map<string, string>();
+  private readonly cellByPath = new Map<string, vscode.Uri>();
+  /** The debug session of each notebook being debugged (one debugged cell at a time per notebook). */
+  private readonly sessions = new Map<vscode.NotebookDocument, vscode.DebugSession>();
+  /** Resolvers waiting for the session attached to the worker to finish its configuration (breakpoints set). */
+  private readonly configured = new Map<string, () => void>();
+  /** Run by Line runs whose first stop (the `debugger;` before line 1) is still to come: it is stepped past. */
+  private readonly pausedBeforeFirstLine = new Set<string>();
+  /** The session each debug run started with (js-debug attaches in a child of it); stopping it stops both. */
+  private readonly roots = new Map<string, vscode.DebugSession>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly controller: LstmController) {
+    this.disposables.push(
+      vscode.commands.registerCommand('lstm-notebook.debugCell', (target?: unknown) => this.debugCell(target, false)),
+      vscode.commands.registerCommand('lstm-notebook.runByLine', (target?: unknown) => this.debugCell(target, true)),
+      vscode.debug.registerDebugAdapterTrackerFactory('pwa-node', {
+        createDebugAdapterTracker: (session) => (this.rootOf(session) ? this.tracker(session) : undefined),
+      }),
+      vscode.debug.onDidTerminateDebugSession((session) => {
+        for (const [notebook, debugged] of this.sessions) if (debugged === session) this.sessions.delete(notebook);
+      }),
+    );
+    controller.onInterrupt = (notebook) => this.stop(notebook);
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
+
+  /** The absolute path a debugged cell's script is named by (a name only: no file is written). */
+  scriptPathOf(cell: vscode.NotebookCell): string {
+    const key = cell.document.uri.toString();
+    let path = this.pathByCell.get(key);
+    if (!path) {
+      const folder = notebookFolder(cell.notebook).replace(/\\/g, '/');
+      path = `${folder}/${basename(cell.notebook.uri.path)}.cell-${this.pathByCell.size + 1}.js`;
+      this.pathByCell.set(key, path);
+      this.cellByPath.set(path, cell.document.uri);
+    }
+    return path;
+  }
+
+  /** Ends the notebook's debug session (on an interrupt too: a paused worker resumes and hears it). */
+  async stop(notebook: vscode.NotebookDocument): Promise<void> {
+    const session = this.sessions.get(notebook);
+    if (session) await vscode.debug.stopDebugging(session);
+  }
+
+  /** Debug Cell, or with `byLine` Run by Line: the same session, stopped before the cell's first line. */
+  private async debugCell(target: unknown, byLine: boolean): Promise<void> {
+    const what = byLine ? 'Run by Line' : 'Debug Cell';
+    const cell = cellOf(target);
+    const refusal = !cell
+      ? 'no cell to debug (run it from a cell, or with a cell selected).'
+      : !vscode.workspace.isTrusted
+        ? 'this workspace is not trusted, so LSTM Notebook runs no code in it.'
+        : this.sessions.has(cell.notebook)
+          ? 'a cell of this notebook is already being debugged.'
+          : undefined;
+    if (!cell || refusal) {
+      void vscode.window.showErrorMessage(`${what}: ${refusal}`);
+      return;
+    }
+    await this.controller.runCell(cell, {
+      scriptPath: this.scriptPathOf(cell),
+      pauseAtStart: byLine,
+      beforeRun: async (session) => {
+        const address = await session.openInspector();
+        const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+        const ready = new Promise<void>((resolve) => this.configured.set(id, resolve));
+        if (byLine) this.pausedBeforeFirstLine.add(id);
+        const started = await vscode.debug.startDebugging(
+          vscode.workspace.getWorkspaceFolder(cell.notebook.uri),
+          {
+            type: 'pwa-node',
+            request: 'attach',
+            name: `Cell ${cell.index + 1}`,
+            websocketAddress: address,
+            // Node's internals and the engine's bundle are not the user's code.
+            skipFiles: ['<node_internals>/**'],
+            [MARK]: id,
+          },
+          { suppressSaveBeforeStart: true },
+        );
+        if (!started) {
+          session.closeInspector();
+          throw new Error('the JavaScript debugger did not start');
+        }
+        await ready;
+        const root = this.roots.get(id);
+        if (root) this.sessions.set(cell.notebook, root);
+        return async () => {
+          this.configured.delete(id);
+          this.pausedBeforeFirstLine.delete(id);
+          await this.stop(cell.notebook);
+          this.roots.delete(id);
+          session.closeInspector();
+        };
+      },
+    });
+  }
+
+  /** Our mark on the session or on the session that started it (js-debug attaches in a child). */
+  private rootOf(session: vscode.DebugSession): string | undefined {
+    for (let s: vscode.DebugSession | undefined = session; s; s = s.parentSession) {
+      const mark = (s.configuration as Record<string, unknown>)[MARK];
+      if (typeof mark === 'string') return mark;
+    }
+    return undefined;
+  }
+
+  private tracker(session: vscode.DebugSession): vscode.DebugAdapterTracker {
+    const root = this.rootOf(session);
+    if (root && !session.parentSession) this.roots.set(root, session);
+    return {
+      onWillReceiveMessage: (message: DapMessage) => {
+        if (message.type === 'request') this.rewriteSources(message.arguments, (source) => this.toScript(source));
+      },
+      onDidSendMessage: (message: DapMessage) => {
+        this.rewriteSources(message.body, (source) => this.toCell(source));
+        // The child session is the one attached to the worker: once it is configured, breakpoints are set there.
+        if (message.type === 'response' && message.command === 'configurationDone' && root && session.parentSession)
+          this.configured.get(root)?.();
+        // Run by Line's `debugger;` stops before line 1's first statement, on the same line: showing
+        // that stop would make the first F10 seem to do nothing. It is hidden from VS Code (renamed
+        // to an event it ignores) and stepped past, so the first stop shown is the first statement.
+        if (message.type === 'event' && message.event === 'stopped' && root && session.parentSession) {
+          if (this.pausedBeforeFirstLine.delete(root)) {
+            message.event = 'lstmNotebookSteppedPastPause';
+            const threadId = (message.body as { threadId?: number } | undefined)?.threadId;
+            void session.customRequest('next', { threadId }).then(undefined, () => {});
+          }
+        }
+      },
+    };
+  }
+
+  private toScript(source: Record<string, unknown>): void {
+    if (typeof source.path !== 'string' || !source.path.startsWith(`${CELL_SCHEME}:`)) return;
+    const uri = vscode.Uri.parse(source.path);
+    const cell = vscode.workspace.notebookDocuments
+      .flatMap((nb) => nb.getCells())
+      .find((c) => c.document.uri.toString() === uri.toString());
+    if (cell) source.path = this.scriptPathOf(cell);
+  }
+
+  private toCell(source: Record<string, unknown>): void {
+    const uri = typeof source.path === 'string' ? this.cellByPath.get(source.path) : undefined;
+    if (!uri) return;
+    const cell = vscode.workspace.notebookDocuments
+      .flatMap((nb) => nb.getCells())
+      .find((c) => c.document.uri.toString() === uri.toString());
+    source.path = uri.toString();
+    source.name = cell ? `Cell ${cell.index + 1}` : 'Cell';
+    source.sourceReference = 0;
+  }
+
+  /** Applies `rewrite` to every DAP `source` object in a message's arguments or body. */
+  private rewriteSources(value: unknown, rewrite: (source: Record<string, unknown>) => void): void {
+    if (typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) {
+      for (const item of value) this.rewriteSources(item, rewrite);
+      return;
+    }
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'source' && typeof inner === 'object' && inner !== null) rewrite(inner as Record<string, unknown>);
+      this.rewriteSources(inner, rewrite);
+    }
+  }
+}
+
+/** The cell a command was run on: the argument VS Code's cell menus pass, or the active editor's selection. */
+function cellOf(target: unknown): vscode.NotebookCell | undefined {
+  const candidate = target as Partial<vscode.NotebookCell> | undefined;
+  if (candidate?.document && candidate.notebook && typeof candidate.index === 'number')
+    return candidate as vscode.NotebookCell;
+  const editor = vscode.window.activeNotebookEditor;
+  const index = editor?.selections[0]?.start;
+  return editor && index !== undefined ? editor.notebook.cellAt(index) : undefined;
+}

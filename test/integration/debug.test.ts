@@ -1,0 +1,204 @@
+/**
+ * Debug Cell inside a real VS Code, with its own JavaScript debugger (js-debug) attached to the
+ * kernel worker: a breakpoint set in a cell stops there, the stack names the cell at the right
+ * line, the paused frame's values are read and evaluated, and continuing finishes the cell with
+ * its normal output. Interrupting a paused cell ends the debug session and the cell, and the
+ * kernel keeps its variables.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { openNotebook, runCells, text, waitFor } from './notebook-helpers';
+
+interface Stopped {
+  session: vscode.DebugSession;
+  threadId: number;
+}
+
+/**
+ * Watches js-debug's sessions: `stopped` resolves with the first `stopped` event, `next()` with
+ * each following one in turn; `ended` names the sessions terminated since.
+ */
+function nextStop(): { stopped: Promise<Stopped>; next(): Promise<Stopped>; ended: string[]; dispose(): void } {
+  const stops: Stopped[] = [];
+  const waiting: ((stop: Stopped) => void)[] = [];
+  const resolve = (stop: Stopped) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter(stop);
+    else stops.push(stop);
+  };
+  const next = () => {
+    const stop = stops.shift();
+    return stop ? Promise.resolve(stop) : new Promise<Stopped>((r) => waiting.push(r));
+  };
+  const stopped = next();
+  const ended: string[] = [];
+  const terminated = vscode.debug.onDidTerminateDebugSession((session) => ended.push(session.name));
+  const registration = vscode.debug.registerDebugAdapterTrackerFactory('pwa-node', {
+    createDebugAdapterTracker: (session) => ({
+      onDidSendMessage: (message: { type: string; event?: string; body?: { threadId: number } }) => {
+        if (message.type === 'event' && message.event === 'stopped' && message.body)
+          resolve({ session, threadId: message.body.threadId });
+      },
+    }),
+  });
+  return {
+    stopped,
+    next,
+    ended,
+    dispose: () => {
+      registration.dispose();
+      terminated.dispose();
+    },
+  };
+}
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms)),
+  ]);
+}
+
+interface Frame {
+  id: number;
+  line: number;
+  source?: { path?: string; name?: string };
+}
+
+describe('Debug Cell', function () {
+  this.timeout(120_000);
+  afterEach(() => vscode.debug.removeBreakpoints(vscode.debug.breakpoints));
+
+  it('stops at a breakpoint in the cell: the frame is the cell’s line, its values read, continue finishes the cell', async () => {
+    // One pass: the breakpoint inside the loop is hit once.
+    const { cell, watch, running, stopped } = await debugAtThirdLine(
+      'const base = 40;',
+      'let total = base;\nfor (let i = 0; i < 1; i++) {\n  total += i + 3;\n}\ntotal',
+    );
+    try {
+      const { session, threadId } = await stopped;
+      const { stackFrames } = (await session.customRequest('stackTrace', { threadId })) as { stackFrames: Frame[] };
+      const top = stackFrames[0];
+      assert.equal(top.source?.path, cell.document.uri.toString(), JSON.stringify(stackFrames.slice(0, 3)));
+      assert.equal(top.source?.name, 'Cell 2');
+      assert.equal(top.line, 3);
+      const evaluated = (await session.customRequest('evaluate', {
+        expression: 'total + i * 100 + base',
+        frameId: top.id,
+        context: 'repl',
+      })) as { result: string };
+      assert.equal(evaluated.result, '80', 'total 40, i 0, base 40 from the earlier cell');
+      // The block's scope shows the loop variable.
+      const { scopes } = (await session.customRequest('scopes', { frameId: top.id })) as {
+        scopes: { name: string; variablesReference: number }[];
+      };
+      const names: string[] = [];
+      for (const scope of scopes.slice(0, 2)) {
+        const { variables } = (await session.customRequest('variables', {
+          variablesReference: scope.variablesReference,
+        })) as { variables: { name: string; value: string }[] };
+        names.push(...variables.map((v) => `${v.name}=${v.value}`));
+      }
+      assert.ok(names.includes('i=0'), names.join(' '));
+
+      await session.customRequest('continue', { threadId });
+      await within(Promise.resolve(running), 30_000, 'the cell to finish');
+      await waitFor(() => cell.executionSummary?.success === true, 10_000, 'the cell to succeed');
+      assert.match(text(cell), /43/);
+      await waitFor(() => watch.ended.includes('Cell 2'), 10_000, 'the debug session to end');
+    } finally {
+      watch.dispose();
+    }
+  });
+
+  it('Run by Line stops before the first line and steps one line at a time; continue runs the rest', async () => {
+    const notebook = await openNotebook(['let a = 1;\na += 1;\na += 10;\na']);
+    const cell = notebook.cellAt(0);
+    const watch = nextStop();
+    try {
+      const running = vscode.commands.executeCommand('lstm-notebook.runByLine', cell);
+      const first = await within(watch.stopped, 60_000, 'the pause before the first line');
+      const lines = [(await topFrame(first)).line];
+      assert.equal((await topFrame(first)).source?.path, cell.document.uri.toString());
+      for (let step = 0; step < 2; step++) {
+        await first.session.customRequest('next', { threadId: first.threadId });
+        lines.push((await topFrame(await within(watch.next(), 10_000, `step ${step + 1}`))).line);
+      }
+      assert.deepEqual(lines, [1, 2, 3], 'one cell line per step');
+      const top = await topFrame(first);
+      const value = (await first.session.customRequest('evaluate', {
+        expression: 'a',
+        frameId: top.id,
+        context: 'repl',
+      })) as { result: string };
+      assert.equal(value.result, '2', 'line 3 has not run yet');
+      await first.session.customRequest('continue', { threadId: first.threadId });
+      await within(Promise.resolve(running), 30_000, 'the cell to finish');
+      await waitFor(() => cell.executionSummary?.success === true, 10_000, 'the cell to succeed');
+      assert.match(text(cell), /12/);
+    } finally {
+      watch.dispose();
+    }
+  });
+
+  it('interrupting a cell paused at a breakpoint ends the session and the cell; the kernel keeps its variables', async () => {
+    // The loop would run for minutes: only the interrupt ends it.
+    const { notebook, cell, watch, running, stopped } = await debugAtThirdLine(
+      'const kept = "still here";',
+      'let n = 0;\nfor (let i = 0; i < 1e12; i++) {\n  n += 1;\n}\nn',
+    );
+    try {
+      await stopped;
+      vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+      await vscode.commands.executeCommand('notebook.cell.cancelExecution', {
+        ranges: [{ start: 1, end: 2 }],
+        document: notebook.uri,
+      });
+      await within(Promise.resolve(running), 30_000, 'the interrupted cell to end');
+      await waitFor(() => watch.ended.includes('Cell 2'), 10_000, 'the debug session to end');
+      assert.equal(cell.executionSummary?.success, false, 'the interrupted cell failed');
+      assert.match(text(cell, 'application/vnd.code.notebook.error'), /Interrupted/);
+    } finally {
+      watch.dispose();
+    }
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    const check = await openNotebookCellValue(notebook, 'kept');
+    assert.match(check, /still here/);
+  });
+});
+
+/**
+ * Opens a notebook of `first` and `second`, runs `first`, sets a breakpoint on the third line of
+ * `second` and starts Debug Cell on it; `stopped` resolves once the breakpoint is hit.
+ */
+async function debugAtThirdLine(first: string, second: string) {
+  const notebook = await openNotebook([first, second]);
+  await runCells(notebook, 0);
+  const cell = notebook.cellAt(1);
+  vscode.debug.addBreakpoints([
+    new vscode.SourceBreakpoint(new vscode.Location(cell.document.uri, new vscode.Position(2, 0))),
+  ]);
+  const watch = nextStop();
+  const running = vscode.commands.executeCommand('lstm-notebook.debugCell', cell);
+  const stopped = within(watch.stopped, 60_000, 'the breakpoint to be hit');
+  return { notebook, cell, watch, running, stopped };
+}
+
+async function topFrame({ session, threadId }: Stopped): Promise<Frame> {
+  const { stackFrames } = (await session.customRequest('stackTrace', { threadId })) as { stackFrames: Frame[] };
+  return stackFrames[0];
+}
+
+/** Appends a cell with `expression`, runs it, and returns its text output. */
+async function openNotebookCellValue(notebook: vscode.NotebookDocument, expression: string): Promise<string> {
+  const edit = new vscode.WorkspaceEdit();
+  const index = notebook.cellCount;
+  edit.set(notebook.uri, [
+    vscode.NotebookEdit.insertCells(index, [
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, expression, 'typescript'),
+    ]),
+  ]);
+  assert.ok(await vscode.workspace.applyEdit(edit));
+  await runCells(notebook, index);
+  return text(notebook.cellAt(index));
+}

@@ -13,6 +13,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { notebookFolder, type LstmController } from './controller';
+import { KERNEL_GLOBAL } from './kernel/rewrite';
 
 /** Our mark on the debug configurations we start (js-debug's child sessions inherit through parentSession). */
 const MARK = '__lstmNotebook';
@@ -37,12 +38,19 @@ export class CellDebugger implements vscode.Disposable {
   private readonly pausedBeforeFirstLine = new Set<string>();
   /** The session each debug run started with (js-debug attaches in a child of it); stopping it stops both. */
   private readonly roots = new Map<string, vscode.DebugSession>();
+  /** Gate charts drawn while paused, per debug run: redrawn after each step, frozen when the cell ends. */
+  private readonly watches = new Map<string, { expression: string; displayId: string }[]>();
+  private drawn = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly controller: LstmController) {
     this.disposables.push(
       vscode.commands.registerCommand('lstm-notebook.debugCell', (target?: unknown) => this.debugCell(target, false)),
       vscode.commands.registerCommand('lstm-notebook.runByLine', (target?: unknown) => this.debugCell(target, true)),
+      vscode.commands.registerCommand('lstm-notebook.showGatesWhilePaused', (context?: unknown) =>
+        this.showGates(context),
+      ),
+      vscode.debug.onDidChangeActiveStackItem((item) => void this.redraw(item)),
       vscode.debug.registerDebugAdapterTrackerFactory('pwa-node', {
         createDebugAdapterTracker: (session) => (this.rootOf(session) ? this.tracker(session) : undefined),
       }),
@@ -119,14 +127,71 @@ export class CellDebugger implements vscode.Disposable {
         await ready;
         const root = this.roots.get(id);
         if (root) this.sessions.set(cell.notebook, root);
+        void vscode.commands.executeCommand('setContext', 'lstmNotebook.debuggingCell', true);
         return async () => {
           this.configured.delete(id);
+          this.watches.delete(id); // the charts stay in the output as they were last drawn
           this.pausedBeforeFirstLine.delete(id);
           await this.stop(cell.notebook);
+          this.sessions.delete(cell.notebook);
           this.roots.delete(id);
           session.closeInspector();
+          if (this.sessions.size === 0)
+            void vscode.commands.executeCommand('setContext', 'lstmNotebook.debuggingCell', false);
         };
       },
+    });
+  }
+
+  /**
+   * Draws the gates of a trace or forward result of the paused frame into the running cell's
+   * output: from the variables view's context menu (its variable), or the command palette (an
+   * expression typed in). The worker builds the chart in the paused frame (showWhilePaused).
+   */
+  private async showGates(context: unknown): Promise<void> {
+    const frame = vscode.debug.activeStackItem;
+    const root = frame instanceof vscode.DebugStackFrame ? this.rootOf(frame.session) : undefined;
+    if (!(frame instanceof vscode.DebugStackFrame) || !root) {
+      void vscode.window.showErrorMessage('Show Gates: pause a cell run with Debug Cell or Run by Line first.');
+      return;
+    }
+    const variable = (context as { variable?: { evaluateName?: string; name?: string } } | undefined)?.variable;
+    const expression =
+      variable?.evaluateName ??
+      variable?.name ??
+      (await vscode.window.showInputBox({
+        prompt: 'A trace, or a forward result made with { trace: true }, in the paused frame',
+        placeHolder: 'out.trace',
+      }));
+    if (!expression) return;
+    const watch = { expression, displayId: `paused-gates-${++this.drawn}` };
+    try {
+      await this.draw(frame, watch, false);
+      this.watches.set(root, [...(this.watches.get(root) ?? []), watch]);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Show Gates of ${expression}: ${(error as Error).message}`);
+    }
+  }
+
+  /** After a step (a new paused frame), every chart drawn in this run is drawn again in place. */
+  private async redraw(item: vscode.DebugThread | vscode.DebugStackFrame | undefined): Promise<void> {
+    if (!(item instanceof vscode.DebugStackFrame)) return;
+    const root = this.rootOf(item.session);
+    for (const watch of (root && this.watches.get(root)) || []) {
+      // Out of scope after a step: the last picture stays.
+      await this.draw(item, watch, true).catch(() => {});
+    }
+  }
+
+  private async draw(
+    frame: vscode.DebugStackFrame,
+    { expression, displayId }: { expression: string; displayId: string },
+    update: boolean,
+  ): Promise<void> {
+    await frame.session.customRequest('evaluate', {
+      expression: `globalThis.${KERNEL_GLOBAL}.showWhilePaused((${expression}), ${JSON.stringify(displayId)}, ${update})`,
+      frameId: frame.frameId,
+      context: 'repl',
     });
   }
 

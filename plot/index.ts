@@ -2,7 +2,8 @@
  * The plot API cells use (`import { plot } from 'lstm-notebook'`), the live loss curve that
  * train(…, { plot: true }) draws, and the default chart of a cell's last value.
  */
-import { RecurrentModel, type History } from '../core/index';
+import { LstmError, RecurrentModel, type History } from '../core/index';
+import { describe } from '../core/host';
 import {
   gatesPayload,
   gradientsPayload,
@@ -126,4 +127,24 @@ export function defaultChart(value: unknown): Chart | null {
   if (isHistory(value) && value.steps.length > 0) return plot.loss(value);
   if (isGradNorms(value)) return plot.gradients(value);
   return null;
+}
+
+/**
+ * The gates of a value the user picked in a paused debugger (Debug Cell): a trace, or a forward
+ * result that carries one. Synchronous, as a paused thread runs nothing asynchronous. Anything
+ * else is refused with what would work instead.
+ */
+export function pausedGatesChart(value: unknown): Chart {
+  if (isTrace(value)) return plot.gates(value);
+  const result = value as { trace?: unknown; output?: unknown } | null;
+  if (typeof value === 'object' && result !== null && isTrace(result.trace)) return plot.gates(result.trace);
+  if (value instanceof RecurrentModel)
+    throw new LstmError(
+      `${value.toString()} keeps no record of its gates: show a forward result made with model.forward(x, { trace: true }), or its .trace`,
+    );
+  if (typeof value === 'object' && result !== null && 'output' in result)
+    throw new LstmError('this forward result has no trace: run model.forward(x, { trace: true }) to record the gates');
+  throw new LstmError(
+    `the gates of a paused cell: expected a trace or a forward result made with { trace: true }, got ${describe(value)}`,
+  );
 }

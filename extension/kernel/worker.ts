@@ -92,7 +92,11 @@ globals.require = loader.require;
 // A worker cannot chdir, so relative fs paths resolve from the editor's folder, not the
 // notebook's: cells get the notebook's folder as __dirname, as a Node module would.
 globals.__dirname = config.notebookDir;
-globals[KERNEL_GLOBAL] = Object.freeze({ check, import: (specifier: unknown) => loader.load(specifier) });
+globals[KERNEL_GLOBAL] = Object.freeze({
+  check,
+  import: (specifier: unknown) => loader.load(specifier),
+  showWhilePaused,
+});
 
 // A timer or promise of an earlier cell that throws must not end the kernel, nor vanish: during
 // a cell it goes to that cell's stderr; while no cell runs it waits for the next cell, which
@@ -140,6 +144,22 @@ port.on('message', (message: HostMessage) => {
     }
   }
 });
+/**
+ * Debug Cell's gates while paused: the debugger's evaluate calls this in the paused frame, where
+ * nothing asynchronous runs, so the chart is built synchronously and posted to the host at once
+ * as a display of the running cell (not through the outbox, whose flush waits for the event
+ * loop), without the SVG twin. The same displayId again (update) redraws it after a step.
+ * Returns the chart's summary, which the debug console shows.
+ */
+function showWhilePaused(value: unknown, displayId: unknown, update: unknown): string {
+  if (!charts) throw new Error('this kernel was built without charts');
+  if (typeof displayId !== 'string') throw new Error(`showWhilePaused: expected a display id, got ${typeof displayId}`);
+  const chart = charts.pausedGatesChart(value);
+  const bundle = { [chart.mime]: chart.payload, 'text/plain': chart.summary };
+  post({ type: 'display', id: currentId, displayId, bundle, update: update === true });
+  return chart.summary;
+}
+
 /**
  * This worker's own inspector (a worker thread gets its own ws:// address; pausing it freezes
  * only this thread, never the extension host). Loopback only, a random port, only while a cell

@@ -141,6 +141,55 @@ describe('Debug Cell', function () {
     }
   });
 
+  it('gates while paused: drawn into the running cell’s output, redrawn after a step, kept when the cell ends', async () => {
+    const GATES = 'application/vnd.lstm-notebook.gates+json';
+    const gatesOutputs = (cell: vscode.NotebookCell) =>
+      cell.outputs
+        .flatMap((o) => o.items)
+        .filter((i) => i.mime === GATES)
+        .map((i) => new TextDecoder().decode(i.data));
+    const { cell, watch, running, stopped } = await debugAtThirdLine(
+      "import { LSTM, Tensor, seed, plot } from 'lstm-notebook';\nseed(1);\n" +
+        'const model = new LSTM({ inputSize: 2, hiddenSize: 4 });\n' +
+        'const x = Tensor.randn([5, 1, 2]);\nconst x2 = Tensor.randn([5, 1, 2]);',
+      [
+        'let out = model.forward(x, { trace: true });',
+        'let marker = 0;',
+        'marker = 1;',
+        'out = model.forward(x2, { trace: true });',
+        'marker = 2;',
+        'display(plot.gates(out.trace));',
+      ].join('\n'),
+    );
+    try {
+      const paused = await stopped;
+      await waitFor(
+        () => vscode.debug.activeStackItem instanceof vscode.DebugStackFrame,
+        10_000,
+        'the paused frame to be the active stack item',
+      );
+      await vscode.commands.executeCommand('lstm-notebook.showGatesWhilePaused', { variable: { evaluateName: 'out' } });
+      await waitFor(() => gatesOutputs(cell).length === 1, 10_000, 'the gates in the paused cell’s output');
+      const before = gatesOutputs(cell)[0];
+      assert.equal(JSON.parse(before).kind, 'gates');
+      // Two steps: `out` is now the forward of x2; the chart is redrawn in place.
+      for (let step = 0; step < 2; step++) {
+        await paused.session.customRequest('next', { threadId: paused.threadId });
+        await within(watch.next(), 10_000, `step ${step + 1}`);
+      }
+      await waitFor(() => gatesOutputs(cell)[0] !== before, 10_000, 'the chart to be redrawn after the steps');
+      assert.equal(gatesOutputs(cell).length, 1, 'redrawn in place, not appended');
+      await paused.session.customRequest('continue', { threadId: paused.threadId });
+      await within(Promise.resolve(running), 30_000, 'the cell to finish');
+      await waitFor(() => cell.executionSummary?.success === true, 10_000, 'the cell to succeed');
+      // Kept as drawn, and equal to plot.gates of the same trace drawn by the cell itself.
+      const [whilePaused, byTheCell] = gatesOutputs(cell);
+      assert.deepEqual(JSON.parse(whilePaused), JSON.parse(byTheCell));
+    } finally {
+      watch.dispose();
+    }
+  });
+
   it('interrupting a cell paused at a breakpoint ends the session and the cell; the kernel keeps its variables', async () => {
     // The loop would run for minutes: only the interrupt ends it.
     const { notebook, cell, watch, running, stopped } = await debugAtThirdLine(

@@ -11,7 +11,7 @@ import { Tensor } from '../../../core/tensor';
 import { Tape } from '../../../core/tape';
 import { timeStep } from '../../../core/ops';
 import { mseLoss } from '../../../core/loss';
-import { Chart, defaultChart, LiveLoss, plot } from '../../../plot/index';
+import { Chart, defaultChart, LiveLoss, pausedGatesChart, plot } from '../../../plot/index';
 import { MIME, type LossPayload } from '../../../protocol/chart-payloads';
 
 test('a live loss curve holds what was pushed; plot.loss and chart() draw it', async () => {
@@ -59,4 +59,20 @@ test('plot.series refuses x and y of different lengths at the call, naming the r
     /runs\[0\] \("forecast"\) needs as many x as y values, got 3 x and 2 y/,
   );
   assert.ok(plot.series([{ name: 'ok', x: [1, 2], y: [3, 4] }]) instanceof Chart);
+});
+
+test('pausedGatesChart (Debug Cell): a trace or a forward result with one draws its gates; anything else is refused with what works', () => {
+  seed(5);
+  const model = new LSTM({ inputSize: 2, hiddenSize: 3 });
+  const x = Tensor.randn([4, 1, 2]);
+  const traced = model.forward(x, { trace: true });
+  const expected = plot.gates(traced.trace).payload;
+  assert.deepEqual(pausedGatesChart(traced).payload, expected);
+  assert.deepEqual(pausedGatesChart(traced.trace).payload, expected);
+  assert.throws(
+    () => pausedGatesChart(model.forward(x)),
+    /this forward result has no trace: run model\.forward\(x, \{ trace: true \}\)/,
+  );
+  assert.throws(() => pausedGatesChart(model), /LSTM\(2 → 3\) keeps no record of its gates/);
+  assert.throws(() => pausedGatesChart(42), /expected a trace or a forward result made with \{ trace: true \}, got 42/);
 });

@@ -1,6 +1,7 @@
 // Builds the bundles, each for where it runs:
 //   dist/extension.js  extension host (Node, CommonJS, `vscode` external)
-//   dist/worker.js     kernel worker thread (Node, CommonJS), the core bundled in
+//   dist/worker.js     kernel worker thread (Node, CommonJS), the core bundled in; its source
+//                      map (our sources' text only) ships too, for Debug Cell
 //   dist/language.js   the cells' language worker thread (Node, CommonJS), TypeScript bundled in
 //   dist/types/        TypeScript's ES2022 lib files and Node's types it reads (copied, not bundled)
 //   node_modules/lstm-notebook-tsserver-plugin/
@@ -10,9 +11,10 @@
 //   dist/renderer.js   notebook renderer (browser, ESM)
 //   dist/cli.js        headless notebook runner (bin/lstm-notebook.js), the same engine
 //   dist/demo.js       a command-line demo of the core (`npm run demo`)
-// `node esbuild.mjs --watch` rebuilds on change; `--production` minifies without source maps.
+// `node esbuild.mjs --watch` rebuilds on change; `--production` minifies without source maps
+// (but for the kernel worker's).
 import * as esbuild from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { buildData } from './scripts/build-data.mjs';
 import { buildTypes } from './scripts/build-types.mjs';
 import { buildWasm } from './scripts/build-wasm.mjs';
@@ -42,6 +44,8 @@ const builds = [
     external: ['vscode'],
   },
   // vega's loader requires node-fetch on Node; the platform's fetch serves (see platform-fetch.cjs).
+  // Its source map ships even in production: Debug Cell steps from a cell into the core's
+  // TypeScript, equations beside the loops (trimSourceMap keeps only our sources' text).
   {
     ...common,
     entryPoints: ['extension/kernel/worker.ts'],
@@ -49,6 +53,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     alias: { 'node-fetch': './extension/kernel/platform-fetch.cjs' },
+    sourcemap: 'linked',
   },
   {
     ...common,
@@ -88,4 +93,18 @@ if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  trimSourceMap('dist/worker.js.map');
+}
+
+/**
+ * The shipped map keeps the text of our own sources (the core, plot, the kernel) and drops that
+ * of dependencies and of generated data modules (corpora, the WebAssembly binary as base64):
+ * the debugger skips those frames anyway, and they would double the map's size.
+ */
+function trimSourceMap(file) {
+  const map = JSON.parse(readFileSync(file, 'utf8'));
+  map.sourcesContent = map.sources.map((source, i) =>
+    /node_modules|\.generated\.ts$/.test(source) ? null : map.sourcesContent[i],
+  );
+  writeFileSync(file, JSON.stringify(map));
 }

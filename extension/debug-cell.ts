@@ -43,7 +43,11 @@ export class CellDebugger implements vscode.Disposable {
   private drawn = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly controller: LstmController) {
+  /** `extensionRoot`: where the kernel bundle's source map points (the core's sources under it). */
+  constructor(
+    private readonly controller: LstmController,
+    private readonly extensionRoot: string,
+  ) {
     this.disposables.push(
       vscode.commands.registerCommand('lstm-notebook.debugCell', (target?: unknown) => this.debugCell(target, false)),
       vscode.commands.registerCommand('lstm-notebook.runByLine', (target?: unknown) => this.debugCell(target, true)),
@@ -104,6 +108,7 @@ export class CellDebugger implements vscode.Disposable {
       pauseAtStart: byLine,
       beforeRun: async (session) => {
         const address = await session.openInspector();
+        const installed = this.extensionRoot.replace(/\\/g, '/');
         const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
         const ready = new Promise<void>((resolve) => this.configured.set(id, resolve));
         if (byLine) this.pausedBeforeFirstLine.add(id);
@@ -114,8 +119,10 @@ export class CellDebugger implements vscode.Disposable {
             request: 'attach',
             name: `Cell ${cell.index + 1}`,
             websocketAddress: address,
-            // Node's internals and the engine's bundle are not the user's code.
-            skipFiles: ['<node_internals>/**'],
+            // Through dist/worker.js.map a step into model.forward lands in the core's TypeScript;
+            // Node's internals, the dependencies and the kernel's own glue are not the user's code.
+            resolveSourceMapLocations: [`${installed}/dist/**`],
+            skipFiles: ['<node_internals>/**', `${installed}/node_modules/**`, `${installed}/extension/**`],
             [MARK]: id,
           },
           { suppressSaveBeforeStart: true },

@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): {
   context.subscriptions.push(
     controller,
     new KernelStatusBar(controller),
-    new CellDebugger(controller),
+    new CellDebugger(controller, context.extensionUri.fsPath),
     vscode.commands.registerCommand('lstm-notebook.newNotebook', newNotebook),
     vscode.commands.registerCommand('lstm-notebook.restartKernel', async () => {
       const notebook = vscode.window.activeNotebookEditor?.notebook;

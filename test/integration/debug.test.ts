@@ -67,7 +67,10 @@ interface Frame {
 
 describe('Debug Cell', function () {
   this.timeout(120_000);
-  afterEach(() => vscode.debug.removeBreakpoints(vscode.debug.breakpoints));
+  afterEach(async () => {
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    await vscode.debug.stopDebugging(); // a failed test must not leave a paused kernel to the next
+  });
 
   it('stops at a breakpoint in the cell: the frame is the cell’s line, its values read, continue finishes the cell', async () => {
     // One pass: the breakpoint inside the loop is hit once.
@@ -185,6 +188,41 @@ describe('Debug Cell', function () {
       // Kept as drawn, and equal to plot.gates of the same trace drawn by the cell itself.
       const [whilePaused, byTheCell] = gatesOutputs(cell);
       assert.deepEqual(JSON.parse(whilePaused), JSON.parse(byTheCell));
+    } finally {
+      watch.dispose();
+    }
+  });
+
+  it('step into model.forward lands in the core’s TypeScript source, equations beside the code', async () => {
+    const { watch, running, stopped } = await debugAtThirdLine(
+      "import { LSTM, Tensor, seed } from 'lstm-notebook';\nseed(2);\n" +
+        'const model = new LSTM({ inputSize: 2, hiddenSize: 3 });\nconst x = Tensor.randn([4, 1, 2]);',
+      'let n = 0;\nn += 1;\nconst out = model.forward(x);\nout.output.shape',
+    );
+    try {
+      const paused = await stopped;
+      await paused.session.customRequest('stepIn', { threadId: paused.threadId });
+      const top = await topFrame(await within(watch.next(), 20_000, 'the step into forward'));
+      assert.match(top.source?.path ?? '', /core\/recurrent\/model\.ts$/, JSON.stringify(top));
+      // The source as the debugger shows it: the TypeScript with its comments (from disk or the map's text).
+      const source = top.source as { path?: string; sourceReference?: number };
+      const content = source.sourceReference
+        ? (
+            (await paused.session.customRequest('source', { source, sourceReference: source.sourceReference })) as {
+              content: string;
+            }
+          ).content
+        : new TextDecoder().decode(
+            // A path or, with the extension opened remotely (code-server), a vscode-remote: URI of one.
+            await vscode.workspace.fs.readFile(vscode.Uri.file(vscode.Uri.parse(source.path ?? '').path)),
+          );
+      assert.match(content, /forward\(input: Tensor/);
+      // js-debug may still be stepping on through frames it skips: resume at its next stop then.
+      await paused.session.customRequest('continue', { threadId: paused.threadId }).then(undefined, async () => {
+        const again = await within(watch.next(), 10_000, 'the stop after smart stepping');
+        await again.session.customRequest('continue', { threadId: again.threadId });
+      });
+      await within(Promise.resolve(running), 30_000, 'the cell to finish');
     } finally {
       watch.dispose();
     }

@@ -16,7 +16,7 @@ function typeFiles() {
     .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)).split('\\').join('/'));
 }
 
-test('the packaged extension contains only the bundles, the language worker’s declarations, the tsserver plugin, manifest, docs and icon', async () => {
+test('the packaged extension contains only the bundles, the kernel worker’s source map, the language worker’s declarations, the tsserver plugin, manifest, docs and icon', async () => {
   // The archive itself, as `npm run package` writes it and VS Code installs it.
   const zip = await JSZip.loadAsync(readFileSync(await packageVsix()));
   const files = Object.values(zip.files)
@@ -35,6 +35,7 @@ test('the packaged extension contains only the bundles, the language worker’s 
       'dist/language.js',
       'dist/renderer.js',
       'dist/worker.js',
+      'dist/worker.js.map',
       ...TSSERVER_PLUGIN_FILES,
       ...types,
       'media/icon.png',
@@ -61,7 +62,15 @@ test('the packaged extension contains only the bundles, the language worker’s 
     await zip.file(`extension/node_modules/${plugin.name}/index.js`).async('string'),
     /onConfigurationChanged/,
   );
-  const rest = files.filter((f) => !f.startsWith('dist/types/'));
+  // The kernel worker's map (Debug Cell steps into the core): our sources' text, not dependencies'.
+  const map = JSON.parse(await zip.file('extension/dist/worker.js.map').async('string'));
+  const textOf = (pattern) => map.sourcesContent[map.sources.findIndex((source) => pattern.test(source))];
+  assert.match(textOf(/core\/recurrent\/model\.ts$/) ?? '', /forward\(input: Tensor/);
+  assert.ok(
+    map.sources.every((source, i) => !/node_modules|\.generated\.ts$/.test(source) || map.sourcesContent[i] === null),
+    'dependencies’ or generated sources’ text in the map',
+  );
+  const rest = files.filter((f) => !f.startsWith('dist/types/') && f !== 'dist/worker.js.map');
   assert.ok(!rest.some((f) => /\.(node|map|ts)$/.test(f)), 'native modules, maps or sources in the package');
 });
 

@@ -16,6 +16,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
 
+/** Printed when mocha has finished; test/vscode/run-integration.mjs looks for it. */
+export const SUITE_END_MARKER = 'LSTM_NOTEBOOK_INTEGRATION_SUITE_END';
+
 /** Files that need a fresh host of their own (they activate the extension first thing). */
 const BENCH_ONLY = ['activation.test.js'];
 
@@ -44,6 +47,12 @@ export function run(): Promise<void> {
     );
   for (const file of files) mocha.addFile(join(__dirname, file));
   return new Promise((resolve, reject) => {
-    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
+    mocha.run((failures) => {
+      // The runner (test/vscode/run-integration.mjs) counts a run as passed only after this line:
+      // a workbench whose extension host died mid-suite has been seen to report exit code 0.
+      console.log(`${SUITE_END_MARKER} failures=${failures}`);
+      if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
+      else resolve();
+    });
   });
 }

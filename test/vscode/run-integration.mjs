@@ -14,6 +14,9 @@ import { CHROMIUM_ARGS, startCodeServer } from '../../scripts/code-server/launch
 import { install } from '../../scripts/code-server/install.mjs';
 import { CHROMIUM, RESULTS, ROOT } from '../../scripts/code-server/paths.mjs';
 
+/** The line test/integration/index.ts prints (its SUITE_END_MARKER) once mocha has finished. */
+const SUITE_END_MARKER = 'LSTM_NOTEBOOK_INTEGRATION_SUITE_END';
+
 /** env: extra variables for the extension host (code-server passes its environment on). */
 export async function runIntegration({ untrusted = false, files, workspace, env = {} } = {}) {
   install();
@@ -31,10 +34,12 @@ export async function runIntegration({ untrusted = false, files, workspace, env 
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const exit = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
     // VS Code logs as (level, printf-format, ...values); the workbench's own noise is cut to one line.
+    let suiteEnded = false;
     await page.exposeFunction('codeAutomationLog', (...raw) => {
       let [level, ...args] = raw.length === 1 && Array.isArray(raw[0]) ? raw[0] : raw;
       if (args.length === 1 && Array.isArray(args[0])) args = args[0];
       const text = format(...args);
+      if (text.includes(SUITE_END_MARKER)) suiteEnded = true;
       console.log(level === 'error' ? `  [vscode ${level}] ${text.split('\n')[0]}` : text);
     });
     const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
@@ -51,6 +56,12 @@ export async function runIntegration({ untrusted = false, files, workspace, env 
     await page.screenshot({ path: join(RESULTS, `integration${untrusted ? '-untrusted' : ''}.png`) }).catch(() => {});
     if (code === 'timeout') {
       console.error(`integration: the suite did not finish within 8 minutes\n${server.log()}`);
+      return 1;
+    }
+    if (code === 0 && !suiteEnded) {
+      console.error(
+        'integration: the workbench reported success, but the suite never finished (its extension host ended?)',
+      );
       return 1;
     }
     return code;

@@ -25,7 +25,7 @@ before(async () => {
   const vsix = await packageVsix();
   const workspace = mkdtempSync(join(tmpdir(), 'lstm-notebook-e2e-'));
   cpSync(join(ROOT, 'examples', TUTORIAL), join(workspace, TUTORIAL));
-  for (const fixture of ['interrupt.ipynb', 'completions.ipynb'])
+  for (const fixture of ['interrupt.ipynb', 'completions.ipynb', 'debug-gates.ipynb'])
     cpSync(join(ROOT, 'test', 'e2e', 'fixtures', fixture), join(workspace, fixture));
   server = await startCodeServer({ vsix });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
@@ -260,5 +260,59 @@ test(
     await page.waitForTimeout(1_000); // a second provider's answer would have arrived by now
     assert.equal(await charAt.count(), 1, 'charAt rows in the suggest widget');
     await page.keyboard.press('Escape');
+  },
+);
+
+test(
+  'Debug Cell pauses a training loop; Show Gates draws the gates of the paused state into the cell (screenshot)',
+  { timeout: 180_000 },
+  async () => {
+    await openNotebook('debug-gates.ipynb');
+    // Run All first (without a debugger the `debugger` statement does nothing): the kernel is chosen and set up.
+    await runAll();
+    const until = Date.now() + 120_000;
+    while ((await cellStates('success')) < 2) {
+      assert.equal(await cellStates('error'), 0, 'a cell failed');
+      assert.ok(Date.now() < until, 'Run All did not finish in 2 minutes');
+      await page.waitForTimeout(500);
+    }
+    // The training cell, under the debugger: select it, then Debug Cell from the command palette.
+    await editor().locator('.code-cell-row').nth(1).locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('F1');
+    await page.keyboard.type('LSTM Notebook: Debug Cell');
+    await page.keyboard.press('Enter');
+    const toolbar = page.locator('.debug-toolbar');
+    await toolbar.waitFor({ state: 'visible', timeout: 60_000 });
+    // Paused at `debugger`: the variable `probed` is in scope. Show its gates.
+    await page.waitForTimeout(1000);
+    await page.keyboard.press('F1');
+    await page.keyboard.type("LSTM Notebook: Show Gates in the Cell's Output");
+    await page.keyboard.press('Enter');
+    const input = page.locator('.quick-input-widget:visible input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill('probed');
+    await page.keyboard.press('Enter');
+    const webview = page.frameLocator('.notebookOverlay iframe.webview').frameLocator('#active-frame');
+    const heatmap = webview.locator('.lstm-chart.lstm-gates canvas');
+    await heatmap
+      .first()
+      .waitFor({ state: 'attached', timeout: 30_000 })
+      .catch(async (error) => {
+        await page.screenshot({ path: join(RESULTS, 'e2e-no-paused-gates.png') });
+        throw error;
+      });
+    // Still paused while the chart is there: the debug toolbar shows, the cell is still running.
+    assert.ok(await toolbar.isVisible(), 'the debugger is still paused');
+    assert.equal(await cellStates('executing'), 1, 'the training cell is still running');
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: join(RESULTS, 'e2e-paused-gates.png') });
+    // Stop debugging: the worker resumes, the loop runs to its end, the chart stays.
+    await page.keyboard.press('Shift+F5');
+    const done = Date.now() + 60_000;
+    while ((await cellStates('success')) < 2) {
+      assert.ok(Date.now() < done, 'the training cell did not finish after the debugger stopped');
+      await page.waitForTimeout(500);
+    }
+    assert.ok((await heatmap.count()) >= 1, 'the gates chart stays in the output');
   },
 );

@@ -41,6 +41,8 @@ export class CellDebugger implements vscode.Disposable {
   /** Gate charts drawn while paused, per debug run: redrawn after each step, frozen when the cell ends. */
   private readonly watches = new Map<string, { expression: string; displayId: string }[]>();
   private drawn = 0;
+  /** Where our last shown stop happened (cleared when the worker runs on). */
+  private lastStop: { session: vscode.DebugSession; threadId: number } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   /** `extensionRoot`: where the kernel bundle's source map points (the core's sources under it). */
@@ -156,9 +158,9 @@ export class CellDebugger implements vscode.Disposable {
    * expression typed in). The worker builds the chart in the paused frame (showWhilePaused).
    */
   private async showGates(context: unknown): Promise<void> {
-    const frame = vscode.debug.activeStackItem;
-    const root = frame instanceof vscode.DebugStackFrame ? this.rootOf(frame.session) : undefined;
-    if (!(frame instanceof vscode.DebugStackFrame) || !root) {
+    const frame = await this.pausedFrame();
+    const root = frame && this.rootOf(frame.session);
+    if (!frame || !root) {
       void vscode.window.showErrorMessage('Show Gates: pause a cell run with Debug Cell or Run by Line first.');
       return;
     }
@@ -180,6 +182,23 @@ export class CellDebugger implements vscode.Disposable {
     }
   }
 
+  /**
+   * The frame the user is looking at, if it is one of ours; else the top frame of our last stop
+   * (right after a stop VS Code may still have the thread, not a frame, as its active item).
+   */
+  private async pausedFrame(): Promise<{ session: vscode.DebugSession; frameId: number } | undefined> {
+    const item = vscode.debug.activeStackItem;
+    if (item instanceof vscode.DebugStackFrame && this.rootOf(item.session)) return item;
+    const stop = this.lastStop;
+    if (!stop) return undefined;
+    const trace = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, levels: 1 }).then(
+      (r: { stackFrames?: { id: number }[] }) => r,
+      () => undefined,
+    )) as { stackFrames?: { id: number }[] } | undefined;
+    const top = trace?.stackFrames?.[0];
+    return top ? { session: stop.session, frameId: top.id } : undefined;
+  }
+
   /** After a step (a new paused frame), every chart drawn in this run is drawn again in place. */
   private async redraw(item: vscode.DebugThread | vscode.DebugStackFrame | undefined): Promise<void> {
     if (!(item instanceof vscode.DebugStackFrame)) return;
@@ -191,7 +210,7 @@ export class CellDebugger implements vscode.Disposable {
   }
 
   private async draw(
-    frame: vscode.DebugStackFrame,
+    frame: { session: vscode.DebugSession; frameId: number },
     { expression, displayId }: { expression: string; displayId: string },
     update: boolean,
   ): Promise<void> {
@@ -220,6 +239,8 @@ export class CellDebugger implements vscode.Disposable {
       },
       onDidSendMessage: (message: DapMessage) => {
         this.rewriteSources(message.body, (source) => this.toCell(source));
+        if (message.type === 'event' && (message.event === 'continued' || message.event === 'terminated'))
+          this.lastStop = undefined;
         // The child session is the one attached to the worker: once it is configured, breakpoints are set there.
         if (message.type === 'response' && message.command === 'configurationDone' && root && session.parentSession)
           this.configured.get(root)?.();
@@ -231,6 +252,9 @@ export class CellDebugger implements vscode.Disposable {
             message.event = 'lstmNotebookSteppedPastPause';
             const threadId = (message.body as { threadId?: number } | undefined)?.threadId;
             void session.customRequest('next', { threadId }).then(undefined, () => {});
+          } else {
+            const threadId = (message.body as { threadId?: number } | undefined)?.threadId;
+            if (threadId !== undefined) this.lastStop = { session, threadId };
           }
         }
       },

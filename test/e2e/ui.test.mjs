@@ -288,9 +288,13 @@ test(
     await page.keyboard.press('F1');
     await page.keyboard.type("LSTM Notebook: Show Gates in the Cell's Output");
     await page.keyboard.press('Enter');
-    const input = page.locator('.quick-input-widget:visible input');
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill('probed');
+    // The input box that asks for the expression (not the command palette closing before it).
+    const asking = page.locator('.quick-input-widget:visible', { hasText: 'A trace, or a forward result' });
+    await asking.waitFor({ timeout: 15_000 }).catch(async (error) => {
+      await page.screenshot({ path: join(RESULTS, 'e2e-no-show-gates-input.png') });
+      throw error;
+    });
+    await asking.locator('input').fill('probed');
     await page.keyboard.press('Enter');
     const webview = page.frameLocator('.notebookOverlay iframe.webview').frameLocator('#active-frame');
     const heatmap = webview.locator('.lstm-chart.lstm-gates canvas');

@@ -18,6 +18,7 @@ import { KERNEL_GLOBAL } from './kernel/rewrite';
 /** Our mark on the debug configurations we start (js-debug's child sessions inherit through parentSession). */
 const MARK = '__lstmNotebook';
 const CELL_SCHEME = 'vscode-notebook-cell';
+const ATTACH_TIMEOUT_MS = 30_000;
 
 interface DapMessage {
   type: string;
@@ -133,7 +134,20 @@ export class CellDebugger implements vscode.Disposable {
           session.closeInspector();
           throw new Error('the JavaScript debugger did not start');
         }
-        await ready;
+        // Never a cell left waiting on a debugger that does not come.
+        const attached = await Promise.race([
+          ready.then(() => true),
+          new Promise<false>((resolve) => setTimeout(() => resolve(false), ATTACH_TIMEOUT_MS)),
+        ]);
+        if (!attached) {
+          this.configured.delete(id);
+          this.pausedBeforeFirstLine.delete(id);
+          const root = this.roots.get(id);
+          if (root) await vscode.debug.stopDebugging(root);
+          this.roots.delete(id);
+          session.closeInspector();
+          throw new Error(`the JavaScript debugger did not attach to the kernel within ${ATTACH_TIMEOUT_MS / 1000} s`);
+        }
         const root = this.roots.get(id);
         if (root) this.sessions.set(cell.notebook, root);
         void vscode.commands.executeCommand('setContext', 'lstmNotebook.debuggingCell', true);

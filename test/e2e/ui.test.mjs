@@ -94,6 +94,35 @@ async function runAll() {
   }
 }
 
+/**
+ * Runs a command from the palette by its title: waits until its row is the focused one (on a
+ * loaded machine the list lags the typing, and Enter would run whatever was first), then Enter.
+ * Escape first: in the paused debugger's console it only closes what is open.
+ */
+async function runCommand(title) {
+  // Right after a debugger stop VS Code moves focus, and a palette opened at that moment can close
+  // again before the typing reaches it: then open it once more.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    await page.keyboard.type(title);
+    // The focused row, once it is ours: the list re-renders as it filters, so Enter (not a click on a moving row).
+    const row = page.locator('.quick-input-widget:visible .monaco-list-row.focused', { hasText: title }).first();
+    const offered = await row.waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (offered) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    if (attempt === 3) {
+      await page.screenshot({ path: join(RESULTS, 'e2e-no-command.png') });
+      throw new Error(`the command palette did not offer "${title}" first in 3 attempts`);
+    }
+  }
+}
+
 const editor = () => page.locator('.notebookOverlay:visible').first();
 const toolbarButton = (label) =>
   editor()
@@ -278,16 +307,12 @@ test(
     }
     // The training cell, under the debugger: select it, then Debug Cell from the command palette.
     await editor().locator('.code-cell-row').nth(1).locator('.monaco-editor .view-lines').click();
-    await page.keyboard.press('F1');
-    await page.keyboard.type('LSTM Notebook: Debug Cell');
-    await page.keyboard.press('Enter');
+    await runCommand('LSTM Notebook: Debug Cell');
     const toolbar = page.locator('.debug-toolbar');
     await toolbar.waitFor({ state: 'visible', timeout: 60_000 });
     // Paused at `debugger`: the variable `probed` is in scope. Show its gates.
     await page.waitForTimeout(1000);
-    await page.keyboard.press('F1');
-    await page.keyboard.type("LSTM Notebook: Show Gates in the Cell's Output");
-    await page.keyboard.press('Enter');
+    await runCommand("LSTM Notebook: Show Gates in the Cell's Output");
     // The input box that asks for the expression (not the command palette closing before it).
     const asking = page.locator('.quick-input-widget:visible', { hasText: 'A trace, or a forward result' });
     await asking.waitFor({ timeout: 15_000 }).catch(async (error) => {

@@ -20,7 +20,9 @@ import { buildTypes } from './scripts/build-types.mjs';
 import { buildWasm } from './scripts/build-wasm.mjs';
 import { copyTypes } from './scripts/copy-types.mjs';
 
-const TSSERVER_PLUGIN_DIR = 'node_modules/lstm-notebook-tsserver-plugin';
+// The plugin's package name is the one package.json's typescriptServerPlugins gives tsserver.
+const TSSERVER_PLUGIN = JSON.parse(readFileSync('package.json', 'utf8')).contributes.typescriptServerPlugins[0].name;
+const TSSERVER_PLUGIN_DIR = `node_modules/${TSSERVER_PLUGIN}`;
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
@@ -86,7 +88,7 @@ copyTypes();
 mkdirSync(TSSERVER_PLUGIN_DIR, { recursive: true });
 writeFileSync(
   `${TSSERVER_PLUGIN_DIR}/package.json`,
-  JSON.stringify({ name: 'lstm-notebook-tsserver-plugin', version: '0.0.0', private: true, main: 'index.js' }, null, 2),
+  JSON.stringify({ name: TSSERVER_PLUGIN, version: '0.0.0', private: true, main: 'index.js' }, null, 2),
 );
 
 if (watch) {

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { TsserverPluginConfiguration } from '../protocol/language';
 
 const TYPESCRIPT_EXTENSION = 'vscode.typescript-language-features';
-/** The plugin's package name (esbuild.mjs writes node_modules/<this>; package.json names it). */
+/** The plugin's package name: package.json's typescriptServerPlugins entry, which esbuild.mjs builds into node_modules/<this>. */
 const TSSERVER_PLUGIN = 'lstm-notebook-tsserver-plugin';
 
 interface TypeScriptApi {

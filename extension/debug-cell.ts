@@ -130,8 +130,21 @@ export class CellDebugger implements vscode.Disposable {
           },
           { suppressSaveBeforeStart: true },
         );
-        if (!started) {
+        // One way out for every end of this run: attached or not, the cell finished or not.
+        const end = async () => {
+          this.configured.delete(id);
+          this.watches.delete(id); // the charts stay in the output as they were last drawn
+          this.pausedBeforeFirstLine.delete(id);
+          const root = this.roots.get(id);
+          if (root) await vscode.debug.stopDebugging(root);
+          this.roots.delete(id);
+          if (this.sessions.get(cell.notebook) === root) this.sessions.delete(cell.notebook);
           session.closeInspector();
+          if (this.sessions.size === 0)
+            void vscode.commands.executeCommand('setContext', 'lstmNotebook.debuggingCell', false);
+        };
+        if (!started) {
+          await end();
           throw new Error('the JavaScript debugger did not start');
         }
         // Never a cell left waiting on a debugger that does not come.
@@ -140,28 +153,13 @@ export class CellDebugger implements vscode.Disposable {
           new Promise<false>((resolve) => setTimeout(() => resolve(false), ATTACH_TIMEOUT_MS)),
         ]);
         if (!attached) {
-          this.configured.delete(id);
-          this.pausedBeforeFirstLine.delete(id);
-          const root = this.roots.get(id);
-          if (root) await vscode.debug.stopDebugging(root);
-          this.roots.delete(id);
-          session.closeInspector();
+          await end();
           throw new Error(`the JavaScript debugger did not attach to the kernel within ${ATTACH_TIMEOUT_MS / 1000} s`);
         }
         const root = this.roots.get(id);
         if (root) this.sessions.set(cell.notebook, root);
         void vscode.commands.executeCommand('setContext', 'lstmNotebook.debuggingCell', true);
-        return async () => {
-          this.configured.delete(id);
-          this.watches.delete(id); // the charts stay in the output as they were last drawn
-          this.pausedBeforeFirstLine.delete(id);
-          await this.stop(cell.notebook);
-          this.sessions.delete(cell.notebook);
-          this.roots.delete(id);
-          session.closeInspector();
-          if (this.sessions.size === 0)
-            void vscode.commands.executeCommand('setContext', 'lstmNotebook.debuggingCell', false);
-        };
+        return end;
       },
     });
   }
@@ -262,14 +260,11 @@ export class CellDebugger implements vscode.Disposable {
         // that stop would make the first F10 seem to do nothing. It is hidden from VS Code (renamed
         // to an event it ignores) and stepped past, so the first stop shown is the first statement.
         if (message.type === 'event' && message.event === 'stopped' && root && session.parentSession) {
+          const threadId = (message.body as { threadId?: number } | undefined)?.threadId;
           if (this.pausedBeforeFirstLine.delete(root)) {
             message.event = 'lstmNotebookSteppedPastPause';
-            const threadId = (message.body as { threadId?: number } | undefined)?.threadId;
             void session.customRequest('next', { threadId }).then(undefined, () => {});
-          } else {
-            const threadId = (message.body as { threadId?: number } | undefined)?.threadId;
-            if (threadId !== undefined) this.lastStop = { session, threadId };
-          }
+          } else if (threadId !== undefined) this.lastStop = { session, threadId };
         }
       },
     };
@@ -277,19 +272,14 @@ export class CellDebugger implements vscode.Disposable {
 
   private toScript(source: Record<string, unknown>): void {
     if (typeof source.path !== 'string' || !source.path.startsWith(`${CELL_SCHEME}:`)) return;
-    const uri = vscode.Uri.parse(source.path);
-    const cell = vscode.workspace.notebookDocuments
-      .flatMap((nb) => nb.getCells())
-      .find((c) => c.document.uri.toString() === uri.toString());
+    const cell = openCell(vscode.Uri.parse(source.path));
     if (cell) source.path = this.scriptPathOf(cell);
   }
 
   private toCell(source: Record<string, unknown>): void {
     const uri = typeof source.path === 'string' ? this.cellByPath.get(source.path) : undefined;
     if (!uri) return;
-    const cell = vscode.workspace.notebookDocuments
-      .flatMap((nb) => nb.getCells())
-      .find((c) => c.document.uri.toString() === uri.toString());
+    const cell = openCell(uri);
     source.path = uri.toString();
     source.name = cell ? `Cell ${cell.index + 1}` : 'Cell';
     source.sourceReference = 0;
@@ -307,6 +297,14 @@ export class CellDebugger implements vscode.Disposable {
       this.rewriteSources(inner, rewrite);
     }
   }
+}
+
+/** The cell of an open notebook whose document has this URI. */
+function openCell(uri: vscode.Uri): vscode.NotebookCell | undefined {
+  const key = uri.toString();
+  return vscode.workspace.notebookDocuments
+    .flatMap((notebook) => notebook.getCells())
+    .find((cell) => cell.document.uri.toString() === key);
 }
 
 /** The cell a command was run on: the argument VS Code's cell menus pass, or the active editor's selection. */

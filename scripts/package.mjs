@@ -12,12 +12,13 @@ import { join } from 'node:path';
 import JSZip from 'jszip';
 import { ROOT } from './code-server/paths.mjs';
 
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 export const TSSERVER_PLUGIN_FILES = ['index.js', 'package.json'].map(
-  (name) => `node_modules/lstm-notebook-tsserver-plugin/${name}`,
+  (file) => `node_modules/${manifest.contributes.typescriptServerPlugins[0].name}/${file}`,
 );
 
 export async function packageVsix() {
-  const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const { name, version } = manifest;
   const out = join(ROOT, `${name}-${version}.vsix`);
   execFileSync(process.execPath, [join(ROOT, 'esbuild.mjs'), '--production'], { cwd: ROOT, stdio: 'inherit' });
   execFileSync(

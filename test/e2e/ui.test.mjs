@@ -133,6 +133,16 @@ const toolbarButton = (label) =>
 const cellStates = async (state) =>
   editor().locator(`.cell-statusbar-container .codicon-notebook-state-${state}`).count();
 
+/** Waits until `count` cells show success, failing at once if one shows an error, or after `ms` with `what`. */
+async function untilSucceeded(count, ms, what) {
+  const until = Date.now() + ms;
+  while ((await cellStates('success')) < count) {
+    assert.equal(await cellStates('error'), 0, 'a cell failed');
+    assert.ok(Date.now() < until, what);
+    await page.waitForTimeout(500);
+  }
+}
+
 test('a tutorial notebook: Run All succeeds in every cell and the charts are drawn', { timeout: 300_000 }, async () => {
   await openNotebook(TUTORIAL);
   // The file carries the outputs and run states of its last run: clear them, so that what we
@@ -150,12 +160,7 @@ test('a tutorial notebook: Run All succeeds in every cell and the charts are dra
   );
   await runAll();
   const codeCells = await editor().locator('.code-cell-row').count();
-  const until = Date.now() + 240_000;
-  while ((await cellStates('success')) < codeCells) {
-    assert.equal(await cellStates('error'), 0, 'a cell failed');
-    assert.ok(Date.now() < until, 'Run All did not finish in 4 minutes');
-    await page.waitForTimeout(500);
-  }
+  await untilSucceeded(codeCells, 240_000, 'Run All did not finish in 4 minutes');
   // The last cell draws the gate heatmaps: bring it into view, then look inside the webview.
   // The notebook list is virtual: scroll with the wheel until the heatmap's output is laid out.
   const webview = page.frameLocator('.notebookOverlay iframe.webview').frameLocator('#active-frame');
@@ -299,12 +304,7 @@ test(
     await openNotebook('debug-gates.ipynb');
     // Run All first (without a debugger the `debugger` statement does nothing): the kernel is chosen and set up.
     await runAll();
-    const until = Date.now() + 120_000;
-    while ((await cellStates('success')) < 2) {
-      assert.equal(await cellStates('error'), 0, 'a cell failed');
-      assert.ok(Date.now() < until, 'Run All did not finish in 2 minutes');
-      await page.waitForTimeout(500);
-    }
+    await untilSucceeded(2, 120_000, 'Run All did not finish in 2 minutes');
     // The training cell, under the debugger: select it, then Debug Cell from the command palette.
     await editor().locator('.code-cell-row').nth(1).locator('.monaco-editor .view-lines').click();
     await runCommand('LSTM Notebook: Debug Cell');
@@ -337,11 +337,7 @@ test(
     await page.screenshot({ path: join(RESULTS, 'e2e-paused-gates.png') });
     // Stop debugging: the worker resumes, the loop runs to its end, the chart stays.
     await page.keyboard.press('Shift+F5');
-    const done = Date.now() + 60_000;
-    while ((await cellStates('success')) < 2) {
-      assert.ok(Date.now() < done, 'the training cell did not finish after the debugger stopped');
-      await page.waitForTimeout(500);
-    }
+    await untilSucceeded(2, 60_000, 'the training cell did not finish after the debugger stopped');
     assert.ok((await heatmap.count()) >= 1, 'the gates chart stays in the output');
   },
 );

@@ -3,6 +3,7 @@
  * Backward scatters: ∂L/∂W[index[n]] += ∂L/∂y[n]. Equivalent to a Linear layer without bias
  * on one-hot inputs, at the cost of a copy instead of a matrix product.
  */
+import { DEBUG_DESCRIPTION } from './debug-description';
 import { DType, getDefaultDType } from './dtype';
 import { LstmError, checkInt, checkKeys, describe } from './errors';
 import { Module, parameter } from './module';
@@ -100,5 +101,10 @@ export class Embedding implements Module {
   /** A short description: `Embedding(65, 16)`. */
   toString(): string {
     return `Embedding(${this.numEmbeddings}, ${this.embeddingDim})`;
+  }
+
+  /** What the debugger shows for the model: its toString(). */
+  [DEBUG_DESCRIPTION](): string {
+    return this.toString();
   }
 }

@@ -4,6 +4,7 @@
  * Backward (with N = product of the leading axes):
  *   ∂L/∂x = ∂L/∂y · W        ∂L/∂W += (∂L/∂y)ᵀ · x        ∂L/∂b += Σ_rows ∂L/∂y
  */
+import { DEBUG_DESCRIPTION } from './debug-description';
 import { DType, getDefaultDType } from './dtype';
 import { LstmError, checkInt, checkKeys, describe } from './errors';
 import { checkInit, fillGlorot, fillUniform, WeightInit } from './init';
@@ -101,6 +102,11 @@ export class Linear implements Module {
   /** A short description: `Linear(16 → 1)`. */
   toString(): string {
     return `Linear(${this.inFeatures} → ${this.outFeatures}${this.bias ? '' : ', no bias'})`;
+  }
+
+  /** What the debugger shows for the model: its toString(). */
+  [DEBUG_DESCRIPTION](): string {
+    return this.toString();
   }
 }
 

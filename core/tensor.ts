@@ -3,6 +3,7 @@
  * backpropagation) a gradient buffer of the same size. Nothing more: ops live in their own
  * files, each backward beside its forward.
  */
+import { DEBUG_DESCRIPTION, leadingValues } from './debug-description';
 import { DType, FloatArray, allocate, checkDType, dtypeOf, getDefaultDType } from './dtype';
 import { LstmError, checkKeys, describe } from './errors';
 import { globalRng, type Rng } from './random';
@@ -291,6 +292,11 @@ export class Tensor {
   /** A short description for logs: `Tensor([2, 3], float32)`. */
   toString(): string {
     return `Tensor(${formatShape(this.shape)}, ${this.dtype})`;
+  }
+
+  /** What the debugger shows for a tensor: `Tensor [2, 3] float32 [0.1234, -1.2000, …]`. */
+  [DEBUG_DESCRIPTION](): string {
+    return `Tensor ${formatShape(this.shape)} ${this.dtype} ${leadingValues(this.data)}`;
   }
 }
 

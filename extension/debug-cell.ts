@@ -15,17 +15,34 @@ import * as vscode from 'vscode';
 import { notebookFolder, type LstmController } from './controller';
 import { KERNEL_GLOBAL } from './kernel/rewrite';
 
+/** What a paused value can be drawn as (the worker's showWhilePaused builds it). */
+type PausedChartKind = 'gates' | 'states';
+
 /** Our mark on the debug configurations we start (js-debug's child sessions inherit through parentSession). */
 const MARK = '__lstmNotebook';
 const CELL_SCHEME = 'vscode-notebook-cell';
 const ATTACH_TIMEOUT_MS = 30_000;
+/**
+ * The Notebook scope's "Node.js globals" group is js-debug's Global scope under another
+ * reference: this plus the real one (js-debug numbers its references from 1 upwards).
+ */
+const GROUPED_GLOBALS = 2 ** 30;
 
 interface DapMessage {
   type: string;
+  seq?: number;
+  request_seq?: number;
   command?: string;
   event?: string;
   arguments?: unknown;
   body?: unknown;
+}
+
+interface DapVariable {
+  name: string;
+  value: string;
+  variablesReference: number;
+  presentationHint?: { kind?: string };
 }
 
 export class CellDebugger implements vscode.Disposable {
@@ -39,9 +56,11 @@ export class CellDebugger implements vscode.Disposable {
   private readonly pausedBeforeFirstLine = new Set<string>();
   /** The session each debug run started with (js-debug attaches in a child of it); stopping it stops both. */
   private readonly roots = new Map<string, vscode.DebugSession>();
-  /** Gate charts drawn while paused, per debug run: redrawn after each step, frozen when the cell ends. */
-  private readonly watches = new Map<string, { expression: string; displayId: string }[]>();
+  /** Charts drawn while paused, per debug run: redrawn after each step, frozen when the cell ends. */
+  private readonly watches = new Map<string, PausedChart[]>();
   private drawn = 0;
+  /** Per debug run, the kernel's own global names (Node's and the kernel's): the rest are the notebook's. */
+  private readonly kernelGlobals = new Map<string, Set<string>>();
   /** Where our last shown stop happened (cleared when the worker runs on). */
   private lastStop: { session: vscode.DebugSession; threadId: number } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -55,7 +74,10 @@ export class CellDebugger implements vscode.Disposable {
       vscode.commands.registerCommand('lstm-notebook.debugCell', (target?: unknown) => this.debugCell(target, false)),
       vscode.commands.registerCommand('lstm-notebook.runByLine', (target?: unknown) => this.debugCell(target, true)),
       vscode.commands.registerCommand('lstm-notebook.showGatesWhilePaused', (context?: unknown) =>
-        this.showGates(context),
+        this.showWhilePaused(context, 'gates'),
+      ),
+      vscode.commands.registerCommand('lstm-notebook.showStatesWhilePaused', (context?: unknown) =>
+        this.showWhilePaused(context, 'states'),
       ),
       vscode.debug.onDidChangeActiveStackItem((item) => void this.redraw(item)),
       vscode.debug.registerDebugAdapterTrackerFactory('pwa-node', {
@@ -110,11 +132,12 @@ export class CellDebugger implements vscode.Disposable {
       scriptPath: this.scriptPathOf(cell),
       pauseAtStart: byLine,
       beforeRun: async (session) => {
-        const address = await session.openInspector();
+        const { url: address, kernelGlobals } = await session.openInspector();
         const installed = this.extensionRoot.replace(/\\/g, '/');
         const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
         const ready = new Promise<void>((resolve) => this.configured.set(id, resolve));
         if (byLine) this.pausedBeforeFirstLine.add(id);
+        this.kernelGlobals.set(id, new Set(kernelGlobals));
         const started = await vscode.debug.startDebugging(
           vscode.workspace.getWorkspaceFolder(cell.notebook.uri),
           {
@@ -135,6 +158,7 @@ export class CellDebugger implements vscode.Disposable {
           this.configured.delete(id);
           this.watches.delete(id); // the charts stay in the output as they were last drawn
           this.pausedBeforeFirstLine.delete(id);
+          this.kernelGlobals.delete(id);
           const root = this.roots.get(id);
           if (root) await vscode.debug.stopDebugging(root);
           this.roots.delete(id);
@@ -165,15 +189,16 @@ export class CellDebugger implements vscode.Disposable {
   }
 
   /**
-   * Draws the gates of a trace or forward result of the paused frame into the running cell's
-   * output: from the variables view's context menu (its variable), or the command palette (an
-   * expression typed in). The worker builds the chart in the paused frame (showWhilePaused).
+   * Draws the gates or states of a model, trace or forward result of the paused frame into the
+   * running cell's output: from the variables view's context menu (its variable), or the command
+   * palette (an expression typed in). The worker builds the chart in the paused frame.
    */
-  private async showGates(context: unknown): Promise<void> {
+  private async showWhilePaused(context: unknown, kind: PausedChartKind): Promise<void> {
+    const command = kind === 'gates' ? 'Show Gates' : 'Show States';
     const frame = await this.pausedFrame();
     const root = frame && this.rootOf(frame.session);
     if (!frame || !root) {
-      void vscode.window.showErrorMessage('Show Gates: pause a cell run with Debug Cell or Run by Line first.');
+      void vscode.window.showErrorMessage(`${command}: pause a cell run with Debug Cell or Run by Line first.`);
       return;
     }
     const variable = (context as { variable?: { evaluateName?: string; name?: string } } | undefined)?.variable;
@@ -181,16 +206,16 @@ export class CellDebugger implements vscode.Disposable {
       variable?.evaluateName ??
       variable?.name ??
       (await vscode.window.showInputBox({
-        prompt: 'A trace, or a forward result made with { trace: true }, in the paused frame',
-        placeHolder: 'out.trace',
+        prompt: `A model, a trace, or a forward result made with { trace: true }, in the paused frame: its ${kind}`,
+        placeHolder: 'model',
       }));
     if (!expression) return;
-    const watch = { expression, displayId: `paused-gates-${++this.drawn}` };
+    const watch = { expression, kind, displayId: `paused-${kind}-${++this.drawn}` };
     try {
       await this.draw(frame, watch, false);
       this.watches.set(root, [...(this.watches.get(root) ?? []), watch]);
     } catch (error) {
-      void vscode.window.showErrorMessage(`Show Gates of ${expression}: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(`${command} of ${expression}: ${(error as Error).message}`);
     }
   }
 
@@ -223,11 +248,12 @@ export class CellDebugger implements vscode.Disposable {
 
   private async draw(
     frame: { session: vscode.DebugSession; frameId: number },
-    { expression, displayId }: { expression: string; displayId: string },
+    { expression, kind, displayId }: PausedChart,
     update: boolean,
   ): Promise<void> {
+    const args = [JSON.stringify(kind), JSON.stringify(displayId), update].join(', ');
     await frame.session.customRequest('evaluate', {
-      expression: `globalThis.${KERNEL_GLOBAL}.showWhilePaused((${expression}), ${JSON.stringify(displayId)}, ${update})`,
+      expression: `globalThis.${KERNEL_GLOBAL}.showWhilePaused((${expression}), ${args})`,
       frameId: frame.frameId,
       context: 'repl',
     });
@@ -245,12 +271,16 @@ export class CellDebugger implements vscode.Disposable {
   private tracker(session: vscode.DebugSession): vscode.DebugAdapterTracker {
     const root = this.rootOf(session);
     if (root && !session.parentSession) this.roots.set(root, session);
+    const scopes = root && session.parentSession ? this.notebookScope(root) : undefined;
     return {
       onWillReceiveMessage: (message: DapMessage) => {
-        if (message.type === 'request') this.rewriteSources(message.arguments, (source) => this.toScript(source));
+        if (message.type !== 'request') return;
+        this.rewriteSources(message.arguments, (source) => this.toScript(source));
+        scopes?.request(message);
       },
       onDidSendMessage: (message: DapMessage) => {
         this.rewriteSources(message.body, (source) => this.toCell(source));
+        if (message.type === 'response') scopes?.response(message);
         if (message.type === 'event' && (message.event === 'continued' || message.event === 'terminated'))
           this.lastStop = undefined;
         // The child session is the one attached to the worker: once it is configured, breakpoints are set there.
@@ -266,6 +296,66 @@ export class CellDebugger implements vscode.Disposable {
             void session.customRequest('next', { threadId }).then(undefined, () => {});
           } else if (threadId !== undefined) this.lastStop = { session, threadId };
         }
+      },
+    };
+  }
+
+  /**
+   * The paused cell's top-level names are the kernel worker's globals, so js-debug lists them in
+   * its Global scope among ~150 of Node's. As a Python debugger does for Jupyter, that scope is
+   * shown as "Notebook": the notebook's variables, then one "Node.js globals" group holding the
+   * rest. The group is the same js-debug scope under a reference offset by GROUPED_GLOBALS;
+   * requests for it are sent on under the real reference and their answers filtered.
+   */
+  private notebookScope(root: string): { request(m: DapMessage): void; response(m: DapMessage): void } {
+    const globalScopes = new Set<number>();
+    /** Pending `variables` requests for a Global scope, by seq: its real reference, and whether for the group. */
+    const pending = new Map<number, { reference: number; grouped: boolean }>();
+    return {
+      request: (message) => {
+        const args = message.arguments as { variablesReference?: number } | undefined;
+        const reference = args?.variablesReference;
+        if (message.seq === undefined || reference === undefined) return;
+        const grouped = reference >= GROUPED_GLOBALS;
+        const real = grouped ? reference - GROUPED_GLOBALS : reference;
+        args!.variablesReference = real;
+        if (message.command === 'variables' && globalScopes.has(real))
+          pending.set(message.seq, { reference: real, grouped });
+      },
+      response: (message) => {
+        if (message.command === 'scopes') {
+          const found = (message.body as { scopes?: { name: string; variablesReference: number }[] } | undefined)
+            ?.scopes;
+          for (const scope of found ?? [])
+            if (scope.name === 'Global') {
+              scope.name = 'Notebook';
+              globalScopes.add(scope.variablesReference);
+            }
+          return;
+        }
+        const request = message.request_seq === undefined ? undefined : pending.get(message.request_seq);
+        if (!request) return;
+        pending.delete(message.request_seq!);
+        const body = message.body as { variables?: DapVariable[] } | undefined;
+        const kernel = this.kernelGlobals.get(root);
+        if (!body?.variables || !kernel) return;
+        // The global object's symbols and prototype are not the notebook's either.
+        const isKernelOwn = (v: DapVariable) =>
+          kernel.has(v.name) || v.name.startsWith('Symbol(') || v.name === '[[Prototype]]';
+        const kernelOwn = body.variables.filter(isKernelOwn);
+        if (request.grouped) {
+          body.variables = kernelOwn;
+          return;
+        }
+        body.variables = [
+          ...body.variables.filter((v) => !isKernelOwn(v)),
+          {
+            name: 'Node.js globals',
+            value: `${kernelOwn.length} names`,
+            variablesReference: GROUPED_GLOBALS + request.reference,
+            presentationHint: { kind: 'virtual' },
+          },
+        ];
       },
     };
   }
@@ -297,6 +387,13 @@ export class CellDebugger implements vscode.Disposable {
       this.rewriteSources(inner, rewrite);
     }
   }
+}
+
+/** A chart drawn while paused: what of which expression, under which display id. */
+interface PausedChart {
+  expression: string;
+  kind: PausedChartKind;
+  displayId: string;
 }
 
 /** The cell of an open notebook whose document has this URI. */

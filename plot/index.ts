@@ -129,22 +129,36 @@ export function defaultChart(value: unknown): Chart | null {
   return null;
 }
 
+/** What Debug Cell can draw of a paused value. */
+export type PausedChartKind = 'gates' | 'states';
+
 /**
- * The gates of a value the user picked in a paused debugger (Debug Cell): a trace, or a forward
- * result that carries one. Synchronous, as a paused thread runs nothing asynchronous. Anything
- * else is refused with what would work instead.
+ * The gates or the state trajectories of a value the user picked in a paused debugger (Debug
+ * Cell): a trace, a forward result that carries one, or a model, whose last input is run again
+ * with its current weights (traceLastInput). Synchronous, as a paused thread runs nothing
+ * asynchronous. Anything else is refused with what would work instead.
  */
-export function pausedGatesChart(value: unknown): Chart {
-  if (isTrace(value)) return plot.gates(value);
+export function pausedChart(value: unknown, kind: PausedChartKind): Chart {
+  if (kind !== 'gates' && kind !== 'states')
+    throw new LstmError(`a paused cell's chart: expected 'gates' or 'states', got ${describe(kind)}`);
+  const draw = (trace: unknown, title?: string) =>
+    kind === 'gates' ? plot.gates(trace, { title }) : plot.states(trace, { title });
+  if (isTrace(value)) return draw(value);
   const result = value as { trace?: unknown; output?: unknown } | null;
-  if (typeof value === 'object' && result !== null && isTrace(result.trace)) return plot.gates(result.trace);
-  if (value instanceof RecurrentModel)
-    throw new LstmError(
-      `${value.toString()} keeps no record of its gates: show a forward result made with model.forward(x, { trace: true }), or its .trace`,
-    );
+  if (typeof value === 'object' && result !== null && isTrace(result.trace)) return draw(result.trace);
+  if (value instanceof RecurrentModel) {
+    const trace = value.traceLastInput();
+    if (!trace)
+      throw new LstmError(
+        `${value.toString()} has not run forward yet: its ${kind} show once model.forward(x) (or train) has run`,
+      );
+    return draw(trace, `${value.toString()} ${kind} on its last input (current weights), layer 0, sample 0`);
+  }
   if (typeof value === 'object' && result !== null && 'output' in result)
-    throw new LstmError('this forward result has no trace: run model.forward(x, { trace: true }) to record the gates');
+    throw new LstmError(
+      `this forward result has no trace: run model.forward(x, { trace: true }) to record the ${kind}, or show the model`,
+    );
   throw new LstmError(
-    `the gates of a paused cell: expected a trace or a forward result made with { trace: true }, got ${describe(value)}`,
+    `the ${kind} of a paused cell: expected a model, a trace, or a forward result made with { trace: true }, got ${describe(value)}`,
   );
 }

@@ -56,8 +56,12 @@ export interface CellError {
 export type WorkerMessage =
   /** The worker has loaded and can execute. */
   | { type: 'ready' }
-  /** The inspector's ws:// address after openInspector, or why it could not open. */
-  | { type: 'inspector'; url: string | null; error?: string }
+  /**
+   * The inspector's ws:// address after openInspector, or why it could not open; with the
+   * names the kernel's global object had before any cell ran (Node's and the kernel's own), so a
+   * debugger can tell the notebook's variables from them.
+   */
+  | { type: 'inspector'; url: string | null; error?: string; kernelGlobals?: string[] }
   /** console.log / console.error text of cell `id`, batched, in order. */
   | { type: 'stream'; id: number; name: 'stdout' | 'stderr'; text: string }
   /** display(value) (update: false) or handle.update(value) (update: true) of output `displayId`. */

@@ -8,6 +8,7 @@
  *   output [T, B, D·H]  (batchFirst: [B, T, D·H]); direction d fills columns d·H … d·H+H
  *   layer k > 0 reads the previous layer's output, after dropout when training.
  */
+import { DEBUG_DESCRIPTION } from '../debug-description';
 import { allocate, DType, FloatArray, getDefaultDType } from '../dtype';
 import { LstmError, checkInt, checkNumber, describe } from '../errors';
 import { Engine, usesWasm } from '../kernels/engine';
@@ -157,6 +158,12 @@ export abstract class RecurrentModel implements Module {
   /** [layer][direction] */
   protected readonly layers: LayerParams[][] = [];
   private carried: RecurrentState | null = null;
+  /**
+   * Copies of what the last forward() ran on, so its gates can be looked at later (traceLastInput:
+   * Debug Cell's gates of a paused model). A copy of one batch: O(T·B·I), next to the forward's
+   * O(T·B·G·H·(I+H)).
+   */
+  private lastRun: { input: Tensor; state: RecurrentState } | null = null;
 
   /** 'lstm', 'gru' or 'rnn'. */
   abstract readonly kind: RecurrentKind;
@@ -322,6 +329,25 @@ export abstract class RecurrentModel implements Module {
     return namedGradients(this);
   }
 
+  /**
+   * The trace of the last input forward() saw, run again now: with the current weights, the same
+   * initial state, in eval mode (no dropout) and with no tape. Null before the first forward().
+   * Changes nothing: a stateful model carries on from where it was, and the random generator is
+   * not drawn from. Debug Cell shows a paused model's gates with it.
+   * @example const trace = model.traceLastInput(); // after model.forward(x) or train(model, …)
+   */
+  traceLastInput(): Trace | null {
+    const last = this.lastRun;
+    if (!last) return null;
+    const carried = this.carried;
+    try {
+      return this.forward(last.input, { state: last.state, trace: true, training: false }).trace ?? null;
+    } finally {
+      this.carried = carried;
+      this.lastRun = last;
+    }
+  }
+
   /** Forgets the state a stateful model carries between calls. */
   resetState(): void {
     this.carried = null;
@@ -457,6 +483,7 @@ export abstract class RecurrentModel implements Module {
     const result: ForwardResult = { output, state: cN ? { h: hN, c: cN } : { h: hN } };
     if (options.trace) result.trace = this.buildTrace(runs, layerOut, T, B);
     if (this.stateful) this.carried = cN ? { h: hN.clone(), c: cN.clone() } : { h: hN.clone() };
+    this.lastRun = { input: input.clone(), state: cloneState(state) };
 
     if (tape) {
       tape.track(output);
@@ -639,6 +666,11 @@ export abstract class RecurrentModel implements Module {
     ].filter(Boolean);
     return `${this.constructor.name}(${this.inputSize} → ${this.hiddenSize}${extras.length ? ', ' + extras.join(', ') : ''})`;
   }
+
+  /** What the debugger shows for the model: its toString(). */
+  [DEBUG_DESCRIPTION](): string {
+    return this.toString();
+  }
 }
 
 /** [A, B, X] → [B, A, X] copy. */
@@ -663,4 +695,8 @@ function checkForwardKeys(name: string, options: unknown): void {
     throw new LstmError(
       `${name}.forward: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected one of ${FORWARD_KEYS.join(', ')}`,
     );
+}
+
+function cloneState(state: RecurrentState): RecurrentState {
+  return state.c ? { h: state.h.clone(), c: state.c.clone() } : { h: state.h.clone() };
 }

@@ -18,8 +18,8 @@ export interface ChartModule extends ChartSupport {
     pushValidation(step: number, loss: number): void;
     chart(): ChartLike;
   };
-  /** The gates of a trace or forward result, built synchronously for a paused debugger. */
-  pausedGatesChart(value: unknown): { mime: string; payload: unknown; summary: string };
+  /** The gates or states of a model, trace or forward result, built synchronously for a paused debugger. */
+  pausedChart(value: unknown, kind: 'gates' | 'states'): { mime: string; payload: unknown; summary: string };
 }
 
 interface NotebookTrainOptions extends TrainOptions {

@@ -1,5 +1,5 @@
 /** The chart module as the kernel sees it: plot.*, the live loss curve, default charts. */
-import { defaultChart, LiveLoss, pausedGatesChart, plot } from '../../plot/index';
+import { defaultChart, LiveLoss, pausedChart, plot } from '../../plot/index';
 import type { ChartModule } from './cell-api';
 
-export const charts: ChartModule | null = { plot, LiveLoss, defaultChart, pausedGatesChart };
+export const charts: ChartModule | null = { plot, LiveLoss, defaultChart, pausedChart };

@@ -40,6 +40,13 @@ export interface ExecutionResult {
   stateLost: boolean;
 }
 
+/** What openInspector gives a debugger: where to attach, and which globals are the kernel's own. */
+export interface OpenedInspector {
+  url: string;
+  /** Global names present before any cell ran (Node's and the kernel's): not the notebook's variables. */
+  kernelGlobals: string[];
+}
+
 export interface SessionOptions {
   /** The bundled worker (dist/worker.js). */
   workerPath: string;
@@ -79,7 +86,8 @@ export class KernelSession {
   private graceTimer: ReturnType<typeof setTimeout> | null = null;
   private currentState: KernelState = 'starting';
   /** openInspector calls waiting for the worker's answer. */
-  private readonly inspectorWaiters: { resolve: (url: string) => void; reject: (error: Error) => void }[] = [];
+  private readonly inspectorWaiters: { resolve: (opened: OpenedInspector) => void; reject: (error: Error) => void }[] =
+    [];
 
   constructor(private readonly options: SessionOptions) {
     this.start();
@@ -126,10 +134,10 @@ export class KernelSession {
 
   /**
    * Opens the worker's inspector (Debug Cell) and resolves with its ws:// address, on
-   * 127.0.0.1 and a random port; the worker answers once no synchronous work holds it.
-   * closeInspector ends it. A worker replaced meanwhile rejects the wait.
+   * 127.0.0.1 and a random port, and the kernel's own global names; the worker answers once no
+   * synchronous work holds it. closeInspector ends it. A worker replaced meanwhile rejects the wait.
    */
-  openInspector(): Promise<string> {
+  openInspector(): Promise<OpenedInspector> {
     if (this.currentState === 'disposed') return Promise.reject(new Error('the kernel was shut down'));
     return new Promise((resolve, reject) => {
       this.inspectorWaiters.push({ resolve, reject });
@@ -324,7 +332,7 @@ export class KernelSession {
     if (message.type === 'inspector') {
       const waiting = this.inspectorWaiters.splice(0);
       for (const { resolve, reject } of waiting)
-        if (message.url) resolve(message.url);
+        if (message.url) resolve({ url: message.url, kernelGlobals: message.kernelGlobals ?? [] });
         else reject(new Error(`the kernel's inspector did not open: ${message.error ?? 'no reason given'}`));
       return;
     }
@@ -411,7 +419,9 @@ function malformed(m: unknown): string | null {
   if (!isObject(m)) return `expected an object with a "type", got ${shown()}`;
   if (m.type === 'ready') return null;
   if (m.type === 'inspector')
-    return isText(m.url) || (m.url === null && (m.error === undefined || isText(m.error)))
+    return (isText(m.url) &&
+      (m.kernelGlobals === undefined || (Array.isArray(m.kernelGlobals) && m.kernelGlobals.every(isText)))) ||
+      (m.url === null && (m.error === undefined || isText(m.error)))
       ? null
       : `a malformed inspector message ${shown()}`;
   if (!['stream', 'display', 'result', 'error', 'done'].includes(m.type as string))

@@ -97,6 +97,9 @@ globals[KERNEL_GLOBAL] = Object.freeze({
   import: (specifier: unknown) => loader.load(specifier),
   showWhilePaused,
 });
+hideLazyGlobals();
+/** Every global name before a cell runs: not the notebook's variables (Debug Cell lists those apart). */
+const kernelGlobals = Object.getOwnPropertyNames(globalThis);
 
 // A timer or promise of an earlier cell that throws must not end the kernel, nor vanish: during
 // a cell it goes to that cell's stderr; while no cell runs it waits for the next cell, which
@@ -145,19 +148,32 @@ port.on('message', (message: HostMessage) => {
   }
 });
 /**
- * Debug Cell's gates while paused: the debugger's evaluate calls this in the paused frame, where
- * nothing asynchronous runs, so the chart is built synchronously and posted to the host at once
- * as a display of the running cell (not through the outbox, whose flush waits for the event
- * loop), without the SVG twin. The same displayId again (update) redraws it after a step.
- * Returns the chart's summary, which the debug console shows.
+ * Debug Cell's charts while paused: the debugger's evaluate calls this in the paused frame, where
+ * nothing asynchronous runs, so the chart (gates or states) is built synchronously and posted to
+ * the host at once as a display of the running cell (not through the outbox, whose flush waits
+ * for the event loop), without the SVG twin. The same displayId again (update) redraws it after
+ * a step. Returns the chart's summary, which the debug console shows.
  */
-function showWhilePaused(value: unknown, displayId: unknown, update: unknown): string {
+function showWhilePaused(value: unknown, kind: unknown, displayId: unknown, update: unknown): string {
   if (!charts) throw new Error('this kernel was built without charts');
   if (typeof displayId !== 'string') throw new Error(`showWhilePaused: expected a display id, got ${typeof displayId}`);
-  const chart = charts.pausedGatesChart(value);
+  const chart = charts.pausedChart(value, kind as 'gates' | 'states');
   const bundle = { [chart.mime]: chart.payload, 'text/plain': chart.summary };
   post({ type: 'display', id: currentId, displayId, bundle, update: update === true });
   return chart.summary;
+}
+
+/**
+ * Node defines some globals (atob, btoa, crypto, performance, navigator…) as getters that load
+ * their module on first use. A debugger describes a scope's values in one side-effect-free call
+ * (V8's throwOnSideEffect), and one such getter aborts it for the whole global scope: the
+ * notebook's tensors and models would lose their descriptions. Left enumerable they are read by
+ * that call; made non-enumerable they are not, and they still work and still show.
+ */
+function hideLazyGlobals(): void {
+  for (const [name, property] of Object.entries(Object.getOwnPropertyDescriptors(globalThis)))
+    if (property.get && property.enumerable && property.configurable)
+      Object.defineProperty(globalThis, name, { ...property, enumerable: false });
 }
 
 /**
@@ -169,7 +185,9 @@ function openInspector(): WorkerMessage {
   try {
     if (!inspector.url()) inspector.open(0, '127.0.0.1', false);
     const url = inspector.url();
-    return url ? { type: 'inspector', url } : { type: 'inspector', url: null, error: 'the inspector gave no address' };
+    return url
+      ? { type: 'inspector', url, kernelGlobals }
+      : { type: 'inspector', url: null, error: 'the inspector gave no address' };
   } catch (error) {
     return { type: 'inspector', url: null, error: (error as Error).message };
   }

@@ -59,6 +59,9 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   ]);
 }
 
+const MIME_GATES = 'application/vnd.lstm-notebook.gates+json';
+const MIME_STATES = 'application/vnd.lstm-notebook.states+json';
+
 interface Frame {
   id: number;
   line: number;
@@ -190,6 +193,83 @@ describe('Debug Cell', function () {
       // Kept as drawn, and equal to plot.gates of the same trace drawn by the cell itself.
       const [whilePaused, byTheCell] = gatesOutputs(cell);
       assert.deepEqual(JSON.parse(whilePaused), JSON.parse(byTheCell));
+    } finally {
+      watch.dispose();
+    }
+  });
+
+  it('the variables view describes tensors and models; a model’s gates and states are drawn from its last input', async () => {
+    const payloads = (cell: vscode.NotebookCell, mime: string) =>
+      cell.outputs
+        .flatMap((o) => o.items)
+        .filter((i) => i.mime === mime)
+        .map((i) => JSON.parse(new TextDecoder().decode(i.data)) as { title: string; panels?: unknown });
+    const { cell, watch, running, stopped } = await debugAtThirdLine(
+      "import { LSTM, Tensor, seed, plot } from 'lstm-notebook';\nseed(3);\n" +
+        'const model = new LSTM({ inputSize: 2, hiddenSize: 4 });\nconst x = Tensor.from([[[0.5, -1]], [[2, 0.25]], [[1, 1]]]);',
+      [
+        'model.forward(x);',
+        'let step = 1;',
+        'step = 2;',
+        'display(plot.gates(model.forward(x, { trace: true }).trace));',
+      ].join('\n'),
+    );
+    try {
+      const paused = await stopped;
+      const top = await topFrame(paused);
+      const { scopes } = (await paused.session.customRequest('scopes', { frameId: top.id })) as {
+        scopes: { name: string; variablesReference: number; expensive?: boolean }[];
+      };
+      // The cell's top-level names are the kernel worker's globals: the Notebook scope lists them
+      // first, Node's own globals in one group after them.
+      const variablesOf = async (variablesReference: number) =>
+        (
+          (await paused.session.customRequest('variables', { variablesReference })) as {
+            variables: { name: string; value: string; variablesReference: number }[];
+          }
+        ).variables;
+      const notebookScope = scopes.find((s) => s.name === 'Notebook');
+      assert.ok(notebookScope, scopes.map((s) => s.name).join());
+      const notebook = await variablesOf(notebookScope.variablesReference);
+      assert.deepEqual(
+        notebook.map((v) => v.name),
+        ['LSTM', 'model', 'plot', 'seed', 'step', 'Tensor', 'x', 'Node.js globals'],
+      );
+      const shown = new Map(notebook.map((v) => [v.name, v.value]));
+      assert.equal(shown.get('model'), 'LSTM(2 → 4)');
+      assert.equal(shown.get('x'), 'Tensor [3, 1, 2] float32 [0.5000, -1.0000, 2.0000, 0.2500, 1.0000, 1.0000]');
+      const nodeGlobals = await variablesOf(notebook.at(-1)!.variablesReference);
+      const names = nodeGlobals.map((v) => v.name);
+      for (const name of ['setTimeout', 'Array', 'display', '__lstmKernel', '[[Prototype]]'])
+        assert.ok(names.includes(name), `${name} in ${names.join(' ')}`);
+      assert.ok(!names.includes('model'));
+      assert.equal(shown.get('Node.js globals'), `${nodeGlobals.length} names`);
+
+      await waitFor(
+        () => vscode.debug.activeStackItem instanceof vscode.DebugStackFrame,
+        10_000,
+        'the paused frame to be the active stack item',
+      );
+      await vscode.commands.executeCommand('lstm-notebook.showGatesWhilePaused', {
+        variable: { evaluateName: 'model' },
+      });
+      await vscode.commands.executeCommand('lstm-notebook.showStatesWhilePaused', {
+        variable: { evaluateName: 'model' },
+      });
+      await waitFor(
+        () => payloads(cell, MIME_GATES).length === 1 && payloads(cell, MIME_STATES).length === 1,
+        10_000,
+        'the model’s gates and states in the paused cell’s output',
+      );
+      assert.match(payloads(cell, MIME_GATES)[0].title, /^LSTM\(2 → 4\) gates on its last input \(current weights\)/);
+      assert.match(payloads(cell, MIME_STATES)[0].title, /^LSTM\(2 → 4\) states on its last input/);
+
+      await paused.session.customRequest('continue', { threadId: paused.threadId });
+      await within(Promise.resolve(running), 30_000, 'the cell to finish');
+      await waitFor(() => cell.executionSummary?.success === true, 10_000, 'the cell to succeed');
+      // The paused drawing shows the same gates as the cell's own plot.gates of the same input.
+      const [whilePaused, byTheCell] = payloads(cell, MIME_GATES);
+      assert.deepEqual(whilePaused.panels, byTheCell.panels);
     } finally {
       watch.dispose();
     }

@@ -333,3 +333,50 @@ test('sizes too large to allocate say what they were for, how many values and by
     assert.throws(make, (e: Error) => e.name === 'LstmError' && !/Invalid typed array length/.test(e.message));
   }
 });
+
+test('traceLastInput: the last input run again with the current weights, in eval mode, changing nothing', () => {
+  for (const Model of [LSTM, GRU, RNN]) {
+    // Same Rng seed: the same weights and the same dropout masks in every copy.
+    const build = () =>
+      new Model({
+        inputSize: 2,
+        hiddenSize: 3,
+        numLayers: 2,
+        dropout: 0.5,
+        stateful: true,
+        dtype: 'float64',
+        rng: new Rng(4),
+      });
+    const first = randn([4, 2, 2], 1);
+    const x = randn([5, 2, 2], 2);
+    const next = randn([3, 2, 2], 3);
+    const model = build();
+    assert.equal(model.traceLastInput(), null, `${Model.name}: before any forward`);
+    model.forward(first);
+    model.forward(x, { tape: new Tape() }); // a training step: dropout on, masks drawn from the Rng
+
+    // By hand: x from the state `first` left, in eval mode (no dropout).
+    const carried = build().forward(first).state;
+    const expected = build().forward(x, { state: carried, trace: true }).trace;
+    assert.deepEqual(model.traceLastInput(), expected, `${Model.name}: x's trace from the state it started in`);
+
+    // Nothing moved: the carried state and the Rng go on as in a twin that never replayed.
+    const twin = build();
+    twin.forward(first);
+    twin.forward(x, { tape: new Tape() });
+    assert.deepEqual(
+      model.forward(next, { tape: new Tape() }).output.data,
+      twin.forward(next, { tape: new Tape() }).output.data,
+      `${Model.name}: the next training step`,
+    );
+  }
+});
+
+test('traceLastInput keeps a copy of the input: writing into the tensor afterwards changes no replay', () => {
+  const model = new LSTM({ inputSize: 2, hiddenSize: 3, dtype: 'float64', rng: new Rng(5) });
+  const x = randn([4, 1, 2], 6);
+  const expected = model.forward(x.clone(), { trace: true }).trace;
+  model.forward(x);
+  x.data.fill(0);
+  assert.deepEqual(model.traceLastInput(), expected);
+});

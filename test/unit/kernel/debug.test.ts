@@ -11,7 +11,8 @@ import { newSession, run } from '../../helpers/kernel';
 test('openInspector: a ws:// address on 127.0.0.1 whose target is listed; closed, the port refuses', async () => {
   const session = newSession();
   try {
-    const url = new URL(await session.openInspector());
+    const opened = await session.openInspector();
+    const url = new URL(opened.url);
     assert.equal(url.protocol, 'ws:');
     assert.equal(url.hostname, '127.0.0.1');
     assert.ok(Number(url.port) > 0);
@@ -23,11 +24,32 @@ test('openInspector: a ws:// address on 127.0.0.1 whose target is listed; closed
       JSON.stringify(targets),
     );
     // Asked again while open: the same address.
-    assert.equal(await session.openInspector(), url.href);
+    assert.equal((await session.openInspector()).url, url.href);
     session.closeInspector();
     // A cell after closing runs (the close was handled first) and the port no longer answers.
     assert.equal((await run(session, '1 + 1')).value, '2');
     await assert.rejects(fetch(`http://127.0.0.1:${url.port}/json/list`));
+  } finally {
+    await session.dispose();
+  }
+});
+
+test('openInspector names the kernel’s own globals; the lazy ones are not enumerable, so a debugger reads the rest without side effects', async () => {
+  const session = newSession();
+  try {
+    assert.equal((await run(session, 'const mine = 1;')).value, undefined);
+    const { kernelGlobals } = await session.openInspector();
+    session.closeInspector();
+    for (const name of ['setTimeout', 'Array', 'display', '__dirname', '__lstmKernel', 'crypto', 'atob'])
+      assert.ok(kernelGlobals.includes(name), `${name} in ${kernelGlobals.join(' ')}`);
+    assert.ok(!kernelGlobals.includes('mine'), 'a cell’s variable is the notebook’s');
+    // Node's getters that load a module on first read: still there, no longer enumerable.
+    const lazy = await run(
+      session,
+      'Object.keys(globalThis).filter((k) => Object.getOwnPropertyDescriptor(globalThis, k)?.get).join()',
+    );
+    assert.equal(lazy.value, "''");
+    assert.equal((await run(session, 'typeof atob(btoa("x")) + typeof crypto.randomUUID')).value, "'stringfunction'");
   } finally {
     await session.dispose();
   }

@@ -11,7 +11,7 @@ import { Tensor } from '../../../core/tensor';
 import { Tape } from '../../../core/tape';
 import { timeStep } from '../../../core/ops';
 import { mseLoss } from '../../../core/loss';
-import { Chart, defaultChart, LiveLoss, pausedGatesChart, plot } from '../../../plot/index';
+import { Chart, defaultChart, LiveLoss, pausedChart, plot } from '../../../plot/index';
 import { MIME, type LossPayload } from '../../../protocol/chart-payloads';
 
 test('a live loss curve holds what was pushed; plot.loss and chart() draw it', async () => {
@@ -61,18 +61,45 @@ test('plot.series refuses x and y of different lengths at the call, naming the r
   assert.ok(plot.series([{ name: 'ok', x: [1, 2], y: [3, 4] }]) instanceof Chart);
 });
 
-test('pausedGatesChart (Debug Cell): a trace or a forward result with one draws its gates; anything else is refused with what works', () => {
+test('pausedChart (Debug Cell): a trace or a forward result with one draws its gates or states; anything else is refused with what works', () => {
   seed(5);
   const model = new LSTM({ inputSize: 2, hiddenSize: 3 });
   const x = Tensor.randn([4, 1, 2]);
   const traced = model.forward(x, { trace: true });
-  const expected = plot.gates(traced.trace).payload;
-  assert.deepEqual(pausedGatesChart(traced).payload, expected);
-  assert.deepEqual(pausedGatesChart(traced.trace).payload, expected);
+  const gates = plot.gates(traced.trace).payload;
+  const states = plot.states(traced.trace).payload;
+  assert.deepEqual(pausedChart(traced, 'gates').payload, gates);
+  assert.deepEqual(pausedChart(traced.trace, 'gates').payload, gates);
+  assert.deepEqual(pausedChart(traced, 'states').payload, states);
+  assert.deepEqual(pausedChart(traced.trace, 'states').payload, states);
   assert.throws(
-    () => pausedGatesChart(model.forward(x)),
-    /this forward result has no trace: run model\.forward\(x, \{ trace: true \}\)/,
+    () => pausedChart(model.forward(x), 'gates'),
+    /this forward result has no trace: run model\.forward\(x, \{ trace: true \}\) to record the gates, or show the model/,
   );
-  assert.throws(() => pausedGatesChart(model), /LSTM\(2 → 3\) keeps no record of its gates/);
-  assert.throws(() => pausedGatesChart(42), /expected a trace or a forward result made with \{ trace: true \}, got 42/);
+  assert.throws(
+    () => pausedChart(42, 'states'),
+    /the states of a paused cell: expected a model, a trace, or a forward result made with \{ trace: true \}, got 42/,
+  );
+  assert.throws(() => pausedChart(traced, 'loss' as 'gates'), /expected 'gates' or 'states', got "loss"/);
+});
+
+test('pausedChart of a model: its last input run again with the current weights; before any forward it says so', () => {
+  seed(6);
+  const model = new LSTM({ inputSize: 2, hiddenSize: 3, numLayers: 2 });
+  assert.throws(() => pausedChart(model, 'gates'), /LSTM\(2 → 3, 2 layers\) has not run forward yet/);
+  const x = Tensor.randn([5, 2, 2]);
+  const first = Tensor.randn([5, 2, 2]);
+  model.forward(first);
+  model.forward(x); // the last input is x
+  const byHand = model.forward(x, { trace: true }).trace;
+  const chart = pausedChart(model, 'gates');
+  const expected = plot.gates(byHand, {
+    title: 'LSTM(2 → 3, 2 layers) gates on its last input (current weights), layer 0, sample 0',
+  });
+  assert.deepEqual(chart.payload, expected.payload);
+  assert.match(chart.summary, /^LSTM\(2 → 3, 2 layers\) gates on its last input/);
+  assert.deepEqual(
+    (pausedChart(model, 'states').payload as { title: string }).title,
+    'LSTM(2 → 3, 2 layers) states on its last input (current weights), layer 0, sample 0',
+  );
 });

@@ -101,21 +101,35 @@ async function runAll() {
  */
 async function runCommand(title) {
   // Right after a debugger stop VS Code moves focus, and a palette opened at that moment can close
-  // again before the typing reaches it: then open it once more.
+  // again: then open it once more. Text and keys go to the palette's own input (never to whatever
+  // has the focus, which would type the title into a cell).
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Escape');
     await page.keyboard.press('F1');
-    await page.keyboard.type(title);
+    const input = page.locator('.quick-input-widget:visible .quick-input-box input').first();
     // The focused row, once it is ours: the list re-renders as it filters, so Enter (not a click on a moving row).
     const row = page.locator('.quick-input-widget:visible .monaco-list-row.focused', { hasText: title }).first();
-    const offered = await row.waitFor({ timeout: 5_000 }).then(
-      () => true,
-      () => false,
-    );
-    if (offered) {
-      await page.keyboard.press('Enter');
+    const offered =
+      (await input.waitFor({ timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      )) &&
+      (await input.fill(`>${title}`, { timeout: 2_000 }).then(
+        () => true,
+        () => false,
+      )) &&
+      (await row.waitFor({ timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      ));
+    if (
+      offered &&
+      (await input.press('Enter', { timeout: 2_000 }).then(
+        () => true,
+        () => false,
+      ))
+    )
       return;
-    }
     if (attempt === 3) {
       await page.screenshot({ path: join(RESULTS, 'e2e-no-command.png') });
       throw new Error(`the command palette did not offer "${title}" first in 3 attempts`);
@@ -310,17 +324,17 @@ test(
     await runCommand('LSTM Notebook: Debug Cell');
     const toolbar = page.locator('.debug-toolbar');
     await toolbar.waitFor({ state: 'visible', timeout: 60_000 });
-    // Paused at `debugger`: the variable `probed` is in scope. Show its gates.
+    // Paused at `debugger`, after model.forward(probe): show the model's gates (its last input, now).
     await page.waitForTimeout(1000);
     await runCommand("LSTM Notebook: Show Gates in the Cell's Output");
     // The input box that asks for the expression (not the command palette closing before it).
-    const asking = page.locator('.quick-input-widget:visible', { hasText: 'A trace, or a forward result' });
+    const asking = page.locator('.quick-input-widget:visible', { hasText: 'A model, a trace, or a forward result' });
     await asking.waitFor({ timeout: 15_000 }).catch(async (error) => {
       await page.screenshot({ path: join(RESULTS, 'e2e-no-show-gates-input.png') });
       throw error;
     });
-    await asking.locator('input').fill('probed');
-    await page.keyboard.press('Enter');
+    await asking.locator('input').fill('model');
+    await asking.locator('input').press('Enter');
     const webview = page.frameLocator('.notebookOverlay iframe.webview').frameLocator('#active-frame');
     const heatmap = webview.locator('.lstm-chart.lstm-gates canvas');
     await heatmap
@@ -333,6 +347,22 @@ test(
     // Still paused while the chart is there: the debug toolbar shows, the cell is still running.
     assert.ok(await toolbar.isVisible(), 'the debugger is still paused');
     assert.equal(await cellStates('executing'), 1, 'the training cell is still running');
+    // The variables view: the Notebook scope lists the cells' names, models and tensors described.
+    await runCommand('View: Show Run and Debug');
+    await runCommand('View: Toggle Panel Visibility'); // room for the chart
+    const variables = page.locator('.debug-variables .monaco-list-row');
+    const notebookScope = variables.filter({ hasText: /^Notebook$/ }).first();
+    await notebookScope.waitFor({ timeout: 15_000 });
+    if ((await notebookScope.getAttribute('aria-expanded')) !== 'true') await notebookScope.click();
+    await variables
+      .filter({ hasText: 'LSTM(2 → 16)' })
+      .first()
+      .waitFor({ timeout: 15_000 })
+      .catch(async (error) => {
+        await page.screenshot({ path: join(RESULTS, 'e2e-no-notebook-scope.png') });
+        throw error;
+      });
+    await variables.filter({ hasText: 'Tensor [20, 1, 2] float32' }).first().waitFor({ timeout: 5_000 });
     await page.waitForTimeout(1000);
     await page.screenshot({ path: join(RESULTS, 'e2e-paused-gates.png') });
     // Stop debugging: the worker resumes, the loop runs to its end, the chart stays.

@@ -333,6 +333,50 @@ describe('Debug Cell', function () {
     const check = await openNotebookCellValue(notebook, 'kept');
     assert.match(check, /still here/);
   });
+
+  it('restarting the kernel while a cell is paused ends the session and the cell; the new kernel runs cells', async () => {
+    const { notebook, cell, watch, running, stopped } = await debugAtThirdLine(
+      'const kept = "gone after the restart";',
+      'let n = 0;\nfor (let i = 0; i < 1e12; i++) {\n  n += 1;\n}\nn',
+    );
+    try {
+      await stopped;
+      vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+      await within(
+        Promise.resolve(vscode.commands.executeCommand('lstm-notebook.restartKernel')),
+        30_000,
+        'the restart',
+      );
+      await within(Promise.resolve(running), 30_000, 'the paused cell to end');
+      await waitFor(() => watch.ended.includes('Cell 2'), 10_000, 'the debug session to end');
+      assert.equal(cell.executionSummary?.success, false, 'the paused cell did not finish');
+      await waitFor(() => vscode.debug.activeDebugSession === undefined, 10_000, 'no debug session left');
+    } finally {
+      watch.dispose();
+    }
+    assert.match(await openNotebookCellValue(notebook, 'typeof kept + " " + (20 + 22)'), /undefined 42/);
+  });
+
+  it('closing the notebook while a cell is paused ends the session and the kernel', async () => {
+    const { watch, running, stopped } = await debugAtThirdLine(
+      'const waiting = 1;',
+      'let n = 0;\nfor (let i = 0; i < 1e12; i++) {\n  n += 1;\n}\nn',
+    );
+    try {
+      await stopped;
+      vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await within(Promise.resolve(running), 30_000, 'the paused cell to end');
+      await waitFor(() => watch.ended.includes('Cell 2'), 10_000, 'the debug session to end');
+      await waitFor(() => vscode.debug.activeDebugSession === undefined, 10_000, 'no debug session left');
+    } finally {
+      watch.dispose();
+    }
+    // The extension is still there for the next notebook.
+    const next = await openNotebook(['6 * 7']);
+    await runCells(next, 0);
+    assert.match(text(next.cellAt(0)), /42/);
+  });
 });
 
 /**

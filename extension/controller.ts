@@ -23,10 +23,12 @@ export class LstmController implements vscode.Disposable {
   private readonly selectionEmitter = new vscode.EventEmitter<vscode.NotebookDocument>();
   readonly onDidChangeSelection = this.selectionEmitter.event;
   /**
-   * Called once the kernel is told to stop (the flag set): Debug Cell ends its session, so a
-   * worker paused at a breakpoint resumes and stops at its next interrupt check.
+   * Called when a notebook's running cell is to stop: after an interrupt's flag is set, and before
+   * a restart or the notebook's close ends the worker. Debug Cell ends its session, so a worker
+   * paused at a breakpoint resumes (and stops at its next interrupt check, or is ended) instead of
+   * being ended under an attached debugger, whose session then never ends.
    */
-  onInterrupt: ((notebook: vscode.NotebookDocument) => Promise<void>) | undefined;
+  onCellStopping: ((notebook: vscode.NotebookDocument) => Promise<void>) | undefined;
 
   constructor(private readonly workerPath: string) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, 'jupyter-notebook', 'LSTM (TypeScript)');
@@ -36,7 +38,7 @@ export class LstmController implements vscode.Disposable {
     this.controller.executeHandler = (cells, notebook) => this.executeCells(cells, notebook);
     this.controller.interruptHandler = async (notebook) => {
       this.sessions.get(notebook)?.session.interrupt();
-      await this.onInterrupt?.(notebook);
+      await this.onCellStopping?.(notebook);
     };
     this.disposables.push(
       this.controller,
@@ -72,6 +74,7 @@ export class LstmController implements vscode.Disposable {
     const entry = this.sessions.get(notebook);
     if (!entry) return;
     entry.order = 0;
+    await this.onCellStopping?.(notebook);
     await entry.session.restart();
   }
 
@@ -146,6 +149,7 @@ export class LstmController implements vscode.Disposable {
   private async endSession(notebook: vscode.NotebookDocument): Promise<void> {
     const entry = this.sessions.get(notebook);
     this.sessions.delete(notebook);
+    await this.onCellStopping?.(notebook);
     await entry?.session.dispose();
   }
 

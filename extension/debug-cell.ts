@@ -54,6 +54,8 @@ export class CellDebugger implements vscode.Disposable {
   private readonly configured = new Map<string, () => void>();
   /** Run by Line runs whose first stop (the `debugger;` before line 1) is still to come: it is stepped past. */
   private readonly pausedBeforeFirstLine = new Set<string>();
+  /** Run by Line runs attached and not yet ended (its cell toolbar buttons and Ctrl+Enter show meanwhile). */
+  private readonly byLineRuns = new Set<string>();
   /** The session each debug run started with (js-debug attaches in a child of it); stopping it stops both. */
   private readonly roots = new Map<string, vscode.DebugSession>();
   /** Charts drawn while paused, per debug run: redrawn after each step, frozen when the cell ends. */
@@ -73,6 +75,10 @@ export class CellDebugger implements vscode.Disposable {
     this.disposables.push(
       vscode.commands.registerCommand('lstm-notebook.debugCell', (target?: unknown) => this.debugCell(target, false)),
       vscode.commands.registerCommand('lstm-notebook.runByLine', (target?: unknown) => this.debugCell(target, true)),
+      vscode.commands.registerCommand('lstm-notebook.runNextLine', () => this.resume('next', 'Run Next Line')),
+      vscode.commands.registerCommand('lstm-notebook.continueRunByLine', () =>
+        this.resume('continue', 'Continue Running the Cell'),
+      ),
       vscode.commands.registerCommand('lstm-notebook.showGatesWhilePaused', (context?: unknown) =>
         this.showWhilePaused(context, 'gates'),
       ),
@@ -87,7 +93,7 @@ export class CellDebugger implements vscode.Disposable {
         for (const [notebook, debugged] of this.sessions) if (debugged === session) this.sessions.delete(notebook);
       }),
     );
-    controller.onInterrupt = (notebook) => this.stop(notebook);
+    controller.onCellStopping = (notebook) => this.stop(notebook);
   }
 
   dispose(): void {
@@ -107,7 +113,7 @@ export class CellDebugger implements vscode.Disposable {
     return path;
   }
 
-  /** Ends the notebook's debug session (on an interrupt too: a paused worker resumes and hears it). */
+  /** Ends the notebook's debug session (before an interrupt, restart or close ends its cell: a paused worker resumes). */
   async stop(notebook: vscode.NotebookDocument): Promise<void> {
     const session = this.sessions.get(notebook);
     if (session) await vscode.debug.stopDebugging(session);
@@ -166,6 +172,8 @@ export class CellDebugger implements vscode.Disposable {
           session.closeInspector();
           if (this.sessions.size === 0)
             void vscode.commands.executeCommand('setContext', 'lstmNotebook.debuggingCell', false);
+          if (this.byLineRuns.delete(id) && this.byLineRuns.size === 0)
+            void vscode.commands.executeCommand('setContext', 'lstmNotebook.runningByLine', false);
         };
         if (!started) {
           await end();
@@ -183,9 +191,26 @@ export class CellDebugger implements vscode.Disposable {
         const root = this.roots.get(id);
         if (root) this.sessions.set(cell.notebook, root);
         void vscode.commands.executeCommand('setContext', 'lstmNotebook.debuggingCell', true);
+        if (byLine) {
+          this.byLineRuns.add(id);
+          void vscode.commands.executeCommand('setContext', 'lstmNotebook.runningByLine', true);
+        }
         return end;
       },
     });
+  }
+
+  /**
+   * Run by Line's own buttons (the cell's toolbar; Ctrl+Enter continues, as in Jupyter): one step
+   * over, or run the rest, on the thread of our last stop, wherever the focus is.
+   */
+  private async resume(request: 'next' | 'continue', command: string): Promise<void> {
+    const stop = this.lastStop;
+    if (!stop) {
+      void vscode.window.showErrorMessage(`${command}: no cell is paused.`);
+      return;
+    }
+    await stop.session.customRequest(request, { threadId: stop.threadId });
   }
 
   /**

@@ -27,7 +27,9 @@ before(async () => {
   cpSync(join(ROOT, 'examples', TUTORIAL), join(workspace, TUTORIAL));
   for (const fixture of ['interrupt.ipynb', 'completions.ipynb', 'debug-gates.ipynb'])
     cpSync(join(ROOT, 'test', 'e2e', 'fixtures', fixture), join(workspace, fixture));
-  server = await startCodeServer({ vsix });
+  // A debugger stop would move the focus to the paused line while the palette is being typed
+  // into, sending the keys (Enter, say) into a cell: the tests click where they mean to type.
+  server = await startCodeServer({ vsix, settings: { 'debug.focusEditorOnBreak': false } });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
@@ -369,5 +371,30 @@ test(
     await page.keyboard.press('Shift+F5');
     await untilSucceeded(2, 60_000, 'the training cell did not finish after the debugger stopped');
     assert.ok((await heatmap.count()) >= 1, 'the gates chart stays in the output');
+
+    // Run by Line on the first cell, by keys: it stops at line 1, F10 steps to line 2, Ctrl+Enter runs the rest.
+    const firstCell = editor().locator('.code-cell-row').nth(0).locator('.monaco-editor .view-lines');
+    await firstCell.click();
+    await runCommand('LSTM Notebook: Run by Line');
+    const topLine = page.locator('.debug-call-stack .monaco-list-row .line-number').first();
+    const atLine = async (line) => {
+      const until = Date.now() + 30_000;
+      // line:column; the column is where the line's first statement starts running (an import's call, say).
+      while (!(await topLine.textContent().catch(() => ''))?.startsWith(`${line}:`)) {
+        if (Date.now() > until) {
+          await page.screenshot({ path: join(RESULTS, 'e2e-run-by-line.png') });
+          assert.fail(`Run by Line: not paused at line ${line} (the stack shows ${await topLine.textContent()})`);
+        }
+        await page.waitForTimeout(200);
+      }
+    };
+    await atLine(1);
+    await page.waitForTimeout(500);
+    await page.keyboard.press('F10');
+    await atLine(2);
+    await firstCell.click(); // the notebook editor focused: Ctrl+Enter is ours while running by line
+    await page.keyboard.press('Control+Enter');
+    await toolbar.waitFor({ state: 'hidden', timeout: 30_000 });
+    await untilSucceeded(2, 30_000, 'the cell run by line did not finish after Ctrl+Enter');
   },
 );

@@ -18,6 +18,15 @@ interface Stopped {
  * Watches js-debug's sessions: `stopped` resolves with the first `stopped` event, `next()` with
  * each following one in turn; `ended` names the sessions terminated since.
  */
+/** The DAP messages of the debug sessions watched, for a failure's message. */
+const traffic: string[] = [];
+/** Debug sessions started and not terminated yet, by id: `name mark`. */
+const live = new Map<string, string>();
+vscode.debug.onDidStartDebugSession((s) =>
+  live.set(s.id, `${s.parentSession ? 'child' : 'root'} ${s.name} ${JSON.stringify(s.configuration.__lstmNotebook)}`),
+);
+vscode.debug.onDidTerminateDebugSession((s) => live.delete(s.id));
+
 function nextStop(): { stopped: Promise<Stopped>; next(): Promise<Stopped>; ended: string[]; dispose(): void } {
   const stops: Stopped[] = [];
   const waiting: ((stop: Stopped) => void)[] = [];
@@ -35,7 +44,10 @@ function nextStop(): { stopped: Promise<Stopped>; next(): Promise<Stopped>; ende
   const terminated = vscode.debug.onDidTerminateDebugSession((session) => ended.push(session.name));
   const registration = vscode.debug.registerDebugAdapterTrackerFactory('pwa-node', {
     createDebugAdapterTracker: (session) => ({
-      onDidSendMessage: (message: { type: string; event?: string; body?: { threadId: number } }) => {
+      onWillReceiveMessage: (message: { type: string; command?: string }) =>
+        traffic.push(`${session.parentSession ? 'child' : 'root'} ← ${message.command}`),
+      onDidSendMessage: (message: { type: string; event?: string; command?: string; body?: { threadId: number } }) => {
+        traffic.push(`${session.parentSession ? 'child' : 'root'} → ${message.event ?? message.command}`);
         if (message.type === 'event' && message.event === 'stopped' && message.body)
           resolve({ session, threadId: message.body.threadId });
       },
@@ -126,11 +138,13 @@ describe('Debug Cell', function () {
       const first = await within(watch.stopped, 60_000, 'the pause before the first line');
       const lines = [(await topFrame(first)).line];
       assert.equal((await topFrame(first)).source?.path, cell.document.uri.toString());
-      for (let step = 0; step < 2; step++) {
-        await settle();
-        await first.session.customRequest('next', { threadId: first.threadId });
-        lines.push((await topFrame(await within(watch.next(), 10_000, `step ${step + 1}`))).line);
-      }
+      // One step by DAP, one by the cell toolbar's Run Next Line.
+      await settle();
+      await first.session.customRequest('next', { threadId: first.threadId });
+      lines.push((await topFrame(await within(watch.next(), 10_000, 'step 1'))).line);
+      await settle();
+      await vscode.commands.executeCommand('lstm-notebook.runNextLine');
+      lines.push((await topFrame(await within(watch.next(), 10_000, 'step 2'))).line);
       assert.deepEqual(lines, [1, 2, 3], 'one cell line per step');
       const top = await topFrame(first);
       const value = (await first.session.customRequest('evaluate', {
@@ -139,7 +153,7 @@ describe('Debug Cell', function () {
         context: 'repl',
       })) as { result: string };
       assert.equal(value.result, '2', 'line 3 has not run yet');
-      await first.session.customRequest('continue', { threadId: first.threadId });
+      await vscode.commands.executeCommand('lstm-notebook.continueRunByLine'); // Ctrl+Enter
       await within(Promise.resolve(running), 30_000, 'the cell to finish');
       await waitFor(() => cell.executionSummary?.success === true, 10_000, 'the cell to succeed');
       assert.match(text(cell), /12/);
@@ -350,7 +364,7 @@ describe('Debug Cell', function () {
       await within(Promise.resolve(running), 30_000, 'the paused cell to end');
       await waitFor(() => watch.ended.includes('Cell 2'), 10_000, 'the debug session to end');
       assert.equal(cell.executionSummary?.success, false, 'the paused cell did not finish');
-      await waitFor(() => vscode.debug.activeDebugSession === undefined, 10_000, 'no debug session left');
+      await noSessionLeft();
     } finally {
       watch.dispose();
     }
@@ -368,7 +382,7 @@ describe('Debug Cell', function () {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       await within(Promise.resolve(running), 30_000, 'the paused cell to end');
       await waitFor(() => watch.ended.includes('Cell 2'), 10_000, 'the debug session to end');
-      await waitFor(() => vscode.debug.activeDebugSession === undefined, 10_000, 'no debug session left');
+      await noSessionLeft();
     } finally {
       watch.dispose();
     }
@@ -394,6 +408,18 @@ async function debugAtThirdLine(first: string, second: string) {
   const running = vscode.commands.executeCommand('lstm-notebook.debugCell', cell);
   const stopped = within(watch.stopped, 60_000, 'the breakpoint to be hit');
   return { notebook, cell, watch, running, stopped };
+}
+
+/**
+ * Waits for every debug session to end (onDidTerminateDebugSession: `activeDebugSession` has been
+ * seen to keep naming a session after its end), naming those left if not.
+ */
+async function noSessionLeft(): Promise<void> {
+  await waitFor(() => live.size === 0, 10_000, 'no debug session left').catch(() => {
+    throw new Error(
+      `debug sessions were left: ${[...live.values()].join('; ')}; last messages: ${traffic.slice(-30).join(', ')}`,
+    );
+  });
 }
 
 /** A user steps no faster than this: VS Code's own requests for the last stop (threads, stack, scopes) finish first. */

@@ -39,7 +39,9 @@ export function selectFiles(files: string[], env: NodeJS.ProcessEnv): string[] {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  // LSTM_NOTEBOOK_TEST_GREP picks tests by title (mocha's grep), to repeat one while working on it.
+  const grep = process.env.LSTM_NOTEBOOK_TEST_GREP || undefined;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', grep });
   const files = selectFiles(readdirSync(__dirname), process.env);
   if (files.length === 0)
     return Promise.reject(

@@ -1,6 +1,7 @@
 // ESLint (flat config). Beyond the usual checks, the rules here keep the architecture:
 //   core/           pure numerics: no IO (no node: modules), no vscode, nothing from the other folders
 //   protocol/       the wire types, their validators, the float32 codec: imports only core's public API
+//   interop/        hand-over to other engines (ONNX): core's public API and format encoders, no IO
 //   charts/         pure vega-lite spec builders, shared by renderer/ (browser) and plot/ (kernel worker);
 //                   imports only protocol/ and core
 //   extension/kernel/  the kernel engine: no vscode, so the headless runner and plain-Node tests use it
@@ -73,6 +74,12 @@ export default tseslint.config(
     CORE_INTERNALS,
     noNode('protocol/ runs in the browser too: no Node modules.'),
     folder('(charts|extension|renderer|plot|test|bench|scripts|examples)', 'protocol/ imports only core.'),
+  ]),
+  // Hand-over to other engines (ONNX…): the core's public API and the encoders made for the formats; pure.
+  layer('interop/**', [
+    CORE_INTERNALS,
+    noNode('interop/ returns bytes, cells write them: no Node modules.'),
+    folder('(charts|extension|renderer|plot|protocol|test|bench|scripts|examples)', 'interop/ imports only core.'),
   ]),
   layer('charts/**', [
     CORE_INTERNALS,

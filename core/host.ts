@@ -13,3 +13,4 @@ export type { Engine } from './kernels/engine';
 export { wasmMemoryUse, relaxedSimdSupported, wasmKernels } from './kernels/wasm/runtime';
 export type { KernelBuild } from './kernels/wasm/runtime';
 export { checkKeys, checkNumber, describe } from './errors';
+export { unpackTrainable } from './train';

@@ -31,8 +31,9 @@ export type { EmbeddingOptions } from './embedding';
 export { weightedSum, addScalars, timeStep, add } from './ops';
 export { gradCheck } from './gradcheck';
 export type { GradCheckOptions, GradCheckReport, GradCheckEntry } from './gradcheck';
-export { exportStateDict, importStateDict } from './statedict';
+export { exportStateDict, importStateDict, saveSafetensors, loadSafetensors } from './statedict';
 export type {
+  SaveSafetensorsOptions,
   Layout,
   StateDictJSON,
   ExportStateDictOptions,

@@ -19,6 +19,7 @@ import { Tensor, formatShape, NestedNumbers, sameShape } from './tensor';
 import { kerasSlots } from './statedict/keras';
 import { parametersByName, Slot, StateDictModule, torchSlots } from './statedict/slots';
 import { parseValue } from './statedict/parse-value';
+import { decodeSafetensors, encodeSafetensors } from './statedict/safetensors';
 
 export type { StateDictModule } from './statedict/slots';
 /**
@@ -131,6 +132,48 @@ export function importStateDict(module: StateDictModule, dict: unknown, options:
     );
   }
   for (const [slot, values] of ready) slot.write(values);
+}
+
+/** Options of saveSafetensors(). */
+export interface SaveSafetensorsOptions {
+  /** Free-form string → string notes stored in the file's header (`__metadata__`). */
+  metadata?: Record<string, string>;
+}
+
+/**
+ * A model's weights under PyTorch's state-dict names (weight_ih_l0, …), or named tensors of your
+ * own, as the bytes of a safetensors file: what PyTorch projects save checkpoints in.
+ * @example writeFileSync(join(__dirname, 'weights.safetensors'), saveSafetensors(model));
+ * @throws {LstmError} for something that is neither a model nor named tensors, or metadata that
+ * is not string to string.
+ */
+export function saveSafetensors(
+  source: StateDictModule | Record<string, Tensor>,
+  options: SaveSafetensorsOptions = {},
+): Uint8Array {
+  const what = 'saveSafetensors';
+  checkKeys(what, options, ['metadata']);
+  const isModule = typeof (source as StateDictModule | null)?.namedParameters === 'function';
+  const tensors = isModule
+    ? Object.fromEntries(
+        slotsFor(what, source as StateDictModule, 'torch').map((slot) => [
+          slot.key,
+          new Tensor(slot.read(), slot.shape).clone(),
+        ]),
+      )
+    : (source as Record<string, Tensor>);
+  return encodeSafetensors(tensors, options.metadata);
+}
+
+/**
+ * The tensors of a safetensors file, by name; `model.loadStateDict(...)` takes them as they are.
+ * F64 loads as float64, F32 as float32, F16 and BF16 widened exactly to float32.
+ * @example model.loadStateDict(loadSafetensors(readFileSync(join(__dirname, 'checkpoint.safetensors'))));
+ * @throws {LstmError} for bytes that are not a well-formed safetensors file, naming what is wrong,
+ * or a tensor of a non-floating dtype.
+ */
+export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string, Tensor> {
+  return decodeSafetensors(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes).tensors;
 }
 
 function checkLayout(what: string, layout: unknown): Layout {

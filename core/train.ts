@@ -152,7 +152,7 @@ export type Trainable = RecurrentModel | readonly [RecurrentModel, Linear];
  */
 export async function train(modules: Trainable, data: SequenceDataset, options: TrainOptions = {}): Promise<History> {
   checkKeys('train', options, TRAIN_KEYS);
-  const [model, head] = unpack('train', modules);
+  const [model, head] = unpackTrainable('train', modules);
   checkData('train', model, head, data);
   const epochs = checkInt('train: epochs', options.epochs ?? 10, 1);
   const batchSize = checkInt('train: batchSize', options.batchSize ?? 32, 1);
@@ -308,7 +308,7 @@ export function evaluate(
   options: { loss?: LossName; batchSize?: number } = {},
 ): Evaluation {
   checkKeys('evaluate', options, ['loss', 'batchSize']);
-  const [model, head] = unpack('evaluate', modules);
+  const [model, head] = unpackTrainable('evaluate', modules);
   checkData('evaluate', model, head, data);
   const lossName = checkLoss('evaluate', options.loss ?? (data.classes ? 'crossEntropy' : 'mse'), data);
   const batchSize = checkInt('evaluate: batchSize', options.batchSize ?? 256, 1);
@@ -363,7 +363,8 @@ function lossFrom(pred: Tensor, targets: Tensor, lossName: LossName, tape: Tape 
   return lossName === 'mse' ? mseLoss(pred, t, { tape }) : bceWithLogitsLoss(pred, t, { tape });
 }
 
-function unpack(what: string, modules: Trainable): [RecurrentModel, Linear | null] {
+/** A model or `[model, head]` as [model, head or null]; anything else is refused, naming what it got. */
+export function unpackTrainable(what: string, modules: Trainable): [RecurrentModel, Linear | null] {
   if (modules instanceof RecurrentModel) return [modules, null];
   if (
     Array.isArray(modules) &&

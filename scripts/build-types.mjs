@@ -14,8 +14,8 @@ import ts from 'typescript';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET = 'extension/language/types.generated.ts';
-const ENTRIES = ['core/index.ts', 'plot/index.ts', 'extension/kernel/display.ts'];
-const SOURCE_DIRS = ['core', 'plot', 'protocol', 'charts', 'extension/kernel'];
+const ENTRIES = ['core/index.ts', 'plot/index.ts', 'interop/index.ts', 'extension/kernel/display.ts'];
+const SOURCE_DIRS = ['core', 'plot', 'interop', 'protocol', 'charts', 'extension/kernel'];
 
 // Everything below this virtual folder is served to the language service as the package
 // `lstm-notebook` (see extension/language/type-source.ts).
@@ -26,6 +26,7 @@ const ENTRY_MODULE = `/**
 import type { History, SequenceDataset, Trainable, TrainOptions } from './core/index';
 import type { DisplayHandle } from './extension/kernel/display';
 export * from './core/index';
+export * from './interop/index';
 export { plot, Chart } from './plot/index';
 
 /** train()'s options in a notebook: the core's, plus a live loss curve. */

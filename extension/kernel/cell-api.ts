@@ -1,9 +1,10 @@
 /**
- * The module a cell gets from `import … from 'lstm-notebook'`: the whole core, plus what only
+ * The module a cell gets from `import … from 'lstm-notebook'`: the whole core, exportOnnx (interop/), plus what only
  * makes sense in a notebook — display(), plot.*, and a train() that can draw its loss curve
  * live (`plot: true`) and that the kernel can interrupt between steps.
  */
 import * as core from '../../core/index';
+import * as interop from '../../interop/index';
 import type { EpochInfo, History, StepInfo, Trainable, TrainOptions } from '../../core/index';
 import { describe } from '../../core/host';
 import type { Displays, DisplayHandle } from './display';
@@ -70,7 +71,7 @@ export function createCellApi({ displays, check, charts }: CellApiDeps): Namespa
     });
   }
 
-  const api: Namespace = { ...core, train, display };
+  const api: Namespace = { ...core, ...interop, train, display };
   if (charts) api.plot = charts.plot;
   return { ...api, default: api };
 }

@@ -3,7 +3,7 @@
  * the notebook folder's node_modules, relative files, dynamic import() and require.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -108,4 +108,24 @@ test('__dirname in a cell is the notebook folder, for reading files beside it', 
     "import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\nreadFileSync(join(__dirname, 'helpers', 'local.mjs'), 'utf8').trim()",
   );
   assert.equal(r.value, "'export const answer = 42;'", r.error?.stack);
+});
+
+test('a cell hands a model over: exportOnnx and saveSafetensors give bytes to write, loadSafetensors reads them back', async () => {
+  const r = await run(
+    session,
+    [
+      "import { LSTM, Linear, Rng, exportOnnx, saveSafetensors, loadSafetensors } from 'lstm-notebook';",
+      "import { readFileSync, writeFileSync } from 'node:fs';",
+      "import { join } from 'node:path';",
+      'const model = new LSTM({ inputSize: 2, hiddenSize: 3, rng: new Rng(1) });',
+      "writeFileSync(join(__dirname, 'model.onnx'), exportOnnx([model, new Linear(3, 1)]));",
+      "writeFileSync(join(__dirname, 'weights.safetensors'), saveSafetensors(model));",
+      'const copy = new LSTM({ inputSize: 2, hiddenSize: 3, rng: new Rng(2) });',
+      "copy.loadStateDict(loadSafetensors(readFileSync(join(__dirname, 'weights.safetensors'))));",
+      'JSON.stringify(copy.stateDict()) === JSON.stringify(model.stateDict())',
+    ].join('\n'),
+  );
+  assert.equal(r.value, 'true', r.error?.stack);
+  // The ONNX file is a protobuf ModelProto: field 1 (ir_version) first, as a varint.
+  assert.equal(readFileSync(join(dir, 'model.onnx'))[0], 0x08);
 });

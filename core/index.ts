@@ -34,6 +34,7 @@ export type { GradCheckOptions, GradCheckReport, GradCheckEntry } from './gradch
 export { exportStateDict, importStateDict, saveSafetensors, loadSafetensors } from './statedict';
 export type {
   SaveSafetensorsOptions,
+  LoadSafetensorsOptions,
   Layout,
   StateDictJSON,
   ExportStateDictOptions,

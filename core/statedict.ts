@@ -165,15 +165,38 @@ export function saveSafetensors(
   return encodeSafetensors(tensors, options.metadata);
 }
 
+/** Options of loadSafetensors(). */
+export interface LoadSafetensorsOptions {
+  /**
+   * Only the tensors whose names start with this, the prefix taken off: a PyTorch checkpoint of
+   * several modules names them `rnn.weight_ih_l0`, `head.weight`…
+   */
+  prefix?: string;
+}
+
 /**
  * The tensors of a safetensors file, by name; `model.loadStateDict(...)` takes them as they are.
  * F64 loads as float64, F32 as float32, F16 and BF16 widened exactly to float32.
- * @example model.loadStateDict(loadSafetensors(readFileSync(join(__dirname, 'checkpoint.safetensors'))));
+ * @example model.loadStateDict(loadSafetensors(readFileSync(join(__dirname, 'checkpoint.safetensors')), { prefix: 'rnn.' }));
  * @throws {LstmError} for bytes that are not a well-formed safetensors file, naming what is wrong,
  * or a tensor of a non-floating dtype.
  */
-export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string, Tensor> {
-  return decodeSafetensors(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes).tensors;
+export function loadSafetensors(
+  bytes: Uint8Array | ArrayBuffer,
+  options: LoadSafetensorsOptions = {},
+): Record<string, Tensor> {
+  const what = 'loadSafetensors';
+  checkKeys(what, options, ['prefix']);
+  const prefix = options.prefix ?? '';
+  if (typeof prefix !== 'string') throw new LstmError(`${what}: prefix expected a string, got ${describe(prefix)}`);
+  const { tensors } = decodeSafetensors(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes);
+  if (!prefix) return tensors;
+  const picked = Object.entries(tensors).filter(([name]) => name.startsWith(prefix));
+  if (picked.length === 0)
+    throw new LstmError(
+      `${what}: no tensor's name starts with ${describe(prefix)}; the file has ${describe(Object.keys(tensors))}`,
+    );
+  return Object.fromEntries(picked.map(([name, tensor]) => [name.slice(prefix.length), tensor]));
 }
 
 function checkLayout(what: string, layout: unknown): Layout {

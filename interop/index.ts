@@ -4,3 +4,5 @@
  */
 export { exportOnnx } from './onnx';
 export type { ExportOnnxOptions } from './onnx';
+export { pytorchProject } from './pytorch';
+export type { PyTorchProjectSpec } from './pytorch';

@@ -8,6 +8,7 @@ import * as interop from '../../interop/index';
 import type { EpochInfo, History, StepInfo, Trainable, TrainOptions } from '../../core/index';
 import { describe } from '../../core/host';
 import type { Displays, DisplayHandle } from './display';
+import { writeFolder } from './export-folder';
 import type { Namespace } from './imports';
 import type { ChartLike, ChartSupport } from './value-bundle';
 
@@ -33,9 +34,19 @@ export interface CellApiDeps {
   /** Throws the Interrupted error when the user has asked to stop the cell. */
   check: () => void;
   charts: ChartModule | null;
+  /** Where relative paths of exports resolve from: the notebook's folder. */
+  notebookDir: string;
 }
 
-export function createCellApi({ displays, check, charts }: CellApiDeps): Namespace {
+/** exportPyTorch's options: the project's, plus where to write it. */
+interface ExportPyTorchOptions extends interop.PyTorchProjectSpec {
+  /** The folder to write into, relative to the notebook's folder or absolute. */
+  dir: string;
+  /** Write into a folder that is not empty (default false: refused). */
+  overwrite?: boolean;
+}
+
+export function createCellApi({ displays, check, charts, notebookDir }: CellApiDeps): Namespace {
   const display = (value: unknown): DisplayHandle => displays.display(value);
 
   async function train(
@@ -71,7 +82,13 @@ export function createCellApi({ displays, check, charts }: CellApiDeps): Namespa
     });
   }
 
-  const api: Namespace = { ...core, ...interop, train, display };
+  /** A PyTorch project that trains the model as train() does (interop/pytorch.ts), written to `dir`. */
+  function exportPyTorch(options: ExportPyTorchOptions): { dir: string; files: string[] } {
+    const files = interop.pytorchProject(options); // checks everything before a file is written
+    return writeFolder('exportPyTorch', notebookDir, options?.dir, options?.overwrite, files);
+  }
+
+  const api: Namespace = { ...core, exportOnnx: interop.exportOnnx, exportPyTorch, train, display };
   if (charts) api.plot = charts.plot;
   return { ...api, default: api };
 }

@@ -63,7 +63,7 @@ function check(): void {
 // Long core calls (evaluate, a forward over a long sequence, a data set builder…) poll it too.
 setInterruptCheck(check);
 
-const api = createCellApi({ displays, check, charts });
+const api = createCellApi({ displays, check, charts, notebookDir: config.notebookDir });
 const loader = new ModuleLoader(config.notebookDir, { 'lstm-notebook': api });
 const runner = new CellRunner({
   post,

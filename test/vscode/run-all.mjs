@@ -3,11 +3,13 @@
 //   1. the renderer tests in headless Chromium (test/browser),
 //   2. the integration suite inside VS Code's extension host, trusted and untrusted,
 //   3. the end-to-end UI tests through code-server (test/e2e),
-//   4. every tutorial notebook through the headless runner, outputs checked against the committed ones.
+//   4. every tutorial notebook through the headless runner, outputs checked against the committed ones,
+//   5. the PyTorch hand-over against Debian's PyTorch (installed here when missing: python3-torch).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { install } from '../../scripts/code-server/install.mjs';
+import { ensureTorch } from '../../scripts/install-torch.mjs';
 import { ROOT } from '../../scripts/code-server/paths.mjs';
 import { runIntegration } from './run-integration.mjs';
 
@@ -27,6 +29,10 @@ const parts = [
     `tutorial ${nb} re-runs to its committed outputs`,
     node([join(ROOT, 'bin', 'lstm-notebook.js'), 'run', join('examples', nb), '--check', '--timeout', '180']),
   ]),
+  [
+    'PyTorch runs the exported project: same losses, torchrun with 2 processes',
+    async () => ((await ensureTorch({ install: true })) ? node(['--test', 'out/test/torch/'])() : 1),
+  ],
 ];
 const results = [];
 for (const [name, run] of parts) {

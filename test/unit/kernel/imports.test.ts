@@ -129,3 +129,29 @@ test('a cell hands a model over: exportOnnx and saveSafetensors give bytes to wr
   // The ONNX file is a protobuf ModelProto: field 1 (ir_version) first, as a varint.
   assert.equal(readFileSync(join(dir, 'model.onnx'))[0], 0x08);
 });
+
+test('exportPyTorch writes the project beside the notebook, and refuses a folder that is not empty unless told', async () => {
+  const cell = (overwrite: string) =>
+    [
+      "import { LSTM, Linear, Adam, Rng, tasks, exportPyTorch } from 'lstm-notebook';",
+      'const data = tasks.adding({ length: 5, count: 8, seed: 1 });',
+      'const model = new LSTM({ inputSize: 2, hiddenSize: 3, rng: new Rng(1) });',
+      `exportPyTorch({ model: [model, new Linear(3, 1)], data, optimizer: new Adam(1e-2), dir: 'adding-torch'${overwrite} }).files.join(' ')`,
+    ].join('\n');
+  const first = await run(session, cell(''));
+  assert.equal(
+    first.value,
+    "'model.py train.py safetensors_lite.py requirements.txt README.md weights.safetensors data/inputs.npy data/targets.npy'",
+    first.error?.stack,
+  );
+  assert.match(
+    readFileSync(join(dir, 'adding-torch', 'model.py'), 'utf8'),
+    /self\.rnn = nn\.LSTM\(input_size=2, hidden_size=3/,
+  );
+  const again = await run(session, cell(''));
+  assert.match(
+    String(again.error?.message),
+    /exportPyTorch: .*adding-torch is not empty \(7 entries\); pass overwrite: true to write into it/,
+  );
+  assert.equal((await run(session, cell(', overwrite: true'))).error, undefined);
+});

@@ -1,0 +1,227 @@
+/**
+ * A PyTorch project that trains a notebook's model the way train() does, for when an experiment
+ * outgrows one machine: model.py (the same architecture, nn.LSTM / nn.GRU / nn.RNN and a head),
+ * train.py (the same loss, optimizer, hyper-parameters, clipping and schedule; DistributedDataParallel
+ * when started by torchrun, one process otherwise), weights.safetensors (the notebook's current
+ * weights, under the names model.py's state_dict uses), the data as .npy, requirements.txt and a
+ * README with the commands. Pure: this gives the files; the kernel's exportPyTorch writes them.
+ *
+ * Same numbers: with shuffling off both sides see the same batches in the same order, start from
+ * the same weights and take the same steps, so the losses agree to float32 rounding. With
+ * shuffling on, train.py draws its order from torch's generator (`--seed`), not ours.
+ */
+import {
+  Adam,
+  AdamW,
+  GRU,
+  LSTM,
+  Linear,
+  LstmError,
+  RNN,
+  SGD,
+  saveSafetensors,
+  type LossName,
+  type Optimizer,
+  type RecurrentModel,
+  type Schedule,
+  type SequenceDataset,
+  type Tensor,
+  type Trainable,
+} from '../core/index';
+import { describe, unpackTrainable } from '../core/host';
+import { npyBytes } from './npy';
+import { MODEL_PY, README_MD, REQUIREMENTS_TXT, SAFETENSORS_LITE_PY, TRAIN_PY } from './pytorch-templates';
+
+/** What exportPyTorch() takes besides where to write: the model, its data and train()'s options. */
+export interface PyTorchProjectSpec {
+  /** A recurrent model, or `[model, head]` (then `head` stays unset). */
+  model: Trainable;
+  /** A Linear head on the model's output. */
+  head?: Linear;
+  /** The training set, exported as data/inputs.npy and data/targets.npy. */
+  data: SequenceDataset;
+  /** train()'s optimizer (default Adam(1e-3)): SGD, Adam or AdamW. */
+  optimizer?: Optimizer;
+  /** train()'s loss (default: 'crossEntropy' for class targets, 'mse' otherwise). */
+  loss?: LossName;
+  /** Passes over the data (default 10). */
+  epochs?: number;
+  /** Global batch size (default 32), split across processes under torchrun. */
+  batchSize?: number;
+  /** Clip the global gradient norm (as train()). */
+  clip?: number;
+  /** Clip every gradient entry (as train()). */
+  clipValue?: number;
+  /** train()'s schedule: its rate for every step of the planned run is tabulated in lr_schedule.npy. */
+  schedule?: Schedule;
+  /** Shuffle at every epoch (default true), with torch's generator seeded by `seed`. */
+  shuffle?: boolean;
+  /** Seed of train.py's shuffling and of torch's other random choices (default 0). */
+  seed?: number;
+}
+
+const SPEC_KEYS = [
+  'model',
+  'head',
+  'data',
+  'optimizer',
+  'loss',
+  'epochs',
+  'batchSize',
+  'clip',
+  'clipValue',
+  'schedule',
+  'shuffle',
+  'seed',
+];
+
+/**
+ * The project's files, by relative path: text or bytes.
+ * @throws {LstmError} for a model PyTorch has no module for yet (LSTM variants, Cho's GRU), a
+ * stateful or batch-first model, an optimizer it cannot name, a head or data that do not fit.
+ */
+export function pytorchProject(spec: PyTorchProjectSpec): Record<string, string | Uint8Array> {
+  const what = 'exportPyTorch';
+  if (typeof spec !== 'object' || spec === null)
+    throw new LstmError(`${what}: expected { model, data, … }, got ${describe(spec)}`);
+  const unknown = Object.keys(spec).filter((k) => !SPEC_KEYS.includes(k) && k !== 'dir' && k !== 'overwrite');
+  if (unknown.length)
+    throw new LstmError(
+      `${what}: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}: expected ${SPEC_KEYS.join(', ')}, dir, overwrite`,
+    );
+  const [model, pairedHead] = unpackTrainable(what, spec.model);
+  const head = pairedHead ?? spec.head ?? null;
+  if (spec.head !== undefined && !(spec.head instanceof Linear))
+    throw new LstmError(`${what}: head expected a Linear, got ${describe(spec.head)}`);
+  const data = spec.data;
+  if (!data || typeof data !== 'object' || typeof (data as SequenceDataset).batch !== 'function')
+    throw new LstmError(`${what}: data expected a SequenceDataset (tasks.*, CharCorpus…), got ${describe(data)}`);
+  checkModel(what, model, head, data);
+  const loss = spec.loss ?? (data.classes ? 'crossEntropy' : 'mse');
+  if (!['mse', 'crossEntropy', 'bce'].includes(loss))
+    throw new LstmError(`${what}: loss expected 'mse', 'crossEntropy' or 'bce', got ${describe(loss)}`);
+  const epochs = positiveInt(what, 'epochs', spec.epochs ?? 10);
+  const batchSize = positiveInt(what, 'batchSize', spec.batchSize ?? 32);
+  const optimizer = spec.optimizer ?? new Adam(1e-3);
+  const stepsPerEpoch = Math.ceil(data.size / batchSize);
+
+  const config = {
+    description: head ? `${model.toString()} and its head ${head.toString()}` : model.toString(),
+    target: data.target,
+    classes: data.classes ?? null,
+    loss,
+    epochs,
+    batch_size: batchSize,
+    shuffle: spec.shuffle ?? true,
+    seed: spec.seed ?? 0,
+    clip: spec.clip ?? null,
+    clip_value: spec.clipValue ?? null,
+    optimizer: optimizerConfig(what, optimizer),
+    schedule: spec.schedule ? 'lr_schedule.npy' : null,
+  };
+  const files: Record<string, string | Uint8Array> = {
+    'model.py': MODEL_PY(
+      moduleConstructor(model),
+      head ? `nn.Linear(${head.inFeatures}, ${head.outFeatures}, bias=${head.bias ? 'True' : 'False'})` : null,
+      config.description,
+    ),
+    'train.py': TRAIN_PY(JSON.stringify(config, null, 4)),
+    'safetensors_lite.py': SAFETENSORS_LITE_PY,
+    'requirements.txt': REQUIREMENTS_TXT,
+    'README.md': README_MD(config.description, data.toString(), stepsPerEpoch * epochs),
+    'weights.safetensors': saveSafetensors(weights(model, head)),
+    'data/inputs.npy': npyBytes(data.inputs.data, data.inputs.shape, 'float32'),
+    'data/targets.npy': npyBytes(data.targets.data, data.targets.shape, data.classes ? 'int64' : 'float32'),
+  };
+  if (spec.schedule) {
+    // The rate of every step of the planned run, as train() would set it: schedule(step, base).
+    const base = optimizer.lr;
+    const rates = Array.from({ length: stepsPerEpoch * epochs }, (_, step) => spec.schedule!(step, base));
+    files['lr_schedule.npy'] = npyBytes(rates, [rates.length], 'float32');
+  }
+  return files;
+}
+
+/** The notebook's weights under model.py's state_dict names: rnn.* and head.*. */
+function weights(model: RecurrentModel, head: Linear | null): Record<string, Tensor> {
+  const named = (prefix: string, pairs: Array<[string, Tensor]>) =>
+    pairs.map(([name, tensor]) => [`${prefix}${name}`, tensor.clone('float32')] as const);
+  return Object.fromEntries([
+    ...named('rnn.', model.namedParameters()),
+    ...(head ? named('head.', head.namedParameters()) : []),
+  ]);
+}
+
+function checkModel(what: string, model: RecurrentModel, head: Linear | null, data: SequenceDataset): void {
+  if (model.stateful)
+    throw new LstmError(
+      `${what}: ${model.toString()} is stateful; train.py starts every batch from zeros, as train() does for a model that is not`,
+    );
+  if (model.batchFirst)
+    throw new LstmError(`${what}: ${model.toString()} is batch-first; train() and train.py feed time-major input`);
+  if (model.inputSize !== data.inputSize)
+    throw new LstmError(
+      `${what}: ${model.toString()} takes ${model.inputSize} features per step, the data has ${data.inputSize}`,
+    );
+  const features = model.hiddenSize * (model.bidirectional ? 2 : 1);
+  if (head && head.inFeatures !== features)
+    throw new LstmError(
+      `${what}: the head takes ${head.inFeatures} features, but ${model.toString()} gives ${features} per step`,
+    );
+}
+
+/** The torch.nn constructor of the same model; variants torch has no module for are named. */
+function moduleConstructor(model: RecurrentModel): string {
+  const common = `input_size=${model.inputSize}, hidden_size=${model.hiddenSize}, num_layers=${model.numLayers}, bias=${model.bias ? 'True' : 'False'}, dropout=${model.dropout}, bidirectional=${model.bidirectional ? 'True' : 'False'}`;
+  if (model instanceof LSTM) {
+    if (model.variant !== 'standard' && model.variant !== 'np')
+      throw new LstmError(
+        `exportPyTorch: the ${model.variant} LSTM has no torch.nn module; exporting it as a module of its own is not done yet (standard LSTMs export)`,
+      );
+    return `nn.LSTM(${common})`;
+  }
+  if (model instanceof GRU) {
+    if (!model.resetAfter)
+      throw new LstmError(
+        "exportPyTorch: Cho's GRU (resetAfter: false) has no torch.nn module; exporting it as a module of its own is not done yet (PyTorch's reset-after GRU exports)",
+      );
+    return `nn.GRU(${common})`;
+  }
+  if (model instanceof RNN) return `nn.RNN(${common}, nonlinearity='${model.nonlinearity}')`;
+  throw new LstmError(`exportPyTorch: expected an LSTM, GRU or RNN, got ${model.toString()}`);
+}
+
+/** torch.optim's constructor name and arguments for the same optimizer. */
+function optimizerConfig(what: string, optimizer: Optimizer): Record<string, unknown> {
+  if (optimizer instanceof AdamW || optimizer instanceof Adam) {
+    const o = optimizer as Adam;
+    return {
+      name: optimizer instanceof AdamW ? 'AdamW' : 'Adam',
+      lr: o.lr,
+      betas: [...o.betas],
+      eps: o.eps,
+      weight_decay: o.weightDecay,
+      amsgrad: o.amsgrad,
+      maximize: o.maximize,
+    };
+  }
+  if (optimizer instanceof SGD)
+    return {
+      name: 'SGD',
+      lr: optimizer.lr,
+      momentum: optimizer.momentum,
+      dampening: optimizer.dampening,
+      nesterov: optimizer.nesterov,
+      weight_decay: optimizer.weightDecay,
+      maximize: optimizer.maximize,
+    };
+  throw new LstmError(
+    `${what}: optimizer expected SGD, Adam or AdamW (the others are not exported yet), got ${describe(optimizer)}`,
+  );
+}
+
+function positiveInt(what: string, name: string, value: unknown): number {
+  if (!Number.isInteger(value) || (value as number) < 1)
+    throw new LstmError(`${what}: ${name} expected an integer ≥ 1, got ${describe(value)}`);
+  return value as number;
+}

@@ -4,12 +4,12 @@
  * under torchrun, safetensors checkpoints.
  */
 
-export const MODEL_PY = (rnn: string, head: string | null, description: string): string => `"""
+export const MODEL_PY = (rnn: string, head: string | null, description: string, imports: string): string => `"""
 ${description}, exported from LSTM Notebook: the same architecture as the notebook's, and, in
 weights.safetensors, the same weights under the same names (rnn.*${head ? ', head.*' : ''}).
 """
 from torch import nn
-
+${imports}
 
 class Model(nn.Module):
     def __init__(self):
@@ -228,6 +228,7 @@ training set, and a training script that does what the notebook's \`train()\` di
 | \`weights.safetensors\` | the notebook's weights when it was exported |
 | \`data/inputs.npy\`, \`data/targets.npy\` | ${data} |
 | \`train.py\` | the same loss, optimizer, hyper-parameters, clipping and schedule (${steps} steps as exported) |
+| \`recurrent.py\` | when torch.nn has no module for the model (the LSTM variants, Cho's GRU): one with the same equations |
 | \`safetensors_lite.py\` | reads and writes safetensors when the \`safetensors\` package is not installed |
 
 ## Run

@@ -30,6 +30,7 @@ import {
 } from '../core/index';
 import { describe, unpackTrainable } from '../core/host';
 import { npyBytes } from './npy';
+import { RECURRENT_PY } from './pytorch-recurrent';
 import { MODEL_PY, README_MD, REQUIREMENTS_TXT, SAFETENSORS_LITE_PY, TRAIN_PY } from './pytorch-templates';
 
 /** What exportPyTorch() takes besides where to write: the model, its data and train()'s options. */
@@ -77,8 +78,8 @@ const SPEC_KEYS = [
 
 /**
  * The project's files, by relative path: text or bytes.
- * @throws {LstmError} for a model PyTorch has no module for yet (LSTM variants, Cho's GRU), a
- * stateful or batch-first model, an optimizer it cannot name, a head or data that do not fit.
+ * @throws {LstmError} for a stateful or batch-first model, an optimizer it cannot name, a head or
+ * data that do not fit, or a bad option.
  */
 export function pytorchProject(spec: PyTorchProjectSpec): Record<string, string | Uint8Array> {
   const what = 'exportPyTorch';
@@ -119,11 +120,13 @@ export function pytorchProject(spec: PyTorchProjectSpec): Record<string, string 
     optimizer: optimizerConfig(what, optimizer),
     schedule: spec.schedule ? 'lr_schedule.npy' : null,
   };
+  const rnn = moduleConstructor(model);
   const files: Record<string, string | Uint8Array> = {
     'model.py': MODEL_PY(
-      moduleConstructor(model),
+      rnn.code,
       head ? `nn.Linear(${head.inFeatures}, ${head.outFeatures}, bias=${head.bias ? 'True' : 'False'})` : null,
       config.description,
+      rnn.own ? `from recurrent import ${model instanceof LSTM ? 'GreffLSTM' : 'ChoGRU'}\n` : '',
     ),
     'train.py': TRAIN_PY(JSON.stringify(config, null, 4)),
     'safetensors_lite.py': SAFETENSORS_LITE_PY,
@@ -133,6 +136,7 @@ export function pytorchProject(spec: PyTorchProjectSpec): Record<string, string 
     'data/inputs.npy': npyBytes(data.inputs.data, data.inputs.shape, 'float32'),
     'data/targets.npy': npyBytes(data.targets.data, data.targets.shape, data.classes ? 'int64' : 'float32'),
   };
+  if (rnn.own) files['recurrent.py'] = RECURRENT_PY;
   if (spec.schedule) {
     // The rate of every step of the planned run, as train() would set it: schedule(step, base).
     const base = optimizer.lr;
@@ -170,24 +174,31 @@ function checkModel(what: string, model: RecurrentModel, head: Linear | null, da
     );
 }
 
-/** The torch.nn constructor of the same model; variants torch has no module for are named. */
-function moduleConstructor(model: RecurrentModel): string {
-  const common = `input_size=${model.inputSize}, hidden_size=${model.hiddenSize}, num_layers=${model.numLayers}, bias=${model.bias ? 'True' : 'False'}, dropout=${model.dropout}, bidirectional=${model.bidirectional ? 'True' : 'False'}`;
+/**
+ * The constructor of the same model: torch.nn's where it has one, else one of recurrent.py's
+ * (GreffLSTM for the LSTM variants, ChoGRU for the reset-before GRU); `own` says which.
+ */
+function moduleConstructor(model: RecurrentModel): { code: string; own: boolean } {
+  const py = (b: boolean) => (b ? 'True' : 'False');
+  const common = `input_size=${model.inputSize}, hidden_size=${model.hiddenSize}, num_layers=${model.numLayers}, bias=${py(model.bias)}, dropout=${model.dropout}, bidirectional=${py(model.bidirectional)}`;
   if (model instanceof LSTM) {
-    if (model.variant !== 'standard' && model.variant !== 'np')
-      throw new LstmError(
-        `exportPyTorch: the ${model.variant} LSTM has no torch.nn module; exporting it as a module of its own is not done yet (standard LSTMs export)`,
-      );
-    return `nn.LSTM(${common})`;
+    const f = model.flags;
+    const plain =
+      !f.peephole &&
+      f.inputGate &&
+      f.forgetGate &&
+      f.outputGate &&
+      !f.coupled &&
+      f.inputActivation &&
+      f.outputActivation &&
+      !f.fullGateRecurrence;
+    if (plain) return { code: `nn.LSTM(${common})`, own: false };
+    const flags = `peephole=${py(f.peephole)}, input_gate=${py(f.inputGate)}, forget_gate=${py(f.forgetGate)}, output_gate=${py(f.outputGate)}, coupled=${py(f.coupled)}, input_activation=${py(f.inputActivation)}, output_activation=${py(f.outputActivation)}, full_gate_recurrence=${py(f.fullGateRecurrence)}`;
+    return { code: `GreffLSTM(${common},\n                              ${flags})`, own: true };
   }
-  if (model instanceof GRU) {
-    if (!model.resetAfter)
-      throw new LstmError(
-        "exportPyTorch: Cho's GRU (resetAfter: false) has no torch.nn module; exporting it as a module of its own is not done yet (PyTorch's reset-after GRU exports)",
-      );
-    return `nn.GRU(${common})`;
-  }
-  if (model instanceof RNN) return `nn.RNN(${common}, nonlinearity='${model.nonlinearity}')`;
+  if (model instanceof GRU)
+    return model.resetAfter ? { code: `nn.GRU(${common})`, own: false } : { code: `ChoGRU(${common})`, own: true };
+  if (model instanceof RNN) return { code: `nn.RNN(${common}, nonlinearity='${model.nonlinearity}')`, own: false };
   throw new LstmError(`exportPyTorch: expected an LSTM, GRU or RNN, got ${model.toString()}`);
 }
 

@@ -105,6 +105,41 @@ test('a bidirectional GRU char-LM: cross-entropy at every step, SGD with momentu
   assertClose(theirs, ours, 1e-4, 1e-6, 'losses, step by step');
 });
 
+for (const variant of ['peephole', 'cifg', 'fgr', 'nig', 'noaf'] as const) {
+  test(`the ${variant} LSTM, which torch.nn lacks, exports as recurrent.py's GreffLSTM: the same 20 losses`, async () => {
+    const data = tasks.adding({ length: 8, count: 96, seed: 6 });
+    const model = new LSTM({
+      inputSize: 2,
+      hiddenSize: 6,
+      variant,
+      numLayers: 2,
+      bidirectional: true,
+      rng: new Rng(7),
+    });
+    const head = new Linear(12, 1);
+    const { dir, ours, theirs } = await bothLosses(
+      `lstm-${variant}`,
+      { model, head, data, optimizer: new Adam(1e-2), batchSize: 12, epochs: 3 },
+      20,
+    );
+    assert.match(readFileSync(join(dir, 'model.py'), 'utf8'), /self\.rnn = GreffLSTM\(/);
+    assertClose(theirs, ours, 1e-4, 1e-6, `${variant}: losses, step by step`);
+  });
+}
+
+test("Cho's GRU (reset before), which torch.nn lacks, exports as recurrent.py's ChoGRU: the same 20 losses", async () => {
+  const data = tasks.adding({ length: 8, count: 96, seed: 8 });
+  const model = new GRU({ inputSize: 2, hiddenSize: 6, resetAfter: false, numLayers: 2, rng: new Rng(9) });
+  const head = new Linear(6, 1);
+  const { dir, ours, theirs } = await bothLosses(
+    'gru-cho',
+    { model, head, data, optimizer: new Adam(1e-2), batchSize: 12, epochs: 3 },
+    20,
+  );
+  assert.match(readFileSync(join(dir, 'model.py'), 'utf8'), /self\.rnn = ChoGRU\(/);
+  assertClose(theirs, ours, 1e-4, 1e-6, 'losses, step by step');
+});
+
 test('torchrun with two processes trains 20 steps; the checkpoint loads back into the notebook model', () => {
   const data = tasks.adding({ length: 12, count: 320, seed: 4 });
   const model = new LSTM({ inputSize: 2, hiddenSize: 8, rng: new Rng(5) });

@@ -11,8 +11,10 @@
  * shuffling on, train.py draws its order from torch's generator (`--seed`), not ours.
  */
 import {
+  Adagrad,
   Adam,
   AdamW,
+  RMSprop,
   GRU,
   LSTM,
   Linear,
@@ -41,7 +43,7 @@ export interface PyTorchProjectSpec {
   head?: Linear;
   /** The training set, exported as data/inputs.npy and data/targets.npy. */
   data: SequenceDataset;
-  /** train()'s optimizer (default Adam(1e-3)): SGD, Adam or AdamW. */
+  /** train()'s optimizer (default Adam(1e-3)): SGD, Adam, AdamW, RMSprop or Adagrad. */
   optimizer?: Optimizer;
   /** train()'s loss (default: 'crossEntropy' for class targets, 'mse' otherwise). */
   loss?: LossName;
@@ -226,8 +228,29 @@ function optimizerConfig(what: string, optimizer: Optimizer): Record<string, unk
       weight_decay: optimizer.weightDecay,
       maximize: optimizer.maximize,
     };
+  if (optimizer instanceof RMSprop)
+    return {
+      name: 'RMSprop',
+      lr: optimizer.lr,
+      alpha: optimizer.alpha,
+      eps: optimizer.eps,
+      weight_decay: optimizer.weightDecay,
+      momentum: optimizer.momentum,
+      centered: optimizer.centered,
+      maximize: optimizer.maximize,
+    };
+  if (optimizer instanceof Adagrad)
+    return {
+      name: 'Adagrad',
+      lr: optimizer.lr,
+      lr_decay: optimizer.lrDecay,
+      weight_decay: optimizer.weightDecay,
+      initial_accumulator_value: optimizer.initialAccumulatorValue,
+      eps: optimizer.eps,
+      maximize: optimizer.maximize,
+    };
   throw new LstmError(
-    `${what}: optimizer expected SGD, Adam or AdamW (the others are not exported yet), got ${describe(optimizer)}`,
+    `${what}: optimizer expected SGD, Adam, AdamW, RMSprop or Adagrad (one of the core's), got ${describe(optimizer)}`,
   );
 }
 

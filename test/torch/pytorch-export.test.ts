@@ -15,6 +15,9 @@ import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { Adam } from '../../core/optim/adam';
 import { SGD } from '../../core/optim/sgd';
+import { RMSprop } from '../../core/optim/rmsprop';
+import { Adagrad } from '../../core/optim/adagrad';
+import { RNN } from '../../core/rnn';
 import { CharCorpus } from '../../core/data/corpus';
 import * as tasks from '../../core/data/tasks';
 import { GRU } from '../../core/gru';
@@ -63,6 +66,7 @@ async function bothLosses(name: string, spec: PyTorchProjectSpec, steps: number)
     batchSize: spec.batchSize,
     epochs: spec.epochs,
     clip: spec.clip,
+    clipValue: spec.clipValue,
     schedule: spec.schedule,
     shuffle: false,
     maxSteps: steps,
@@ -126,6 +130,22 @@ for (const variant of ['peephole', 'cifg', 'fgr', 'nig', 'noaf'] as const) {
     assertClose(theirs, ours, 1e-4, 1e-6, `${variant}: losses, step by step`);
   });
 }
+
+test('RMSprop (centered, momentum) and Adagrad (lr decay) train as torch.optim’s do: the same 20 losses', async () => {
+  for (const [name, optimizer] of [
+    ['rmsprop', new RMSprop({ lr: 1e-2, centered: true, momentum: 0.5, weightDecay: 1e-3 })],
+    ['adagrad', new Adagrad({ lr: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1 })],
+  ] as const) {
+    const data = tasks.adding({ length: 8, count: 96, seed: 10 });
+    const model = new RNN({ inputSize: 2, hiddenSize: 6, rng: new Rng(11) });
+    const { ours, theirs } = await bothLosses(
+      `optimizer-${name}`,
+      { model, head: new Linear(6, 1), data, optimizer, batchSize: 12, epochs: 3, clipValue: 0.5 },
+      20,
+    );
+    assertClose(theirs, ours, 1e-4, 1e-6, `${name}: losses, step by step`);
+  }
+});
 
 test("Cho's GRU (reset before), which torch.nn lacks, exports as recurrent.py's ChoGRU: the same 20 losses", async () => {
   const data = tasks.adding({ length: 8, count: 96, seed: 8 });

@@ -4,7 +4,7 @@
 //   2. the integration suite inside VS Code's extension host, trusted and untrusted,
 //   3. the end-to-end UI tests through code-server (test/e2e),
 //   4. every tutorial notebook through the headless runner, outputs checked against the committed ones,
-//   5. the PyTorch hand-over against Debian's PyTorch (installed here when missing: python3-torch).
+//   5. the PyTorch hand-over against Debian's PyTorch (installed first when missing: python3-torch).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ const notebooks = readdirSync(join(ROOT, 'examples'))
   .sort();
 
 install();
+// Tutorial 7 and the PyTorch hand-over tests run Debian's PyTorch: installed here when missing.
+const torch = await ensureTorch({ install: true });
 const parts = [
   ['renderer in headless Chromium', node(['--test', 'test/browser/'])],
   ['the .vsix holds only what it should', node(['--test', 'test/vscode/vsix.test.mjs'])],
@@ -31,7 +33,7 @@ const parts = [
   ]),
   [
     'PyTorch runs the exported project: same losses, torchrun with 2 processes',
-    async () => ((await ensureTorch({ install: true })) ? node(['--test', 'out/test/torch/'])() : 1),
+    () => (torch ? node(['--test', 'out/test/torch/'])() : 1),
   ],
 ];
 const results = [];

@@ -13,6 +13,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { notebookFolder, type LstmController } from './controller';
+import { notebookScope, type DapMessage } from './debug-notebook-scope';
 import { KERNEL_GLOBAL } from './kernel/rewrite';
 
 /** What a paused value can be drawn as (the worker's showWhilePaused builds it). */
@@ -22,28 +23,6 @@ type PausedChartKind = 'gates' | 'states';
 const MARK = '__lstmNotebook';
 const CELL_SCHEME = 'vscode-notebook-cell';
 const ATTACH_TIMEOUT_MS = 30_000;
-/**
- * The Notebook scope's "Node.js globals" group is js-debug's Global scope under another
- * reference: this plus the real one (js-debug numbers its references from 1 upwards).
- */
-const GROUPED_GLOBALS = 2 ** 30;
-
-interface DapMessage {
-  type: string;
-  seq?: number;
-  request_seq?: number;
-  command?: string;
-  event?: string;
-  arguments?: unknown;
-  body?: unknown;
-}
-
-interface DapVariable {
-  name: string;
-  value: string;
-  variablesReference: number;
-  presentationHint?: { kind?: string };
-}
 
 export class CellDebugger implements vscode.Disposable {
   private readonly pathByCell = new Map<string, string>();
@@ -296,7 +275,7 @@ export class CellDebugger implements vscode.Disposable {
   private tracker(session: vscode.DebugSession): vscode.DebugAdapterTracker {
     const root = this.rootOf(session);
     if (root && !session.parentSession) this.roots.set(root, session);
-    const scopes = root && session.parentSession ? this.notebookScope(root) : undefined;
+    const scopes = root && session.parentSession ? notebookScope(() => this.kernelGlobals.get(root)) : undefined;
     return {
       onWillReceiveMessage: (message: DapMessage) => {
         if (message.type !== 'request') return;
@@ -305,7 +284,7 @@ export class CellDebugger implements vscode.Disposable {
       },
       onDidSendMessage: (message: DapMessage) => {
         this.rewriteSources(message.body, (source) => this.toCell(source));
-        if (message.type === 'response') scopes?.response(message);
+        scopes?.response(message);
         if (message.type === 'event' && (message.event === 'continued' || message.event === 'terminated'))
           this.lastStop = undefined;
         // The child session is the one attached to the worker: once it is configured, breakpoints are set there.
@@ -321,66 +300,6 @@ export class CellDebugger implements vscode.Disposable {
             void session.customRequest('next', { threadId }).then(undefined, () => {});
           } else if (threadId !== undefined) this.lastStop = { session, threadId };
         }
-      },
-    };
-  }
-
-  /**
-   * The paused cell's top-level names are the kernel worker's globals, so js-debug lists them in
-   * its Global scope among ~150 of Node's. As a Python debugger does for Jupyter, that scope is
-   * shown as "Notebook": the notebook's variables, then one "Node.js globals" group holding the
-   * rest. The group is the same js-debug scope under a reference offset by GROUPED_GLOBALS;
-   * requests for it are sent on under the real reference and their answers filtered.
-   */
-  private notebookScope(root: string): { request(m: DapMessage): void; response(m: DapMessage): void } {
-    const globalScopes = new Set<number>();
-    /** Pending `variables` requests for a Global scope, by seq: its real reference, and whether for the group. */
-    const pending = new Map<number, { reference: number; grouped: boolean }>();
-    return {
-      request: (message) => {
-        const args = message.arguments as { variablesReference?: number } | undefined;
-        const reference = args?.variablesReference;
-        if (message.seq === undefined || reference === undefined) return;
-        const grouped = reference >= GROUPED_GLOBALS;
-        const real = grouped ? reference - GROUPED_GLOBALS : reference;
-        args!.variablesReference = real;
-        if (message.command === 'variables' && globalScopes.has(real))
-          pending.set(message.seq, { reference: real, grouped });
-      },
-      response: (message) => {
-        if (message.command === 'scopes') {
-          const found = (message.body as { scopes?: { name: string; variablesReference: number }[] } | undefined)
-            ?.scopes;
-          for (const scope of found ?? [])
-            if (scope.name === 'Global') {
-              scope.name = 'Notebook';
-              globalScopes.add(scope.variablesReference);
-            }
-          return;
-        }
-        const request = message.request_seq === undefined ? undefined : pending.get(message.request_seq);
-        if (!request) return;
-        pending.delete(message.request_seq!);
-        const body = message.body as { variables?: DapVariable[] } | undefined;
-        const kernel = this.kernelGlobals.get(root);
-        if (!body?.variables || !kernel) return;
-        // The global object's symbols and prototype are not the notebook's either.
-        const isKernelOwn = (v: DapVariable) =>
-          kernel.has(v.name) || v.name.startsWith('Symbol(') || v.name === '[[Prototype]]';
-        const kernelOwn = body.variables.filter(isKernelOwn);
-        if (request.grouped) {
-          body.variables = kernelOwn;
-          return;
-        }
-        body.variables = [
-          ...body.variables.filter((v) => !isKernelOwn(v)),
-          {
-            name: 'Node.js globals',
-            value: `${kernelOwn.length} names`,
-            variablesReference: GROUPED_GLOBALS + request.reference,
-            presentationHint: { kind: 'virtual' },
-          },
-        ];
       },
     };
   }

@@ -1,8 +1,9 @@
 /**
  * exportPyTorch against the real engine: Debian's PyTorch runs the exported project.
  *   - Same numbers: train.py from the exported weights, with the same batches in the same order,
- *     gives the losses our train() gives, step for step, for 20 steps (an LSTM on the adding
- *     task, MSE; a GRU char-LM, cross-entropy at every step, with a schedule).
+ *     gives the losses our train() gives, step for step, for 20 steps: an LSTM on the adding task
+ *     (MSE, Adam, clipping); LSTM and GRU char-LMs (cross-entropy at every step, SGD momentum, a
+ *     schedule); the Greff variants and Cho's GRU, which torch.nn lacks; RMSprop and Adagrad.
  *   - Distributed for real: torchrun --standalone --nproc_per_node=2 (CPU, gloo) trains 20 steps;
  *     its checkpoint loads back into the notebook's model and its loss falls.
  * PyTorch must be installed (test/vscode/run-all.mjs installs it); without it these tests fail.
@@ -88,26 +89,29 @@ test('an LSTM on the adding task: train.py’s first 20 losses are ours (MSE, Ad
   assert.ok(ours[19] < ours[0], `the loss falls: ${ours[0]} → ${ours[19]}`);
 });
 
-test('a bidirectional GRU char-LM: cross-entropy at every step, SGD with momentum and a cosine schedule', async () => {
-  const corpus = new CharCorpus('to be or not to be, that is the question: whether tis nobler in the mind to suffer');
-  const data = corpus.dataset({ seqLength: 10, stride: 3 });
-  const model = new GRU({ inputSize: corpus.vocab.length, hiddenSize: 12, bidirectional: true, rng: new Rng(2) });
-  const head = new Linear(24, corpus.vocab.length);
-  const { ours, theirs } = await bothLosses(
-    'char-lm',
-    {
-      model,
-      head,
-      data,
-      optimizer: new SGD({ lr: 0.5, momentum: 0.9 }),
-      batchSize: 8,
-      epochs: 10,
-      schedule: cosine({ total: 30, min: 0.05 }),
-    },
-    20,
-  );
-  assertClose(theirs, ours, 1e-4, 1e-6, 'losses, step by step');
-});
+for (const kind of ['LSTM', 'GRU'] as const) {
+  test(`a bidirectional ${kind} char-LM: cross-entropy at every step, SGD with momentum and a cosine schedule`, async () => {
+    const corpus = new CharCorpus('to be or not to be, that is the question: whether tis nobler in the mind to suffer');
+    const data = corpus.dataset({ seqLength: 10, stride: 3 });
+    const Model = kind === 'LSTM' ? LSTM : GRU;
+    const model = new Model({ inputSize: corpus.vocab.length, hiddenSize: 12, bidirectional: true, rng: new Rng(2) });
+    const head = new Linear(24, corpus.vocab.length);
+    const { ours, theirs } = await bothLosses(
+      `char-lm-${kind}`,
+      {
+        model,
+        head,
+        data,
+        optimizer: new SGD({ lr: 0.5, momentum: 0.9 }),
+        batchSize: 8,
+        epochs: 10,
+        schedule: cosine({ total: 30, min: 0.05 }),
+      },
+      20,
+    );
+    assertClose(theirs, ours, 1e-4, 1e-6, 'losses, step by step');
+  });
+}
 
 for (const variant of ['peephole', 'cifg', 'fgr', 'nig', 'noaf'] as const) {
   test(`the ${variant} LSTM, which torch.nn lacks, exports as recurrent.py's GreffLSTM: the same 20 losses`, async () => {

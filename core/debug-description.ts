@@ -7,6 +7,9 @@
  */
 export const DEBUG_DESCRIPTION: unique symbol = Symbol.for('debug.description');
 
+/** Node's util.inspect (console.log) calls an object's `[Symbol.for('nodejs.util.inspect.custom')]()`. */
+export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom');
+
 /** How many leading values a tensor's one-line description shows. */
 const SHOWN = 6;
 

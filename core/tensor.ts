@@ -3,7 +3,8 @@
  * backpropagation) a gradient buffer of the same size. Nothing more: ops live in their own
  * files, each backward beside its forward.
  */
-import { DEBUG_DESCRIPTION, leadingValues } from './debug-description';
+import { DEBUG_DESCRIPTION, INSPECT, leadingValues } from './debug-description';
+import { formatTensor } from './format/tensor';
 import { DType, FloatArray, allocate, checkDType, dtypeOf, getDefaultDType } from './dtype';
 import { LstmError, checkKeys, describe } from './errors';
 import { globalRng, type Rng } from './random';
@@ -289,9 +290,18 @@ export class Tensor {
     return this.data[0];
   }
 
-  /** A short description for logs: `Tensor([2, 3], float32)`. */
+  /**
+   * Its shape and dtype, then its values as PyTorch prints them (core/format/tensor.ts): what a
+   * cell shows for a tensor, and what `console.log(t)` and `${t}` give.
+   * @example Tensor.from([[1, 2.5]]).toString() // 'Tensor [1, 2] float32\ntensor([[1.0000, 2.5000]])'
+   */
   toString(): string {
-    return `Tensor(${formatShape(this.shape)}, ${this.dtype})`;
+    return `Tensor ${formatShape(this.shape)} ${this.dtype}\n${formatTensor(this)}`;
+  }
+
+  /** What Node's console.log and util.inspect print: the same as toString(). */
+  [INSPECT](): string {
+    return this.toString();
   }
 
   /** What the debugger shows for a tensor: `Tensor [2, 3] float32 [0.1234, -1.2000, …]`. */

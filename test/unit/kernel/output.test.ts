@@ -85,6 +85,17 @@ test('models and tensors describe themselves as the value of a cell', async () =
   assert.match(r.value!, /^LSTM\(3 → 5.*2 layers/);
 });
 
+test('a tensor shows its shape and dtype, then its values as PyTorch prints them; console.log prints the same', async () => {
+  const r = await run(
+    session,
+    "import { Tensor } from 'lstm-notebook';\nconst t = Tensor.from([[1, -2.5], [0.125, 3]]);\nconsole.log(t);\nt",
+  );
+  // Written by hand from PyTorch: print(torch.tensor([[1, -2.5], [0.125, 3]])).
+  const expected = 'Tensor [2, 2] float32\ntensor([[ 1.0000, -2.5000],\n        [ 0.1250,  3.0000]])';
+  assert.equal(r.value, expected);
+  assert.equal(r.stdout, `${expected}\n`);
+});
+
 test('a promise rejected after its cell ended is reported at the top of the next cell, and the kernel lives on', async () => {
   // The cell ends at once (no value to render); its rejection comes 100 ms later, while no cell
   // runs, so the worker keeps it for the next cell (control.test.ts has a timer's throw).

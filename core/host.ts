@@ -14,3 +14,4 @@ export { wasmMemoryUse, relaxedSimdSupported, wasmKernels } from './kernels/wasm
 export type { KernelBuild } from './kernels/wasm/runtime';
 export { checkKeys, checkNumber, describe } from './errors';
 export { unpackTrainable } from './train';
+export { modelSummary, summaryHtml, summaryText } from './format/summary';

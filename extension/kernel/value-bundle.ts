@@ -1,9 +1,11 @@
 /**
  * How a value is shown: charts (plot.* results, and the default chart of a trace, history or
- * gradient record) as their MIME bundle; everything else as text, the way Node's REPL prints
- * it — except objects of the core that describe themselves (models, tensors, layers).
+ * gradient record) as their MIME bundle; models and layers as their summary table (HTML and
+ * text); everything else as text, the way Node's REPL prints it — except objects of the core
+ * that describe themselves (tensors).
  */
 import { inspect } from 'node:util';
+import { modelSummary, summaryHtml, summaryText } from '../../core/host';
 import type { MimeBundle } from '../../protocol/kernel';
 
 /** A chart, as plot.* returns it: its bundle is a custom MIME type, image/svg+xml and text/plain. */
@@ -28,6 +30,9 @@ export async function bundleOf(
   if (isChartLike(value)) return value.toBundle(options);
   const chart = charts?.defaultChart(value) ?? null;
   if (chart) return chart.toBundle(options);
+  // A model, a layer or [model, head]: its summary table, in HTML and as aligned text.
+  const summary = modelSummary(value);
+  if (summary) return { 'text/html': summaryHtml(summary), 'text/plain': summaryText(summary) };
   return { 'text/plain': textOf(value) };
 }
 

@@ -38,7 +38,10 @@ describe('LSTM (TypeScript) notebook controller', function () {
     assert.equal(first.executionSummary?.success, true);
     assert.equal(text(second, 'application/vnd.code.notebook.stdout'), 'hello from the kernel\n');
     assert.equal(text(second, 'text/plain'), '42');
-    assert.equal(text(third, 'text/plain'), 'LSTM(2 → 3)');
+    // A model shows its summary: an HTML table first (VS Code renders it), aligned text beside it.
+    assert.match(text(third, 'text/html'), /<table class="lstm-summary">/);
+    assert.match(text(third, 'text/plain'), /^LSTM\(2 → 3\) · float32 · \w+ engine$/m);
+    assert.match(text(third, 'text/plain'), /^total +84$/m); // 12·2 + 12·3 + 12 + 12
     assert.deepEqual(
       [first, second, third].map((c) => c.executionSummary?.executionOrder),
       [1, 2, 3],

@@ -77,12 +77,17 @@ test('display() shows a value and update() replaces it, throttled to 10/s, last 
   assert.equal(last.type === 'display' && last.bundle['text/plain'], `'v${r.value}'`);
 });
 
-test('models and tensors describe themselves as the value of a cell', async () => {
+test('a model as the value of a cell shows its summary: an HTML table, and the same as aligned text', async () => {
   const r = await run(
     session,
-    "import { LSTM, Tensor } from 'lstm-notebook';\nnew LSTM({ inputSize: 3, hiddenSize: 5, numLayers: 2 })",
+    "import { LSTM, Linear } from 'lstm-notebook';\n[new LSTM({ inputSize: 3, hiddenSize: 5, numLayers: 2 }), new Linear(5, 2)]",
   );
-  assert.match(r.value!, /^LSTM\(3 → 5.*2 layers/);
+  const result = r.outputs.find((o) => o.type === 'result');
+  assert.ok(result && result.type === 'result');
+  assert.match(result.bundle['text/html'] as string, /^<style>.*<table class="lstm-summary">/);
+  // LSTM(3 → 5, 2 layers): 4·5·(3 + 5) + 2·4·5 = 200 in layer 0, 4·5·(5 + 5) + 40 = 240 in layer 1; head 5·2 + 2.
+  assert.match(r.value!, /^LSTM\(3 → 5, 2 layers\) · float32/m);
+  assert.match(r.value!, /^total \(2 modules\) +452$/m);
 });
 
 test('a tensor shows its shape and dtype, then its values as PyTorch prints them; console.log prints the same', async () => {

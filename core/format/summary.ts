@@ -1,0 +1,126 @@
+/**
+ * A model's summary, as Keras' model.summary() and torchinfo give one: per module its
+ * description (variant, layers, directions, dropout), dtype and engine, then each parameter
+ * tensor's name, shape and element count, a subtotal per layer, and the total. What a cell shows
+ * for a model, a layer or `[model, head]`: aligned text, and an HTML table that takes VS Code's
+ * theme colours (CSS variables), built from escaped text only, with no script.
+ */
+import { Embedding } from '../embedding';
+import { Linear } from '../linear';
+import { RecurrentModel } from '../recurrent/model';
+import type { Tensor } from '../tensor';
+
+type Summarized = RecurrentModel | Linear | Embedding;
+
+interface Row {
+  name: string;
+  shape: string;
+  count: number;
+}
+
+interface Section {
+  title: string;
+  /** Rows of parameters, each group (a layer) followed by its subtotal. */
+  groups: { label: string; rows: Row[] }[];
+  count: number;
+}
+
+export interface ModelSummary {
+  sections: Section[];
+  total: number;
+}
+
+function isSummarized(value: unknown): value is Summarized {
+  return value instanceof RecurrentModel || value instanceof Linear || value instanceof Embedding;
+}
+
+/** The summary of a model, a layer, or an array of them (`[model, head]`); null for anything else. */
+export function modelSummary(value: unknown): ModelSummary | null {
+  const modules = Array.isArray(value) ? value : [value];
+  if (modules.length === 0 || !modules.every(isSummarized)) return null;
+  const sections = modules.map(section);
+  return { sections, total: sections.reduce((sum, s) => sum + s.count, 0) };
+}
+
+function section(module: Summarized): Section {
+  const facts = [module.dtype, module instanceof RecurrentModel ? `${module.engine} engine` : null].filter(Boolean);
+  const groups: Section['groups'] = [];
+  for (const [name, tensor] of module.namedParameters() as Array<[string, Tensor]>) {
+    // Recurrent parameters end in _l{k} (and _reverse): one group per layer.
+    const layer = /_l(\d+)(_reverse)?$/.exec(name);
+    const label = layer ? `layer ${layer[1]}` : 'parameters';
+    let group = groups.at(-1);
+    if (!group || group.label !== label) groups.push((group = { label, rows: [] }));
+    group.rows.push({ name, shape: `[${tensor.shape.join(', ')}]`, count: tensor.size });
+  }
+  const count = groups.reduce((sum, g) => sum + g.rows.reduce((s, r) => s + r.count, 0), 0);
+  return { title: `${module.toString()} · ${facts.join(' · ')}`, groups, count };
+}
+
+/** 1234567 → "1,234,567". */
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** The summary as aligned text: name, shape and count columns, subtotals and the total. */
+export function summaryText(summary: ModelSummary): string {
+  const rows: [string, string, string][] = [['parameter', 'shape', 'count']];
+  const lines: (string | [string, string, string])[] = [];
+  for (const s of summary.sections) {
+    lines.push(s.title);
+    for (const group of s.groups) {
+      for (const r of group.rows) lines.push([`  ${r.name}`, r.shape, thousands(r.count)]);
+      if (s.groups.length > 1)
+        lines.push([`    ${group.label}`, '', thousands(group.rows.reduce((sum, r) => sum + r.count, 0))]);
+    }
+  }
+  const totalLabel = summary.sections.length > 1 ? `total (${summary.sections.length} modules)` : 'total';
+  lines.push([totalLabel, '', thousands(summary.total)]);
+  const cells = [rows[0], ...lines.filter((l): l is [string, string, string] => typeof l !== 'string')];
+  const width = [0, 1, 2].map((k) => Math.max(...cells.map((c) => c[k].length)));
+  const format = ([a, b, c]: [string, string, string]) =>
+    `${a.padEnd(width[0])}  ${b.padEnd(width[1])}  ${c.padStart(width[2])}`.trimEnd();
+  return [format(rows[0]), ...lines.map((l) => (typeof l === 'string' ? l : format(l)))].join('\n');
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+/**
+ * The summary as an HTML table in VS Code's colours: text from the editor's foreground, rules and
+ * the header from the widget border and the editor's line-highlight, so light, dark and
+ * high-contrast themes all read. Every piece of text is escaped; there is no script.
+ */
+export function summaryHtml(summary: ModelSummary): string {
+  const cell = (text: string, attrs = '') => `<td${attrs}>${escape(text)}</td>`;
+  const number = (n: number) => cell(thousands(n), ' class="n"');
+  const body: string[] = [];
+  for (const s of summary.sections) {
+    body.push(`<tr class="module"><th colspan="3">${escape(s.title)}</th></tr>`);
+    for (const group of s.groups) {
+      for (const r of group.rows) body.push(`<tr>${cell(r.name)}${cell(r.shape)}${number(r.count)}</tr>`);
+      if (s.groups.length > 1)
+        body.push(
+          `<tr class="sub">${cell(group.label)}${cell('')}${number(group.rows.reduce((sum, r) => sum + r.count, 0))}</tr>`,
+        );
+    }
+  }
+  const totalLabel = summary.sections.length > 1 ? `total (${summary.sections.length} modules)` : 'total';
+  body.push(`<tr class="total">${cell(totalLabel)}${cell('')}${number(summary.total)}</tr>`);
+  const style = [
+    '.lstm-summary{border-collapse:collapse;color:var(--vscode-editor-foreground);font-family:var(--vscode-editor-font-family,monospace);font-size:var(--vscode-editor-font-size,13px)}',
+    '.lstm-summary th,.lstm-summary td{padding:2px 10px;text-align:left;border-bottom:1px solid var(--vscode-editorWidget-border,var(--vscode-contrastBorder,currentColor))}',
+    '.lstm-summary .n{text-align:right}',
+    '.lstm-summary thead th{font-weight:bold}',
+    '.lstm-summary tr.module th{font-weight:bold;background:var(--vscode-editor-lineHighlightBackground,transparent)}',
+    '.lstm-summary tr.sub td{font-style:italic}',
+    '.lstm-summary tr.total td{font-weight:bold}',
+  ].join('');
+  return (
+    `<style>${style}</style><table class="lstm-summary">` +
+    `<thead><tr><th>parameter</th><th>shape</th><th class="n">count</th></tr></thead>` +
+    `<tbody>${body.join('')}</tbody></table>`
+  );
+}

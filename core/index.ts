@@ -84,4 +84,6 @@ export { SEATTLE_TEMP_MAX, SEATTLE_TEMP_MAX_SOURCE, SEATTLE_WEATHER_CSV } from '
 export { parseCsv, csvSeries } from './data/csv';
 export type { Csv, CsvOptions, CsvSeriesOptions } from './data/csv';
 export { softmax, sampleLogits } from './data/sampling';
+export { generate } from './data/generate';
+export type { GenerateOptions } from './data/generate';
 export type { SampleOptions } from './data/sampling';

@@ -15,3 +15,4 @@ export type { KernelBuild } from './kernels/wasm/runtime';
 export { checkKeys, checkNumber, describe } from './errors';
 export { unpackTrainable } from './train';
 export { modelSummary, summaryHtml, summaryText } from './format/summary';
+export { dataPreview, previewHtml, previewText } from './format/dataset';

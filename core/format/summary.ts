@@ -9,6 +9,7 @@ import { Embedding } from '../embedding';
 import { Linear } from '../linear';
 import { RecurrentModel } from '../recurrent/model';
 import type { Tensor } from '../tensor';
+import { escapeHtml as escape, THEMED_TABLE_STYLE, thousands } from './table';
 
 type Summarized = RecurrentModel | Linear | Embedding;
 
@@ -57,11 +58,6 @@ function section(module: Summarized): Section {
   return { title: `${module.toString()} · ${facts.join(' · ')}`, groups, count };
 }
 
-/** 1234567 → "1,234,567". */
-function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
 /** The summary as aligned text: name, shape and count columns, subtotals and the total. */
 export function summaryText(summary: ModelSummary): string {
   const rows: [string, string, string][] = [['parameter', 'shape', 'count']];
@@ -81,11 +77,6 @@ export function summaryText(summary: ModelSummary): string {
   const format = ([a, b, c]: [string, string, string]) =>
     `${a.padEnd(width[0])}  ${b.padEnd(width[1])}  ${c.padStart(width[2])}`.trimEnd();
   return [format(rows[0]), ...lines.map((l) => (typeof l === 'string' ? l : format(l)))].join('\n');
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 /**
@@ -109,15 +100,14 @@ export function summaryHtml(summary: ModelSummary): string {
   }
   const totalLabel = summary.sections.length > 1 ? `total (${summary.sections.length} modules)` : 'total';
   body.push(`<tr class="total">${cell(totalLabel)}${cell('')}${number(summary.total)}</tr>`);
-  const style = [
-    '.lstm-summary{border-collapse:collapse;color:var(--vscode-editor-foreground);font-family:var(--vscode-editor-font-family,monospace);font-size:var(--vscode-editor-font-size,13px)}',
-    '.lstm-summary th,.lstm-summary td{padding:2px 10px;text-align:left;border-bottom:1px solid var(--vscode-editorWidget-border,var(--vscode-contrastBorder,currentColor))}',
-    '.lstm-summary .n{text-align:right}',
-    '.lstm-summary thead th{font-weight:bold}',
-    '.lstm-summary tr.module th{font-weight:bold;background:var(--vscode-editor-lineHighlightBackground,transparent)}',
-    '.lstm-summary tr.sub td{font-style:italic}',
-    '.lstm-summary tr.total td{font-weight:bold}',
-  ].join('');
+  const style =
+    THEMED_TABLE_STYLE('lstm-summary') +
+    [
+      '.lstm-summary thead th{font-weight:bold}',
+      '.lstm-summary tr.module th{font-weight:bold;background:var(--vscode-editor-lineHighlightBackground,transparent)}',
+      '.lstm-summary tr.sub td{font-style:italic}',
+      '.lstm-summary tr.total td{font-weight:bold}',
+    ].join('');
   return (
     `<style>${style}</style><table class="lstm-summary">` +
     `<thead><tr><th>parameter</th><th>shape</th><th class="n">count</th></tr></thead>` +

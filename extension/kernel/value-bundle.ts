@@ -5,7 +5,7 @@
  * that describe themselves (tensors).
  */
 import { inspect } from 'node:util';
-import { modelSummary, summaryHtml, summaryText } from '../../core/host';
+import { dataPreview, modelSummary, previewHtml, previewText, summaryHtml, summaryText } from '../../core/host';
 import type { MimeBundle } from '../../protocol/kernel';
 
 /** A chart, as plot.* returns it: its bundle is a custom MIME type, image/svg+xml and text/plain. */
@@ -33,6 +33,9 @@ export async function bundleOf(
   // A model, a layer or [model, head]: its summary table, in HTML and as aligned text.
   const summary = modelSummary(value);
   if (summary) return { 'text/html': summaryHtml(summary), 'text/plain': summaryText(summary) };
+  // A data set or a corpus: its first rows (or an excerpt), as pandas shows a DataFrame.
+  const preview = dataPreview(value);
+  if (preview) return { 'text/html': previewHtml(preview), 'text/plain': previewText(preview) };
   return { 'text/plain': textOf(value) };
 }
 

@@ -77,17 +77,33 @@ test('display() shows a value and update() replaces it, throttled to 10/s, last 
   assert.equal(last.type === 'display' && last.bundle['text/plain'], `'v${r.value}'`);
 });
 
+/** The MIME bundle of a cell's value. */
+function resultBundle(r: { outputs: { type: string }[] }): Record<string, unknown> {
+  const result = r.outputs.find((o) => o.type === 'result') as
+    { type: 'result'; bundle: Record<string, unknown> } | undefined;
+  assert.ok(result, 'the cell has a value');
+  return result.bundle;
+}
+
 test('a model as the value of a cell shows its summary: an HTML table, and the same as aligned text', async () => {
   const r = await run(
     session,
     "import { LSTM, Linear } from 'lstm-notebook';\n[new LSTM({ inputSize: 3, hiddenSize: 5, numLayers: 2 }), new Linear(5, 2)]",
   );
-  const result = r.outputs.find((o) => o.type === 'result');
-  assert.ok(result && result.type === 'result');
-  assert.match(result.bundle['text/html'] as string, /^<style>.*<table class="lstm-summary">/);
+  assert.match(resultBundle(r)['text/html'] as string, /^<style>.*<table class="lstm-summary">/);
   // LSTM(3 → 5, 2 layers): 4·5·(3 + 5) + 2·4·5 = 200 in layer 0, 4·5·(5 + 5) + 40 = 240 in layer 1; head 5·2 + 2.
   assert.match(r.value!, /^LSTM\(3 → 5, 2 layers\) · float32/m);
   assert.match(r.value!, /^total \(2 modules\) +452$/m);
+});
+
+test('a data set as the value of a cell shows its first rows: an HTML table and aligned text', async () => {
+  const r = await run(
+    session,
+    "import { tasks } from 'lstm-notebook';\ntasks.adding({ length: 10, count: 20, seed: 1 })",
+  );
+  assert.match(resultBundle(r)['text/html'] as string, /<table class="lstm-table"><caption>SequenceDataset/);
+  assert.match(r.value!, /^SequenceDataset ".*" · 20 sequences × 10 steps × 2 features · target last, 1 value$/m);
+  assert.match(r.value!, /^… 15 more$/m);
 });
 
 test('a tensor shows its shape and dtype, then its values as PyTorch prints them; console.log prints the same', async () => {

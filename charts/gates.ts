@@ -24,12 +24,12 @@ export function gatesSpec(
   const x = {
     type: 'quantitative',
     scale: { domain: [0, p.steps], nice: false, zero: true },
-    axis: { title: p.tokens ? null : 'time step', labels: !p.tokens },
+    axis: { title: p.tokens ? null : (p.axes?.x ?? 'time step'), labels: !p.tokens },
   };
   const y = {
     type: 'quantitative',
     scale: { domain: [0, p.units], nice: false, reverse: true },
-    axis: { title: 'unit', tickMinStep: 1 },
+    axis: { title: p.axes?.y ?? 'unit', tickMinStep: 1 },
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',

@@ -311,3 +311,40 @@ export function saturationPayload(traceArg: unknown, options: SaturationOptions 
     high,
   };
 }
+
+/**
+ * A 2-D tensor [R, C] as one heatmap panel: columns left to right, row 0 at the top, coloured on
+ * [min, max] of its values (symmetric around 0 when it has both signs, as weights usually do).
+ * The gates payload with axes named column and row: values[c · R + r] = t[r, c].
+ */
+export function tensorHeatmapPayload(t: Tensor): GatesPayload {
+  const [R, C] = t.shape;
+  const values = new Float64Array(R * C);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let r = 0; r < R; r++)
+    for (let c = 0; c < C; c++) {
+      const v = t.data[r * C + c];
+      values[c * R + r] = v;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+  const bound = Math.max(Math.abs(min), Math.abs(max)) || 1;
+  const range: [number, number] = min < 0 && max > 0 ? [-bound, bound] : min === max ? [min - 1, max + 1] : [min, max];
+  return {
+    kind: 'gates',
+    version: SCHEMA_VERSION,
+    title: `Tensor [${R}, ${C}] ${t.dtype}`,
+    steps: C,
+    units: R,
+    axes: { x: 'column', y: 'row' },
+    panels: [
+      {
+        name: 'values',
+        label: 'values',
+        range,
+        values: values.length > F32_THRESHOLD ? encodeF32(values) : Array.from(values, round),
+      },
+    ],
+  };
+}

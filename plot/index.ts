@@ -2,7 +2,7 @@
  * The plot API cells use (`import { plot } from 'lstm-notebook'`), the live loss curve that
  * train(…, { plot: true }) draws, and the default chart of a cell's last value.
  */
-import { LstmError, RecurrentModel, type History } from '../core/index';
+import { LstmError, RecurrentModel, Tensor, type History } from '../core/index';
 import { describe } from '../core/host';
 import {
   gatesPayload,
@@ -10,6 +10,7 @@ import {
   lossPayload,
   saturationPayload,
   statesPayload,
+  tensorHeatmapPayload,
   type GatesOptions,
   type GradientsOptions,
   type LossOptions,
@@ -120,9 +121,26 @@ function isGradNorms(v: unknown): boolean {
   return typeof v === 'object' && v !== null && Array.isArray(g.layers) && g.filled === true;
 }
 
-/** A cell whose value is a trace shows its gates; a history its loss; gradient norms their flow. */
+/**
+ * A 2-D tensor gets a heatmap beside its printed values once it has more values than a screen
+ * shows (20 rows of 10), up to a million (beyond that the saved notebook would carry megabytes).
+ */
+const HEATMAP_MIN = 200;
+const HEATMAP_MAX = 1_000_000;
+
+/**
+ * A cell whose value is a trace shows its gates; a history its loss; gradient norms their flow;
+ * a large finite 2-D tensor a heatmap, with its printed values as the text.
+ */
 export function defaultChart(value: unknown): Chart | null {
   if (value instanceof RecurrentModel) return null; // models describe themselves as text
+  if (value instanceof Tensor)
+    return value.shape.length === 2 &&
+      value.size > HEATMAP_MIN &&
+      value.size <= HEATMAP_MAX &&
+      value.data.every(Number.isFinite)
+      ? new Chart(tensorHeatmapPayload(value), value.toString())
+      : null;
   if (isTrace(value)) return plot.gates(value);
   if (isHistory(value) && value.steps.length > 0) return plot.loss(value);
   if (isGradNorms(value)) return plot.gradients(value);

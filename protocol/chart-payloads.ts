@@ -43,6 +43,11 @@ export interface GatePanel {
 export interface GatesPayload extends Base<'gates'> {
   steps: number;
   units: number;
+  /**
+   * What the axes count, when not time steps and units: a 2-D tensor's heatmap is
+   * { x: 'column', y: 'row' } (steps = columns, units = rows). Axis titles and tooltips use them.
+   */
+  axes?: { x: string; y: string };
   /** Labels of the time steps (characters of a text), when given. */
   tokens?: string[];
   panels: GatePanel[];

@@ -99,10 +99,18 @@ function each(
 }
 
 function gates(p: Obj): Verdict {
-  const { steps, units, tokens, panels } = p;
+  const { steps, units, tokens, panels, axes } = p;
   return first(
     () => integer('steps', steps, 1),
     () => integer('units', units, 1),
+    () =>
+      axes === undefined
+        ? null
+        : first(
+            () => object('axes', axes),
+            () => string('axes.x', (axes as Obj).x),
+            () => string('axes.y', (axes as Obj).y),
+          ),
     () => (tokens === undefined ? null : strings('tokens', tokens, steps as number)),
     () =>
       each(

@@ -66,7 +66,8 @@ export function heatmapTooltip(view: View, p: GatesPayload, host: HTMLElement): 
     const token = p.tokens ? `  ·  ${JSON.stringify(p.tokens[t])}` : '';
     // JSON has no NaN: a NaN of the trace arrives as null (or NaN from float32 data).
     const v = panelValues(panel)[t * p.units + u] as number | null;
-    tip.textContent = `${panel.label}  ·  step ${t}  ·  unit ${u}  ·  ${typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : String(v ?? NaN)}${token}`;
+    const [xName, yName] = p.axes ? [p.axes.x, p.axes.y] : ['step', 'unit'];
+    tip.textContent = `${panel.label}  ·  ${xName} ${t}  ·  ${yName} ${u}  ·  ${typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : String(v ?? NaN)}${token}`;
     tip.style.left = `${mouse.offsetX + 12}px`;
     tip.style.top = `${mouse.offsetY + 12}px`;
     tip.hidden = false;

@@ -33,12 +33,9 @@ function traceOf(model, T, B, I) {
   return model.forward(core.Tensor.randn([T, B, I]), { trace: true }).trace;
 }
 
-/** Renders the gate chart of `trace` and hovers over three panels: the tooltip must name the step and unit under the pointer and their value in the trace. */
-async function checkGates(id, trace, sample) {
-  const payload = builders.gatesPayload(trace, { sample });
-  await render(id, MIME.gates, payload);
-  // Every image mark of the scenegraph, with its panel and its position in the view.
-  const images = await page.evaluate((i) => {
+/** Every image mark of a chart's scenegraph, with its panel and its position in the view. */
+function imageMarks(id) {
+  return page.evaluate((i) => {
     const { view } = window.liveViews().get(i);
     const found = [];
     const walk = (node, ox, oy) => {
@@ -52,6 +49,13 @@ async function checkGates(id, trace, sample) {
     walk(view.scenegraph().root, 0, 0);
     return { found, origin: view.origin() };
   }, id);
+}
+
+/** Renders the gate chart of `trace` and hovers over three panels: the tooltip must name the step and unit under the pointer and their value in the trace. */
+async function checkGates(id, trace, sample) {
+  const payload = builders.gatesPayload(trace, { sample });
+  await render(id, MIME.gates, payload);
+  const images = await imageMarks(id);
   assert.deepEqual(
     images.found.map((i) => i.panel).sort(),
     payload.panels.map((_, k) => k),
@@ -102,6 +106,28 @@ async function checkGates(id, trace, sample) {
   assert.equal(checked, 3, 'the tooltip did not appear over each heatmap');
   return payload;
 }
+
+test('a tensor heatmap: columns across, rows down, and the tooltip names the column and row of the value under the pointer', async () => {
+  const R = 30;
+  const C = 20;
+  const tensor = new core.Tensor(
+    Float32Array.from({ length: R * C }, (_, k) => Math.sin(k)),
+    [R, C],
+  );
+  const payload = builders.tensorHeatmapPayload(tensor);
+  await render('tensor-heatmap', MIME.gates, payload);
+  const images = await imageMarks('tensor-heatmap');
+  const image = images.found[0];
+  const box = await page.locator('#tensor-heatmap canvas').boundingBox();
+  // Over column 15, row 7 (the middle of that cell).
+  await page.mouse.move(
+    box.x + images.origin[0] + image.x + ((15 + 0.5) / C) * image.w,
+    box.y + images.origin[1] + image.y + ((7 + 0.5) / R) * image.h,
+  );
+  const tip = await page.locator('#tensor-heatmap .lstm-tooltip').textContent();
+  assert.match(tip ?? '', /^values {2}· {2}column 15 {2}· {2}row 7 {2}· {2}/);
+  assert.equal(/(-?\d\.\d{4})$/.exec(tip)[1], tensor.get(7, 15).toFixed(4), tip);
+});
 
 test('gate heatmaps: one image per panel, and the tooltip reads the exact value under the pointer', async () => {
   const payload = await checkGates('gates', traceOf(new core.LSTM({ inputSize: 3, hiddenSize: 12 }), 40, 2, 3), 1);

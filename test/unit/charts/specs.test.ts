@@ -59,6 +59,24 @@ test('gates: one panel per gate, colour domain fixed to the panel range, scheme 
   assert.deepEqual(spec.vconcat[0].layer[0].encoding.y.scale.domain, [0, 2]);
 });
 
+test('gates with named axes (a tensor heatmap): the axis titles are the payload’s', () => {
+  const p: GatesPayload = {
+    kind: 'gates',
+    version: SCHEMA_VERSION,
+    title: 'Tensor [2, 3] float32',
+    steps: 3,
+    units: 2,
+    axes: { x: 'column', y: 'row' },
+    panels: [{ name: 'values', label: 'values', range: [-1, 1], values: [0, 0, 0, 0, 0, 0] }],
+  };
+  const image = build(p).vconcat[0].layer[0];
+  assert.equal(image.encoding.x.axis.title, 'column');
+  assert.equal(image.encoding.y.axis.title, 'row');
+  const plain = build({ ...p, axes: undefined }).vconcat[0].layer[0];
+  assert.equal(plain.encoding.x.axis.title, 'time step');
+  assert.equal(plain.encoding.y.axis.title, 'unit');
+});
+
 test('heatmap pixels: row u is unit u, column t is step t, values clamped to the range, NaN transparent', () => {
   // A table where index k has colour (k, 255 − k, 7).
   const table = new Uint8Array(256 * 3);

@@ -96,6 +96,21 @@ test('a model as the value of a cell shows its summary: an HTML table, and the s
   assert.match(r.value!, /^total \(2 modules\) +452$/m);
 });
 
+test('a large 2-D tensor shows a heatmap beside its printed values', async () => {
+  const r = await run(session, "import { Tensor, seed } from 'lstm-notebook';\nseed(2);\nTensor.randn([30, 20])");
+  const bundle = resultBundle(r);
+  assert.deepEqual(Object.keys(bundle).sort(), [
+    'application/vnd.lstm-notebook.gates+json',
+    'image/svg+xml',
+    'text/plain',
+  ]);
+  assert.deepEqual((bundle['application/vnd.lstm-notebook.gates+json'] as { axes: unknown }).axes, {
+    x: 'column',
+    y: 'row',
+  });
+  assert.match(r.value!, /^Tensor \[30, 20\] float32\ntensor\(\[\[/);
+});
+
 test('a data set as the value of a cell shows its first rows: an HTML table and aligned text', async () => {
   const r = await run(
     session,

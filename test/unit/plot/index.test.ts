@@ -12,7 +12,7 @@ import { Tape } from '../../../core/tape';
 import { timeStep } from '../../../core/ops';
 import { mseLoss } from '../../../core/loss';
 import { Chart, defaultChart, LiveLoss, pausedChart, plot } from '../../../plot/index';
-import { MIME, type LossPayload } from '../../../protocol/chart-payloads';
+import { MIME, type GatesPayload, type LossPayload } from '../../../protocol/chart-payloads';
 
 test('a live loss curve holds what was pushed; plot.loss and chart() draw it', async () => {
   const live = new LiveLoss();
@@ -102,4 +102,36 @@ test('pausedChart of a model: its last input run again with the current weights;
     (pausedChart(model, 'states').payload as { title: string }).title,
     'LSTM(2 → 3, 2 layers) states on its last input (current weights), layer 0, sample 0',
   );
+});
+
+test('a 2-D tensor larger than a screen of numbers gets a heatmap (columns across, rows down) with its printed values as text', () => {
+  const R = 30;
+  const C = 20;
+  const t = new Tensor(
+    Float32Array.from({ length: R * C }, (_, k) => Math.sin(k) * 3),
+    [R, C],
+  );
+  const chart = defaultChart(t)!;
+  assert.ok(chart instanceof Chart);
+  const p = chart.payload as GatesPayload;
+  assert.equal(p.kind, 'gates');
+  assert.deepEqual(p.axes, { x: 'column', y: 'row' });
+  assert.equal(p.steps, C);
+  assert.equal(p.units, R);
+  assert.equal(p.title, 'Tensor [30, 20] float32');
+  const values = p.panels[0].values as number[];
+  // values[c · R + r] is t[r, c], rounded as panels are (1e-5): row 7, column 3.
+  assert.ok(Math.abs(values[3 * R + 7] - t.data[7 * C + 3]) < 1e-5);
+  assert.ok(Math.abs(values[0] - t.data[0]) < 1e-5);
+  // Values of both signs: a range symmetric around 0, as wide as the largest magnitude.
+  const largest = Math.max(...Array.from(t.data, Math.abs));
+  assert.deepEqual(p.panels[0].range, [-largest, largest]);
+  assert.equal(chart.summary, t.toString());
+  // Small, 1-D, 3-D or non-finite tensors print only.
+  assert.equal(defaultChart(Tensor.zeros([10, 20])), null);
+  assert.equal(defaultChart(Tensor.zeros([500])), null);
+  assert.equal(defaultChart(Tensor.zeros([10, 10, 10])), null);
+  const withNan = Tensor.zeros([30, 20]);
+  withNan.data[5] = Number.NaN;
+  assert.equal(defaultChart(withNan), null);
 });

@@ -30,7 +30,8 @@ function payloads(): Record<ChartKind, unknown> {
     layers: [{ layer: 0, direction: 'forward' as const, h: Float64Array.from([1, 2]), c: Float64Array.from([3, 4]) }],
   };
   const all = {
-    gates: gatesPayload(trace, { tokens: 'abcd' }),
+    // Named axes too (a tensor heatmap's), so that their checks are mutated as well.
+    gates: { ...gatesPayload(trace, { tokens: 'abcd' }), axes: { x: 'column', y: 'row' } },
     states: statesPayload(trace, { units: [0, 2] }),
     loss: lossPayload([
       { name: 'train', loss: [3, 2, 1] },
@@ -78,7 +79,7 @@ function* mutations(value: unknown, path = ''): Generator<[string, (root: unknow
 }
 
 // low / high: payloads saved before the saturation thresholds were carried have none (0.1 / 0.9 then).
-const OPTIONAL = new Set(['tokens', 'c', 'pca', 'xTitle', 'yTitle', 'low', 'high']);
+const OPTIONAL = new Set(['tokens', 'axes', 'c', 'pca', 'xTitle', 'yTitle', 'low', 'high']);
 
 /** Why a mutation must be refused: a required field gone, or a list/object of another type. */
 function mustRefuse(root: unknown, what: string): string | null {

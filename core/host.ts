@@ -12,7 +12,7 @@ export { setInterruptCheck } from './interrupt';
 export type { Engine } from './kernels/engine';
 export { wasmMemoryUse, relaxedSimdSupported, wasmKernels } from './kernels/wasm/runtime';
 export type { KernelBuild } from './kernels/wasm/runtime';
-export { checkKeys, checkNumber, describe } from './errors';
+export { checkInt, checkKeys, checkNumber, describe } from './errors';
 export { unpackTrainable } from './train';
 export { modelSummary, summaryHtml, summaryText } from './format/summary';
 export { dataPreview, previewHtml, previewText } from './format/dataset';

@@ -21,9 +21,10 @@
  * Weights are written as float32 (a float64 model's are rounded), which every engine runs.
  */
 import { onnx } from 'onnx-proto';
-import { GRU, Linear, LSTM, LstmError, RNN, RecurrentModel } from '../core/index';
+import { GRU, LSTM, LstmError, RNN, RecurrentModel } from '../core/index';
 import type { Tensor, Trainable } from '../core/index';
-import { describe, unpackTrainable } from '../core/host';
+import { checkKeys, describe, unpackTrainable } from '../core/host';
+import { checkHead } from './modules';
 
 /** Options of exportOnnx(). */
 export interface ExportOnnxOptions {
@@ -45,12 +46,10 @@ const A = onnx.AttributeProto.AttributeType;
  * @throws {LstmError} for something other than a model or `[model, head]`, a head that does not
  * fit the model, an LSTM variant ONNX has no operator for, or a bad option.
  */
-export function exportOnnx(
-  modules: RecurrentModel | readonly [RecurrentModel, Linear],
-  options: ExportOnnxOptions = {},
-): Uint8Array {
+export function exportOnnx(modules: Trainable, options: ExportOnnxOptions = {}): Uint8Array {
   const what = 'exportOnnx';
-  const [model, head] = unpack(what, modules);
+  const [model, head] = unpackTrainable(what, modules);
+  checkHead(what, model, head);
   checkOptions(what, options);
   const graph = new GraphBuilder();
   const { kind, hiddenSize: H, numLayers: L, inputSize: I } = model;
@@ -106,17 +105,15 @@ export function exportOnnx(
     graph.rename(model.batchFirst ? graph.node('Transpose', [x], { perm: [1, 0, 2] }) : x, 'output'),
     model.batchFirst ? ['B', 'T', features] : ['T', 'B', features],
   );
-  graph.output(graph.rename(finalH.length > 1 ? graph.node('Concat', finalH, { axis: 0 }) : finalH[0], 'h_n'), [
-    L * D,
-    'B',
-    H,
-  ]);
-  if (kind === 'lstm')
-    graph.output(graph.rename(finalC.length > 1 ? graph.node('Concat', finalC, { axis: 0 }) : finalC[0], 'c_n'), [
+  // Every layer's final states, stacked as the model's are: [L·D, B, H].
+  const stacked = (finals: string[], name: string) =>
+    graph.output(graph.rename(finals.length > 1 ? graph.node('Concat', finals, { axis: 0 }) : finals[0], name), [
       L * D,
       'B',
       H,
     ]);
+  stacked(finalH, 'h_n');
+  if (kind === 'lstm') stacked(finalC, 'c_n');
   if (head) {
     const weight = head.weight; // [O, F]
     const [O, F] = weight.shape;
@@ -136,23 +133,8 @@ export function exportOnnx(
   return graph.encode(name);
 }
 
-/** The model and head, the head checked against the model's output size. */
-function unpack(what: string, modules: unknown): [RecurrentModel, Linear | null] {
-  const [model, head] = unpackTrainable(what, modules as Trainable);
-  const features = model.hiddenSize * (model.bidirectional ? 2 : 1);
-  if (head && head.inFeatures !== features)
-    throw new LstmError(
-      `${what}: the head takes ${head.inFeatures} features, but ${model.toString()} gives ${features} per step`,
-    );
-  return [model, head];
-}
-
 function checkOptions(what: string, options: ExportOnnxOptions): void {
-  if (typeof options !== 'object' || options === null)
-    throw new LstmError(`${what}: expected options { state?, name }, got ${describe(options)}`);
-  const unknown = Object.keys(options).filter((k) => k !== 'state' && k !== 'name');
-  if (unknown.length)
-    throw new LstmError(`${what}: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}: expected state or name`);
+  checkKeys(what, options, ['state', 'name']);
   if (options.state !== undefined && typeof options.state !== 'boolean')
     throw new LstmError(`${what}: state expected true or false, got ${describe(options.state)}`);
   if (options.name !== undefined && typeof options.name !== 'string')

@@ -30,7 +30,8 @@ import {
   type Tensor,
   type Trainable,
 } from '../core/index';
-import { describe, unpackTrainable } from '../core/host';
+import { checkInt, checkKeys, describe, unpackTrainable } from '../core/host';
+import { checkHead } from './modules';
 import { npyBytes } from './npy';
 import { RECURRENT_PY } from './pytorch-recurrent';
 import { MODEL_PY, README_MD, REQUIREMENTS_TXT, SAFETENSORS_LITE_PY, TRAIN_PY } from './pytorch-templates';
@@ -87,11 +88,8 @@ export function pytorchProject(spec: PyTorchProjectSpec): Record<string, string 
   const what = 'exportPyTorch';
   if (typeof spec !== 'object' || spec === null)
     throw new LstmError(`${what}: expected { model, data, … }, got ${describe(spec)}`);
-  const unknown = Object.keys(spec).filter((k) => !SPEC_KEYS.includes(k) && k !== 'dir' && k !== 'overwrite');
-  if (unknown.length)
-    throw new LstmError(
-      `${what}: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}: expected ${SPEC_KEYS.join(', ')}, dir, overwrite`,
-    );
+  // dir and overwrite are the kernel's (where exportPyTorch writes the files).
+  checkKeys(what, spec, [...SPEC_KEYS, 'dir', 'overwrite']);
   const [model, pairedHead] = unpackTrainable(what, spec.model);
   const head = pairedHead ?? spec.head ?? null;
   if (spec.head !== undefined && !(spec.head instanceof Linear))
@@ -103,8 +101,8 @@ export function pytorchProject(spec: PyTorchProjectSpec): Record<string, string 
   const loss = spec.loss ?? (data.classes ? 'crossEntropy' : 'mse');
   if (!['mse', 'crossEntropy', 'bce'].includes(loss))
     throw new LstmError(`${what}: loss expected 'mse', 'crossEntropy' or 'bce', got ${describe(loss)}`);
-  const epochs = positiveInt(what, 'epochs', spec.epochs ?? 10);
-  const batchSize = positiveInt(what, 'batchSize', spec.batchSize ?? 32);
+  const epochs = checkInt(`${what}: epochs`, spec.epochs ?? 10, 1);
+  const batchSize = checkInt(`${what}: batchSize`, spec.batchSize ?? 32, 1);
   const optimizer = spec.optimizer ?? new Adam(1e-3);
   const stepsPerEpoch = Math.ceil(data.size / batchSize);
 
@@ -169,11 +167,7 @@ function checkModel(what: string, model: RecurrentModel, head: Linear | null, da
     throw new LstmError(
       `${what}: ${model.toString()} takes ${model.inputSize} features per step, the data has ${data.inputSize}`,
     );
-  const features = model.hiddenSize * (model.bidirectional ? 2 : 1);
-  if (head && head.inFeatures !== features)
-    throw new LstmError(
-      `${what}: the head takes ${head.inFeatures} features, but ${model.toString()} gives ${features} per step`,
-    );
+  checkHead(what, model, head);
 }
 
 /**
@@ -204,58 +198,27 @@ function moduleConstructor(model: RecurrentModel): { code: string; own: boolean 
   throw new LstmError(`exportPyTorch: expected an LSTM, GRU or RNN, got ${model.toString()}`);
 }
 
+/**
+ * torch.optim's class for each of ours (AdamW before Adam: it is one), and its argument names →
+ * our field names. Every one of them takes `lr`, `weight_decay` and `maximize` as well.
+ */
+const TORCH_OPTIMIZERS: [new (...args: never[]) => Optimizer, string, Record<string, string>][] = [
+  [AdamW, 'AdamW', { betas: 'betas', eps: 'eps', amsgrad: 'amsgrad' }],
+  [Adam, 'Adam', { betas: 'betas', eps: 'eps', amsgrad: 'amsgrad' }],
+  [SGD, 'SGD', { momentum: 'momentum', dampening: 'dampening', nesterov: 'nesterov' }],
+  [RMSprop, 'RMSprop', { alpha: 'alpha', eps: 'eps', momentum: 'momentum', centered: 'centered' }],
+  [Adagrad, 'Adagrad', { lr_decay: 'lrDecay', initial_accumulator_value: 'initialAccumulatorValue', eps: 'eps' }],
+];
+
 /** torch.optim's constructor name and arguments for the same optimizer. */
 function optimizerConfig(what: string, optimizer: Optimizer): Record<string, unknown> {
-  if (optimizer instanceof AdamW || optimizer instanceof Adam) {
-    const o = optimizer as Adam;
-    return {
-      name: optimizer instanceof AdamW ? 'AdamW' : 'Adam',
-      lr: o.lr,
-      betas: [...o.betas],
-      eps: o.eps,
-      weight_decay: o.weightDecay,
-      amsgrad: o.amsgrad,
-      maximize: o.maximize,
-    };
-  }
-  if (optimizer instanceof SGD)
-    return {
-      name: 'SGD',
-      lr: optimizer.lr,
-      momentum: optimizer.momentum,
-      dampening: optimizer.dampening,
-      nesterov: optimizer.nesterov,
-      weight_decay: optimizer.weightDecay,
-      maximize: optimizer.maximize,
-    };
-  if (optimizer instanceof RMSprop)
-    return {
-      name: 'RMSprop',
-      lr: optimizer.lr,
-      alpha: optimizer.alpha,
-      eps: optimizer.eps,
-      weight_decay: optimizer.weightDecay,
-      momentum: optimizer.momentum,
-      centered: optimizer.centered,
-      maximize: optimizer.maximize,
-    };
-  if (optimizer instanceof Adagrad)
-    return {
-      name: 'Adagrad',
-      lr: optimizer.lr,
-      lr_decay: optimizer.lrDecay,
-      weight_decay: optimizer.weightDecay,
-      initial_accumulator_value: optimizer.initialAccumulatorValue,
-      eps: optimizer.eps,
-      maximize: optimizer.maximize,
-    };
-  throw new LstmError(
-    `${what}: optimizer expected SGD, Adam, AdamW, RMSprop or Adagrad (one of the core's), got ${describe(optimizer)}`,
-  );
-}
-
-function positiveInt(what: string, name: string, value: unknown): number {
-  if (!Number.isInteger(value) || (value as number) < 1)
-    throw new LstmError(`${what}: ${name} expected an integer ≥ 1, got ${describe(value)}`);
-  return value as number;
+  const found = TORCH_OPTIMIZERS.find(([type]) => optimizer instanceof type);
+  if (!found)
+    throw new LstmError(
+      `${what}: optimizer expected SGD, Adam, AdamW, RMSprop or Adagrad (one of the core's), got ${describe(optimizer)}`,
+    );
+  const [, name, fields] = found;
+  const ours = optimizer as unknown as Record<string, unknown>;
+  const args = Object.fromEntries(Object.entries(fields).map(([torch, field]) => [torch, ours[field]]));
+  return { name, lr: optimizer.lr, ...args, weight_decay: ours.weightDecay, maximize: ours.maximize };
 }

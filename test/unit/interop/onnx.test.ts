@@ -123,6 +123,6 @@ test('what ONNX has no operator for, and what is not a model, is refused by name
   );
   assert.throws(
     () => exportOnnx(new GRU({ inputSize: 2, hiddenSize: 3 }), { states: true } as never),
-    /unknown option 'states': expected state or name/,
+    /exportOnnx: unknown option "states"; expected one of state, name/,
   );
 });

@@ -109,7 +109,7 @@ export function gatesPayload(traceArg: unknown, options: GatesOptions = {}): Gat
       name,
       label,
       range,
-      values: values.length > F32_THRESHOLD ? encodeF32(values) : Array.from(values, round),
+      values: panelValues(values),
     };
   }
   const tokens = typeof options.tokens === 'string' ? [...options.tokens] : options.tokens;
@@ -329,7 +329,7 @@ export function tensorHeatmapPayload(t: Tensor): GatesPayload {
       min = Math.min(min, v);
       max = Math.max(max, v);
     }
-  const bound = Math.max(Math.abs(min), Math.abs(max)) || 1;
+  const bound = Math.max(-min, max);
   const range: [number, number] = min < 0 && max > 0 ? [-bound, bound] : min === max ? [min - 1, max + 1] : [min, max];
   return {
     kind: 'gates',
@@ -343,8 +343,13 @@ export function tensorHeatmapPayload(t: Tensor): GatesPayload {
         name: 'values',
         label: 'values',
         range,
-        values: values.length > F32_THRESHOLD ? encodeF32(values) : Array.from(values, round),
+        values: panelValues(values),
       },
     ],
   };
+}
+
+/** A panel's values as they travel: float32 base64 when large, a rounded JSON list otherwise. */
+function panelValues(values: Float64Array): number[] | string {
+  return values.length > F32_THRESHOLD ? encodeF32(values) : Array.from(values, round);
 }

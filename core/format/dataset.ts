@@ -7,7 +7,7 @@
  */
 import { CharCorpus } from '../data/corpus';
 import { SequenceDataset } from '../data/dataset';
-import { escapeHtml, tableHtml, thousands } from './table';
+import { alignedText, escapeHtml, tableHtml, thousands } from './table';
 
 const ROWS = 5;
 const STEPS = 3;
@@ -104,14 +104,7 @@ function number(v: number): string {
 /** The preview as text: the title, then aligned columns (or the excerpt). */
 export function previewText(p: Preview): string {
   if (p.excerpt !== undefined) return `${p.title}\n${p.excerpt}`;
-  const cells = [p.columns!, ...p.rows!];
-  const width = p.columns!.map((_, k) => Math.max(...cells.map((c) => c[k].length)));
-  const line = (c: string[]) =>
-    c
-      .map((x, k) => (k === 0 ? x.padStart(width[k]) : x.padEnd(width[k])))
-      .join('  ')
-      .trimEnd();
-  return [p.title, ...cells.map(line), ...(p.note ? [p.note] : [])].join('\n');
+  return alignedText([p.title, p.columns!, ...p.rows!, ...(p.note ? [p.note] : [])], [0]);
 }
 
 /** The preview as HTML: a table (or a <pre> excerpt) under its title, escaped text only. */

@@ -9,7 +9,7 @@ import { Embedding } from '../embedding';
 import { Linear } from '../linear';
 import { RecurrentModel } from '../recurrent/model';
 import type { Tensor } from '../tensor';
-import { escapeHtml as escape, THEMED_TABLE_STYLE, thousands } from './table';
+import { alignedText, escapeHtml as escape, THEMED_TABLE_STYLE, thousands } from './table';
 
 type Summarized = RecurrentModel | Linear | Embedding;
 
@@ -22,7 +22,7 @@ interface Row {
 interface Section {
   title: string;
   /** Rows of parameters, each group (a layer) followed by its subtotal. */
-  groups: { label: string; rows: Row[] }[];
+  groups: { label: string; rows: Row[]; count: number }[];
   count: number;
 }
 
@@ -51,32 +51,27 @@ function section(module: Summarized): Section {
     const layer = /_l(\d+)(_reverse)?$/.exec(name);
     const label = layer ? `layer ${layer[1]}` : 'parameters';
     let group = groups.at(-1);
-    if (!group || group.label !== label) groups.push((group = { label, rows: [] }));
+    if (!group || group.label !== label) groups.push((group = { label, rows: [], count: 0 }));
     group.rows.push({ name, shape: `[${tensor.shape.join(', ')}]`, count: tensor.size });
+    group.count += tensor.size;
   }
-  const count = groups.reduce((sum, g) => sum + g.rows.reduce((s, r) => s + r.count, 0), 0);
+  const count = groups.reduce((sum, g) => sum + g.count, 0);
   return { title: `${module.toString()} · ${facts.join(' · ')}`, groups, count };
 }
 
 /** The summary as aligned text: name, shape and count columns, subtotals and the total. */
 export function summaryText(summary: ModelSummary): string {
-  const rows: [string, string, string][] = [['parameter', 'shape', 'count']];
-  const lines: (string | [string, string, string])[] = [];
+  const lines: (string | string[])[] = [['parameter', 'shape', 'count']];
   for (const s of summary.sections) {
     lines.push(s.title);
     for (const group of s.groups) {
       for (const r of group.rows) lines.push([`  ${r.name}`, r.shape, thousands(r.count)]);
-      if (s.groups.length > 1)
-        lines.push([`    ${group.label}`, '', thousands(group.rows.reduce((sum, r) => sum + r.count, 0))]);
+      if (s.groups.length > 1) lines.push([`    ${group.label}`, '', thousands(group.count)]);
     }
   }
   const totalLabel = summary.sections.length > 1 ? `total (${summary.sections.length} modules)` : 'total';
   lines.push([totalLabel, '', thousands(summary.total)]);
-  const cells = [rows[0], ...lines.filter((l): l is [string, string, string] => typeof l !== 'string')];
-  const width = [0, 1, 2].map((k) => Math.max(...cells.map((c) => c[k].length)));
-  const format = ([a, b, c]: [string, string, string]) =>
-    `${a.padEnd(width[0])}  ${b.padEnd(width[1])}  ${c.padStart(width[2])}`.trimEnd();
-  return [format(rows[0]), ...lines.map((l) => (typeof l === 'string' ? l : format(l)))].join('\n');
+  return alignedText(lines, [2]);
 }
 
 /**
@@ -92,10 +87,7 @@ export function summaryHtml(summary: ModelSummary): string {
     body.push(`<tr class="module"><th colspan="3">${escape(s.title)}</th></tr>`);
     for (const group of s.groups) {
       for (const r of group.rows) body.push(`<tr>${cell(r.name)}${cell(r.shape)}${number(r.count)}</tr>`);
-      if (s.groups.length > 1)
-        body.push(
-          `<tr class="sub">${cell(group.label)}${cell('')}${number(group.rows.reduce((sum, r) => sum + r.count, 0))}</tr>`,
-        );
+      if (s.groups.length > 1) body.push(`<tr class="sub">${cell(group.label)}${cell('')}${number(group.count)}</tr>`);
     }
   }
   const totalLabel = summary.sections.length > 1 ? `total (${summary.sections.length} modules)` : 'total';

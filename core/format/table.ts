@@ -15,6 +15,21 @@ export function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/**
+ * Lines of text in which the rows (arrays of cells) line up: each column as wide as its widest
+ * cell, columns two spaces apart, those in `right` right-aligned (numbers). Strings pass as they are.
+ */
+export function alignedText(lines: (string | readonly string[])[], right: readonly number[]): string {
+  const rows = lines.filter((l): l is readonly string[] => typeof l !== 'string');
+  const width = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
+  const format = (row: readonly string[]) =>
+    row
+      .map((cell, k) => (right.includes(k) ? cell.padStart(width[k]) : cell.padEnd(width[k])))
+      .join('  ')
+      .trimEnd();
+  return lines.map((l) => (typeof l === 'string' ? l : format(l))).join('\n');
+}
+
 /** Text in the editor's foreground and font, rules in the widget border: readable in every theme. */
 export const THEMED_TABLE_STYLE = (table: string): string =>
   [

@@ -93,7 +93,7 @@ test('the HTML is a table of escaped text in VS Code’s theme colours, with no 
     sections: [
       {
         title: '<script>alert(1)</script>',
-        groups: [{ label: 'x', rows: [{ name: 'a&b', shape: '[1]', count: 1 }] }],
+        groups: [{ label: 'x', rows: [{ name: 'a&b', shape: '[1]', count: 1 }], count: 1 }],
         count: 1,
       },
     ],

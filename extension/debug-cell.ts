@@ -15,9 +15,7 @@ import * as vscode from 'vscode';
 import { notebookFolder, type LstmController } from './controller';
 import { notebookScope, type DapMessage } from './debug-notebook-scope';
 import { KERNEL_GLOBAL } from './kernel/rewrite';
-
-/** What a paused value can be drawn as (the worker's showWhilePaused builds it). */
-type PausedChartKind = 'gates' | 'states';
+import type { PausedChartKind } from '../protocol/kernel';
 
 /** Our mark on the debug configurations we start (js-debug's child sessions inherit through parentSession). */
 const MARK = '__lstmNotebook';
@@ -232,10 +230,9 @@ export class CellDebugger implements vscode.Disposable {
     if (item instanceof vscode.DebugStackFrame && this.rootOf(item.session)) return item;
     const stop = this.lastStop;
     if (!stop) return undefined;
-    const trace = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, levels: 1 }).then(
-      (r: { stackFrames?: { id: number }[] }) => r,
-      () => undefined,
-    )) as { stackFrames?: { id: number }[] } | undefined;
+    const trace: { stackFrames?: { id: number }[] } | undefined = await stop.session
+      .customRequest('stackTrace', { threadId: stop.threadId, levels: 1 })
+      .then(undefined, () => undefined);
     const top = trace?.stackFrames?.[0];
     return top ? { session: stop.session, frameId: top.id } : undefined;
   }

@@ -5,4 +5,4 @@
 export { exportOnnx } from './onnx';
 export type { ExportOnnxOptions } from './onnx';
 export { pytorchProject } from './pytorch';
-export type { PyTorchProjectSpec } from './pytorch';
+export type { ExportPyTorchOptions, PyTorchProjectSpec } from './pytorch';

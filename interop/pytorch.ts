@@ -64,6 +64,14 @@ export interface PyTorchProjectSpec {
   seed?: number;
 }
 
+/** exportPyTorch's options, as a cell passes them: the project's, plus where to write it. */
+export interface ExportPyTorchOptions extends PyTorchProjectSpec {
+  /** The folder to write into, relative to the notebook's folder or absolute. */
+  dir: string;
+  /** Write into a folder that is not empty (default false: refused). */
+  overwrite?: boolean;
+}
+
 const SPEC_KEYS = [
   'model',
   'head',

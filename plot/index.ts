@@ -19,6 +19,7 @@ import {
 } from './builders';
 import { Chart } from './chart-bundle';
 import type { Series } from '../protocol/chart-payloads';
+import type { PausedChartKind } from '../protocol/kernel';
 
 export { Chart } from './chart-bundle';
 
@@ -146,9 +147,6 @@ export function defaultChart(value: unknown): Chart | null {
   if (isGradNorms(value)) return plot.gradients(value);
   return null;
 }
-
-/** What Debug Cell can draw of a paused value. */
-export type PausedChartKind = 'gates' | 'states';
 
 /**
  * The gates or the state trajectories of a value the user picked in a paused debugger (Debug

@@ -52,6 +52,12 @@ export interface CellError {
   stack: string;
 }
 
+/**
+ * What Debug Cell asks the paused worker to draw of a value (`__lstmKernel.showWhilePaused`): its
+ * gate heatmaps or its state trajectories.
+ */
+export type PausedChartKind = 'gates' | 'states';
+
 /** Worker → host. */
 export type WorkerMessage =
   /** The worker has loaded and can execute. */

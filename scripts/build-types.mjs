@@ -25,18 +25,11 @@ const ENTRY_MODULE = `/**
  */
 import type { History, SequenceDataset, Trainable, TrainOptions } from './core/index';
 import type { DisplayHandle } from './extension/kernel/display';
-import type { PyTorchProjectSpec } from './interop/index';
+import type { ExportPyTorchOptions } from './interop/index';
 export * from './core/index';
 export { exportOnnx } from './interop/index';
-export type { ExportOnnxOptions, PyTorchProjectSpec } from './interop/index';
+export type { ExportOnnxOptions, ExportPyTorchOptions, PyTorchProjectSpec } from './interop/index';
 export { plot, Chart } from './plot/index';
-/** exportPyTorch's options: the project's, plus where to write it. */
-export interface ExportPyTorchOptions extends PyTorchProjectSpec {
-  /** The folder to write into, relative to the notebook's folder or absolute. */
-  dir: string;
-  /** Write into a folder that is not empty (default false: refused). */
-  overwrite?: boolean;
-}
 /**
  * Writes a PyTorch project that trains the model as train() does — model.py, train.py (one
  * process, or DistributedDataParallel under torchrun), weights.safetensors, the data as .npy, a

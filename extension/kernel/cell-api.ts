@@ -1,7 +1,8 @@
 /**
- * The module a cell gets from `import … from 'lstm-notebook'`: the whole core, exportOnnx (interop/), plus what only
- * makes sense in a notebook — display(), plot.*, and a train() that can draw its loss curve
- * live (`plot: true`) and that the kernel can interrupt between steps.
+ * The module a cell gets from `import … from 'lstm-notebook'`: the whole core, the hand-over to
+ * other engines (exportOnnx, and exportPyTorch writing its files), plus what only makes sense in
+ * a notebook — display(), plot.*, and a train() that can draw its loss curve live
+ * (`plot: true`) and that the kernel can interrupt between steps.
  */
 import * as core from '../../core/index';
 import * as interop from '../../interop/index';
@@ -10,6 +11,7 @@ import { describe } from '../../core/host';
 import type { Displays, DisplayHandle } from './display';
 import { writeFolder } from './export-folder';
 import type { Namespace } from './imports';
+import type { PausedChartKind } from '../../protocol/kernel';
 import type { ChartLike, ChartSupport } from './value-bundle';
 
 /** What the charts module gives the kernel (see plot/index.ts). */
@@ -21,7 +23,7 @@ export interface ChartModule extends ChartSupport {
     chart(): ChartLike;
   };
   /** The gates or states of a model, trace or forward result, built synchronously for a paused debugger. */
-  pausedChart(value: unknown, kind: 'gates' | 'states'): { mime: string; payload: unknown; summary: string };
+  pausedChart(value: unknown, kind: PausedChartKind): { mime: string; payload: unknown; summary: string };
 }
 
 interface NotebookTrainOptions extends TrainOptions {
@@ -36,14 +38,6 @@ export interface CellApiDeps {
   charts: ChartModule | null;
   /** Where relative paths of exports resolve from: the notebook's folder. */
   notebookDir: string;
-}
-
-/** exportPyTorch's options: the project's, plus where to write it. */
-interface ExportPyTorchOptions extends interop.PyTorchProjectSpec {
-  /** The folder to write into, relative to the notebook's folder or absolute. */
-  dir: string;
-  /** Write into a folder that is not empty (default false: refused). */
-  overwrite?: boolean;
 }
 
 export function createCellApi({ displays, check, charts, notebookDir }: CellApiDeps): Namespace {
@@ -83,7 +77,7 @@ export function createCellApi({ displays, check, charts, notebookDir }: CellApiD
   }
 
   /** A PyTorch project that trains the model as train() does (interop/pytorch.ts), written to `dir`. */
-  function exportPyTorch(options: ExportPyTorchOptions): { dir: string; files: string[] } {
+  function exportPyTorch(options: interop.ExportPyTorchOptions): { dir: string; files: string[] } {
     const files = interop.pytorchProject(options); // checks everything before a file is written
     return writeFolder('exportPyTorch', notebookDir, options?.dir, options?.overwrite, files);
   }

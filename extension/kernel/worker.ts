@@ -12,6 +12,7 @@ import {
   EXIT_MEMORY_LIMIT,
   INTERRUPT_FLAG,
   type HostMessage,
+  type PausedChartKind,
   type WorkerConfig,
   type WorkerMessage,
 } from '../../protocol/kernel';
@@ -157,7 +158,7 @@ port.on('message', (message: HostMessage) => {
 function showWhilePaused(value: unknown, kind: unknown, displayId: unknown, update: unknown): string {
   if (!charts) throw new Error('this kernel was built without charts');
   if (typeof displayId !== 'string') throw new Error(`showWhilePaused: expected a display id, got ${typeof displayId}`);
-  const chart = charts.pausedChart(value, kind as 'gates' | 'states');
+  const chart = charts.pausedChart(value, kind as PausedChartKind);
   const bundle = { [chart.mime]: chart.payload, 'text/plain': chart.summary };
   post({ type: 'display', id: currentId, displayId, bundle, update: update === true });
   return chart.summary;

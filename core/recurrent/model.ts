@@ -338,10 +338,22 @@ export abstract class RecurrentModel implements Module {
    */
   traceLastInput(): Trace | null {
     const last = this.lastRun;
-    if (!last) return null;
+    return last ? this.traceOf(last.input, { state: last.state }) : null;
+  }
+
+  /**
+   * The trace of `input` ([T, B, I], or [B, T, I] when batchFirst) from `state` (default zeros), in
+   * eval mode with no tape, changing nothing: a stateful model's carried state, the last input
+   * traceLastInput() replays and the random generator stay as they were. Live gate charts of a
+   * fixed probe batch during training use it.
+   * @example const trace = model.traceOf(probe); // between training steps
+   */
+  traceOf(input: Tensor | NestedNumbers, options: { state?: RecurrentState } = {}): Trace {
     const carried = this.carried;
+    const last = this.lastRun;
+    this.carried = null; // a stateful model would otherwise start from its carried state
     try {
-      return this.forward(last.input, { state: last.state, trace: true, training: false }).trace ?? null;
+      return this.forward(input, { state: options?.state, trace: true, training: false }).trace!;
     } finally {
       this.carried = carried;
       this.lastRun = last;

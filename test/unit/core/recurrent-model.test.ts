@@ -380,3 +380,40 @@ test('traceLastInput keeps a copy of the input: writing into the tensor afterwar
   x.data.fill(0);
   assert.deepEqual(model.traceLastInput(), expected);
 });
+
+test('traceOf: a probe traced from zeros (or a given state) in eval mode, changing no carried state, replay or Rng', () => {
+  for (const Model of [LSTM, GRU, RNN]) {
+    const build = () =>
+      new Model({
+        inputSize: 2,
+        hiddenSize: 3,
+        numLayers: 2,
+        dropout: 0.5,
+        stateful: true,
+        dtype: 'float64',
+        rng: new Rng(7),
+      });
+    const first = randn([4, 2, 2], 1);
+    const probe = randn([6, 3, 2], 2);
+    const next = randn([3, 2, 2], 3);
+    const model = build();
+    model.forward(first, { tape: new Tape() });
+    const replay = model.traceLastInput();
+
+    // By hand: a fresh, non-stateful forward of the probe from zeros, no dropout.
+    const expected = build().forward(probe, { state: build().zeroState(3), trace: true }).trace;
+    assert.deepEqual(model.traceOf(probe), expected, `${Model.name}: from zeros despite the carried batch-2 state`);
+    const state = build().forward(randn([2, 3, 2], 4)).state;
+    const fromState = build().forward(probe, { state, trace: true }).trace;
+    assert.deepEqual(model.traceOf(probe, { state }), fromState, `${Model.name}: from a given state`);
+
+    assert.deepEqual(model.traceLastInput(), replay, `${Model.name}: the replay still shows the last training input`);
+    const twin = build();
+    twin.forward(first, { tape: new Tape() });
+    assert.deepEqual(
+      model.forward(next, { tape: new Tape() }).output.data,
+      twin.forward(next, { tape: new Tape() }).output.data,
+      `${Model.name}: the next training step, as in a twin that never traced a probe`,
+    );
+  }
+});

@@ -23,6 +23,7 @@ export type { RnnOptions } from './rnn';
 export { RecurrentModel } from './recurrent/model';
 export type { RecurrentOptions, RecurrentState, ForwardOptions, ForwardResult } from './recurrent/model';
 export type { Trace, LayerTrace, GateTrace, GradNorms } from './recurrent/trace';
+export type { Intervention, InterventionOptions, InterventionMode, UnitsCarrier } from './recurrent/intervention';
 export type { RecurrentSpec, RecurrentKind } from './recurrent-spec';
 export { Linear, linear } from './linear';
 export type { LinearOptions } from './linear';

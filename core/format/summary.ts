@@ -1,7 +1,8 @@
 /**
  * A model's summary, as Keras' model.summary() and torchinfo give one: per module its
  * description (variant, layers, directions, dropout), dtype and engine, then each parameter
- * tensor's name, shape and element count, a subtotal per layer, and the total. What a cell shows
+ * tensor's name, shape and element count, a subtotal per layer, and the total; a recurrent
+ * model's active interventions are listed under its title. What a cell shows
  * for a model, a layer or `[model, head]`: aligned text, and an HTML table that takes VS Code's
  * theme colours (CSS variables), built from escaped text only, with no script.
  */
@@ -21,6 +22,8 @@ interface Row {
 
 interface Section {
   title: string;
+  /** The active interventions, as text (`h units 3, 7 of layer 0 zeroed`). */
+  interventions: string[];
   /** Rows of parameters, each group (a layer) followed by its subtotal. */
   groups: { label: string; rows: Row[]; count: number }[];
   count: number;
@@ -56,7 +59,8 @@ function section(module: Summarized): Section {
     group.count += tensor.size;
   }
   const count = groups.reduce((sum, g) => sum + g.count, 0);
-  return { title: `${module.toString()} · ${facts.join(' · ')}`, groups, count };
+  const interventions = module instanceof RecurrentModel ? module.interventions.map(String) : [];
+  return { title: `${module.toString()} · ${facts.join(' · ')}`, interventions, groups, count };
 }
 
 /** The summary as aligned text: name, shape and count columns, subtotals and the total. */
@@ -64,6 +68,7 @@ export function summaryText(summary: ModelSummary): string {
   const lines: (string | string[])[] = [['parameter', 'shape', 'count']];
   for (const s of summary.sections) {
     lines.push(s.title);
+    for (const fix of s.interventions) lines.push(`  intervention: ${fix}`);
     for (const group of s.groups) {
       for (const r of group.rows) lines.push([`  ${r.name}`, r.shape, thousands(r.count)]);
       if (s.groups.length > 1) lines.push([`    ${group.label}`, '', thousands(group.count)]);
@@ -85,6 +90,8 @@ export function summaryHtml(summary: ModelSummary): string {
   const body: string[] = [];
   for (const s of summary.sections) {
     body.push(`<tr class="module"><th colspan="3">${escape(s.title)}</th></tr>`);
+    for (const fix of s.interventions)
+      body.push(`<tr class="intervention"><td colspan="3">${escape(`intervention: ${fix}`)}</td></tr>`);
     for (const group of s.groups) {
       for (const r of group.rows) body.push(`<tr>${cell(r.name)}${cell(r.shape)}${number(r.count)}</tr>`);
       if (s.groups.length > 1) body.push(`<tr class="sub">${cell(group.label)}${cell('')}${number(group.count)}</tr>`);
@@ -98,6 +105,7 @@ export function summaryHtml(summary: ModelSummary): string {
       '.lstm-summary thead th{font-weight:bold}',
       '.lstm-summary tr.module th{font-weight:bold;background:var(--vscode-editor-lineHighlightBackground,transparent)}',
       '.lstm-summary tr.sub td{font-style:italic}',
+      '.lstm-summary tr.intervention td{color:var(--vscode-editorWarning-foreground,inherit)}',
       '.lstm-summary tr.total td{font-weight:bold}',
     ].join('');
   return (

@@ -15,12 +15,15 @@
  *   reset before: d(r⊙h) = dz_n · W_hn;  dr = d(r⊙h) ⊙ h_{t−1};  ∂L/∂h_{t−1} += d(r⊙h) ⊙ r
  *   dz_r = dr ⊙ r(1 − r)    dz_z = dz ⊙ z(1 − z)
  *   ∂L/∂h_{t−1} += dh ⊙ z + dZh_t · W_hh   (only the r, z rows in the reset-before form)
+ *
+ * Interventions (intervention.ts) hold units of r, z, n or h_t at fixed values right where they
+ * are computed; the backward treats them as constants (their dz or dh is 0).
  */
 import { allocate, dtypeOf, FloatArray } from '../dtype';
 import { gemmABt, gemmAtB, transpose } from '../kernels/gemm';
 import { addColumnSums, inputSideGrads, projectInputs } from './projection';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
-import { timeAt } from './run';
+import { isPinned, pinned, timeAt } from './run';
 import { sigmoid } from './sigmoid';
 import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
 
@@ -38,6 +41,8 @@ export function gruForward(run: SequenceRun, w: LayerWeights, resetAfter: boolea
   const zh = allocate(dtype, B * G3);
   // Rows of W_hh that multiply h_{t−1} directly: all three reset-after, r and z reset-before.
   const direct = resetAfter ? G3 : 2 * H;
+  // Units held fixed by interventions, per quantity (null: none).
+  const [fr, fz, fn, fh] = ['r', 'z', 'n', 'h'].map((q) => run.fixed?.[q] ?? null);
 
   projectInputs(run, w, false);
   hPrev.set(h0, timeAt(run, 0) * B * H);
@@ -59,7 +64,8 @@ export function gruForward(run: SequenceRun, w: LayerWeights, resetAfter: boolea
       for (let j = 0; j < 2 * H; j++) {
         const z = gates[rzOff + j] + zh[rowZh + j];
         if (pre) pre[rzOff + j] = z;
-        gates[rzOff + j] = sigmoid(z); // r_t, z_t = σ(W_i x_t + b_i + W_h h_{t−1} + b_h)
+        // r_t, z_t = σ(W_i x_t + b_i + W_h h_{t−1} + b_h)
+        gates[rzOff + j] = j < H ? pinned(fr, j, sigmoid(z)) : pinned(fz, j - H, sigmoid(z));
       }
     }
     if (!resetAfter && rh) {
@@ -91,9 +97,9 @@ export function gruForward(run: SequenceRun, w: LayerWeights, resetAfter: boolea
         const hnv = zh[nZh + j];
         // n_t = tanh(W_in x_t + b_in + r_t ⊙ hn)  (reset after)  or  tanh(W_in x_t + b_in + hn)  (Cho)
         const zn = gates[nOff + j] + (resetAfter ? r * hnv : hnv);
-        const n = Math.tanh(zn);
+        const n = pinned(fn, j, Math.tanh(zn));
         const hp = hPrev[rowState + j];
-        const h = (1 - z) * n + z * hp; // h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}
+        const h = pinned(fh, j, (1 - z) * n + z * hp); // h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}
         if (pre) pre[nOff + j] = zn;
         gates[nOff + j] = n;
         hn[rowState + j] = hnv;
@@ -131,6 +137,8 @@ export function gruBackward(
   const direct = resetAfter ? G3 : 2 * H;
   const whhT = transpose(w.whh, 0, H, direct, H);
   const whnT = resetAfter ? null : transpose(w.whh, 2 * H * H, H, H, H);
+  // Fixed units are constants: no gradient flows through them.
+  const [fr, fz, fn, fh] = ['r', 'z', 'n', 'h'].map((q) => run.fixed?.[q] ?? null);
 
   for (let s = T - 1; s >= 0; s--) {
     if ((T - 1 - s) % STEPS_PER_POLL === 0) pollInterrupt();
@@ -146,27 +154,28 @@ export function gruBackward(
       const rowCarry = b * H; // dhNext, dhDirect
       const rowOut = (t * B + b) * ldOut + outOff;
       for (let j = 0; j < H; j++) {
-        const dh = (dOut ? dOut[rowOut + j] : 0) + dhNext[rowCarry + j];
+        const dhIn = (dOut ? dOut[rowOut + j] : 0) + dhNext[rowCarry + j];
+        const dh = isPinned(fh, j) ? 0 : dhIn; // a fixed h_t passes nothing back
         const r = gates[rOff + j];
         const z = gates[zOff + j];
         const n = gates[nOff + j];
         const hp = hPrev[rowState + j];
-        const dzn = dh * (1 - z) * (1 - n * n); // dz_n = dh ⊙ (1 − z) ⊙ (1 − n²)
-        const dzz = dh * (hp - n) * z * (1 - z); // dz_z = dh ⊙ (h_{t−1} − n) ⊙ z(1 − z)
+        const dzn = isPinned(fn, j) ? 0 : dh * (1 - z) * (1 - n * n); // dz_n = dh ⊙ (1 − z) ⊙ (1 − n²)
+        const dzz = isPinned(fz, j) ? 0 : dh * (hp - n) * z * (1 - z); // dz_z = dh ⊙ (h_{t−1} − n) ⊙ z(1 − z)
         dZx[zOff + j] = dzz;
         dZh[zOff + j] = dzz;
         dZx[nOff + j] = dzn;
         dhDirect[rowCarry + j] = dh * z;
         if (resetAfter) {
           // dr = dz_n ⊙ hn;  ∂L/∂(W_hn h + b_hn) = dz_n ⊙ r
-          const dzr = dzn * hn[rowState + j] * r * (1 - r);
+          const dzr = isPinned(fr, j) ? 0 : dzn * hn[rowState + j] * r * (1 - r);
           dZx[rOff + j] = dzr;
           dZh[rOff + j] = dzr;
           dZh[nOff + j] = dzn * r;
         } else {
           dZh[nOff + j] = dzn;
         }
-        sumH += dh * dh;
+        sumH += dhIn * dhIn;
       }
     }
     if (normH) normH[t] = Math.sqrt(sumH);
@@ -182,7 +191,7 @@ export function gruBackward(
         for (let j = 0; j < H; j++) {
           const r = gates[rOff + j];
           const d = dRh[rowCarry + j];
-          const dzr = d * hPrev[rowState + j] * r * (1 - r); // dr = d(r⊙h) ⊙ h_{t−1}
+          const dzr = isPinned(fr, j) ? 0 : d * hPrev[rowState + j] * r * (1 - r); // dr = d(r⊙h) ⊙ h_{t−1}
           dZx[rOff + j] = dzr;
           dZh[rOff + j] = dzr;
           dhNext[rowCarry + j] += d * r; // ∂L/∂h_{t−1} += d(r⊙h) ⊙ r

@@ -17,6 +17,9 @@
  * A switched-off gate keeps its rows in the weight matrices (so shapes match PyTorch), but
  * they receive zero gradient and are initialised to zero.
  *
+ * Interventions (intervention.ts) hold units of i, f, g, o, c_t or h_t at fixed values right
+ * where they are computed; the backward treats them as constants (their dz, dc or dh is 0).
+ *
  * Backward, per step (dh = ∂L/∂h_t from the output plus from step t+1; dc likewise):
  *   do = dh ⊙ tanh(c_t)             dc += dh ⊙ o_t ⊙ (1 − tanh²(c_t)) + dz_o ⊙ p_o
  *   di = dc ⊙ g_t   dg = dc ⊙ i_t   df = dc ⊙ c_{t−1}        (CIFG: di −= df)
@@ -27,7 +30,7 @@ import { allocate, dtypeOf, FloatArray } from '../dtype';
 import { gemmAB, gemmABt, gemmAtB, transpose } from '../kernels/gemm';
 import { hiddenSideGrads, inputSideGrads, projectInputs } from './projection';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
-import { timeAt } from './run';
+import { isPinned, pinned, timeAt } from './run';
 import { sigmoid } from './sigmoid';
 import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
 
@@ -73,6 +76,9 @@ export function lstmForward(run: SequenceRun, w: LayerWeights, flags: LstmFlags,
   const dtype = dtypeOf(gates);
   const aPrev = R ? allocate(dtype, B * 3 * H) : null;
   const rz = R ? allocate(dtype, B * 3 * H) : null;
+  // Units held fixed by interventions, per quantity (null: none).
+  const fix = run.fixed;
+  const [fi, ff, fg, fo, fc, fh] = ['i', 'f', 'g', 'o', 'c', 'h'].map((q) => fix?.[q] ?? null);
 
   projectInputs(run, w, true);
   hPrev.set(h0, timeAt(run, 0) * B * H);
@@ -119,13 +125,13 @@ export function lstmForward(run: SequenceRun, w: LayerWeights, flags: LstmFlags,
           zf += rz[rowIfo + H + j];
           zo += rz[rowIfo + 2 * H + j];
         }
-        const i = inputGate ? sigmoid(zi) : 1;
-        const f = coupled ? 1 - i : forgetGate ? sigmoid(zf) : 1;
-        const g = inputActivation ? Math.tanh(zg) : zg;
-        const c = f * cp + i * g; // c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
+        const i = pinned(fi, j, inputGate ? sigmoid(zi) : 1);
+        const f = pinned(ff, j, coupled ? 1 - i : forgetGate ? sigmoid(zf) : 1);
+        const g = pinned(fg, j, inputActivation ? Math.tanh(zg) : zg);
+        const c = pinned(fc, j, f * cp + i * g); // c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
         if (P) zo += P[2 * H + j] * c; // + p_o ⊙ c_t
-        const o = outputGate ? sigmoid(zo) : 1;
-        const h = o * (outputActivation ? Math.tanh(c) : c); // h_t = o_t ⊙ tanh(c_t)
+        const o = pinned(fo, j, outputGate ? sigmoid(zo) : 1);
+        const h = pinned(fh, j, o * (outputActivation ? Math.tanh(c) : c)); // h_t = o_t ⊙ tanh(c_t)
         if (pre) {
           pre[iOff + j] = zi;
           pre[fOff + j] = zf;
@@ -180,6 +186,9 @@ export function lstmBackward(
   const aPrev = R ? allocate(dtype, B * 3 * H) : null;
   const normH = opt.norms?.h ?? null;
   const normC = opt.norms?.c ?? null;
+  // Fixed units are constants: no gradient flows through them.
+  const fix = run.fixed;
+  const [fi, ff, fg, fo, fc, fh] = ['i', 'f', 'g', 'o', 'c', 'h'].map((q) => fix?.[q] ?? null);
   // W_hhᵀ [H, 4H] once, so ∂L/∂h_{t−1} = dZ_t · W_hh runs as contiguous dot products.
   const whhT = transpose(w.whh, 0, H, G4, H);
 
@@ -200,7 +209,8 @@ export function lstmBackward(
       const rowOut = (t * B + b) * ldOut + outOff;
       const rowIfo = b * 3 * H; // daNext, dzIfo: blocks i, f, o
       for (let j = 0; j < H; j++) {
-        const dh = (dOut ? dOut[rowOut + j] : 0) + dhNext[rowCarry + j];
+        const dhIn = (dOut ? dOut[rowOut + j] : 0) + dhNext[rowCarry + j];
+        const dh = isPinned(fh, j) ? 0 : dhIn; // a fixed h_t passes nothing back to o_t and c_t
         const i = gates[iOff + j];
         const f = gates[fOff + j];
         const gg = gates[gOff + j];
@@ -216,17 +226,19 @@ export function lstmBackward(
           df = daNext[rowIfo + H + j];
           dO += daNext[rowIfo + 2 * H + j];
         }
-        const dzo = outputGate ? dO * o * (1 - o) : 0;
+        const dzo = outputGate && !isPinned(fo, j) ? dO * o * (1 - o) : 0;
         // dc += dh ⊙ o_t ⊙ (1 − tanh²(c_t)) + dz_o ⊙ p_o
         let dc = dcNext[rowCarry + j] + dh * o * (outputActivation ? 1 - ac * ac : 1);
         if (P) dc += dzo * P[2 * H + j];
+        const dcIn = dc; // ‖∂L/∂c_t‖ for the norms, before a fixed c_t stops it
+        if (isPinned(fc, j)) dc = 0;
         di += dc * gg; // di = dc ⊙ g_t
         df += dc * cp; // df = dc ⊙ c_{t−1}
         const dg = dc * i; // dg = dc ⊙ i_t
         if (coupled) di -= df; // f = 1 − i
-        const dzi = inputGate ? di * i * (1 - i) : 0;
-        const dzf = forgetGate && !coupled ? df * f * (1 - f) : 0;
-        const dzg = inputActivation ? dg * (1 - gg * gg) : dg;
+        const dzi = inputGate && !isPinned(fi, j) ? di * i * (1 - i) : 0;
+        const dzf = forgetGate && !coupled && !isPinned(ff, j) ? df * f * (1 - f) : 0;
+        const dzg = isPinned(fg, j) ? 0 : inputActivation ? dg * (1 - gg * gg) : dg;
         // ∂L/∂c_{t−1} = dc ⊙ f_t + dz_i ⊙ p_i + dz_f ⊙ p_f
         let dcp = dc * f;
         if (P) {
@@ -242,8 +254,8 @@ export function lstmBackward(
         dZ[gOff + j] = dzg;
         dZ[oOff + j] = dzo;
         dcNext[rowCarry + j] = dcp;
-        sumH += dh * dh;
-        sumC += dc * dc;
+        sumH += dhIn * dhIn;
+        sumC += dcIn * dcIn;
         if (dzIfo) {
           dzIfo[rowIfo + j] = dzi;
           dzIfo[rowIfo + H + j] = dzf;

@@ -21,6 +21,7 @@ import type { RecurrentKind, RecurrentSpec } from '../recurrent-spec';
 import { directionSuffixes } from '../recurrent-spec';
 import type { Tape } from '../tape';
 import { Tensor, checkFinite, formatShape, sameShape, type NestedNumbers } from '../tensor';
+import { checkIntervention, Intervention, overridesFor, type InterventionOptions } from './intervention';
 import { allocateRun, BackwardOptions, ExtraStepBuffers, LayerGrads, LayerWeights, SequenceRun } from './run';
 import type { GradNorms, LayerTrace, Trace } from './trace';
 
@@ -164,6 +165,8 @@ export abstract class RecurrentModel implements Module {
    * O(T·B·G·H·(I+H)).
    */
   private lastRun: { input: Tensor; state: RecurrentState } | null = null;
+  /** Active interventions, in the order they were made (a later one wins on a shared unit). */
+  private readonly fixes: Intervention[] = [];
 
   /** 'lstm', 'gru' or 'rnn'. */
   abstract readonly kind: RecurrentKind;
@@ -251,7 +254,9 @@ export abstract class RecurrentModel implements Module {
    * is float32 and its cell has WebAssembly kernels; 'js' otherwise.
    */
   get engine(): Engine {
-    return usesWasm(this.dtype) && this.wasmCovers() ? 'wasm' : 'js';
+    // Interventions are applied inside the JS loops only (the reference path): until they are
+    // removed, the model runs there.
+    return usesWasm(this.dtype) && this.wasmCovers() && this.fixes.length === 0 ? 'wasm' : 'js';
   }
 
   /** The per-step buffers beyond gates, h and c that this cell's loops keep: none unless a cell says so. */
@@ -360,6 +365,75 @@ export abstract class RecurrentModel implements Module {
     }
   }
 
+  /**
+   * Holds units of one layer at fixed values inside the recurrence: `on` a gate (LSTM i, f, g, o;
+   * GRU r, z, n), 'c' or 'h'; `mode` 'zero' (default), 'clamp' (to `value`) or 'mean' (each unit's
+   * mean over `over`, default the last input). Forward, traces, sampling and training all see the
+   * fixed values, and no gradient flows through them. Returns a handle: `remove()` undoes it, and
+   * the model computes exactly as before. While any is active the model runs on the JS engine.
+   * @example const ablation = model.intervene({ on: 'h', units: [3, 7] }); … ablation.remove();
+   * @throws {LstmError} for an unknown quantity, a layer, direction or unit out of range, repeated
+   * units, a clamp without finite values, or 'mean' with no input to average over.
+   */
+  intervene(options: InterventionOptions): Intervention {
+    const name = this.constructor.name;
+    const quantities = [...new Set([...this.tracedGates(), ...(this.hasCell ? ['c'] : []), 'h'])];
+    const r = checkIntervention(
+      {
+        name,
+        hiddenSize: this.hiddenSize,
+        numLayers: this.numLayers,
+        bidirectional: this.bidirectional,
+        quantities,
+      },
+      options,
+    );
+    const values = r.values ?? this.meanOf(name, r.layer, r.direction, r.on, r.units, r.over);
+    // A float32 model holds the value it can store: forward, trace and backward then agree on it.
+    const stored = this.dtype === 'float32' ? values.map(Math.fround) : values;
+    const fix = new Intervention(r.layer, r.direction, r.on, r.mode, r.units, stored, (self) =>
+      this.fixes.splice(this.fixes.indexOf(self), 1),
+    );
+    this.fixes.push(fix);
+    return fix;
+  }
+
+  /** The active interventions, oldest first. */
+  get interventions(): readonly Intervention[] {
+    return this.fixes.slice();
+  }
+
+  /** Removes every active intervention. */
+  removeInterventions(): void {
+    for (const fix of this.fixes.slice()) fix.remove();
+  }
+
+  /** Each unit's mean of quantity `on` over every step and sample of the input `over` (default the last input). */
+  private meanOf(
+    name: string,
+    layer: number,
+    direction: 'forward' | 'reverse',
+    on: string,
+    units: readonly number[],
+    over: unknown,
+  ): number[] {
+    const input = over ?? this.lastRun?.input;
+    if (input === undefined)
+      throw new LstmError(
+        `${name}.intervene: mode 'mean' averages over an input: pass { over: x } (a batch like the training data), or run forward once first`,
+      );
+    const trace = this.traceOf(input as Tensor | NestedNumbers);
+    const lt = trace.layers[layer * this.directions + (direction === 'reverse' ? 1 : 0)];
+    const x = on === 'c' ? lt.c! : on === 'h' && !lt.gates.h ? lt.h : lt.gates[on].act;
+    const H = this.hiddenSize;
+    const rows = x.size / H;
+    return units.map((j) => {
+      let sum = 0;
+      for (let r = 0; r < rows; r++) sum += x.data[r * H + j];
+      return sum / rows;
+    });
+  }
+
   /** Forgets the state a stateful model carries between calls. */
   resetState(): void {
     this.carried = null;
@@ -453,6 +527,7 @@ export abstract class RecurrentModel implements Module {
             extra: this.extraStepBuffers(),
             engine,
             keep: tape !== undefined,
+            fixed: this.fixes.length ? overridesFor(this.fixes, k, d === 1 ? 'reverse' : 'forward', H) : null,
           },
           x,
           y,
@@ -668,13 +743,14 @@ export abstract class RecurrentModel implements Module {
     return this.layers[k][d];
   }
 
-  /** A short description: `LSTM(2 → 16, 2 layers, dropout 0.2)`. */
+  /** A short description: `LSTM(2 → 16, 2 layers, dropout 0.2)`, with the count of active interventions. */
   toString(): string {
     const extras = [
       this.numLayers > 1 ? `${this.numLayers} layers` : '',
       this.bidirectional ? 'bidirectional' : '',
       this.variant !== 'standard' ? this.variant : '',
       this.dropout > 0 ? `dropout ${this.dropout}` : '',
+      this.fixes.length ? `${this.fixes.length} intervention${this.fixes.length === 1 ? '' : 's'}` : '',
     ].filter(Boolean);
     return `${this.constructor.name}(${this.inputSize} → ${this.hiddenSize}${extras.length ? ', ' + extras.join(', ') : ''})`;
   }

@@ -6,18 +6,21 @@
  * Backward: dz_t = dh_t ⊙ φ'(z_t), with φ' = 1 − h_t² for tanh and [h_t > 0] for ReLU;
  *   ∂L/∂h_{t−1} = dz_t · W_hh — repeated multiplication by W_hh and φ' < 1 is why its
  *   gradient vanishes over long lags (Bengio et al. 1994; Hochreiter 1991).
+ * Interventions (intervention.ts) hold units of h_t at fixed values; the backward treats them as
+ * constants (their dh is 0).
  */
 import { allocate, dtypeOf, FloatArray } from '../dtype';
 import { gemmABt, transpose } from '../kernels/gemm';
 import { hiddenSideGrads, inputSideGrads, projectInputs } from './projection';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
-import { timeAt } from './run';
+import { isPinned, pinned, timeAt } from './run';
 import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
 
 export function rnnForward(run: SequenceRun, w: LayerWeights, relu: boolean, h0: FloatArray): void {
   const { T, B, H, gates, pre, hPrev, out, outOff, ldOut } = run;
   // gates, pre: [T, B, H] — z_t = W_ih x_t + b_ih + b_hh (+ W_hh h_{t−1}) in, h_t out (pre keeps z_t)
   // hPrev: [T, B, H], the state that fed step t;  out: [T, B, ldOut]
+  const fh = run.fixed?.h ?? null; // units held fixed by interventions
   projectInputs(run, w, true);
   hPrev.set(h0, timeAt(run, 0) * B * H);
   for (let s = 0; s < T; s++) {
@@ -36,7 +39,7 @@ export function rnnForward(run: SequenceRun, w: LayerWeights, relu: boolean, h0:
       const rowOut = (t * B + b) * ldOut + outOff;
       for (let j = 0; j < H; j++) {
         const z = gates[rowState + j];
-        const h = relu ? (z > 0 ? z : 0) : Math.tanh(z); // h_t = φ(z_t)
+        const h = pinned(fh, j, relu ? (z > 0 ? z : 0) : Math.tanh(z)); // h_t = φ(z_t)
         if (pre) pre[rowState + j] = z;
         gates[rowState + j] = h;
         out[rowOut + j] = h;
@@ -61,6 +64,7 @@ export function rnnBackward(
   if (opt.dhLast) dhNext.set(opt.dhLast);
   const normH = opt.norms?.h ?? null;
   const whhT = transpose(w.whh, 0, H, H, H); // ∂L/∂h_{t−1} = dZ_t · W_hh as dot products
+  const fh = run.fixed?.h ?? null; // fixed units are constants: no gradient flows through them
   for (let s = T - 1; s >= 0; s--) {
     if ((T - 1 - s) % STEPS_PER_POLL === 0) pollInterrupt();
     const t = timeAt(run, s);
@@ -74,7 +78,7 @@ export function rnnBackward(
         const dh = (dOut ? dOut[rowOut + j] : 0) + dhNext[rowCarry + j];
         const h = gates[rowState + j];
         // dz_t = dh_t ⊙ φ'(z_t):  1 − h_t² for tanh, [h_t > 0] for ReLU
-        dZ[rowState + j] = relu ? (h > 0 ? dh : 0) : dh * (1 - h * h);
+        dZ[rowState + j] = isPinned(fh, j) ? 0 : relu ? (h > 0 ? dh : 0) : dh * (1 - h * h);
         sumH += dh * dh;
       }
     }

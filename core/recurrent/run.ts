@@ -55,6 +55,8 @@ export interface SequenceRun {
   hn: FloatArray | null;
   /** GRU Cho form: r⊙h_{t-1} per step, [T, B, H]. */
   rh: FloatArray | null;
+  /** Units held fixed by interventions (JS engine only: a model with interventions runs on it). */
+  fixed: UnitOverrides | null;
   /** The input in compressed-row form when it is mostly zeros (one-hot characters), else null. */
   sparseX: SparseRows | null;
   /** Final states [B, H]. */
@@ -72,6 +74,26 @@ export interface WasmRunBuffers {
   c: number;
   hn: number;
   rh: number;
+}
+
+/**
+ * Units an intervention holds fixed in one layer and direction (intervention.ts), by quantity
+ * (a gate key, 'c', 'h'): where fixed[j] = 1, unit j's value is value[j] at every step.
+ */
+export interface UnitOverride {
+  /** [H] */ fixed: Uint8Array;
+  /** [H] */ value: Float64Array;
+}
+export type UnitOverrides = Readonly<Record<string, UnitOverride>>;
+
+/** The value of unit j after an override: v as computed, or the override's value when j is fixed. */
+export function pinned(o: UnitOverride | null, j: number, v: number): number {
+  return o !== null && o.fixed[j] === 1 ? o.value[j] : v;
+}
+
+/** Whether the override fixes unit j (its gradient stops there: a fixed value is a constant). */
+export function isPinned(o: UnitOverride | null, j: number): boolean {
+  return o !== null && o.fixed[j] === 1;
 }
 
 /** Compressed sparse rows: row r holds cols[rowStart[r] … rowStart[r+1]) with values vals[…]. */
@@ -99,6 +121,7 @@ export interface RunShape {
   extra: ExtraStepBuffers;
   engine: 'js' | 'wasm';
   keep: boolean;
+  fixed: UnitOverrides | null;
 }
 
 export function allocateRun(
@@ -135,6 +158,7 @@ export function allocateRun(
     c: s.hasCell ? allocate(dtype, traced ? steps * H : 0) : null,
     hn: s.extra.hn ? allocate(dtype, js ? steps * H : 0) : null,
     rh: s.extra.rh ? allocate(dtype, js ? steps * H : 0) : null,
+    fixed: s.fixed,
     sparseX: null,
     hLast: allocate(dtype, B * H),
     cLast: s.hasCell ? allocate(dtype, B * H) : null,

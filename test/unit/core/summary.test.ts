@@ -93,6 +93,7 @@ test('the HTML is a table of escaped text in VS Code’s theme colours, with no 
     sections: [
       {
         title: '<script>alert(1)</script>',
+        interventions: ['<b>'],
         groups: [{ label: 'x', rows: [{ name: 'a&b', shape: '[1]', count: 1 }], count: 1 }],
         count: 1,
       },
@@ -101,7 +102,28 @@ test('the HTML is a table of escaped text in VS Code’s theme colours, with no 
   });
   assert.match(crafted, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   assert.match(crafted, /<td>a&amp;b<\/td>/);
+  assert.match(crafted, /<td colspan="3">intervention: &lt;b&gt;<\/td>/);
   assert.doesNotMatch(crafted, /<script/i);
   assert.equal(modelSummary(42), null);
   assert.equal(modelSummary([]), null);
+});
+
+test('active interventions are listed under the model, and the engine they run on is named', () => {
+  const model = new LSTM({ inputSize: 2, hiddenSize: 8 });
+  model.intervene({ on: 'h', units: [3, 7] });
+  const fix = model.intervene({ on: 'f', units: [1], mode: 'clamp', value: 1 });
+  const lines = summaryText(modelSummary(model)!).split('\n');
+  assert.deepEqual(lines.slice(1, 4), [
+    'LSTM(2 → 8, 2 interventions) · float32 · js engine',
+    '  intervention: h units 3, 7 of layer 0 zeroed',
+    '  intervention: f unit 1 of layer 0 clamped to 1',
+  ]);
+  assert.match(summaryHtml(modelSummary(model)!), /<td colspan="3">intervention: h units 3, 7 of layer 0 zeroed<\/td>/);
+  fix.remove();
+  assert.equal(
+    summaryText(modelSummary(model)!)
+      .split('\n')
+      .filter((l) => l.includes('intervention:')).length,
+    1,
+  );
 });

@@ -125,4 +125,12 @@ test('what ONNX has no operator for, and what is not a model, is refused by name
     () => exportOnnx(new GRU({ inputSize: 2, hiddenSize: 3 }), { states: true } as never),
     /exportOnnx: unknown option "states"; expected one of state, name/,
   );
+  const intervened = new LSTM({ inputSize: 2, hiddenSize: 3 });
+  const fix = intervened.intervene({ on: 'h', units: [1] });
+  assert.throws(
+    () => exportOnnx(intervened),
+    /exportOnnx: LSTM\(2 → 3, 1 intervention\) has active interventions \(h unit 1 of layer 0 zeroed\) that the exported model cannot carry; remove\(\) them first/,
+  );
+  fix.remove();
+  assert.ok(exportOnnx(intervened).length > 0, 'exports once removed');
 });

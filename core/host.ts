@@ -16,3 +16,4 @@ export { checkInt, checkKeys, checkNumber, describe } from './errors';
 export { unpackTrainable } from './train';
 export { modelSummary, summaryHtml, summaryText } from './format/summary';
 export { dataPreview, previewHtml, previewText } from './format/dataset';
+export { alignedText, tableHtml } from './format/table';

@@ -19,7 +19,7 @@ import { pca2 } from './pca';
 
 const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 1e5) / 1e5 : v);
 
-function checkTrace(what: string, trace: unknown): Trace {
+export function checkTrace(what: string, trace: unknown): Trace {
   const t = trace as Trace;
   if (!t || typeof t !== 'object' || !Array.isArray(t.layers) || typeof t.steps !== 'number') {
     throw new LstmError(
@@ -29,7 +29,12 @@ function checkTrace(what: string, trace: unknown): Trace {
   return t;
 }
 
-function pickLayer(what: string, trace: Trace, layer = 0, direction: 'forward' | 'reverse' = 'forward'): LayerTrace {
+export function pickLayer(
+  what: string,
+  trace: Trace,
+  layer = 0,
+  direction: 'forward' | 'reverse' = 'forward',
+): LayerTrace {
   const found = trace.layers.find((l) => l.layer === layer && l.direction === direction);
   if (!found) {
     const have = trace.layers.map((l) => `${l.layer}/${l.direction}`).join(', ');
@@ -50,7 +55,7 @@ function checkSample(what: string, trace: Trace, sample: unknown): number {
 }
 
 /** x[t, sample, :] of a [T, B, H] tensor as a flat time-major [T · H] array. */
-function sampleOf(x: Tensor, sample: number): Float64Array {
+export function sampleOf(x: Tensor, sample: number): Float64Array {
   const [T, B, H] = x.shape;
   const out = new Float64Array(T * H);
   for (let t = 0; t < T; t++) for (let u = 0; u < H; u++) out[t * H + u] = x.data[(t * B + sample) * H + u];
@@ -124,6 +129,7 @@ export function gatesPayload(traceArg: unknown, options: GatesOptions = {}): Gat
     steps: trace.steps,
     units: trace.hiddenSize,
     ...(tokens ? { tokens } : {}),
+    source: { layer: layer.layer, direction: layer.direction, sample },
     panels,
   };
 }

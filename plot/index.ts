@@ -18,10 +18,14 @@ import {
   type StatesOptions,
 } from './builders';
 import { Chart } from './chart-bundle';
+import { comparePayload } from './compare';
+import { lastSelection, type Selection } from './selection';
 import type { Series } from '../protocol/chart-payloads';
 import type { PausedChartKind } from '../protocol/kernel';
 
 export { Chart } from './chart-bundle';
+export { selectUnits, receiveSelection } from './selection';
+export { findPattern } from './find-pattern';
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
@@ -61,6 +65,27 @@ export const plot = {
       )
       .join('; ');
     return new Chart(p, `${p.title}: ${summary}`);
+  },
+  /**
+   * What changed between two traces of the same shape (before and after an intervention, say):
+   * after − before as heatmaps on a diverging scale, ±max |Δ| per panel.
+   * @example plot.compare(before, model.forward(x, { trace: true }).trace)
+   */
+  compare(before: unknown, after: unknown, options?: GatesOptions): Chart {
+    const { payload, largest } = comparePayload(before, after, options);
+    return new Chart(
+      payload,
+      `${payload.title}: largest |Δ| ${largest.map(([n, m]) => `${n} ${m.toPrecision(3)}`).join(', ')}`,
+    );
+  },
+  /**
+   * The units last selected by brushing a gates chart (drag across steps; set the threshold and
+   * the off-padding under the chart), or null when there is none — a headless run, say. The
+   * selection prints as the selectUnits(…) call that makes it again, for the notebook to keep.
+   * @example const sel = plot.selection() ?? selectUnits(trace, { on: 'h', steps: [12, 18] });
+   */
+  selection(): Selection | null {
+    return lastSelection();
   },
   /** Per gate unit, the fraction of steps left- (< 0.1) and right-saturated (> 0.9). */
   saturation(trace: unknown, options?: SaturationOptions): Chart {

@@ -50,6 +50,11 @@ export interface GatesPayload extends Base<'gates'> {
   axes?: { x: string; y: string };
   /** Labels of the time steps (characters of a text), when given. */
   tokens?: string[];
+  /**
+   * The trace's layer, direction and sample the panels show, when they come from a trace: a unit
+   * selection brushed in the chart names them (protocol/selection.ts). Absent for a tensor.
+   */
+  source?: { layer: number; direction: 'forward' | 'reverse'; sample: number };
   panels: GatePanel[];
 }
 

@@ -5,6 +5,8 @@
  * a worker stuck in `while (true) {}` never reads its message port.
  */
 
+import type { SelectionMessage } from './selection';
+
 /** Output of one kind, keyed by MIME type: 'text/plain' and 'image/svg+xml' are strings, custom JSON types are objects. */
 export type MimeBundle = Record<string, unknown>;
 
@@ -42,7 +44,9 @@ export type HostMessage =
   /** Close it once the debugged cell has ended. */
   | { type: 'closeInspector' }
   /** Stop the running cell (the flag in shared memory is already set when this arrives). */
-  | { type: 'interrupt'; id: number };
+  | { type: 'interrupt'; id: number }
+  /** Units the reader selected (or cleared) in a chart, passed on from the renderer: plot.selection(). */
+  | SelectionMessage;
 
 /** A cell's error as the user sees it: stack lines already mapped to cell lines, engine frames removed. */
 export interface CellError {

@@ -99,7 +99,7 @@ function each(
 }
 
 function gates(p: Obj): Verdict {
-  const { steps, units, tokens, panels, axes } = p;
+  const { steps, units, tokens, panels, axes, source } = p;
   return first(
     () => integer('steps', steps, 1),
     () => integer('units', units, 1),
@@ -112,6 +112,18 @@ function gates(p: Obj): Verdict {
             () => string('axes.y', (axes as Obj).y),
           ),
     () => (tokens === undefined ? null : strings('tokens', tokens, steps as number)),
+    () =>
+      source === undefined
+        ? null
+        : first(
+            () => object('source', source),
+            () => integer('source.layer', (source as Obj).layer, 0),
+            () => integer('source.sample', (source as Obj).sample, 0),
+            () =>
+              (source as Obj).direction === 'forward' || (source as Obj).direction === 'reverse'
+                ? null
+                : `expected source.direction to be "forward" or "reverse", got ${given((source as Obj).direction)}`,
+          ),
     () =>
       each(
         'panels',

@@ -30,6 +30,10 @@ export * from './core/index';
 export { exportOnnx } from './interop/index';
 export type { ExportOnnxOptions, ExportPyTorchOptions, PyTorchProjectSpec } from './interop/index';
 export { plot, Chart } from './plot/index';
+export { selectUnits, Selection } from './plot/selection';
+export type { SelectUnitsOptions } from './plot/selection';
+export { findPattern, PatternMatches } from './plot/find-pattern';
+export type { FindPatternOptions, PatternMatch, PatternQuery } from './plot/find-pattern';
 /**
  * Writes a PyTorch project that trains the model as train() does — model.py, train.py (one
  * process, or DistributedDataParallel under torchrun), weights.safetensors, the data as .npy, a

@@ -42,9 +42,13 @@ export interface InterventionOptions {
 
 /** A selection of units (plot.selection(), selectUnits()): what intervene() reads from it. */
 export interface UnitsCarrier {
+  /** The unit indices. */
   units: readonly number[];
+  /** The layer they are in. */
   layer?: number;
+  /** 'forward' or 'reverse'. */
   direction?: 'forward' | 'reverse';
+  /** The quantity they were selected in (a gate key, 'c' or 'h'). */
   on?: string;
 }
 
@@ -62,6 +66,7 @@ export class Intervention {
     readonly direction: 'forward' | 'reverse',
     /** The fixed quantity: a gate key, 'c' or 'h'. */
     readonly on: string,
+    /** 'zero', 'clamp' or 'mean'. */
     readonly mode: InterventionMode,
     /** The fixed units, in the order given. */
     readonly units: readonly number[],

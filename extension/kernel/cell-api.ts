@@ -22,6 +22,11 @@ export interface ChartModule extends ChartSupport {
     pushValidation(step: number, loss: number): void;
     chart(): ChartLike;
   };
+  /** Keeps a selection brushed in a chart for plot.selection(); what is wrong with the message, or null. */
+  receiveSelection(message: unknown): string | null;
+  /** Units on across a span of a trace (LSTMVis's selection), and where else they switch on. */
+  selectUnits: (...args: never[]) => unknown;
+  findPattern: (...args: never[]) => unknown;
   /** The gates or states of a model, trace or forward result, built synchronously for a paused debugger. */
   pausedChart(value: unknown, kind: PausedChartKind): { mime: string; payload: unknown; summary: string };
 }
@@ -83,6 +88,7 @@ export function createCellApi({ displays, check, charts, notebookDir }: CellApiD
   }
 
   const api: Namespace = { ...core, exportOnnx: interop.exportOnnx, exportPyTorch, train, display };
-  if (charts) api.plot = charts.plot;
+  if (charts)
+    Object.assign(api, { plot: charts.plot, selectUnits: charts.selectUnits, findPattern: charts.findPattern });
   return { ...api, default: api };
 }

@@ -1,5 +1,21 @@
 /** The chart module as the kernel sees it: plot.*, the live loss curve, default charts. */
-import { defaultChart, LiveLoss, pausedChart, plot } from '../../plot/index';
+import {
+  defaultChart,
+  findPattern,
+  LiveLoss,
+  pausedChart,
+  plot,
+  receiveSelection,
+  selectUnits,
+} from '../../plot/index';
 import type { ChartModule } from './cell-api';
 
-export const charts: ChartModule | null = { plot, LiveLoss, defaultChart, pausedChart };
+export const charts: ChartModule | null = {
+  plot,
+  LiveLoss,
+  defaultChart,
+  pausedChart,
+  receiveSelection,
+  selectUnits,
+  findPattern,
+};

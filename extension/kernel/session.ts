@@ -18,6 +18,7 @@ import {
   type WorkerConfig,
   type WorkerMessage,
 } from '../../protocol/kernel';
+import type { SelectionMessage } from '../../protocol/selection';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'restarting' | 'disposed';
 
@@ -155,6 +156,14 @@ export class KernelSession {
 
   closeInspector(): void {
     if (this.currentState !== 'disposed') this.worker.postMessage({ type: 'closeInspector' } satisfies HostMessage);
+  }
+
+  /**
+   * Passes a renderer's selection message on to the worker, for plot.selection(); it is read
+   * between cells, or while a cell waits (training yields between steps).
+   */
+  postSelection(message: SelectionMessage): void {
+    if (this.currentState !== 'disposed') this.worker.postMessage(message satisfies HostMessage);
   }
 
   /** Stops the running cell and cancels those waiting behind it, as Jupyter does. */

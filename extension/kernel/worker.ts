@@ -142,6 +142,12 @@ port.on('message', (message: HostMessage) => {
     case 'closeInspector':
       inspector.close();
       break;
+    case 'selection': {
+      // Checked again here: the worker trusts no message it did not make.
+      const problem = charts?.receiveSelection(message) ?? null;
+      if (problem) report(`A chart's selection was ignored: ${problem}`);
+      break;
+    }
     default: {
       const unknown: never = message;
       throw new Error(`unknown message ${JSON.stringify(unknown)}`);

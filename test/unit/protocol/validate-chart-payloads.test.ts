@@ -79,7 +79,7 @@ function* mutations(value: unknown, path = ''): Generator<[string, (root: unknow
 }
 
 // low / high: payloads saved before the saturation thresholds were carried have none (0.1 / 0.9 then).
-const OPTIONAL = new Set(['tokens', 'axes', 'c', 'pca', 'xTitle', 'yTitle', 'low', 'high']);
+const OPTIONAL = new Set(['tokens', 'axes', 'source', 'c', 'pca', 'xTitle', 'yTitle', 'low', 'high']);
 
 /** Why a mutation must be refused: a required field gone, or a list/object of another type. */
 function mustRefuse(root: unknown, what: string): string | null {

@@ -14,11 +14,23 @@ export function panelHeight(units: number): number {
   return Math.max(60, Math.min(220, 3 * units));
 }
 
-/** `imageUrl(panel)` gives a PNG data URL of the panel's pixels (canvas in the browser, PNG encoder in Node). */
+/**
+ * The named data sets a brushable chart draws from, filled by the renderer as the reader drags
+ * (renderer/brush.ts): the brushed span { panel, from, to }, the selected units { u }, and the
+ * count of them on per step { t, n }.
+ */
+export const BRUSH_DATA = { span: 'lstm_span', units: 'lstm_units', counts: 'lstm_counts' } as const;
+
+/**
+ * `imageUrl(panel)` gives a PNG data URL of the panel's pixels (canvas in the browser, PNG encoder
+ * in Node). `brushable` adds the layers of a unit selection (the span, the selected units' rows
+ * in every panel) and a count track beneath, all empty until the renderer fills BRUSH_DATA.
+ */
 export function gatesSpec(
   p: GatesPayload,
   theme: Theme,
   imageUrl: (panel: GatePanel) => string,
+  brushable = false,
 ): Record<string, unknown> {
   const height = panelHeight(p.units);
   const x = {
@@ -35,7 +47,7 @@ export function gatesSpec(
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: p.title,
     config: baseConfig(theme),
-    vconcat: p.panels.map((panel, index) => ({
+    vconcat: p.panels.map((panel, index): Record<string, unknown> => ({
       title: { text: panel.label, fontSize: 11 },
       width: PANEL_WIDTH,
       height,
@@ -67,10 +79,53 @@ export function gatesSpec(
           },
         },
         ...(p.tokens ? [tokenAxisLayer(p.tokens, height)] : []),
+        ...(brushable ? selectionLayers(index, p, theme) : []),
       ],
       resolve: { scale: { color: 'independent' } },
-    })),
+    })).concat(brushable ? [countTrack(p, theme)] : []),
     resolve: { scale: { color: 'independent' } },
+  };
+}
+
+/** The brushed span (in its own panel) and the selected units' rows (in every panel). */
+function selectionLayers(index: number, p: GatesPayload, theme: Theme): Record<string, unknown>[] {
+  const accent = theme.palette[3];
+  const x = { type: 'quantitative', scale: { domain: [0, p.steps], nice: false, zero: true } };
+  const y = { type: 'quantitative', scale: { domain: [0, p.units], nice: false, reverse: true } };
+  return [
+    {
+      data: { name: BRUSH_DATA.span },
+      transform: [{ filter: `datum.panel === ${index}` }],
+      mark: { type: 'rect', fill: accent, fillOpacity: 0.15, stroke: accent, strokeWidth: 1 },
+      encoding: { x: { field: 'from', ...x }, x2: { field: 'to' }, y: { datum: 0, ...y }, y2: { datum: p.units } },
+    },
+    {
+      data: { name: BRUSH_DATA.units },
+      mark: { type: 'rect', fillOpacity: 0, stroke: accent, strokeWidth: 1.5 },
+      encoding: { x: { datum: 0, ...x }, x2: { datum: p.steps }, y: { field: 'u', ...y }, y2: { field: 'u1' } },
+    },
+  ];
+}
+
+/** Beneath the panels: how many of the selected units are on at each step. */
+function countTrack(p: GatesPayload, theme: Theme): Record<string, unknown> {
+  return {
+    title: { text: 'selected units on, per step', fontSize: 11 },
+    width: PANEL_WIDTH,
+    height: 48,
+    data: { name: BRUSH_DATA.counts },
+    mark: { type: 'rect', fill: theme.palette[3] },
+    encoding: {
+      x: {
+        field: 't',
+        type: 'quantitative',
+        scale: { domain: [0, p.steps], nice: false, zero: true },
+        axis: { title: null },
+      },
+      x2: { field: 't1' },
+      y: { field: 'n', type: 'quantitative', axis: { title: 'units', tickMinStep: 1 } },
+      y2: { datum: 0 },
+    },
   };
 }
 

@@ -15,7 +15,7 @@ export { LIGHT_THEME, type Theme } from './theme';
 export { colourTable, heatmapPixels, schemeFor } from './colours';
 export { lossRows } from './loss';
 export { LossRows } from './loss-rows';
-export { PANEL_WIDTH, panelHeight } from './gates';
+export { BRUSH_DATA, PANEL_WIDTH, panelHeight } from './gates';
 export { panelValues } from './panel-values';
 
 export interface SpecOptions {
@@ -26,12 +26,14 @@ export interface SpecOptions {
   smoothing?: number;
   /** Loss charts: the rows to draw, when the caller keeps them (a live view). */
   lossRows?: LossRows;
+  /** Gates charts: add the layers a brushed unit selection draws into (the renderer's). */
+  brushable?: boolean;
 }
 
 export function specFor(p: ChartPayload, o: SpecOptions): Record<string, unknown> {
   switch (p.kind) {
     case 'gates':
-      return gatesSpec(p, o.theme, o.imageUrl);
+      return gatesSpec(p, o.theme, o.imageUrl, o.brushable);
     case 'states':
       return statesSpec(p, o.theme);
     case 'loss':

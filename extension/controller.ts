@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import * as vscode from 'vscode';
 import { KernelSession, type CellOutput, type KernelState } from './kernel/session';
 import { errorItem, outputItems } from './outputs';
+import { validateSelectionMessage, type SelectionMessage } from '../protocol/selection';
 
 const CONTROLLER_ID = 'lstm-notebook';
+/** The charts renderer (package.json contributes.notebookRenderer), which posts brushed selections. */
+const RENDERER_ID = 'lstm-notebook.charts';
 export const KERNELSPEC_NAME = 'lstm-notebook';
 
 export class LstmController implements vscode.Disposable {
@@ -54,8 +57,21 @@ export class LstmController implements vscode.Disposable {
         this.selected.delete(notebook);
         void this.endSession(notebook);
       }),
+      vscode.notebooks
+        .createRendererMessaging(RENDERER_ID)
+        .onDidReceiveMessage(({ editor, message }) => this.receiveSelection(editor.notebook, message)),
     );
     vscode.workspace.notebookDocuments.forEach((notebook) => this.preferIfOurs(notebook));
+  }
+
+  /**
+   * A selection brushed in one of the notebook's charts goes to its kernel, for plot.selection()
+   * in the next cell; a kernel that has not started yet is started, so the selection is not lost.
+   * Messages are checked here and again in the worker; a malformed one is dropped.
+   */
+  private receiveSelection(notebook: vscode.NotebookDocument, message: unknown): void {
+    if (!this.isOurs(notebook) || validateSelectionMessage(message) !== null) return;
+    this.sessionFor(notebook).session.postSelection(message as SelectionMessage);
   }
 
   /** A notebook of ours: a Jupyter notebook with our kernelspec, or one this controller is selected for. */

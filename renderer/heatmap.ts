@@ -85,7 +85,7 @@ export function heatmapTooltip(view: View, p: GatesPayload, host: HTMLElement): 
 }
 
 /** The pointer in view coordinates (the canvas may be offset by the view's padding and origin). */
-function pointer(view: View, event: MouseEvent): [number, number] {
+export function pointer(view: View, event: MouseEvent): [number, number] {
   const origin = (view as unknown as { origin(): [number, number] }).origin();
   const canvas = view.container()?.querySelector('canvas, svg');
   const rect = canvas?.getBoundingClientRect();

@@ -10,6 +10,8 @@ import { changeset, type View } from 'vega';
 import embed from 'vega-embed';
 import type { ChartPayload, GatesPayload } from '../protocol/chart-payloads';
 import { validatePayload } from '../protocol/validate-chart-payloads';
+import type { SelectionMessage } from '../protocol/selection';
+import { installBrush } from './brush';
 import { heatmapTooltip, panelDataUrl } from './heatmap';
 import { lossControls } from './loss-controls';
 import { lossRows, specFor, type LossRows } from '../charts/index';
@@ -34,10 +36,14 @@ interface Live {
 }
 
 const live = new Map<string, Live>();
+/** Sends a message to the kernel's controller (VS Code's renderer messaging), where there is one. */
+let post: ((message: SelectionMessage) => void) | undefined;
 /** Vega views embedded and not yet finalized, for the leak checks of the browser tests. */
 let openViews = 0;
 
-export const activate: ActivationFunction = () => {
+export const activate: ActivationFunction = (context) => {
+  const postMessage = context?.postMessage;
+  post = postMessage ? (message) => postMessage(message) : undefined;
   injectStyle();
   watchTheme(() => {
     for (const entry of live.values()) void draw(entry);
@@ -128,7 +134,10 @@ async function drawOnce(entry: Live): Promise<void> {
   element.replaceChildren(root);
   try {
     entry.rows = payload.kind === 'loss' ? lossRows(payload, entry.smoothing) : null;
+    // A gates chart of a trace (not of a plain tensor) can select units by brushing.
+    const brushable = payload.kind === 'gates' && payload.source !== undefined;
     const spec = specFor(payload, {
+      brushable,
       theme: currentTheme(),
       lossRows: entry.rows ?? undefined,
       imageUrl: (panel) => panelDataUrl(payload as GatesPayload, panel),
@@ -149,6 +158,8 @@ async function drawOnce(entry: Live): Promise<void> {
     entry.view = result.view;
     entry.cleanup.push(close);
     if (payload.kind === 'gates') entry.cleanup.push(heatmapTooltip(result.view, payload, root));
+    if (payload.kind === 'gates' && payload.source)
+      entry.cleanup.push(installBrush(result.view, { ...payload, source: payload.source }, root, post));
   } catch (error) {
     if (!entry.disposed && entry.generation === generation)
       showError(null, element, `This chart could not be drawn: ${(error as Error).message}`);

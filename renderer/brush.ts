@@ -1,0 +1,207 @@
+/**
+ * Selecting units by example in a gates chart (LSTMVis): drag across steps in a panel, set the
+ * on-threshold and the steps before and after that must be off; the units that match are
+ * outlined in every panel, listed with the call that selects them again, and counted per step
+ * in the track beneath. The selection goes to the kernel (renderer messaging → controller →
+ * worker) for plot.selection(). The rule itself is protocol/selection.ts, as in the kernel.
+ */
+import { changeset, type View } from 'vega';
+import type { GatesPayload } from '../protocol/chart-payloads';
+import {
+  countOn,
+  selectionCode,
+  unitsOnAcross,
+  type SelectionMessage,
+  type UnitSelection,
+} from '../protocol/selection';
+import { BRUSH_DATA, panelValues } from '../charts/index';
+import { pointer } from './heatmap';
+
+interface PanelBox {
+  panel: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+interface SceneNode {
+  marktype?: string;
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+  datum?: { panel?: number };
+  items?: SceneNode[];
+}
+
+/** Where each panel's image is in view coordinates, from the scenegraph (groups add their offsets). */
+function panelBoxes(view: View): PanelBox[] {
+  const boxes: PanelBox[] = [];
+  const walk = (mark: SceneNode, ox: number, oy: number) => {
+    for (const item of mark.items ?? []) {
+      if (mark.marktype === 'image' && item.datum?.panel !== undefined)
+        boxes.push({
+          panel: item.datum.panel,
+          x: ox + (item.x ?? 0),
+          y: oy + (item.y ?? 0),
+          width: item.width ?? 0,
+          height: item.height ?? 0,
+        });
+      if (mark.marktype === 'group')
+        for (const child of item.items ?? []) walk(child, ox + (item.x ?? 0), oy + (item.y ?? 0));
+    }
+  };
+  walk((view.scenegraph() as unknown as { root: SceneNode }).root, 0, 0);
+  return boxes;
+}
+
+/** The default on-threshold of a panel: 0.5 for gates on [0, 1], 0.3 for tanh quantities (LSTMVis's). */
+const defaultThreshold = (range: [number, number]) => (range[0] < 0 ? 0.3 : 0.5);
+
+/**
+ * Installs brushing on a drawn gates chart whose payload names its source; returns the remover.
+ * `post` sends a message to the kernel (absent where the renderer has no messaging).
+ */
+export function installBrush(
+  view: View,
+  p: GatesPayload & { source: NonNullable<GatesPayload['source']> },
+  root: HTMLElement,
+  post: ((message: SelectionMessage) => void) | undefined,
+): () => void {
+  const bar = document.createElement('div');
+  bar.className = 'lstm-controls lstm-brush';
+  const number = (name: string, value: number, step: string, min?: string) => {
+    const input = document.createElement('input');
+    input.type = 'number';
+    input.name = name;
+    input.step = step;
+    if (min !== undefined) input.min = min;
+    input.value = String(value);
+    input.style.width = '5em';
+    return input;
+  };
+  const threshold = number('threshold', 0.5, '0.05');
+  const before = number('before', 0, '1', '0');
+  const after = number('after', 0, '1', '0');
+  const clear = document.createElement('button');
+  clear.textContent = 'Clear';
+  clear.disabled = true;
+  const label = (text: string, input: HTMLElement) => {
+    const l = document.createElement('label');
+    l.append(document.createTextNode(`${text} `), input);
+    return l;
+  };
+  const hint = document.createElement('span');
+  hint.textContent = 'Drag across steps in a panel to select the units on there.';
+  bar.append(hint, label('on ≥', threshold), label('off before', before), label('after', after), clear);
+  const result = document.createElement('div');
+  result.className = 'lstm-selection';
+  root.append(bar, result);
+
+  let span: { panel: number; from: number; to: number } | null = null;
+  let thresholdTouched = false;
+
+  const replace = (name: string, rows: object[]) =>
+    view.change(name, changeset().remove(() => true).insert(rows));
+
+  /** Recomputes the selection from the span and the inputs, redraws it, and sends it to the kernel. */
+  const apply = (send: boolean) => {
+    if (!span) {
+      replace(BRUSH_DATA.span, []);
+      replace(BRUSH_DATA.units, []);
+      replace(BRUSH_DATA.counts, []);
+      void view.runAsync();
+      result.replaceChildren();
+      clear.disabled = true;
+      if (send) post?.({ type: 'selection', selection: null });
+      return;
+    }
+    const panel = p.panels[span.panel];
+    const values = panelValues(panel);
+    const rule = {
+      steps: [span.from, span.to] as [number, number],
+      threshold: Number(threshold.value),
+      before: Math.max(0, Math.floor(Number(before.value) || 0)),
+      after: Math.max(0, Math.floor(Number(after.value) || 0)),
+    };
+    const units = unitsOnAcross(values, p.steps, p.units, rule);
+    const counts = countOn(values, p.steps, p.units, units, rule.threshold);
+    replace(BRUSH_DATA.span, [{ panel: span.panel, from: span.from, to: span.to }]);
+    replace(
+      BRUSH_DATA.units,
+      units.map((u) => ({ u, u1: u + 1 })),
+    );
+    replace(
+      BRUSH_DATA.counts,
+      counts.map((n, t) => ({ t, t1: t + 1, n })),
+    );
+    void view.runAsync();
+    const selection: UnitSelection = { on: panel.name, ...p.source, ...rule, units };
+    const summary = document.createElement('div');
+    summary.className = 'lstm-selection-units';
+    summary.textContent = `${panel.label}, steps ${span.from}–${span.to - 1}: ${units.length} unit${units.length === 1 ? '' : 's'}${units.length ? ` — ${units.join(', ')}` : ''}`;
+    const code = document.createElement('code');
+    code.className = 'lstm-selection-code';
+    code.textContent = selectionCode(selection);
+    const next = document.createElement('span');
+    next.textContent = post ? '  ·  the next cell gets it as plot.selection()' : '';
+    result.replaceChildren(summary, code, next);
+    clear.disabled = false;
+    if (send) post?.({ type: 'selection', selection });
+  };
+
+  const container = view.container();
+  let boxes: PanelBox[] = [];
+  let dragging: { box: PanelBox; start: number } | null = null;
+  const stepAt = (box: PanelBox, event: MouseEvent) => {
+    const [x] = pointer(view, event);
+    return Math.min(p.steps - 1, Math.max(0, Math.floor(((x - box.x) / box.width) * p.steps)));
+  };
+  const down = (event: MouseEvent) => {
+    if (event.button !== 0) return;
+    boxes = boxes.length ? boxes : panelBoxes(view);
+    const [x, y] = pointer(view, event);
+    const box = boxes.find((b) => x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height);
+    if (!box) return;
+    event.preventDefault();
+    const start = stepAt(box, event);
+    dragging = { box, start };
+    if (!thresholdTouched) threshold.value = String(defaultThreshold(p.panels[box.panel].range));
+    span = { panel: box.panel, from: start, to: start + 1 };
+    replace(BRUSH_DATA.span, [span]);
+    void view.runAsync();
+  };
+  const move = (event: MouseEvent) => {
+    if (!dragging) return;
+    const t = stepAt(dragging.box, event);
+    span = { panel: dragging.box.panel, from: Math.min(t, dragging.start), to: Math.max(t, dragging.start) + 1 };
+    replace(BRUSH_DATA.span, [span]);
+    void view.runAsync();
+  };
+  const up = () => {
+    if (!dragging) return;
+    dragging = null;
+    apply(true);
+  };
+  const edited = (event: Event) => {
+    if (event.target === threshold) thresholdTouched = true;
+    if (span) apply(true);
+  };
+  const cleared = () => {
+    span = null;
+    apply(true);
+  };
+  container?.addEventListener('mousedown', down);
+  window.addEventListener('mousemove', move);
+  window.addEventListener('mouseup', up);
+  bar.addEventListener('change', edited);
+  clear.addEventListener('click', cleared);
+  return () => {
+    container?.removeEventListener('mousedown', down);
+    window.removeEventListener('mousemove', move);
+    window.removeEventListener('mouseup', up);
+    bar.remove();
+    result.remove();
+  };
+}

@@ -47,42 +47,44 @@ export function gatesSpec(
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: p.title,
     config: baseConfig(theme),
-    vconcat: p.panels.map((panel, index): Record<string, unknown> => ({
-      title: { text: panel.label, fontSize: 11 },
-      width: PANEL_WIDTH,
-      height,
-      layer: [
-        {
-          data: { values: [{ url: imageUrl(panel), x: 0, y: 0, panel: index }] },
-          mark: {
-            type: 'image',
-            width: PANEL_WIDTH,
-            height,
-            align: 'left',
-            baseline: 'top',
-            aspect: false,
-            smooth: false,
+    vconcat: p.panels
+      .map((panel, index): Record<string, unknown> => ({
+        title: { text: panel.label, fontSize: 11 },
+        width: PANEL_WIDTH,
+        height,
+        layer: [
+          {
+            data: { values: [{ url: imageUrl(panel), x: 0, y: 0, panel: index }] },
+            mark: {
+              type: 'image',
+              width: PANEL_WIDTH,
+              height,
+              align: 'left',
+              baseline: 'top',
+              aspect: false,
+              smooth: false,
+            },
+            encoding: { x: { field: 'x', ...x }, y: { field: 'y', ...y }, url: { field: 'url', type: 'nominal' } },
           },
-          encoding: { x: { field: 'x', ...x }, y: { field: 'y', ...y }, url: { field: 'url', type: 'nominal' } },
-        },
-        {
-          // An empty layer that only carries the colour legend of the panel's range.
-          data: { values: [{ v: panel.range[0] }, { v: panel.range[1] }] },
-          mark: { type: 'point', opacity: 0 },
-          encoding: {
-            color: {
-              field: 'v',
-              type: 'quantitative',
-              scale: { domain: panel.range, scheme: schemeFor(panel.range), clamp: true },
-              legend: { title: null, gradientLength: Math.min(height, 120) },
+          {
+            // An empty layer that only carries the colour legend of the panel's range.
+            data: { values: [{ v: panel.range[0] }, { v: panel.range[1] }] },
+            mark: { type: 'point', opacity: 0 },
+            encoding: {
+              color: {
+                field: 'v',
+                type: 'quantitative',
+                scale: { domain: panel.range, scheme: schemeFor(panel.range), clamp: true },
+                legend: { title: null, gradientLength: Math.min(height, 120) },
+              },
             },
           },
-        },
-        ...(p.tokens ? [tokenAxisLayer(p.tokens, height)] : []),
-        ...(brushable ? selectionLayers(index, p, theme) : []),
-      ],
-      resolve: { scale: { color: 'independent' } },
-    })).concat(brushable ? [countTrack(p, theme)] : []),
+          ...(p.tokens ? [tokenAxisLayer(p.tokens, height)] : []),
+          ...(brushable ? selectionLayers(index, p, theme) : []),
+        ],
+        resolve: { scale: { color: 'independent' } },
+      }))
+      .concat(brushable ? [countTrack(p, theme)] : []),
     resolve: { scale: { color: 'independent' } },
   };
 }

@@ -103,7 +103,12 @@ export function installBrush(
   let thresholdTouched = false;
 
   const replace = (name: string, rows: object[]) =>
-    view.change(name, changeset().remove(() => true).insert(rows));
+    view.change(
+      name,
+      changeset()
+        .remove(() => true)
+        .insert(rows),
+    );
 
   /** Recomputes the selection from the span and the inputs, redraws it, and sends it to the kernel. */
   const apply = (send: boolean) => {

@@ -2,7 +2,8 @@
 // .vsix installed as a user would: open a tutorial notebook, Run All, every cell succeeds and
 // the charts are drawn in the output webview; interrupt a running cell from the toolbar and
 // find its variables kept; restart from the toolbar and find them gone; type `model.` in a cell
-// and see the suggest widget offer the members of a model declared in an earlier cell.
+// and see the suggest widget offer the members of a model declared in an earlier cell; brush
+// units in a gates chart and find them in the next cell's plot.selection().
 // Screenshots go to test-results/.
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -25,7 +26,7 @@ before(async () => {
   const vsix = await packageVsix();
   const workspace = mkdtempSync(join(tmpdir(), 'lstm-notebook-e2e-'));
   cpSync(join(ROOT, 'examples', TUTORIAL), join(workspace, TUTORIAL));
-  for (const fixture of ['interrupt.ipynb', 'completions.ipynb', 'debug-gates.ipynb'])
+  for (const fixture of ['interrupt.ipynb', 'completions.ipynb', 'debug-gates.ipynb', 'brush.ipynb'])
     cpSync(join(ROOT, 'test', 'e2e', 'fixtures', fixture), join(workspace, fixture));
   // A debugger stop would move the focus to the paused line while the palette is being typed
   // into, sending the keys (Enter, say) into a cell: the tests click where they mean to type.
@@ -396,5 +397,64 @@ test(
     await page.keyboard.press('Control+Enter');
     await toolbar.waitFor({ state: 'hidden', timeout: 30_000 });
     await untilSucceeded(2, 30_000, 'the cell run by line did not finish after Ctrl+Enter');
+  },
+);
+
+test(
+  'a brush across steps of a gates chart in the output webview is what the next cell gets from plot.selection()',
+  { timeout: 180_000 },
+  async () => {
+    await openNotebook('brush.ipynb');
+    await runAll();
+    await untilSucceeded(2, 120_000, 'Run All did not finish in 2 minutes');
+    const webview = page.frameLocator('.notebookOverlay iframe.webview').frameLocator('#active-frame');
+    const heatmap = webview.locator('.lstm-chart.lstm-gates canvas').first();
+    await heatmap.waitFor({ state: 'attached', timeout: 30_000 });
+    await webview.getByText('no selection').first().waitFor({ timeout: 10_000 });
+    // A low threshold, so the brushed span selects some of the 32 units.
+    const threshold = webview.locator('.lstm-brush input[name=threshold]');
+    await threshold.fill('0.2');
+    await threshold.dispatchEvent('change');
+    // The h panel is the chart's only heatmap: find two points on it by the tooltip, which names the step under the pointer.
+    const box = await heatmap.boundingBox();
+    const tooltip = webview.locator('.lstm-tooltip');
+    const stepAt = async (fx, fy) => {
+      await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height);
+      await page.waitForTimeout(200);
+      const m = /step (\d+)/.exec((await tooltip.textContent().catch(() => '')) ?? '');
+      return (await tooltip.isVisible()) && m ? Number(m[1]) : null;
+    };
+    let start = null;
+    let fy = 0.15;
+    for (; fy < 0.7 && start === null; fy += 0.05) start = await stepAt(0.3, fy);
+    fy -= 0.05;
+    assert.notEqual(start, null, 'no point of the heatmap found by its tooltip');
+    const end = await stepAt(0.38, fy);
+    assert.ok(end !== null && end > start, `steps ${start} … ${end}`);
+    await page.mouse.move(box.x + 0.3 * box.width, box.y + fy * box.height);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 0.34 * box.width, box.y + fy * box.height, { steps: 4 });
+    await page.mouse.move(box.x + 0.38 * box.width, box.y + fy * box.height, { steps: 4 });
+    await page.mouse.up();
+    const listed = await webview.locator('.lstm-selection-units').textContent({ timeout: 10_000 });
+    const m = /^hidden state h_t, steps (\d+)–(\d+): \d+ units?(?: — ([\d, ]+))?$/.exec(listed ?? '');
+    assert.ok(m, `the selection's listing: ${listed}`);
+    assert.deepEqual([Number(m[1]), Number(m[2])], [start, end]);
+    const units = (m[3] ?? '').split(', ').filter(Boolean).join(',');
+    await page.screenshot({ path: join(RESULTS, 'e2e-brush.png') });
+
+    // Run the second cell again: the kernel has the brushed units, and recomputes the same from the trace.
+    const second = editor().locator('.code-cell-row').nth(1);
+    await second.hover();
+    await second.locator('.run-button-container a.action-label').first().click();
+    const expected = `brushed ${units} | again ${units} | steps ${start}-${end + 1}`;
+    await webview
+      .getByText(expected)
+      .first()
+      .waitFor({ timeout: 20_000 })
+      .catch(async (error) => {
+        await page.screenshot({ path: join(RESULTS, 'e2e-brush-selection.png') });
+        throw new Error(`${error.message}\nexpected the cell to print: ${expected}`);
+      });
   },
 );

@@ -16,3 +16,5 @@ export { checkInt, checkKeys, checkNumber, describe } from './errors';
 export { unpackTrainable } from './train';
 export { modelSummary, summaryHtml, summaryText } from './format/summary';
 export { dataPreview, previewHtml, previewText } from './format/dataset';
+export { sweepHtml, sweepText } from './format/sweep';
+export { median } from './sweep-results';

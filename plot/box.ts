@@ -14,8 +14,6 @@ export interface BoxOptions {
   valueTitle?: string;
 }
 
-const round = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(6)) : v);
-
 /** source: sweep() results, `{ name: number[] }`, or a list of `{ name, values }`. */
 export function boxPayload(source: unknown, options: BoxOptions = {}): BoxPayload {
   const what = 'plot.box';
@@ -52,7 +50,7 @@ function sweepGroups(r: SweepResults): BoxPayload['groups'] {
     .filter((v) => v.runs.length > 0)
     .map((v) => ({
       name: v.name,
-      values: v.runs.map((run) => round(run.testLoss)),
+      values: v.runs.map((run) => run.testLoss),
       labels: v.runs.map((run) => `seed ${run.seed}`),
     }));
 }
@@ -71,6 +69,6 @@ function namedGroups(what: string, source: unknown): BoxPayload['groups'] {
     const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
     if (bad >= 0)
       throw new LstmError(`${what}: group "${name}" expected finite numbers, got ${describe(values[bad])} at ${bad}`);
-    return { name, values: (values as number[]).map(round) };
+    return { name, values: values as number[] };
   });
 }

@@ -8,7 +8,9 @@ import { sweepText } from './format/sweep';
 
 /** One variant trained with one seed. */
 export interface SweepRun {
+  /** The variant's name, as given to sweep(). */
   variant: string;
+  /** The seed its generators were derived from. */
   seed: number;
   /** The loss on the test set after training. */
   testLoss: number;
@@ -26,13 +28,19 @@ export interface SweepRun {
 
 /** One variant's runs so far and their test-loss statistics (NaN while it has no run). */
 export interface SweepVariantResult {
+  /** The variant's name, as given to sweep(). */
   name: string;
   /** 1 for the lowest median test loss; null while the variant has no run. */
   rank: number | null;
+  /** Its runs, in the order of the seeds given. */
   runs: SweepRun[];
+  /** The median test loss of its runs (the mean of the middle two for an even count). */
   median: number;
+  /** The mean test loss of its runs. */
   mean: number;
+  /** The best (lowest) test loss of its runs. */
   min: number;
+  /** The worst (highest) test loss of its runs. */
   max: number;
   /** The median test accuracy, for class targets. */
   medianAccuracy?: number;
@@ -40,6 +48,11 @@ export interface SweepVariantResult {
   solved?: number;
 }
 
+/**
+ * What sweep() returns: every run, and the variants ranked by median test loss (best first).
+ * A cell shows it as a table; plot.box(results) draws the test losses per variant.
+ * @example const race = await sweep({ … }); race.best?.name; race.variants.map((v) => [v.name, v.median]);
+ */
 export class SweepResults {
   /** Every run, in the order they ran. */
   readonly runs: SweepRun[] = [];
@@ -53,9 +66,11 @@ export class SweepResults {
   constructor(
     /** The variants' names, in the order given. */
     readonly names: readonly string[],
+    /** The seeds every variant runs with. */
     readonly seeds: readonly number[],
     /** Optimizer steps per run. */
     readonly steps: number,
+    /** The test loss below which a run counts as solved, when sweep() was given one. */
     readonly solvedBelow?: number,
   ) {
     this.variants = this.rank();
@@ -71,19 +86,20 @@ export class SweepResults {
     return this.names.length * this.seeds.length;
   }
 
-  /** @internal sweep() adds each run as it ends. */
+  /** Adds a finished run and ranks again (sweep() calls it as each run ends). */
   add(run: SweepRun, loss: LossName): void {
     this.runs.push(run);
     this.loss = loss;
     this.variants = this.rank();
   }
 
-  /** @internal sweep() marks results a callback stopped. */
+  /** Marks the results as stopped early (sweep() calls it when a callback asks to stop). */
   stop(): this {
     this.stopped = true;
     return this;
   }
 
+  /** The ranked table as aligned text (what a cell shows as text/plain). */
   toString(): string {
     return sweepText(this);
   }

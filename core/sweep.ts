@@ -25,13 +25,17 @@ export type VariantFactory = (rng: Rng) => Trainable;
 
 /** The data of one run: what it trains on and what it is scored on. */
 export interface SweepTask {
+  /** What each run trains on. */
   train: SequenceDataset;
+  /** What each run is scored on, after training. */
   test: SequenceDataset;
 }
 
 /** What sweep() passes to onStep: train()'s step, which run it belongs to, and the results so far. */
 export interface SweepStepInfo extends StepInfo {
+  /** The variant of the run this step belongs to. */
   variant: string;
+  /** The seed of the run this step belongs to. */
   seed: number;
   /** The runs finished before this one. */
   results: SweepResults;

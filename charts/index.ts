@@ -3,6 +3,7 @@
  * renderer (browser) and the SVG fallback (Node).
  */
 import type { ChartPayload, GatePanel } from '../protocol/chart-payloads';
+import { boxSpec } from './box';
 import { gatesSpec } from './gates';
 import { gradientsSpec } from './gradients';
 import { lossSpec } from './loss';
@@ -46,6 +47,8 @@ export function specFor(p: ChartPayload, o: SpecOptions): Record<string, unknown
       return gradientsSpec(p, o.theme);
     case 'saturation':
       return saturationSpec(p, o.theme);
+    case 'box':
+      return boxSpec(p, o.theme);
     default: {
       const unknown: never = p;
       throw new Error(`no spec for ${JSON.stringify(unknown)}`);

@@ -17,3 +17,5 @@ export { unpackTrainable } from './train';
 export { modelSummary, summaryHtml, summaryText } from './format/summary';
 export { dataPreview, previewHtml, previewText } from './format/dataset';
 export { alignedText, tableHtml } from './format/table';
+export { sweepHtml, sweepText } from './format/sweep';
+export { median } from './sweep-results';

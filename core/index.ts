@@ -69,6 +69,10 @@ export type {
   Trainable,
   CallbackResult,
 } from './train';
+export { sweep } from './sweep';
+export { SweepResults } from './sweep-results';
+export type { SweepOptions, SweepTask, SweepStepInfo, VariantFactory } from './sweep';
+export type { SweepRun, SweepVariantResult } from './sweep-results';
 export { SequenceDataset } from './data/dataset';
 export type { Batch, SequenceDatasetInit, TargetKind } from './data/dataset';
 /**

@@ -3,7 +3,7 @@
  * train(…, { plot: true }) draws, and the default chart of a cell's last value.
  */
 import { LstmError, RecurrentModel, Tensor, type History } from '../core/index';
-import { describe } from '../core/host';
+import { describe, median } from '../core/host';
 import {
   gatesPayload,
   gradientsPayload,
@@ -17,6 +17,7 @@ import {
   type SaturationOptions,
   type StatesOptions,
 } from './builders';
+import { boxPayload, type BoxOptions } from './box';
 import { Chart } from './chart-bundle';
 import { comparePayload } from './compare';
 import { lastSelection, type Selection } from './selection';
@@ -91,6 +92,12 @@ export const plot = {
   saturation(trace: unknown, options?: SaturationOptions): Chart {
     const p = saturationPayload(trace, options);
     return new Chart(p, `${p.title}: ${count(p.points.unit.length, 'gate unit')}`);
+  },
+  /** One box (min–max, quartiles, median) and the dots of every value per group: a sweep's test losses per variant. */
+  box(source: unknown, options?: BoxOptions): Chart {
+    const p = boxPayload(source, options);
+    const summary = p.groups.map((g) => `${g.name} median ${median(g.values).toPrecision(4)} of ${g.values.length}`);
+    return new Chart(p, `${p.title}: ${summary.join('; ')}`);
   },
 };
 

@@ -16,6 +16,7 @@ export const MIME = {
   loss: 'application/vnd.lstm-notebook.loss+json',
   gradients: 'application/vnd.lstm-notebook.gradients+json',
   saturation: 'application/vnd.lstm-notebook.saturation+json',
+  box: 'application/vnd.lstm-notebook.box+json',
 } as const;
 
 export type ChartKind = keyof typeof MIME;
@@ -99,4 +100,21 @@ export interface SaturationPayload extends Base<'saturation'> {
   high?: number;
 }
 
-export type ChartPayload = GatesPayload | StatesPayload | LossPayload | GradientsPayload | SaturationPayload;
+/**
+ * One box per group (min–max whiskers, quartiles, median) with every value drawn as a dot: a
+ * sweep's test losses per variant, groups in the order to draw them (best first).
+ */
+export interface BoxPayload extends Base<'box'> {
+  groups: Array<{
+    name: string;
+    values: number[];
+    /** What each value is (its tooltip), e.g. "seed 2"; as many as values. */
+    labels?: string[];
+  }>;
+  /** The value axis' title. */
+  valueTitle: string;
+  logScale: boolean;
+}
+
+export type ChartPayload =
+  GatesPayload | StatesPayload | LossPayload | GradientsPayload | SaturationPayload | BoxPayload;

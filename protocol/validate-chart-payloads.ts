@@ -237,7 +237,38 @@ function threshold(key: string, v: unknown): Verdict {
     : `expected "${key}" to be a threshold in [0, 1], got ${given(v)}`;
 }
 
-const CHECKS: { [K in ChartKind]: (p: Obj) => Verdict } = { gates, states, loss, gradients, saturation };
+function box(p: Obj): Verdict {
+  const { logScale, valueTitle } = p;
+  return first(
+    () =>
+      each(
+        'groups',
+        p.groups,
+        (at, g) =>
+          first(
+            () => object(at, g),
+            () => string(`${at}.name`, (g as Obj).name),
+            () => numbers(`${at}.values`, (g as Obj).values),
+            () =>
+              (g as Obj).labels === undefined
+                ? null
+                : strings(`${at}.labels`, (g as Obj).labels, ((g as Obj).values as unknown[]).length),
+            () => (logScale === true ? positive(`${at}.values`, (g as Obj).values as unknown[]) : null),
+          ),
+        { nonEmpty: true },
+      ),
+    () => string('valueTitle', valueTitle),
+    () => (typeof logScale === 'boolean' ? null : `expected logScale to be true or false, got ${given(logScale)}`),
+  );
+}
+
+/** A log scale cannot place 0, a negative number or a missing value (null). */
+function positive(path: string, values: unknown[]): Verdict {
+  const k = values.findIndex((v) => !((v as number) > 0));
+  return k < 0 ? null : `expected ${path}[${k}] to be above 0 on a log scale, got ${given(values[k])}`;
+}
+
+const CHECKS: { [K in ChartKind]: (p: Obj) => Verdict } = { gates, states, loss, gradients, saturation, box };
 
 export function validatePayload(mime: string, data: unknown): Verdict {
   try {

@@ -5,7 +5,7 @@
 // entries reach through their imports (core/, plot/, protocol/, charts/ and the kernel's display
 // handle), not the whole program. The entry module, `lstm-notebook/index.d.ts`, re-exports what a
 // cell's `import … from 'lstm-notebook'` gets at run time (extension/kernel/cell-api.ts): the
-// whole core, `plot`, `display`, and the kernel's `train` with its `plot: true` option.
+// whole core, `plot`, `display`, and the kernel's `train` and `sweep` with their `plot` options.
 // Skips the work when the generated file is newer than every source it reads.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
@@ -21,9 +21,9 @@ const SOURCE_DIRS = ['core', 'plot', 'interop', 'protocol', 'charts', 'extension
 // `lstm-notebook` (see extension/language/type-source.ts).
 const ENTRY_MODULE = `/**
  * lstm-notebook: what a cell's \`import … from 'lstm-notebook'\` gets — the whole core, plus
- * display(), plot.* and a train() that can draw its loss curve live.
+ * display(), plot.*, a train() that can draw its loss curve live and a sweep() that shows its race.
  */
-import type { History, SequenceDataset, Trainable, TrainOptions } from './core/index';
+import type { History, SequenceDataset, SweepOptions, SweepResults, Trainable, TrainOptions } from './core/index';
 import type { DisplayHandle } from './extension/kernel/display';
 import type { ExportPyTorchOptions } from './interop/index';
 export * from './core/index';
@@ -58,6 +58,20 @@ export declare function train(
   data: SequenceDataset,
   options?: NotebookTrainOptions,
 ): Promise<History>;
+
+/** sweep()'s options in a notebook: the core's, plus whether to show the table and box plot. */
+export interface NotebookSweepOptions extends SweepOptions {
+  /** Show the ranked table and the box plot of test losses, updated after each run. Default true. */
+  plot?: boolean;
+}
+
+/**
+ * Trains every variant with every seed for the same number of steps and ranks them by median
+ * test loss (the core's sweep(), see its options); the cell shows the ranked table and a box plot
+ * of the test losses as it runs, and the kernel can stop it between steps.
+ * @example const race = await sweep({ variants: { lstm: (rng) => [new LSTM({ inputSize: 2, hiddenSize: 8, rng }), new Linear(8, 1, { rng })] }, seeds: 3, task: { train, test }, steps: 300 });
+ */
+export declare function sweep(options: NotebookSweepOptions): Promise<SweepResults>;
 
 /**
  * Shows \`value\` in the cell's output (a chart, a tensor, a table, any value) and returns a

@@ -1,12 +1,22 @@
 /**
  * The module a cell gets from `import … from 'lstm-notebook'`: the whole core, the hand-over to
  * other engines (exportOnnx, and exportPyTorch writing its files), plus what only makes sense in
- * a notebook — display(), plot.*, and a train() that can draw its loss curve live
- * (`plot: true`) and that the kernel can interrupt between steps.
+ * a notebook — display(), plot.*, a train() that can draw its loss curve live (`plot: true`),
+ * and a sweep() that shows its ranked table and box plot as it runs; the kernel can interrupt
+ * both between steps.
  */
 import * as core from '../../core/index';
 import * as interop from '../../interop/index';
-import type { EpochInfo, History, StepInfo, Trainable, TrainOptions } from '../../core/index';
+import type {
+  EpochInfo,
+  History,
+  StepInfo,
+  SweepOptions,
+  SweepResults,
+  SweepStepInfo,
+  Trainable,
+  TrainOptions,
+} from '../../core/index';
 import { describe } from '../../core/host';
 import type { Displays, DisplayHandle } from './display';
 import { writeFolder } from './export-folder';
@@ -27,12 +37,19 @@ export interface ChartModule extends ChartSupport {
   /** Units on across a span of a trace (LSTMVis's selection), and where else they switch on. */
   selectUnits: (...args: never[]) => unknown;
   findPattern: (...args: never[]) => unknown;
+  /** The box plot of a sweep's test losses per variant (plot.box). */
+  box(results: SweepResults): ChartLike;
   /** The gates or states of a model, trace or forward result, built synchronously for a paused debugger. */
   pausedChart(value: unknown, kind: PausedChartKind): { mime: string; payload: unknown; summary: string };
 }
 
 interface NotebookTrainOptions extends TrainOptions {
   /** Draw the loss curve in the cell's output, updated in place while training runs. */
+  plot?: boolean;
+}
+
+interface NotebookSweepOptions extends SweepOptions {
+  /** Show the ranked table and the box plot of test losses, updated after each run. Default true. */
   plot?: boolean;
 }
 
@@ -81,13 +98,44 @@ export function createCellApi({ displays, check, charts, notebookDir }: CellApiD
     });
   }
 
+  /**
+   * The core's sweep(), shown as it runs: the ranked table from the start (every variant, no runs
+   * yet) and the box plot from the first run on, both replaced in place after each run.
+   */
+  async function sweep(options: NotebookSweepOptions): Promise<SweepResults> {
+    const { plot: wantsPlot, ...rest } = options ?? ({} as NotebookSweepOptions);
+    if (wantsPlot !== undefined && typeof wantsPlot !== 'boolean')
+      throw new core.LstmError(`sweep: option plot must be true or false, got ${describe(wantsPlot)}`);
+    const show = wantsPlot !== false;
+    let table: DisplayHandle | null = null;
+    let box: DisplayHandle | null = null;
+    return core.sweep({
+      ...rest,
+      onStep: (info: SweepStepInfo) => {
+        check();
+        // Shown at the first step, once the options have passed the core's checks.
+        if (show && !table) table = displays.display(info.results);
+        return rest.onStep?.(info);
+      },
+      onRun: (run, results) => {
+        check();
+        if (table) displays.updateLazy(table.id, () => results);
+        if (show && charts) {
+          if (!box) box = displays.display(charts.box(results));
+          else displays.updateLazy(box.id, () => charts.box(results));
+        }
+        return rest.onRun?.(run, results);
+      },
+    });
+  }
+
   /** A PyTorch project that trains the model as train() does (interop/pytorch.ts), written to `dir`. */
   function exportPyTorch(options: interop.ExportPyTorchOptions): { dir: string; files: string[] } {
     const files = interop.pytorchProject(options); // checks everything before a file is written
     return writeFolder('exportPyTorch', notebookDir, options?.dir, options?.overwrite, files);
   }
 
-  const api: Namespace = { ...core, exportOnnx: interop.exportOnnx, exportPyTorch, train, display };
+  const api: Namespace = { ...core, exportOnnx: interop.exportOnnx, exportPyTorch, train, sweep, display };
   if (charts)
     Object.assign(api, { plot: charts.plot, selectUnits: charts.selectUnits, findPattern: charts.findPattern });
   return { ...api, default: api };

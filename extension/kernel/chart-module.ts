@@ -18,4 +18,5 @@ export const charts: ChartModule | null = {
   receiveSelection,
   selectUnits,
   findPattern,
+  box: (results) => plot.box(results),
 };

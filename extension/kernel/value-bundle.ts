@@ -1,11 +1,21 @@
 /**
  * How a value is shown: charts (plot.* results, and the default chart of a trace, history or
  * gradient record) as their MIME bundle; models and layers as their summary table (HTML and
- * text); everything else as text, the way Node's REPL prints it — except objects of the core
- * that describe themselves (tensors).
+ * text); a sweep's results as its ranked table; everything else as text, the way Node's REPL
+ * prints it — except objects of the core that describe themselves (tensors).
  */
 import { inspect } from 'node:util';
-import { dataPreview, modelSummary, previewHtml, previewText, summaryHtml, summaryText } from '../../core/host';
+import {
+  dataPreview,
+  modelSummary,
+  previewHtml,
+  previewText,
+  summaryHtml,
+  summaryText,
+  sweepHtml,
+  sweepText,
+} from '../../core/host';
+import { SweepResults } from '../../core/index';
 import type { MimeBundle } from '../../protocol/kernel';
 
 /** A chart, as plot.* returns it: its bundle is a custom MIME type, image/svg+xml and text/plain. */
@@ -36,6 +46,8 @@ export async function bundleOf(
   // A data set or a corpus: its first rows (or an excerpt), as pandas shows a DataFrame.
   const preview = dataPreview(value);
   if (preview) return { 'text/html': previewHtml(preview), 'text/plain': previewText(preview) };
+  // A sweep's results (also its live table while it runs): the ranked table.
+  if (value instanceof SweepResults) return { 'text/html': sweepHtml(value), 'text/plain': sweepText(value) };
   return { 'text/plain': textOf(value) };
 }
 

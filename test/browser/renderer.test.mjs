@@ -11,6 +11,7 @@ import { openRendererPage } from './renderer-page.mjs';
 const core = await import(join(ROOT, 'out', 'core', 'index.js'));
 const builders = await import(join(ROOT, 'out', 'plot', 'builders.js'));
 const { MIME } = await import(join(ROOT, 'out', 'protocol', 'chart-payloads.js'));
+const { boxPayload } = await import(join(ROOT, 'out', 'plot', 'box.js'));
 
 let harness;
 let page;
@@ -357,6 +358,22 @@ test('states, gradients and saturation charts draw one mark per datum', async ()
   // 2 layers × 3 sigmoid gates (i, f, o) × 7 units.
   assert.equal(sat.points.unit.length, 2 * 3 * 7);
   assert.equal(await page.locator('#saturation .mark-symbol.role-mark path').count(), 2 * 3 * 7);
+});
+
+test("a box chart draws one box per group, in the payload's order, and a dot for every value", async () => {
+  const payload = boxPayload([
+    { name: 'GRU', values: [0.001, 0.002, 0.004] },
+    { name: 'LSTM', values: [0.003, 0.01, 0.2] },
+    { name: 'RNN', values: [0.16, 0.17] },
+  ]);
+  await render('box', MIME.box, payload);
+  // 8 values, one dot each; the groups read top to bottom in the payload's order.
+  assert.equal(await page.locator('#box .mark-symbol.role-mark path').count(), 8);
+  const labels = await page.locator('#box .role-axis-label text').allTextContents();
+  const groups = labels.filter((t) => ['GRU', 'LSTM', 'RNN'].includes(t));
+  assert.deepEqual(groups, ['GRU', 'LSTM', 'RNN']);
+  // Per group a box and its median tick, both drawn as rects by vega-lite's boxplot.
+  assert.equal(await page.locator('#box .mark-rect.role-mark path').count(), 2 * 3);
 });
 
 test('malformed, truncated and future payloads show an error box, as text, never HTML', async () => {

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { compile } from 'vega-lite';
 import {
   SCHEMA_VERSION,
+  type BoxPayload,
   type GatesPayload,
   type GradientsPayload,
   type LossPayload,
@@ -221,4 +222,33 @@ test('the saturation chart names the thresholds its points were counted with; pa
     'fraction left-saturated (< 0.1)',
     'fraction right-saturated (> 0.9)',
   ]);
+});
+
+test('box: one row per group in the payload order, whiskers min to max, every value a dot with its label', () => {
+  const p: BoxPayload = {
+    kind: 'box',
+    version: SCHEMA_VERSION,
+    title: 't',
+    groups: [
+      { name: 'GRU', values: [0.002, 0.004], labels: ['seed 0', 'seed 1'] },
+      { name: 'LSTM', values: [0.5] },
+    ],
+    valueTitle: 'test loss (mse)',
+    logScale: true,
+  };
+  const spec = build(p);
+  assert.deepEqual(spec.data.values, [
+    { group: 'GRU', value: 0.002, label: 'seed 0' },
+    { group: 'GRU', value: 0.004, label: 'seed 1' },
+    { group: 'LSTM', value: 0.5, label: 'value 1' },
+  ]);
+  const [box, dots] = spec.layer;
+  assert.equal(box.mark.type, 'boxplot');
+  assert.equal(box.mark.extent, 'min-max');
+  assert.equal(dots.mark.type, 'point');
+  // Drawn in the payload's order (a sweep's best first), not alphabetically.
+  assert.deepEqual(box.encoding.y.sort, ['GRU', 'LSTM']);
+  assert.deepEqual(box.encoding.x.scale, { type: 'log' });
+  assert.equal(box.encoding.x.title, 'test loss (mse)');
+  assert.deepEqual(build({ ...p, logScale: false }).layer[1].encoding.x.scale, { type: 'linear', zero: false });
 });

@@ -61,6 +61,40 @@ test('interrupting a training loop in the core stops it between steps; the model
   }
 });
 
+test('interrupting a sweep stops it between steps; the runs finished so far are kept', async () => {
+  const session = newSession();
+  try {
+    await run(
+      session,
+      [
+        "import { LSTM, Linear, Adam, tasks, sweep } from 'lstm-notebook';",
+        'const [tr, te] = tasks.adding({ length: 30, count: 2000, seed: 1 }).split(0.9);',
+        'let done = null;',
+      ].join('\n'),
+    );
+    const running = run(
+      session,
+      [
+        'await sweep({',
+        '  variants: { lstm: (rng) => [new LSTM({ inputSize: 2, hiddenSize: 16, rng }), new Linear(16, 1, { rng })] },',
+        '  seeds: 1000, task: { train: tr, test: te }, steps: 20, optimizer: () => new Adam(1e-2),',
+        '  onRun: (_, results) => { done = results },',
+        '});',
+      ].join('\n'),
+    );
+    await later(2000);
+    const asked = Date.now();
+    session.interrupt();
+    const r = await running;
+    assert.equal(r.error?.name, 'Interrupted');
+    assert.ok(Date.now() - asked < 1000, 'the sweep took more than a second to stop');
+    const after = await run(session, 'done.runs.length > 0 && done.runs.length < 1000');
+    assert.equal(after.value, 'true');
+  } finally {
+    await session.dispose();
+  }
+});
+
 test('interrupting a cell that awaits forever ends it; cells queued behind it are cancelled', async () => {
   const session = newSession();
   try {

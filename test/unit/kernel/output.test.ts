@@ -189,3 +189,44 @@ test('train(…, { plot: true }) draws a live loss curve: updates without SVG wh
       : null;
   assert.equal(payload?.series[0].y.length, 400);
 });
+
+test('sweep() shows its ranked table from the start and its box plot, both updated in place; the last update carries the SVG', async () => {
+  const r = await run(
+    session,
+    [
+      "import { LSTM, GRU, Linear, Adam, tasks, sweep } from 'lstm-notebook';",
+      'const [tr, te] = tasks.adding({ length: 8, count: 120, seed: 1 }).split(0.75);',
+      'const race = await sweep({',
+      '  variants: {',
+      '    lstm: (rng) => [new LSTM({ inputSize: 2, hiddenSize: 4, rng }), new Linear(4, 1, { rng })],',
+      '    gru: (rng) => [new GRU({ inputSize: 2, hiddenSize: 4, rng }), new Linear(4, 1, { rng })],',
+      '  },',
+      '  seeds: 2, task: { train: tr, test: te }, steps: 5, optimizer: () => new Adam(1e-2),',
+      '});',
+      'race',
+    ].join('\n'),
+  );
+  assert.equal(r.ok, true, r.error?.stack);
+  const displays = r.outputs.filter((o) => o.type === 'display');
+  const [table, box] = [...new Set(displays.map((d) => (d.type === 'display' ? d.displayId : '')))];
+  const of = (id: string) => displays.filter((d) => d.type === 'display' && d.displayId === id);
+  const bundle = (o: (typeof displays)[number]) => (o.type === 'display' ? o.bundle : {});
+  // The table: shown before any run ended, its last update with all four runs.
+  assert.match(bundle(of(table)[0])['text/plain'] as string, /· 0 of 4 runs done/);
+  const lastTable = bundle(of(table).at(-1)!);
+  assert.match(
+    lastTable['text/html'] as string,
+    /<table class="lstm-table"><caption>Sweep: 2 variants × 2 seeds × 5 steps · 4 of 4 runs done/,
+  );
+  assert.match(lastTable['text/plain'] as string, /^ +1 {2}(lstm|gru) +2\/2 /m);
+  // The box plot: its custom MIME type, the last update with its SVG and both variants' two runs.
+  const lastBox = bundle(of(box).at(-1)!);
+  assert.ok('image/svg+xml' in lastBox, 'the box plot was saved without its SVG');
+  const payload = lastBox['application/vnd.lstm-notebook.box+json'] as { groups: Array<{ values: number[] }> };
+  assert.deepEqual(
+    payload.groups.map((g) => g.values.length),
+    [2, 2],
+  );
+  // The value of the cell is the results, shown as the same table.
+  assert.equal(resultBundle(r)['text/plain'], lastTable['text/plain']);
+});

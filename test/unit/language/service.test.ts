@@ -70,6 +70,24 @@ test('signature help inside train(', () => {
   assert.equal(help.activeParameter, 1);
 });
 
+test("sweep( is the notebook's: its options take plot, and a typo in them is a type error", () => {
+  const use = [
+    "import { sweep, tasks } from 'lstm-notebook';",
+    'const [a, b] = tasks.adding({ length: 5, count: 10 }).split(0.5);',
+    'await sweep({ variants: { m: () => model }, seeds: 2, task: { train: a, test: b }, steps: 3, plot: false });',
+    'await sweep({ variants: { m: () => model }, seeds: 2, task: { train: a, test: b }, stpes: 3 });',
+  ].join('\n');
+  service.update([MODEL_CELL, cell('use', use)]);
+  const help = service.signatureHelp('use', at(use, 'await sweep('));
+  assert.match(help?.signatures[0].label ?? '', /^sweep\(options: NotebookSweepOptions\): Promise<SweepResults>/);
+  // Only the misspelt key is an error (2561: not a known property — did you mean 'steps'?).
+  const errors = errorsOf('use');
+  assert.deepEqual(
+    errors.map((e) => [e.code, e.range.start.line]),
+    [[2561, 3]],
+  );
+});
+
 test('a cross-cell type error is a diagnostic on the later cell at its range, gone once fixed', () => {
   const wrong = "const out = model.forward('text');\nconst other = new LSTM({ inputSize: 2, hiddenSzie: 3 });";
   service.update([MODEL_CELL, cell('use', wrong)]);

@@ -11,6 +11,7 @@ import { seed } from '../../../core/random';
 import { LSTM } from '../../../core/lstm';
 import { Tensor } from '../../../core/tensor';
 import { gatesPayload, gradientsPayload, lossPayload, saturationPayload, statesPayload } from '../../../plot/builders';
+import { boxPayload } from '../../../plot/box';
 import {
   MIME,
   SCHEMA_VERSION,
@@ -39,6 +40,17 @@ function payloads(): Record<ChartKind, unknown> {
     ]),
     gradients: gradientsPayload([{ name: 'LSTM', norms }]),
     saturation: saturationPayload(trace),
+    // A log scale, so that its check (values above 0) is mutated as well.
+    box: {
+      ...boxPayload([
+        { name: 'LSTM', values: [0.004, 0.5, 0.02] },
+        { name: 'GRU', values: [0.3] },
+      ]),
+      groups: [
+        { name: 'LSTM', values: [0.004, 0.5, 0.02], labels: ['seed 0', 'seed 1', 'seed 2'] },
+        { name: 'GRU', values: [0.3], labels: ['seed 0'] },
+      ],
+    },
   };
   return JSON.parse(JSON.stringify(all));
 }
@@ -79,7 +91,7 @@ function* mutations(value: unknown, path = ''): Generator<[string, (root: unknow
 }
 
 // low / high: payloads saved before the saturation thresholds were carried have none (0.1 / 0.9 then).
-const OPTIONAL = new Set(['tokens', 'axes', 'source', 'c', 'pca', 'xTitle', 'yTitle', 'low', 'high']);
+const OPTIONAL = new Set(['tokens', 'axes', 'source', 'c', 'pca', 'xTitle', 'yTitle', 'low', 'high', 'labels']);
 
 /** Why a mutation must be refused: a required field gone, or a list/object of another type. */
 function mustRefuse(root: unknown, what: string): string | null {
@@ -183,6 +195,27 @@ test('the verdicts name the field, what was expected and what was given', () => 
     'expected h[1][1] to be a number, got "x"',
   );
   assert.equal(validatePayload(MIME.loss, 'text'), 'expected a JSON object, got string');
+  const box = (payloads() as { box: { groups: Array<{ values: unknown[]; labels?: string[] }> } }).box;
+  const boxWith = (change: (g: (typeof box.groups)[number]) => void) => {
+    const copy = structuredClone(box);
+    change(copy.groups[1]);
+    return copy;
+  };
+  assert.equal(
+    validatePayload(
+      MIME.box,
+      boxWith((g) => (g.values = [0])),
+    ),
+    'expected groups[1].values[0] to be above 0 on a log scale, got 0',
+  );
+  assert.equal(
+    validatePayload(
+      MIME.box,
+      boxWith((g) => (g.labels = ['a', 'b'])),
+    ),
+    'expected groups[1].labels to have 1 strings, got 2',
+  );
+  assert.equal(validatePayload(MIME.box, { ...box, groups: [] }), 'expected groups to be a non-empty list');
 });
 
 test('validatePayload never throws, even when a getter throws null or an error whose message getter throws', () => {

@@ -18,6 +18,7 @@ export { lossRows } from './loss';
 export { LossRows } from './loss-rows';
 export { BRUSH_DATA, PANEL_WIDTH, panelHeight } from './gates';
 export { panelValues } from './panel-values';
+export { textViewHtml } from './text';
 
 export interface SpecOptions {
   theme: Theme;
@@ -49,6 +50,8 @@ export function specFor(p: ChartPayload, o: SpecOptions): Record<string, unknown
       return saturationSpec(p, o.theme);
     case 'box':
       return boxSpec(p, o.theme);
+    case 'text':
+      throw new Error('a text view is HTML, not a vega chart: textViewHtml (charts/text.ts) draws it');
     default: {
       const unknown: never = p;
       throw new Error(`no spec for ${JSON.stringify(unknown)}`);

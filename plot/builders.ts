@@ -356,6 +356,6 @@ export function tensorHeatmapPayload(t: Tensor): GatesPayload {
 }
 
 /** A panel's values as they travel: float32 base64 when large, a rounded JSON list otherwise. */
-function panelValues(values: Float64Array): number[] | string {
+export function panelValues(values: Float64Array): number[] | string {
   return values.length > F32_THRESHOLD ? encodeF32(values) : Array.from(values, round);
 }

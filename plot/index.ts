@@ -20,6 +20,7 @@ import {
 import { boxPayload, type BoxOptions } from './box';
 import { Chart } from './chart-bundle';
 import { comparePayload } from './compare';
+import { textPayload, type TextOptions } from './text-view';
 import { lastSelection, type Selection } from './selection';
 import type { Series } from '../protocol/chart-payloads';
 import type { PausedChartKind } from '../protocol/kernel';
@@ -87,6 +88,18 @@ export const plot = {
    */
   selection(): Selection | null {
     return lastSelection();
+  },
+  /**
+   * The text a char-LM read, one row per unit, each character coloured by the unit's value there
+   * (Karpathy et al. 2015); select a span of the text to pick the units on across it.
+   * @example plot.text(trace, { text: sample, on: 'c', units: [17, 42] })
+   */
+  text(trace: unknown, options: TextOptions): Chart {
+    const p = textPayload(trace, options);
+    return new Chart(
+      p,
+      `${p.title}: ${p.label} of units ${p.shown.join(', ')} over ${count(p.tokens.length, 'character')}`,
+    );
   },
   /** Per gate unit, the fraction of steps left- (< 0.1) and right-saturated (> 0.9). */
   saturation(trace: unknown, options?: SaturationOptions): Chart {

@@ -17,6 +17,7 @@ export const MIME = {
   gradients: 'application/vnd.lstm-notebook.gradients+json',
   saturation: 'application/vnd.lstm-notebook.saturation+json',
   box: 'application/vnd.lstm-notebook.box+json',
+  text: 'application/vnd.lstm-notebook.text+json',
 } as const;
 
 export type ChartKind = keyof typeof MIME;
@@ -116,5 +117,26 @@ export interface BoxPayload extends Base<'box'> {
   logScale: boolean;
 }
 
+/**
+ * A text coloured by units' activations, a row of the text per unit (Karpathy, Johnson & Fei-Fei
+ * 2015): character t of row u is coloured by values[t · units + u] on `range`. It carries every
+ * unit's values, so a selection made in it (protocol/selection.ts) can pick among all of them.
+ */
+export interface TextPayload extends Base<'text'> {
+  /** The characters, one per step. */
+  tokens: string[];
+  /** H, the units of the quantity. */
+  units: number;
+  /** The quantity: a gate key, 'c' or 'h', and its label. */
+  name: string;
+  label: string;
+  range: [number, number];
+  /** [T, H] time-major, a JSON list or base64 float32 (as a gate panel's). */
+  values: number[] | string;
+  /** The units whose rows are shown, in order. */
+  shown: number[];
+  source?: { layer: number; direction: 'forward' | 'reverse'; sample: number };
+}
+
 export type ChartPayload =
-  GatesPayload | StatesPayload | LossPayload | GradientsPayload | SaturationPayload | BoxPayload;
+  GatesPayload | StatesPayload | LossPayload | GradientsPayload | SaturationPayload | BoxPayload | TextPayload;

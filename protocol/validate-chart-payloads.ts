@@ -98,6 +98,25 @@ function each(
   return null;
 }
 
+/** Where a chart's values come from in a trace (optional): layer, direction, sample. */
+function traceSource(source: unknown): Verdict {
+  if (source === undefined) return null;
+  return first(
+    () => object('source', source),
+    () => integer('source.layer', (source as Obj).layer, 0),
+    () => integer('source.sample', (source as Obj).sample, 0),
+    () =>
+      (source as Obj).direction === 'forward' || (source as Obj).direction === 'reverse'
+        ? null
+        : `expected source.direction to be "forward" or "reverse", got ${given((source as Obj).direction)}`,
+  );
+}
+
+/** [T, H] values: a JSON list, or base64 float32 for large ones. */
+function grid(path: string, values: unknown, count: number): Verdict {
+  return typeof values === 'string' ? float32s(path, values, count) : numbers(path, values, count);
+}
+
 function gates(p: Obj): Verdict {
   const { steps, units, tokens, panels, axes, source } = p;
   return first(
@@ -112,18 +131,7 @@ function gates(p: Obj): Verdict {
             () => string('axes.y', (axes as Obj).y),
           ),
     () => (tokens === undefined ? null : strings('tokens', tokens, steps as number)),
-    () =>
-      source === undefined
-        ? null
-        : first(
-            () => object('source', source),
-            () => integer('source.layer', (source as Obj).layer, 0),
-            () => integer('source.sample', (source as Obj).sample, 0),
-            () =>
-              (source as Obj).direction === 'forward' || (source as Obj).direction === 'reverse'
-                ? null
-                : `expected source.direction to be "forward" or "reverse", got ${given((source as Obj).direction)}`,
-          ),
+    () => traceSource(source),
     () =>
       each(
         'panels',
@@ -134,13 +142,7 @@ function gates(p: Obj): Verdict {
             () => string(`${at}.name`, (panel as Obj).name),
             () => string(`${at}.label`, (panel as Obj).label),
             () => range(`${at}.range`, (panel as Obj).range),
-            () => {
-              const values = (panel as Obj).values;
-              const count = (steps as number) * (units as number);
-              return typeof values === 'string'
-                ? float32s(`${at}.values`, values, count)
-                : numbers(`${at}.values`, values, count);
-            },
+            () => grid(`${at}.values`, (panel as Obj).values, (steps as number) * (units as number)),
           ),
         { nonEmpty: true },
       ),
@@ -268,7 +270,27 @@ function positive(path: string, values: unknown[]): Verdict {
   return k < 0 ? null : `expected ${path}[${k}] to be above 0 on a log scale, got ${given(values[k])}`;
 }
 
-const CHECKS: { [K in ChartKind]: (p: Obj) => Verdict } = { gates, states, loss, gradients, saturation, box };
+function text(p: Obj): Verdict {
+  const { tokens, units, name, label, values, shown, source } = p;
+  return first(
+    () => strings('tokens', tokens),
+    () => ((tokens as string[]).length ? null : 'expected tokens to be a non-empty list'),
+    () => integer('units', units, 1),
+    () => string('name', name),
+    () => string('label', label),
+    () => range('range', p.range),
+    () => grid('values', values, (tokens as string[]).length * (units as number)),
+    () =>
+      each('shown', shown, (at, u) =>
+        Number.isInteger(u) && (u as number) >= 0 && (u as number) < (units as number)
+          ? null
+          : `expected ${at} to be a unit in [0, ${(units as number) - 1}], got ${given(u)}`,
+      ),
+    () => traceSource(source),
+  );
+}
+
+const CHECKS: { [K in ChartKind]: (p: Obj) => Verdict } = { gates, states, loss, gradients, saturation, box, text };
 
 export function validatePayload(mime: string, data: unknown): Verdict {
   try {

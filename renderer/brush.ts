@@ -7,15 +7,10 @@
  */
 import { changeset, type View } from 'vega';
 import type { GatesPayload } from '../protocol/chart-payloads';
-import {
-  countOn,
-  selectionCode,
-  unitsOnAcross,
-  type SelectionMessage,
-  type UnitSelection,
-} from '../protocol/selection';
+import { countOn, unitsOnAcross, type SelectionMessage, type UnitSelection } from '../protocol/selection';
 import { BRUSH_DATA, panelValues } from '../charts/index';
 import { pointer } from './heatmap';
+import { selectionControls } from './selection-controls';
 
 interface PanelBox {
   panel: number;
@@ -56,9 +51,6 @@ function panelBoxes(view: View): PanelBox[] {
   return boxes;
 }
 
-/** The default on-threshold of a panel: 0.5 for gates on [0, 1], 0.3 for tanh quantities (LSTMVis's). */
-const defaultThreshold = (range: [number, number]) => (range[0] < 0 ? 0.3 : 0.5);
-
 /**
  * Installs brushing on a drawn gates chart whose payload names its source; returns the remover.
  * `post` sends a message to the kernel (absent where the renderer has no messaging).
@@ -69,38 +61,18 @@ export function installBrush(
   root: HTMLElement,
   post: ((message: SelectionMessage) => void) | undefined,
 ): () => void {
-  const bar = document.createElement('div');
-  bar.className = 'lstm-controls lstm-brush';
-  const number = (name: string, value: number, step: string, min?: string) => {
-    const input = document.createElement('input');
-    input.type = 'number';
-    input.name = name;
-    input.step = step;
-    if (min !== undefined) input.min = min;
-    input.value = String(value);
-    input.style.width = '5em';
-    return input;
-  };
-  const threshold = number('threshold', 0.5, '0.05');
-  const before = number('before', 0, '1', '0');
-  const after = number('after', 0, '1', '0');
-  const clear = document.createElement('button');
-  clear.textContent = 'Clear';
-  clear.disabled = true;
-  const label = (text: string, input: HTMLElement) => {
-    const l = document.createElement('label');
-    l.append(document.createTextNode(`${text} `), input);
-    return l;
-  };
-  const hint = document.createElement('span');
-  hint.textContent = 'Drag across steps in a panel to select the units on there.';
-  bar.append(hint, label('on ≥', threshold), label('off before', before), label('after', after), clear);
-  const result = document.createElement('div');
-  result.className = 'lstm-selection';
-  root.append(bar, result);
-
   let span: { panel: number; from: number; to: number } | null = null;
-  let thresholdTouched = false;
+  const controls = selectionControls(root, {
+    hint: 'Drag across steps in a panel to select the units on there.',
+    sent: post !== undefined,
+    onEdit: () => {
+      if (span) apply(true);
+    },
+    onClear: () => {
+      span = null;
+      apply(true);
+    },
+  });
 
   const replace = (name: string, rows: object[]) =>
     view.change(
@@ -117,19 +89,13 @@ export function installBrush(
       replace(BRUSH_DATA.units, []);
       replace(BRUSH_DATA.counts, []);
       void view.runAsync();
-      result.replaceChildren();
-      clear.disabled = true;
+      controls.show(null, '');
       if (send) post?.({ type: 'selection', selection: null });
       return;
     }
     const panel = p.panels[span.panel];
     const values = panelValues(panel);
-    const rule = {
-      steps: [span.from, span.to] as [number, number],
-      threshold: Number(threshold.value),
-      before: Math.max(0, Math.floor(Number(before.value) || 0)),
-      after: Math.max(0, Math.floor(Number(after.value) || 0)),
-    };
+    const rule = controls.rule([span.from, span.to]);
     const units = unitsOnAcross(values, p.steps, p.units, rule);
     const counts = countOn(values, p.steps, p.units, units, rule.threshold);
     replace(BRUSH_DATA.span, [{ panel: span.panel, from: span.from, to: span.to }]);
@@ -143,16 +109,7 @@ export function installBrush(
     );
     void view.runAsync();
     const selection: UnitSelection = { on: panel.name, ...p.source, ...rule, units };
-    const summary = document.createElement('div');
-    summary.className = 'lstm-selection-units';
-    summary.textContent = `${panel.label}, steps ${span.from}–${span.to - 1}: ${units.length} unit${units.length === 1 ? '' : 's'}${units.length ? ` — ${units.join(', ')}` : ''}`;
-    const code = document.createElement('code');
-    code.className = 'lstm-selection-code';
-    code.textContent = selectionCode(selection);
-    const next = document.createElement('span');
-    next.textContent = post ? '  ·  the next cell gets it as plot.selection()' : '';
-    result.replaceChildren(summary, code, next);
-    clear.disabled = false;
+    controls.show(selection, panel.label);
     if (send) post?.({ type: 'selection', selection });
   };
 
@@ -172,7 +129,7 @@ export function installBrush(
     event.preventDefault();
     const start = stepAt(box, event);
     dragging = { box, start };
-    if (!thresholdTouched) threshold.value = String(defaultThreshold(p.panels[box.panel].range));
+    controls.suggestThreshold(p.panels[box.panel].range);
     span = { panel: box.panel, from: start, to: start + 1 };
     replace(BRUSH_DATA.span, [span]);
     void view.runAsync();
@@ -189,24 +146,13 @@ export function installBrush(
     dragging = null;
     apply(true);
   };
-  const edited = (event: Event) => {
-    if (event.target === threshold) thresholdTouched = true;
-    if (span) apply(true);
-  };
-  const cleared = () => {
-    span = null;
-    apply(true);
-  };
   container?.addEventListener('mousedown', down);
   window.addEventListener('mousemove', move);
   window.addEventListener('mouseup', up);
-  bar.addEventListener('change', edited);
-  clear.addEventListener('click', cleared);
   return () => {
     container?.removeEventListener('mousedown', down);
     window.removeEventListener('mousemove', move);
     window.removeEventListener('mouseup', up);
-    bar.remove();
-    result.remove();
+    controls.remove();
   };
 }

@@ -13,6 +13,7 @@ import { validatePayload } from '../protocol/validate-chart-payloads';
 import type { SelectionMessage } from '../protocol/selection';
 import { installBrush } from './brush';
 import { heatmapTooltip, panelDataUrl } from './heatmap';
+import { drawTextView } from './text-view';
 import { lossControls } from './loss-controls';
 import { lossRows, specFor, type LossRows } from '../charts/index';
 import { currentTheme, watchTheme } from './theme';
@@ -132,6 +133,11 @@ async function drawOnce(entry: Live): Promise<void> {
   }
   root.appendChild(plotArea);
   element.replaceChildren(root);
+  if (payload.kind === 'text') {
+    // HTML, not vega: the text view draws (and selects) itself.
+    entry.cleanup.push(drawTextView(payload, plotArea, post));
+    return;
+  }
   try {
     entry.rows = payload.kind === 'loss' ? lossRows(payload, entry.smoothing) : null;
     // A gates chart of a trace (not of a plain tensor) can select units by brushing.

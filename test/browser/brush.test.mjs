@@ -10,6 +10,7 @@ import { openRendererPage } from './renderer-page.mjs';
 
 const core = await import(join(ROOT, 'out', 'core', 'index.js'));
 const builders = await import(join(ROOT, 'out', 'plot', 'builders.js'));
+const { textPayload } = await import(join(ROOT, 'out', 'plot', 'text-view.js'));
 const { MIME } = await import(join(ROOT, 'out', 'protocol', 'chart-payloads.js'));
 
 let harness;
@@ -159,6 +160,67 @@ test('a drag across steps of the h panel selects, outlines, lists and counts the
   await page.locator('#brush button', { hasText: 'Clear' }).click();
   assert.deepEqual((await brushData('brush')).units, []);
   assert.deepEqual((await page.evaluate(() => window.posted)).at(-1), { type: 'selection', selection: null });
+});
+
+test('selecting characters in the text view shows the rows of the units on across them, and posts the selection', async () => {
+  const text = Array.from({ length: T }, (_, t) => 'abcdefghij'[t % 10]).join('');
+  const payload = textPayload(trace, { text, sample: SAMPLE, top: 3 });
+  let span = null;
+  for (let from = 3; from < T - 3 && !span; from++)
+    if (expectedUnits(from, from + 3, THRESHOLD, 1, 1).length >= 1) span = [from, from + 3];
+  assert.ok(span, 'no span with units on in this trace');
+  await render('text', MIME.text, payload);
+  assert.deepEqual(
+    await page.locator('#text .lstm-text-row').evaluateAll((rows) => rows.map((r) => Number(r.dataset.unit))),
+    payload.shown,
+  );
+  for (const [name, value] of [
+    ['threshold', THRESHOLD],
+    ['before', 1],
+    ['after', 1],
+  ]) {
+    await page.locator(`#text input[name=${name}]`).fill(String(value));
+    await page.locator(`#text input[name=${name}]`).dispatchEvent('change');
+  }
+  await page.evaluate(() => (window.posted.length = 0));
+  // Select characters span[0] … span[1] − 1 of the first row, as a drag would, then release the mouse.
+  await page.evaluate(
+    ([from, last]) => {
+      const row = document.querySelector('#text .lstm-text-row');
+      const range = document.createRange();
+      range.setStart(row.querySelector(`[data-t="${from}"]`).firstChild, 0);
+      range.setEnd(row.querySelector(`[data-t="${last}"]`).firstChild, 1);
+      const selection = document.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      row.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+    },
+    [span[0], span[1] - 1],
+  );
+  const units = expectedUnits(span[0], span[1], THRESHOLD, 1, 1);
+  assert.deepEqual(
+    await page.locator('#text .lstm-text-row').evaluateAll((rows) => rows.map((r) => Number(r.dataset.unit))),
+    units,
+    'the rows are the selected units',
+  );
+  assert.equal(
+    await page.locator('#text .lstm-text-row').first().locator('.lstm-text-span').count(),
+    span[1] - span[0],
+  );
+  assert.deepEqual((await page.evaluate(() => window.posted)).at(-1), {
+    type: 'selection',
+    selection: {
+      on: 'h',
+      layer: 0,
+      direction: 'forward',
+      sample: SAMPLE,
+      steps: span,
+      threshold: THRESHOLD,
+      before: 1,
+      after: 1,
+      units,
+    },
+  });
 });
 
 test('a tensor heatmap (no trace behind it) has no brushing', async () => {

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { EXTENSION_ID } from './notebook-helpers';
 
-const MIME_TYPES = ['gates', 'states', 'loss', 'gradients', 'saturation', 'box'].map(
+const MIME_TYPES = ['gates', 'states', 'loss', 'gradients', 'saturation', 'box', 'text'].map(
   (k) => `application/vnd.lstm-notebook.${k}+json`,
 );
 

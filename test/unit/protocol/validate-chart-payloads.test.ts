@@ -20,7 +20,8 @@ import {
   type GatesPayload,
 } from '../../../protocol/chart-payloads';
 import { validatePayload } from '../../../protocol/validate-chart-payloads';
-import { colourTable, heatmapPixels, LIGHT_THEME, panelValues, specFor } from '../../../charts/index';
+import { textPayload } from '../../../plot/text-view';
+import { colourTable, heatmapPixels, LIGHT_THEME, panelValues, specFor, textViewHtml } from '../../../charts/index';
 
 function payloads(): Record<ChartKind, unknown> {
   seed(9);
@@ -51,6 +52,7 @@ function payloads(): Record<ChartKind, unknown> {
         { name: 'GRU', values: [0.3], labels: ['seed 0'] },
       ],
     },
+    text: textPayload(trace, { text: 'ab\nc', top: 2 }),
   };
   return JSON.parse(JSON.stringify(all));
 }
@@ -114,6 +116,8 @@ function mustRefuse(root: unknown, what: string): string | null {
 
 /** Draws an accepted payload as far as Node can: spec, vega-lite compile, heatmap pixels. */
 function draw(p: ChartPayload): void {
+  // A text view is HTML: drawing it is building that HTML (what the renderer and the fallback show).
+  if (p.kind === 'text') return void textViewHtml(p);
   const spec = specFor(p, { theme: LIGHT_THEME, imageUrl: () => 'data:,' });
   compile(spec as never, { logger: { level: () => 0, error() {}, warn() {}, info() {}, debug() {} } as never });
   if (p.kind === 'gates')

@@ -60,7 +60,7 @@ export class PatternMatches {
     return this.matches.map((m, k) => [
       String(k + 1),
       String(m.sample),
-      `${m.steps[0]}–${m.steps[1] - 1}`,
+      m.steps[1] - m.steps[0] === 1 ? String(m.steps[0]) : `${m.steps[0]}–${m.steps[1] - 1}`,
       `${(100 * m.score).toFixed(0)} %${m.query ? ' (the selection)' : ''}`,
       m.context ?? '',
     ]);

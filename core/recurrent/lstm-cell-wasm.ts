@@ -24,6 +24,7 @@ import {
   biasGradsWasm,
   finishForward,
   firstStepOffset,
+  fixBlock,
   gatherDOut,
   inputSideGradsWasm,
   keptBuffers,
@@ -40,6 +41,9 @@ import {
 export function lstmCoveredByWasm(f: LstmFlags): boolean {
   return removedGates(f).length === 0 && f.inputActivation && f.outputActivation && !f.fullGateRecurrence;
 }
+
+/** The order of the quantities in the kernels' interventions block. */
+const FIXED_QUANTITIES = ['i', 'f', 'g', 'o', 'c', 'h'];
 
 export function lstmForwardWasm(
   run: SequenceRun,
@@ -66,13 +70,14 @@ export function lstmForwardWasm(
       const whh = arena.put(w.whh);
       const whhP = arena.alloc(packedBSize(H, G4));
       const slices = batchSlices(kw, B, H);
+      const fix = fixBlock(kw, run.fixed, FIXED_QUANTITIES, H);
       projectInputsWasm(kw, run, w, true, z);
       k.packB(H, G4, whh, 1, H, whhP); // B(k = j, n = g) = W_hh[g, j]: W_hhᵀ
       arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
       arena.f32(cPrev + firstStepOffset(run), B * H).set(c0);
       runSequence(kw, T, false, slices, (s, _i, s0, s1) => [
         'lstmForwardSeq',
-        [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, z, pre, hPrev, cPrev, c, h, peep, whhP, s.ap, s.edge],
+        [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, z, pre, hPrev, cPrev, c, h, peep, whhP, s.ap, s.edge, fix],
       ]);
       finishForward(kw, run, h, z, pre);
       const cv = arena.f32(c, rows * H);
@@ -111,6 +116,7 @@ export function lstmBackwardWasm(
       const whh = arena.put(w.whh);
       const whhBP = arena.alloc(packedBSize(G4, H));
       const slices = batchSlices(kw, B, G4);
+      const fix = fixBlock(kw, run.fixed, FIXED_QUANTITIES, H);
       k.packB(G4, H, whh, H, 1, whhBP); // B(k = g, n = j) = W_hh[g, j]
       runSequence(kw, T, true, slices, (s, _i, s0, s1) => [
         'lstmBackwardSeq',
@@ -137,6 +143,7 @@ export function lstmBackwardWasm(
           dcSeq,
           s.ap,
           s.edge,
+          fix,
         ],
       ]);
       if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));

@@ -16,7 +16,7 @@ import { gemmPtr, packedASize } from '../kernels/wasm/products';
 import type { Pin, WasmKernels } from '../kernels/wasm/runtime';
 import { halves, KernelCall, runCalls } from '../kernels/wasm/threads';
 import { sparseRows } from './projection';
-import type { LayerGrads, LayerWeights, SequenceRun, SparseRows, WasmRunBuffers } from './run';
+import type { LayerGrads, LayerWeights, SequenceRun, SparseRows, UnitOverrides, WasmRunBuffers } from './run';
 import { timeAt } from './run';
 
 /** Bytes per arena value (f32 and i32 alike): value n of a buffer at pointer p is at p + VALUE_BYTES·n. */
@@ -75,6 +75,34 @@ export function keptBuffers(run: SequenceRun): WasmRunBuffers {
       'backward: this forward pass kept no buffers for a backward (it ran without a tape, or its backward already ran)',
     );
   return run.wasm;
+}
+
+/**
+ * The interventions' block a cell's kernels read (assembly/lstm.ts): for each quantity in turn, a
+ * lane mask [H] (all ones where a unit is held) and the held values [H]. 0 when nothing is held.
+ * Allocated in the current scratch region.
+ */
+export function fixBlock(
+  { arena }: WasmKernels,
+  fixed: UnitOverrides | null,
+  quantities: readonly string[],
+  H: number,
+): number {
+  if (!fixed) return 0;
+  const n = 2 * quantities.length * H;
+  const p = arena.zeros(n);
+  const values = arena.f32(p, n);
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  quantities.forEach((q, k) => {
+    const o = fixed[q];
+    if (o)
+      for (let j = 0; j < H; j++)
+        if (o.fixed[j] === 1) {
+          bits[2 * k * H + j] = 0xffffffff;
+          values[(2 * k + 1) * H + j] = o.value[j];
+        }
+  });
+  return p;
 }
 
 /** Runs `body` between arena.mark() and release (temporary buffers of one call). */

@@ -66,6 +66,8 @@ interface KernelExports {
     whhP: number,
     ap: number,
     edge: number,
+    /** The interventions' block (or 0): see assembly/lstm.ts. */
+    fix: number,
   ): void;
   lstmBackwardSeq(
     T: number,
@@ -90,6 +92,8 @@ interface KernelExports {
     dcSeq: number,
     ap: number,
     edge: number,
+    /** The interventions' block (or 0): see assembly/lstm.ts. */
+    fix: number,
   ): void;
   gruForwardSeq(
     T: number,

@@ -114,7 +114,7 @@ test('active interventions are listed under the model, and the engine they run o
   const fix = model.intervene({ on: 'f', units: [1], mode: 'clamp', value: 1 });
   const lines = summaryText(modelSummary(model)!).split('\n');
   assert.deepEqual(lines.slice(1, 4), [
-    'LSTM(2 → 8, 2 interventions) · float32 · js engine',
+    `LSTM(2 → 8, 2 interventions) · float32 · ${model.engine} engine`,
     '  intervention: h units 3, 7 of layer 0 zeroed',
     '  intervention: f unit 1 of layer 0 clamped to 1',
   ]);

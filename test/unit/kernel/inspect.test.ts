@@ -63,6 +63,6 @@ test('cells select units, find them elsewhere and ablate them', async () => {
   assert.equal(r.stdout, 'true\n');
   assert.match(
     r.value ?? '',
-    /LSTM\(2 → 8, 1 intervention\) · float32 · js engine\n {2}intervention: h units? [\d, ]+ of layer 0 zeroed/,
+    /LSTM\(2 → 8, 1 intervention\) · float32 · wasm engine\n {2}intervention: h units? [\d, ]+ of layer 0 zeroed/,
   );
 });

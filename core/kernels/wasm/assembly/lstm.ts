@@ -18,8 +18,29 @@
  * Forward, with z = x_t·W_ihᵀ + b_ih + b_hh + h_{t−1}·W_hhᵀ already in z:
  *   i = σ(z_i + p_i ⊙ c_{t−1})   f = σ(z_f + p_f ⊙ c_{t−1})   g = tanh(z_g)
  *   c_t = f ⊙ c_{t−1} + i ⊙ g     o = σ(z_o + p_o ⊙ c_t)       h_t = o ⊙ tanh(c_t)
+ *
+ * Interventions (core/recurrent/intervention.ts): `fix` (when not 0) points to 12 [H] arrays,
+ * a lane mask (all ones: held) then the held values, for each of i, f, g, o, c, h in turn. A held
+ * unit's value replaces the computed one where it is made; the backward treats it as a
+ * constant (its dz, dc or dh is 0).
  */
 import { ld, st, vsigmoid, vtanh } from './activations';
+
+/** Mask m of the fix block (quantity q of i, f, g, o, c, h) at this unit: all-ones lanes where a unit is held. */
+@inline function fixMask(fx: usize, q: usize, H4: usize, full: bool): v128 {
+  const p = fx + 2 * q * H4;
+  return full ? v128.load(p) : v128.load32_splat(p);
+}
+
+/** v, with the held value where an intervention holds the unit (quantity q). */
+@inline function pin(v: v128, fx: usize, q: usize, H4: usize, full: bool): v128 {
+  return fx ? v128.bitselect(ld(fx + (2 * q + 1) * H4, full), v, fixMask(fx, q, H4, full)) : v;
+}
+
+/** d, zeroed where an intervention holds the unit (quantity q): a constant passes no gradient. */
+@inline function stop(d: v128, fx: usize, q: usize, H4: usize, full: bool): v128 {
+  return fx ? v128.andnot(d, fixMask(fx, q, H4, full)) : d;
+}
 import { gemmPacked, packA } from './gemm';
 
 @inline function lstmForward4(
@@ -31,6 +52,7 @@ import { gemmPacked, packA } from './gemm';
   h: usize,
   cNext: usize,
   hNext: usize,
+  fx: usize,
   H: usize,
   full: bool,
 ): void {
@@ -39,13 +61,13 @@ import { gemmPacked, packA } from './gemm';
   const zi = f32x4.add(ld(z, full), f32x4.mul(ld(p, full), cp));
   const zf = f32x4.add(ld(z + H4, full), f32x4.mul(ld(p + H4, full), cp));
   const zg = ld(z + 2 * H4, full);
-  const i = vsigmoid(zi);
-  const f = vsigmoid(zf);
-  const g = vtanh(zg);
-  const cn = f32x4.add(f32x4.mul(f, cp), f32x4.mul(i, g));
+  const i = pin(vsigmoid(zi), fx, 0, H4, full);
+  const f = pin(vsigmoid(zf), fx, 1, H4, full);
+  const g = pin(vtanh(zg), fx, 2, H4, full);
+  const cn = pin(f32x4.add(f32x4.mul(f, cp), f32x4.mul(i, g)), fx, 4, H4, full);
   const zo = f32x4.add(ld(z + 3 * H4, full), f32x4.mul(ld(p + 2 * H4, full), cn));
-  const o = vsigmoid(zo);
-  const hn = f32x4.mul(o, vtanh(cn));
+  const o = pin(vsigmoid(zo), fx, 3, H4, full);
+  const hn = pin(f32x4.mul(o, vtanh(cn)), fx, 5, H4, full);
   if (pre) {
     st(pre, zi, full); st(pre + H4, zf, full); st(pre + 2 * H4, zg, full); st(pre + 3 * H4, zo, full);
   }
@@ -72,6 +94,7 @@ function lstmForwardStep(
   h: usize,
   cNext: usize,
   hNext: usize,
+  fix: usize,
 ): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
@@ -90,6 +113,7 @@ function lstmForwardStep(
         h + sr + o,
         cNext ? cNext + sr + o : 0,
         hNext ? hNext + sr + o : 0,
+        fix ? fix + o : 0,
         <usize>H,
         true,
       );
@@ -105,6 +129,7 @@ function lstmForwardStep(
         h + sr + o,
         cNext ? cNext + sr + o : 0,
         hNext ? hNext + sr + o : 0,
+        fix ? fix + o : 0,
         <usize>H,
         false,
       );
@@ -132,12 +157,14 @@ function lstmForwardStep(
   dZ: usize,
   dhOut: usize,
   dcOut: usize,
+  fx: usize,
   H: usize,
   full: bool,
 ): void {
   const H4 = H << 2;
   const one = f32x4.splat(1.0);
-  const dh = dOut ? f32x4.add(ld(dOut, full), ld(dhNext, full)) : ld(dhNext, full);
+  const dhIn = dOut ? f32x4.add(ld(dOut, full), ld(dhNext, full)) : ld(dhNext, full);
+  const dh = stop(dhIn, fx, 5, H4, full); // a held h_t passes nothing back to o_t and c_t
   const i = ld(gates, full);
   const f = ld(gates + H4, full);
   const g = ld(gates + 2 * H4, full);
@@ -145,19 +172,21 @@ function lstmForwardStep(
   const ct = ld(c, full);
   const cp = ld(cPrev, full);
   const ac = vtanh(ct);
-  const dzo = f32x4.mul(f32x4.mul(dh, ac), f32x4.mul(o, f32x4.sub(one, o)));
-  let dc = f32x4.add(ld(dcNext, full), f32x4.mul(f32x4.mul(dh, o), f32x4.sub(one, f32x4.mul(ac, ac))));
-  dc = f32x4.add(dc, f32x4.mul(dzo, ld(p + 2 * H4, full)));
-  const dzi = f32x4.mul(f32x4.mul(dc, g), f32x4.mul(i, f32x4.sub(one, i)));
-  const dzf = f32x4.mul(f32x4.mul(dc, cp), f32x4.mul(f, f32x4.sub(one, f)));
-  const dzg = f32x4.mul(f32x4.mul(dc, i), f32x4.sub(one, f32x4.mul(g, g)));
+  const dzo = stop(f32x4.mul(f32x4.mul(dh, ac), f32x4.mul(o, f32x4.sub(one, o))), fx, 3, H4, full);
+  let dcIn = f32x4.add(ld(dcNext, full), f32x4.mul(f32x4.mul(dh, o), f32x4.sub(one, f32x4.mul(ac, ac))));
+  dcIn = f32x4.add(dcIn, f32x4.mul(dzo, ld(p + 2 * H4, full)));
+  const dc = stop(dcIn, fx, 4, H4, full);
+  const dzi = stop(f32x4.mul(f32x4.mul(dc, g), f32x4.mul(i, f32x4.sub(one, i))), fx, 0, H4, full);
+  const dzf = stop(f32x4.mul(f32x4.mul(dc, cp), f32x4.mul(f, f32x4.sub(one, f))), fx, 1, H4, full);
+  const dzg = stop(f32x4.mul(f32x4.mul(dc, i), f32x4.sub(one, f32x4.mul(g, g))), fx, 2, H4, full);
   let dcp = f32x4.mul(dc, f);
   dcp = f32x4.add(dcp, f32x4.mul(dzi, ld(p, full)));
   dcp = f32x4.add(dcp, f32x4.mul(dzf, ld(p + H4, full)));
   st(dZ, dzi, full); st(dZ + H4, dzf, full); st(dZ + 2 * H4, dzg, full); st(dZ + 3 * H4, dzo, full);
   st(dcNext, dcp, full);
-  if (dhOut) st(dhOut, dh, full);
-  if (dcOut) st(dcOut, dc, full);
+  // The norms measure ∂L/∂h_t and ∂L/∂c_t as they arrive, before a held unit stops them.
+  if (dhOut) st(dhOut, dhIn, full);
+  if (dcOut) st(dcOut, dcIn, full);
 }
 
 /**
@@ -178,6 +207,7 @@ function lstmBackwardStep(
   dZ: usize,
   dhOut: usize,
   dcOut: usize,
+  fix: usize,
 ): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
@@ -197,6 +227,7 @@ function lstmBackwardStep(
         dZ + zr + o,
         dhOut ? dhOut + sr + o : 0,
         dcOut ? dcOut + sr + o : 0,
+        fix ? fix + o : 0,
         <usize>H,
         true,
       );
@@ -214,6 +245,7 @@ function lstmBackwardStep(
         dZ + zr + o,
         dhOut ? dhOut + sr + o : 0,
         dcOut ? dcOut + sr + o : 0,
+        fix ? fix + o : 0,
         <usize>H,
         false,
       );
@@ -231,7 +263,7 @@ function lstmBackwardStep(
  * both biases and becomes the activations; hPrev and cPrev must hold h0, c0 at the first step
  * processed and receive every later h_{t−1}, c_{t−1}; c and h receive c_t and h_t; pre (when not
  * 0) the pre-activations. whhP is W_hhᵀ packed (packB); ap (⌈Bs/4⌉·4·H floats) and edge (32)
- * are this slice's scratch.
+ * are this slice's scratch; fix (or 0) the interventions' block (12 [H] arrays, see above).
  */
 export function lstmForwardSeq(
   T: i32,
@@ -252,6 +284,7 @@ export function lstmForwardSeq(
   whhP: usize,
   ap: usize,
   edge: usize,
+  fix: usize,
 ): void {
   const G4 = 4 * H;
   for (let s = s0; s < s1; s++) {
@@ -274,6 +307,7 @@ export function lstmForwardSeq(
       h + st,
       last ? 0 : cPrev + nx,
       last ? 0 : hPrev + nx,
+      fix,
     );
   }
 }
@@ -283,6 +317,7 @@ export function lstmForwardSeq(
  * as ∂L/∂h0, ∂L/∂c0; dOut [T, B, H] (or 0) is ∂L/∂h_t from above; dZ [T, B, 4H] receives
  * ∂L/∂Z. whhBP is W_hh packed (packB); dhSeq, dcSeq [T, B, H] (or 0) receive the whole ∂L/∂h_t,
  * ∂L/∂c_t. With truncate = k > 0 no gradient crosses into step s − 1 when s is a multiple of k.
+ * fix (or 0) is the forward's interventions' block.
  */
 export function lstmBackwardSeq(
   T: i32,
@@ -307,6 +342,7 @@ export function lstmBackwardSeq(
   dcSeq: usize,
   ap: usize,
   edge: usize,
+  fix: usize,
 ): void {
   const G4 = 4 * H;
   const bytes = <usize>(Bs * H) << 2;
@@ -327,6 +363,7 @@ export function lstmBackwardSeq(
       dZ + zt,
       dhSeq ? dhSeq + st : 0,
       dcSeq ? dcSeq + st : 0,
+      fix,
     );
     // ∂L/∂h_{t−1} = dZ_t · W_hh
     memory.fill(dh, 0, bytes);

@@ -1,34 +1,26 @@
 /**
  * The module a cell gets from `import … from 'lstm-notebook'`: the whole core, the hand-over to
  * other engines (exportOnnx, and exportPyTorch writing its files), plus what only makes sense in
- * a notebook — display(), plot.*, and a train() that can draw its loss curve live
- * (`plot: true`) and that the kernel can interrupt between steps.
+ * a notebook — display(), plot.*, and a train() that can draw its loss curve and the gates of a
+ * probe batch live (`plot: true`, `plot: { gates: probe }`, train-plot.ts) and that the kernel
+ * can interrupt between steps.
  */
 import * as core from '../../core/index';
 import * as interop from '../../interop/index';
-import type { EpochInfo, History, StepInfo, Trainable, TrainOptions } from '../../core/index';
-import { describe } from '../../core/host';
+import type { EpochInfo, History, StepInfo, Trainable } from '../../core/index';
 import type { Displays, DisplayHandle } from './display';
 import { writeFolder } from './export-folder';
 import type { Namespace } from './imports';
 import type { PausedChartKind } from '../../protocol/kernel';
-import type { ChartLike, ChartSupport } from './value-bundle';
+import type { ChartSupport } from './value-bundle';
+import type { NotebookTrainOptions } from './train-options';
+import { startTrainPlot, type TrainPlotCharts } from './train-plot';
 
 /** What the charts module gives the kernel (see plot/index.ts). */
-export interface ChartModule extends ChartSupport {
+export interface ChartModule extends ChartSupport, TrainPlotCharts {
   plot: object;
-  LiveLoss: new () => {
-    pushStep(step: number, loss: number): void;
-    pushValidation(step: number, loss: number): void;
-    chart(): ChartLike;
-  };
   /** The gates or states of a model, trace or forward result, built synchronously for a paused debugger. */
   pausedChart(value: unknown, kind: PausedChartKind): { mime: string; payload: unknown; summary: string };
-}
-
-interface NotebookTrainOptions extends TrainOptions {
-  /** Draw the loss curve in the cell's output, updated in place while training runs. */
-  plot?: boolean;
 }
 
 export interface CellApiDeps {
@@ -48,32 +40,23 @@ export function createCellApi({ displays, check, charts, notebookDir }: CellApiD
     data: Parameters<typeof core.train>[1],
     options: NotebookTrainOptions = {},
   ): Promise<History> {
-    const { plot: wantsPlot, ...rest } = options ?? {};
-    if (wantsPlot !== undefined && typeof wantsPlot !== 'boolean') {
-      throw new core.LstmError(`train: option plot must be true or false, got ${describe(wantsPlot)}`);
-    }
-    if (wantsPlot && !charts)
-      throw new core.LstmError('train: plot: true needs the chart renderer, which this kernel was built without');
-    const live = wantsPlot && charts ? new charts.LiveLoss() : null;
-    const handle = live ? displays.display(live.chart()) : null;
-    const redraw = () => {
-      if (live && handle) displays.updateLazy(handle.id, () => live.chart());
-    };
-    return core.train(modules, data, {
+    const { plot, ...rest } = options ?? {};
+    const live = startTrainPlot(plot, modules, displays, charts);
+    const history = await core.train(modules, data, {
       ...rest,
       onStep: (info: StepInfo) => {
         check();
-        live?.pushStep(info.step, info.loss);
-        redraw();
+        live?.step(info.step, info.loss);
         return rest.onStep?.(info);
       },
       onEpoch: (info: EpochInfo) => {
         check();
-        if (live && info.validationLoss !== undefined) live.pushValidation(info.step, info.validationLoss);
-        redraw();
+        if (info.validationLoss !== undefined) live?.validation(info.step, info.validationLoss);
         return rest.onEpoch?.(info);
       },
     });
+    live?.end(history.steps.at(-1)?.step ?? 0);
+    return history;
   }
 
   /** A PyTorch project that trains the model as train() does (interop/pytorch.ts), written to `dir`. */

@@ -1,5 +1,6 @@
-/** The chart module as the kernel sees it: plot.*, the live loss curve, default charts. */
+/** The chart module as the kernel sees it: plot.*, the live loss curve and gates, default charts. */
 import { defaultChart, LiveLoss, pausedChart, plot } from '../../plot/index';
+import { LiveGates } from '../../plot/live-gates';
 import type { ChartModule } from './cell-api';
 
-export const charts: ChartModule | null = { plot, LiveLoss, defaultChart, pausedChart };
+export const charts: ChartModule | null = { plot, LiveLoss, LiveGates, defaultChart, pausedChart };

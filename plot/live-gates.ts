@@ -27,7 +27,6 @@ export interface LiveGatesOptions {
 
 /** One trace of the probe and its charts, built on demand. */
 export interface GatesSnapshot {
-  readonly step: number;
   gates(): Chart;
   /** null for a model with no sigmoid gates (a vanilla RNN): there is no saturation to show. */
   saturation(): Chart | null;
@@ -59,7 +58,6 @@ export class LiveGates {
     const when = step === 0 ? 'before training' : `after step ${step}`;
     const where = `layer ${this.layer}, sample ${this.sample}`;
     return {
-      step,
       gates: () =>
         plot.gates(trace, {
           layer: this.layer,
@@ -90,9 +88,11 @@ function checkProbe(model: RecurrentModel, probe: unknown, what: string): Tensor
     throw new LstmError(`${what}: expected a probe of finite values, got NaN or ±∞ in it`);
   const steps = probe.shape[model.batchFirst ? 1 : 0];
   const values = steps * model.hiddenSize;
-  if (values > LIVE_GATES_MAX_VALUES)
+  if (values > LIVE_GATES_MAX_VALUES) {
+    const fits = Math.floor(LIVE_GATES_MAX_VALUES / model.hiddenSize);
     throw new LstmError(
-      `${what}: expected at most ${LIVE_GATES_MAX_VALUES} values per gate panel (steps × units), got ${steps} steps × ${model.hiddenSize} units = ${values}; use a probe of at most ${Math.max(1, Math.floor(LIVE_GATES_MAX_VALUES / model.hiddenSize))} steps`,
+      `${what}: expected at most ${LIVE_GATES_MAX_VALUES} values per gate panel (steps × units), got ${steps} steps × ${model.hiddenSize} units = ${values}; ${fits > 0 ? `use a probe of at most ${fits} steps` : 'this model has too many units for a live heatmap'}`,
     );
+  }
   return probe;
 }

@@ -2,7 +2,8 @@
  * The live charts of a notebook's train(): the loss curve (`plot: true`), and with
  * `plot: { gates: probe }` a gate heatmap and a saturation chart of the probe batch, traced
  * before training, every `every` optimizer steps and after the last step. Each chart is one
- * display updated in place. Displays sends at most ten updates a second and builds a chart only
+ * display updated in place, sent without its SVG until the cell ends (Displays' `live`).
+ * Displays sends at most ten updates a second and builds a chart only
  * when its update goes out (updateLazy), so at any `every` the payloads cost at most ten builds a
  * second; a trace overtaken by a newer one before it is sent costs its forward only.
  */
@@ -74,12 +75,12 @@ export class TrainPlot {
     private readonly gates: Gates | null,
     private readonly every: number,
   ) {
-    if (loss) this.lossId = displays.display(loss.chart()).id;
+    if (loss) this.lossId = displays.display(loss.chart(), { live: true }).id;
     if (gates) {
       const before = gates.capture(0);
-      this.gatesId = displays.display(before.gates()).id;
+      this.gatesId = displays.display(before.gates(), { live: true }).id;
       const saturation = before.saturation(); // null for a vanilla RNN: no sigmoid gates
-      if (saturation) this.saturationId = displays.display(saturation).id;
+      if (saturation) this.saturationId = displays.display(saturation, { live: true }).id;
     }
   }
 

@@ -69,6 +69,7 @@ test('plot: { gates: probe, every: 5 } keeps a loss curve, a gate heatmap and a 
   );
   for (const d of [loss, gates, saturation]) {
     assert.equal(d[0].update, false);
+    assert.ok(!('image/svg+xml' in d[0].bundle), 'a live chart was first sent with an SVG, which its updates replace');
     assert.ok(
       d.slice(1).every((u) => u.update),
       'later messages of a live display are updates in place',
@@ -139,6 +140,21 @@ test('plot: { gates, loss: false } draws no loss curve; a vanilla RNN, which has
   assert.match((shown[0].at(-1)!.bundle[GATES] as { title: string }).title, /after step 2 /);
 });
 
+test('a live chart whose training fails before its first step still ends the cell with its SVG', async () => {
+  // The charts are shown before core.train checks its own options; epochs: 0 is refused there.
+  const r = await run(
+    session,
+    'await train([new LSTM({ inputSize: 2, hiddenSize: 6 }), new Linear(6, 1)], data, { epochs: 0, plot: { gates: probe } });',
+  );
+  assert.equal(r.error?.message, 'train: epochs: expected an integer ≥ 1, got 0');
+  const shown = byDisplay(r.outputs);
+  assert.equal(shown.length, 3);
+  for (const d of shown) {
+    assert.ok(!('image/svg+xml' in d[0].bundle));
+    assert.ok('image/svg+xml' in d.at(-1)!.bundle, `${Object.keys(d[0].bundle)[0]} ended without an SVG`);
+  }
+});
+
 const refusals: Array<[string, string, RegExp]> = [
   [
     'plot neither a boolean nor an object',
@@ -203,7 +219,7 @@ for (const [what, option, message] of refusals) {
         'const refused = new LSTM({ inputSize: 2, hiddenSize: 6 });',
         'const before = Array.from(parametersOf(refused)[0].data);',
         'let stepped = false;',
-        `try { await train(refused, data, { epochs: 1, onStep: () => { stepped = true; }, ${option} }); } catch (e) { console.log(\`\${(e as Error).name}: \${(e as Error).message}\`); }`,
+        `try { await train([refused, new Linear(6, 1)], data, { epochs: 1, onStep: () => { stepped = true; }, ${option} }); } catch (e) { console.log(\`\${(e as Error).name}: \${(e as Error).message}\`); }`,
         'stepped || !parametersOf(refused)[0].data.every((v, i) => v === before[i])',
       ].join('\n'),
     );

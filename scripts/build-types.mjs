@@ -5,7 +5,8 @@
 // entries reach through their imports (core/, plot/, protocol/, charts/ and the kernel's display
 // handle), not the whole program. The entry module, `lstm-notebook/index.d.ts`, re-exports what a
 // cell's `import … from 'lstm-notebook'` gets at run time (extension/kernel/cell-api.ts): the
-// whole core, `plot`, `display`, and the kernel's `train` and `sweep` with their `plot` options.
+// whole core, `plot`, `display`, and the kernel's `train` and `sweep` with their `plot` options
+// (train's types, extension/kernel/train-options.ts, are the kernel's own).
 // Skips the work when the generated file is newer than every source it reads.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
@@ -14,7 +15,13 @@ import ts from 'typescript';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET = 'extension/language/types.generated.ts';
-const ENTRIES = ['core/index.ts', 'plot/index.ts', 'interop/index.ts', 'extension/kernel/display.ts'];
+const ENTRIES = [
+  'core/index.ts',
+  'plot/index.ts',
+  'interop/index.ts',
+  'extension/kernel/display.ts',
+  'extension/kernel/train-options.ts',
+];
 const SOURCE_DIRS = ['core', 'plot', 'interop', 'protocol', 'charts', 'extension/kernel'];
 
 // Everything below this virtual folder is served to the language service as the package
@@ -23,8 +30,9 @@ const ENTRY_MODULE = `/**
  * lstm-notebook: what a cell's \`import … from 'lstm-notebook'\` gets — the whole core, plus
  * display(), plot.*, a train() that can draw its loss curve live and a sweep() that shows its race.
  */
-import type { History, SequenceDataset, SweepOptions, SweepResults, Trainable, TrainOptions } from './core/index';
+import type { History, SequenceDataset, SweepOptions, SweepResults, Trainable } from './core/index';
 import type { DisplayHandle } from './extension/kernel/display';
+import type { NotebookTrainOptions } from './extension/kernel/train-options';
 import type { ExportPyTorchOptions } from './interop/index';
 export * from './core/index';
 export { exportOnnx } from './interop/index';
@@ -42,16 +50,14 @@ export type { FindPatternOptions, PatternMatch, PatternQuery } from './plot/find
  */
 export declare function exportPyTorch(options: ExportPyTorchOptions): { dir: string; files: string[] };
 
-/** train()'s options in a notebook: the core's, plus a live loss curve. */
-export interface NotebookTrainOptions extends TrainOptions {
-  /** Draw the loss curve in the cell's output, updated in place while training runs. */
-  plot?: boolean;
-}
+export type { NotebookPlotOptions, NotebookTrainOptions } from './extension/kernel/train-options';
 
 /**
  * Trains \`modules\` on \`data\` (the core's train(), see its options); the kernel can stop it
- * between steps, and \`plot: true\` draws the loss curve live in the cell's output.
+ * between steps, and \`plot: true\` draws the loss curve live in the cell's output;
+ * \`plot: { gates: probe, every: 100 }\` adds the gates and gate saturation of a probe batch.
  * @example const history = await train(model, dataset, { epochs: 10, plot: true });
+ * @example await train([model, head], data, { plot: { gates: data.batch(0, 4).inputs, every: 100 } });
  */
 export declare function train(
   modules: Trainable,

@@ -1,9 +1,9 @@
 /**
  * The module a cell gets from `import … from 'lstm-notebook'`: the whole core, the hand-over to
  * other engines (exportOnnx, and exportPyTorch writing its files), plus what only makes sense in
- * a notebook — display(), plot.*, a train() that can draw its loss curve live (`plot: true`),
- * and a sweep() that shows its ranked table and box plot as it runs; the kernel can interrupt
- * both between steps.
+ * a notebook — display(), plot.*, a train() that can draw its loss curve and the gates of a
+ * probe batch live (`plot: true`, `plot: { gates: probe }`, train-plot.ts), and a sweep() that
+ * shows its ranked table and box plot as it runs; the kernel can interrupt both between steps.
  */
 import * as core from '../../core/index';
 import * as interop from '../../interop/index';
@@ -15,7 +15,6 @@ import type {
   SweepResults,
   SweepStepInfo,
   Trainable,
-  TrainOptions,
 } from '../../core/index';
 import { describe } from '../../core/host';
 import type { Displays, DisplayHandle } from './display';
@@ -23,15 +22,12 @@ import { writeFolder } from './export-folder';
 import type { Namespace } from './imports';
 import type { PausedChartKind } from '../../protocol/kernel';
 import type { ChartLike, ChartSupport } from './value-bundle';
+import type { NotebookTrainOptions } from './train-options';
+import { startTrainPlot, type TrainPlotCharts } from './train-plot';
 
 /** What the charts module gives the kernel (see plot/index.ts). */
-export interface ChartModule extends ChartSupport {
+export interface ChartModule extends ChartSupport, TrainPlotCharts {
   plot: object;
-  LiveLoss: new () => {
-    pushStep(step: number, loss: number): void;
-    pushValidation(step: number, loss: number): void;
-    chart(): ChartLike;
-  };
   /** Keeps a selection brushed in a chart for plot.selection(); what is wrong with the message, or null. */
   receiveSelection(message: unknown): string | null;
   /** Units on across a span of a trace (LSTMVis's selection), and where else they switch on. */
@@ -41,11 +37,6 @@ export interface ChartModule extends ChartSupport {
   box(results: SweepResults): ChartLike;
   /** The gates or states of a model, trace or forward result, built synchronously for a paused debugger. */
   pausedChart(value: unknown, kind: PausedChartKind): { mime: string; payload: unknown; summary: string };
-}
-
-interface NotebookTrainOptions extends TrainOptions {
-  /** Draw the loss curve in the cell's output, updated in place while training runs. */
-  plot?: boolean;
 }
 
 interface NotebookSweepOptions extends SweepOptions {
@@ -70,32 +61,23 @@ export function createCellApi({ displays, check, charts, notebookDir }: CellApiD
     data: Parameters<typeof core.train>[1],
     options: NotebookTrainOptions = {},
   ): Promise<History> {
-    const { plot: wantsPlot, ...rest } = options ?? {};
-    if (wantsPlot !== undefined && typeof wantsPlot !== 'boolean') {
-      throw new core.LstmError(`train: option plot must be true or false, got ${describe(wantsPlot)}`);
-    }
-    if (wantsPlot && !charts)
-      throw new core.LstmError('train: plot: true needs the chart renderer, which this kernel was built without');
-    const live = wantsPlot && charts ? new charts.LiveLoss() : null;
-    const handle = live ? displays.display(live.chart()) : null;
-    const redraw = () => {
-      if (live && handle) displays.updateLazy(handle.id, () => live.chart());
-    };
-    return core.train(modules, data, {
+    const { plot, ...rest } = options ?? {};
+    const live = startTrainPlot(plot, modules, displays, charts);
+    const history = await core.train(modules, data, {
       ...rest,
       onStep: (info: StepInfo) => {
         check();
-        live?.pushStep(info.step, info.loss);
-        redraw();
+        live?.step(info.step, info.loss);
         return rest.onStep?.(info);
       },
       onEpoch: (info: EpochInfo) => {
         check();
-        if (live && info.validationLoss !== undefined) live.pushValidation(info.step, info.validationLoss);
-        redraw();
+        if (info.validationLoss !== undefined) live?.validation(info.step, info.validationLoss);
         return rest.onEpoch?.(info);
       },
     });
+    live?.end(history.steps.at(-1)?.step ?? 0);
+    return history;
   }
 
   /**

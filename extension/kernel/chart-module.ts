@@ -1,4 +1,4 @@
-/** The chart module as the kernel sees it: plot.*, the live loss curve, default charts. */
+/** The chart module as the kernel sees it: plot.*, the live loss curve and gates, default charts. */
 import {
   defaultChart,
   findPattern,
@@ -8,11 +8,13 @@ import {
   receiveSelection,
   selectUnits,
 } from '../../plot/index';
+import { LiveGates } from '../../plot/live-gates';
 import type { ChartModule } from './cell-api';
 
 export const charts: ChartModule | null = {
   plot,
   LiveLoss,
+  LiveGates,
   defaultChart,
   pausedChart,
   receiveSelection,

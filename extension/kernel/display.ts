@@ -2,8 +2,8 @@
  * display(value) and its handle. A handle's update(value) replaces that output in place;
  * updates are throttled to at most one per 100 ms (10/s) with the last value always
  * delivered: an update that comes too soon is kept and sent when its time comes, or when the
- * cell ends. Live updates skip the SVG fallback (it is slow to render for big charts); the
- * last update of a cell carries it, so a saved notebook has it.
+ * cell ends. Live updates (and displays made `live`) skip the SVG fallback (it is slow to render
+ * for big charts); the last update of a cell carries it, so a saved notebook has it.
  */
 import type { MimeBundle } from '../../protocol/kernel';
 import type { Outbox } from './outbox';
@@ -39,15 +39,21 @@ export class Displays {
     private readonly toBundle: ToBundle,
   ) {}
 
-  display(value: unknown): DisplayHandle {
+  /**
+   * Shows `value`. With `live: true` (train()'s charts, which updates will follow) it is sent
+   * without its SVG, as its updates are: the SVG of a chart about to change is wasted work (a gate
+   * heatmap's takes ~100 ms); the cell's end (flush) sends the last value with it.
+   */
+  display(value: unknown, options: { live?: boolean } = {}): DisplayHandle {
     const id = `display-${this.next++}`;
+    const svg = !options.live;
     const live: Live = {
       id,
       lastSent: Date.now(),
       waiting: null,
       last: () => value,
       timer: null,
-      sentWithoutSvg: false,
+      sentWithoutSvg: !svg,
     };
     this.live.set(id, live);
     const cell = this.cellId();
@@ -55,7 +61,7 @@ export class Displays {
       type: 'display',
       id: cell,
       displayId: id,
-      bundle: await this.toBundle(value, { svg: true }),
+      bundle: await this.toBundle(value, { svg }),
       update: false,
     }));
     return { id, update: (v: unknown) => this.updateLazy(id, () => v) };

@@ -105,6 +105,24 @@ test('a cross-cell type error is a diagnostic on the later cell at its range, go
   assert.deepEqual(errorsOf('use'), []);
 });
 
+test("train's plot option type-checks as the kernel takes it: true, or { gates: probe, every, … }; a misspelt key is an error", () => {
+  const data =
+    "import { tasks } from 'lstm-notebook';\nconst data = tasks.adding({ length: 5, count: 8 });\nconst probe = data.batch(0, 2).inputs;\n";
+  const good = `${data}await train(model, data, { plot: true });\nawait train(model, data, { plot: { gates: probe, every: 100, layer: 0, sample: 1, loss: false } });`;
+  service.update([MODEL_CELL, cell('use', good)]);
+  assert.deepEqual(errorsOf('use'), []);
+  const wrong = `${data}await train(model, data, { plot: { gates: probe, evry: 100 } });\nawait train(model, data, { plot: { every: 100 } });`;
+  service.update([MODEL_CELL, cell('use', wrong)]);
+  const key = at(wrong, 'evry', true);
+  assert.deepEqual(
+    errorsOf('use').map((d) => d.code),
+    [2561, 2322], // a misspelt key; { every } is neither a boolean nor has gates
+  );
+  assert.deepEqual(errorsOf('use')[0].range.start, key);
+  const hover = service.hover('use', at(wrong, 'plot', true));
+  assert.match(hover?.signature ?? '', /plot\?: boolean \| NotebookPlotOptions/);
+});
+
 test('a re-declared name retypes it for the cells below, not above', () => {
   const mid = 'const model = "a string now";';
   const below = 'model.toUpperCase();';

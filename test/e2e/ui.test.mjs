@@ -54,6 +54,8 @@ async function openNotebook(name) {
   await page.keyboard.press('Enter');
   await page.waitForTimeout(500);
   const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${name}"]`);
+  // An earlier test may have left another view in the side bar (Run and Debug): show the explorer.
+  if (!(await row.isVisible())) await runCommand('View: Show Explorer');
   await row.waitFor({ timeout: 30_000 });
   const until = Date.now() + 90_000;
   for (;;) {

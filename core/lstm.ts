@@ -176,11 +176,6 @@ export class LSTM extends RecurrentModel {
     return lstmCoveredByWasm(this.flags);
   }
 
-  /** The LSTM's WebAssembly kernels hold intervened units themselves (assembly/lstm.ts). */
-  protected override wasmTakesInterventions(): boolean {
-    return true;
-  }
-
   protected cellForward(run: SequenceRun, w: LayerWeights, h0: FloatArray, c0: FloatArray | null): void {
     if (run.engine === 'wasm') lstmForwardWasm(run, w, this.flags, h0, c0!);
     else lstmForward(run, w, this.flags, h0, c0!);

@@ -11,6 +11,7 @@ import { wasmKernels } from '../kernels/wasm/runtime';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import {
   batchSlices,
+  fixBlock,
   biasGradsWasm,
   finishForward,
   firstStepOffset,
@@ -25,6 +26,9 @@ import {
   withRunMemory,
   withScratch,
 } from './wasm-layer';
+
+/** The order of the quantities in the kernels' interventions block (assembly/fixed.ts). */
+const FIXED_QUANTITIES = ['r', 'z', 'n', 'h'];
 
 export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: boolean, h0: FloatArray): void {
   const kw = wasmKernels();
@@ -50,6 +54,7 @@ export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: bo
       const whhP = arena.alloc(packedBSize(H, direct));
       const whnP = resetAfter ? 0 : arena.alloc(packedBSize(H, H));
       const slices = batchSlices(kw, B, H);
+      const fix = fixBlock(kw, run.fixed, FIXED_QUANTITIES, H);
       const zh = slices.map((s) => arena.alloc(s.size * G3));
       projectInputsWasm(kw, run, w, false, zx);
       k.packB(H, direct, whh, 1, H, whhP); // W_hhᵀ, first `direct` rows
@@ -79,6 +84,7 @@ export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: bo
           zh[i],
           s.ap,
           s.edge,
+          fix,
         ],
       ]);
       finishForward(kw, run, h, zx, pre);
@@ -114,6 +120,7 @@ export function gruBackwardWasm(
       const whhBP = arena.alloc(packedBSize(direct, H));
       const whnBP = resetAfter ? 0 : arena.alloc(packedBSize(H, H));
       const slices = batchSlices(kw, B, direct);
+      const fix = fixBlock(kw, run.fixed, FIXED_QUANTITIES, H);
       const dRh = slices.map((s) => (resetAfter ? 0 : arena.alloc(s.size * H)));
       k.packB(direct, H, whh, H, 1, whhBP); // B(k = g, n = j) = W_hh[g, j], g < direct
       if (!resetAfter) k.packB(H, H, whh + whnRows, H, 1, whnBP); // W_hn
@@ -143,6 +150,7 @@ export function gruBackwardWasm(
           dhSeq,
           s.ap,
           s.edge,
+          fix,
         ],
       ]);
       if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));

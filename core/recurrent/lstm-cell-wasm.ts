@@ -42,7 +42,7 @@ export function lstmCoveredByWasm(f: LstmFlags): boolean {
   return removedGates(f).length === 0 && f.inputActivation && f.outputActivation && !f.fullGateRecurrence;
 }
 
-/** The order of the quantities in the kernels' interventions block. */
+/** The order of the quantities in the kernels' interventions block (assembly/fixed.ts). */
 const FIXED_QUANTITIES = ['i', 'f', 'g', 'o', 'c', 'h'];
 
 export function lstmForwardWasm(

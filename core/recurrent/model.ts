@@ -254,10 +254,7 @@ export abstract class RecurrentModel implements Module {
    * is float32 and its cell has WebAssembly kernels; 'js' otherwise.
    */
   get engine(): Engine {
-    // A cell whose WebAssembly kernels do not hold intervened units runs on the JS loops (the
-    // reference) until its interventions are removed.
-    const fixable = this.fixes.length === 0 || this.wasmTakesInterventions();
-    return usesWasm(this.dtype) && this.wasmCovers() && fixable ? 'wasm' : 'js';
+    return usesWasm(this.dtype) && this.wasmCovers() ? 'wasm' : 'js';
   }
 
   /** The per-step buffers beyond gates, h and c that this cell's loops keep: none unless a cell says so. */
@@ -268,11 +265,6 @@ export abstract class RecurrentModel implements Module {
   /** Whether the WebAssembly kernels compute this cell (variants may not). */
   protected wasmCovers(): boolean {
     return true;
-  }
-
-  /** Whether this cell's WebAssembly kernels apply interventions (else the model runs on JS while any is active). */
-  protected wasmTakesInterventions(): boolean {
-    return false;
   }
 
   /** D: 2 when bidirectional, else 1. */
@@ -376,8 +368,8 @@ export abstract class RecurrentModel implements Module {
    * GRU r, z, n), 'c' or 'h'; `mode` 'zero' (default), 'clamp' (to `value`) or 'mean' (each unit's
    * mean over `over`, default the last input). Forward, traces, sampling and training all see the
    * fixed values, and no gradient flows through them. Returns a handle: `remove()` undoes it, and
-   * the model computes exactly as before. While any is active, a GRU or RNN runs on the JS loops
-   * (about 10× slower than the WebAssembly kernels, which hold units only for the LSTM).
+   * the model computes exactly as before. Both engines apply them (the JS loops and the
+   * WebAssembly kernels), at the same speed as without.
    * @example const ablation = model.intervene({ on: 'h', units: [3, 7] }); … ablation.remove();
    * @throws {LstmError} for an unknown quantity, a layer, direction or unit out of range, repeated
    * units, a clamp without finite values, or 'mean' with no input to average over.

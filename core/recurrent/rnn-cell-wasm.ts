@@ -10,6 +10,7 @@ import { wasmKernels } from '../kernels/wasm/runtime';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import {
   batchSlices,
+  fixBlock,
   biasGradsWasm,
   finishForward,
   firstStepOffset,
@@ -40,12 +41,13 @@ export function rnnForwardWasm(run: SequenceRun, w: LayerWeights, relu: boolean,
       const whh = arena.put(w.whh);
       const whhP = arena.alloc(packedBSize(H, H));
       const slices = batchSlices(kw, B, H);
+      const fix = fixBlock(kw, run.fixed, ['h'], H); // held units of h_t (assembly/fixed.ts)
       projectInputsWasm(kw, run, w, true, z);
       k.packB(H, H, whh, 1, H, whhP); // W_hhᵀ
       arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
       runSequence(kw, T, false, slices, (s, _i, s0, s1) => [
         'rnnForwardSeq',
-        [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, z, pre, hPrev, h, whhP, s.ap, s.edge],
+        [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, relu ? 1 : 0, z, pre, hPrev, h, whhP, s.ap, s.edge, fix],
       ]);
       finishForward(kw, run, h, z, pre);
     });
@@ -74,6 +76,7 @@ export function rnnBackwardWasm(
       const whh = arena.put(w.whh);
       const whhBP = arena.alloc(packedBSize(H, H));
       const slices = batchSlices(kw, B, H);
+      const fix = fixBlock(kw, run.fixed, ['h'], H); // held units of h_t (assembly/fixed.ts)
       k.packB(H, H, whh, H, 1, whhBP); // W_hh
       runSequence(kw, T, true, slices, (s, _i, s0, s1) => [
         'rnnBackwardSeq',
@@ -96,6 +99,7 @@ export function rnnBackwardWasm(
           dhSeq,
           s.ap,
           s.edge,
+          fix,
         ],
       ]);
       if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));

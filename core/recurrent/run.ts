@@ -55,7 +55,7 @@ export interface SequenceRun {
   hn: FloatArray | null;
   /** GRU Cho form: r⊙h_{t-1} per step, [T, B, H]. */
   rh: FloatArray | null;
-  /** Units held fixed by interventions (the JS loops, and the LSTM's WebAssembly kernels). */
+  /** Units held fixed by interventions (both engines apply them). */
   fixed: UnitOverrides | null;
   /** The input in compressed-row form when it is mostly zeros (one-hot characters), else null. */
   sparseX: SparseRows | null;

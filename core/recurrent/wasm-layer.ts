@@ -78,7 +78,7 @@ export function keptBuffers(run: SequenceRun): WasmRunBuffers {
 }
 
 /**
- * The interventions' block a cell's kernels read (assembly/lstm.ts): for each quantity in turn, a
+ * The interventions' block a cell's kernels read (assembly/fixed.ts): for each quantity in turn, a
  * lane mask [H] (all ones where a unit is held) and the held values [H]. 0 when nothing is held.
  * Allocated in the current scratch region.
  */

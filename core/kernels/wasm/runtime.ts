@@ -66,7 +66,7 @@ interface KernelExports {
     whhP: number,
     ap: number,
     edge: number,
-    /** The interventions' block (or 0): see assembly/lstm.ts. */
+    /** The interventions' block (or 0): see assembly/fixed.ts. */
     fix: number,
   ): void;
   lstmBackwardSeq(
@@ -92,7 +92,7 @@ interface KernelExports {
     dcSeq: number,
     ap: number,
     edge: number,
-    /** The interventions' block (or 0): see assembly/lstm.ts. */
+    /** The interventions' block (or 0): see assembly/fixed.ts. */
     fix: number,
   ): void;
   gruForwardSeq(
@@ -117,6 +117,8 @@ interface KernelExports {
     zh: number,
     ap: number,
     edge: number,
+    /** The interventions' block (or 0): see assembly/fixed.ts. */
+    fix: number,
   ): void;
   gruBackwardSeq(
     T: number,
@@ -142,6 +144,8 @@ interface KernelExports {
     dhSeq: number,
     ap: number,
     edge: number,
+    /** The interventions' block (or 0): see assembly/fixed.ts. */
+    fix: number,
   ): void;
   rnnForwardSeq(
     T: number,
@@ -160,6 +164,8 @@ interface KernelExports {
     whhP: number,
     ap: number,
     edge: number,
+    /** The interventions' block (or 0): see assembly/fixed.ts. */
+    fix: number,
   ): void;
   rnnBackwardSeq(
     T: number,
@@ -180,6 +186,8 @@ interface KernelExports {
     dhSeq: number,
     ap: number,
     edge: number,
+    /** The interventions' block (or 0): see assembly/fixed.ts. */
+    fix: number,
   ): void;
   softmaxRowStats(N: number, C: number, x: number, m: number, s: number): void;
   softmaxGradRows(N: number, C: number, x: number, m: number, logS: number, w: number, dX: number): void;

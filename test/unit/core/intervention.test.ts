@@ -71,8 +71,7 @@ test('remove() restores the outputs bit for bit (float32 on the default engine),
     const before = model.forward(x, { trace: true });
     const engine = model.engine;
     const fix = model.intervene({ on: 'h', units: [0], mode: 'clamp', value: 0.25 });
-    // The LSTM's WebAssembly kernels hold units themselves; a GRU or RNN runs on the JS loops meanwhile.
-    assert.equal(model.engine, model.kind === 'lstm' ? engine : 'js', `${model}: the engine while intervened`);
+    assert.equal(model.engine, engine, `${model}: the engine does not change while intervened`);
     assert.equal(model.toString().endsWith('1 intervention)'), true, model.toString());
     const during = model.forward(x);
     assert.deepEqual(new Set(column(during.output, 0)), new Set([0.25]));
@@ -243,14 +242,26 @@ test('a selection carries its units, layer, direction and quantity into interven
   assert.equal(model.interventions.length, 0);
 });
 
-test("the LSTM's WebAssembly kernels hold units as the JS loops do: forward and gradients agree, held values exact", () => {
+test('the WebAssembly kernels hold units as the JS loops do: forward and gradients agree, held values exact', () => {
   const x = randn([7, 9, 3], 23, 1, 'float32'); // 9 rows: both threads' halves, and H = 6 leaves a partial lane group
-  for (const variant of ['standard', 'peephole'] as const)
-    for (const on of ['i', 'f', 'g', 'o', 'c', 'h']) {
+  const cells: Array<[string, (rng: Rng) => RecurrentModel, string[]]> = [
+    ['LSTM', (rng) => new LSTM({ inputSize: 3, hiddenSize: 6, rng }), ['i', 'f', 'g', 'o', 'c', 'h']],
+    [
+      'peephole LSTM',
+      (rng) => new LSTM({ inputSize: 3, hiddenSize: 6, variant: 'peephole', rng }),
+      ['i', 'f', 'g', 'o', 'c', 'h'],
+    ],
+    ['GRU', (rng) => new GRU({ inputSize: 3, hiddenSize: 6, rng }), ['r', 'z', 'n', 'h']],
+    ['Cho GRU', (rng) => new GRU({ inputSize: 3, hiddenSize: 6, resetAfter: false, rng }), ['r', 'z', 'n', 'h']],
+    ['RNN', (rng) => new RNN({ inputSize: 3, hiddenSize: 6, rng }), ['h']],
+    ['ReLU RNN', (rng) => new RNN({ inputSize: 3, hiddenSize: 6, nonlinearity: 'relu', rng }), ['h']],
+  ];
+  for (const [name, make, quantities] of cells)
+    for (const on of quantities) {
       const run = (engine: 'wasm' | 'js') => {
         setEngine(engine);
         try {
-          const model = new LSTM({ inputSize: 3, hiddenSize: 6, variant, rng: new Rng(24) });
+          const model = make(new Rng(24));
           model.intervene({ on, units: [1, 5], mode: 'clamp', value: [0.25, -0.5] });
           assert.equal(model.engine, engine);
           const tape = new Tape();
@@ -266,19 +277,19 @@ test("the LSTM's WebAssembly kernels hold units as the JS loops do: forward and 
       const js = run('js');
       const layer = wasm.r.trace!.layers[0];
       const held = on === 'c' ? layer.c! : on === 'h' ? layer.h : layer.gates[on].act;
-      assert.deepEqual(new Set(column(held, 1)), new Set([0.25]), `${variant} ${on}: unit 1 held on wasm`);
+      assert.deepEqual(new Set(column(held, 1)), new Set([0.25]), `${name} ${on}: unit 1 held on wasm`);
       assert.deepEqual(
         new Set(column(held, 5)),
         new Set([-0.5]),
-        `${variant} ${on}: unit 5 held on wasm (the partial lane group)`,
+        `${name} ${on}: unit 5 held on wasm (the partial lane group)`,
       );
       const close = (a: ArrayLike<number>, b: ArrayLike<number>, what: string, tol: number) => {
         let worst = 0;
         for (let n = 0; n < a.length; n++) worst = Math.max(worst, Math.abs(a[n] - b[n]) / (1 + Math.abs(b[n])));
-        assert.ok(worst < tol, `${variant} ${on} ${what}: wasm and JS differ by ${worst}`);
+        assert.ok(worst < tol, `${name} ${on} ${what}: wasm and JS differ by ${worst}`);
       };
       close(wasm.r.output.data, js.r.output.data, 'output', 1e-5);
-      for (const name of Object.keys(js.grads)) close(wasm.grads[name].data, js.grads[name].data, name, 1e-4);
+      for (const key of Object.keys(js.grads)) close(wasm.grads[key].data, js.grads[key].data, key, 1e-4);
       close(wasm.dx, js.dx, 'dx', 1e-4);
     }
 });

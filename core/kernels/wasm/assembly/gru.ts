@@ -12,25 +12,38 @@
  *   r = σ(zx_r + zh_r)    z = σ(zx_z + zh_z)
  *   n = tanh(zx_n + r ⊙ zh_n)   (reset after)      n = tanh(zx_n + zh_n)   (reset before)
  *   h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+ *
+ * Interventions (fixed.ts): `fix` (when not 0) holds a lane mask and the held values for each of
+ * r, z, n, h in turn (8 [H] arrays); held units are constants for the backward.
  */
 import { ld, st, vsigmoid, vtanh } from './activations';
+import { pin, stop } from './fixed';
 import { gemmPacked, packA } from './gemm';
 
-@inline function gruGates4(zx: usize, zh: usize, pre: usize, hPrev: usize, rh: usize, H: usize, full: bool): void {
+@inline function gruGates4(
+  zx: usize,
+  zh: usize,
+  pre: usize,
+  hPrev: usize,
+  rh: usize,
+  fx: usize,
+  H: usize,
+  full: bool,
+): void {
   const H4 = H << 2;
   const ar = f32x4.add(ld(zx, full), ld(zh, full));
   const az = f32x4.add(ld(zx + H4, full), ld(zh + H4, full));
-  const r = vsigmoid(ar);
+  const r = pin(vsigmoid(ar), fx, 0, H4, full);
   if (pre) {
     st(pre, ar, full); st(pre + H4, az, full);
   }
   st(zx, r, full);
-  st(zx + H4, vsigmoid(az), full);
+  st(zx + H4, pin(vsigmoid(az), fx, 1, H4, full), full);
   if (rh) st(rh, f32x4.mul(r, ld(hPrev, full)), full);
 }
 
 /** r and z of one step: zx's r, z blocks become σ(…); rh (when not 0, Cho form) gets r ⊙ h_{t−1}. */
-function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: usize, rh: usize): void {
+function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: usize, rh: usize, fix: usize): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
     const zr = <usize>b * 3 * h4;
@@ -38,7 +51,16 @@ function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: u
     let j = 0;
     for (; j + 4 <= H; j += 4) {
       const o = <usize>j << 2;
-      gruGates4(zx + zr + o, zh + zr + o, pre ? pre + zr + o : 0, hPrev + sr + o, rh ? rh + sr + o : 0, <usize>H, true);
+      gruGates4(
+        zx + zr + o,
+        zh + zr + o,
+        pre ? pre + zr + o : 0,
+        hPrev + sr + o,
+        rh ? rh + sr + o : 0,
+        fix ? fix + o : 0,
+        <usize>H,
+        true,
+      );
     }
     for (; j < H; j++) {
       const o = <usize>j << 2;
@@ -48,6 +70,7 @@ function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: u
         pre ? pre + zr + o : 0,
         hPrev + sr + o,
         rh ? rh + sr + o : 0,
+        fix ? fix + o : 0,
         <usize>H,
         false,
       );
@@ -64,6 +87,7 @@ function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: u
   h: usize,
   hNext: usize,
   resetAfter: bool,
+  fx: usize,
   H: usize,
   full: bool,
 ): void {
@@ -73,9 +97,9 @@ function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: u
   const z = ld(zx + H4, full);
   const hnv = ld(zh + 2 * H4, full);
   const an = f32x4.add(ld(zx + 2 * H4, full), resetAfter ? f32x4.mul(r, hnv) : hnv);
-  const n = vtanh(an);
+  const n = pin(vtanh(an), fx, 2, H4, full);
   const hp = ld(hPrev, full);
-  const ht = f32x4.add(f32x4.mul(f32x4.sub(one, z), n), f32x4.mul(z, hp));
+  const ht = pin(f32x4.add(f32x4.mul(f32x4.sub(one, z), n), f32x4.mul(z, hp)), fx, 3, H4, full);
   if (pre) st(pre + 2 * H4, an, full);
   st(zx + 2 * H4, n, full);
   st(hn, hnv, full);
@@ -98,6 +122,7 @@ function gruCandidateStep(
   h: usize,
   hNext: usize,
   resetAfter: bool,
+  fix: usize,
 ): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
@@ -115,6 +140,7 @@ function gruCandidateStep(
         h + sr + o,
         hNext ? hNext + sr + o : 0,
         resetAfter,
+        fix ? fix + o : 0,
         <usize>H,
         true,
       );
@@ -130,6 +156,7 @@ function gruCandidateStep(
         h + sr + o,
         hNext ? hNext + sr + o : 0,
         resetAfter,
+        fix ? fix + o : 0,
         <usize>H,
         false,
       );
@@ -154,31 +181,33 @@ function gruCandidateStep(
   dZh: usize,
   resetAfter: bool,
   dhOut: usize,
+  fx: usize,
   H: usize,
   full: bool,
 ): void {
   const H4 = H << 2;
   const one = f32x4.splat(1.0);
-  const dh = dOut ? f32x4.add(ld(dOut, full), ld(dhNext, full)) : ld(dhNext, full);
+  const dhIn = dOut ? f32x4.add(ld(dOut, full), ld(dhNext, full)) : ld(dhNext, full);
+  const dh = stop(dhIn, fx, 3, H4, full); // a held h_t passes nothing back
   const r = ld(gates, full);
   const z = ld(gates + H4, full);
   const n = ld(gates + 2 * H4, full);
   const hp = ld(hPrev, full);
-  const dzn = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
-  const dzz = f32x4.mul(f32x4.mul(dh, f32x4.sub(hp, n)), f32x4.mul(z, f32x4.sub(one, z)));
+  const dzn = stop(f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n))), fx, 2, H4, full);
+  const dzz = stop(f32x4.mul(f32x4.mul(dh, f32x4.sub(hp, n)), f32x4.mul(z, f32x4.sub(one, z))), fx, 1, H4, full);
   st(dZx + H4, dzz, full);
   st(dZh + H4, dzz, full);
   st(dZx + 2 * H4, dzn, full);
   st(dhNext, f32x4.mul(dh, z), full);
   if (resetAfter) {
-    const dzr = f32x4.mul(f32x4.mul(dzn, ld(hn, full)), f32x4.mul(r, f32x4.sub(one, r)));
+    const dzr = stop(f32x4.mul(f32x4.mul(dzn, ld(hn, full)), f32x4.mul(r, f32x4.sub(one, r))), fx, 0, H4, full);
     st(dZx, dzr, full);
     st(dZh, dzr, full);
     st(dZh + 2 * H4, f32x4.mul(dzn, r), full);
   } else {
     st(dZh + 2 * H4, dzn, full);
   }
-  if (dhOut) st(dhOut, dh, full);
+  if (dhOut) st(dhOut, dhIn, full); // the norms measure ∂L/∂h_t as it arrives
 }
 
 /** One backward step for B rows; dhNext becomes dh ⊙ z; dhOut (when not 0) gets the whole dh. */
@@ -194,6 +223,7 @@ function gruBackwardStep(
   dZh: usize,
   resetAfter: bool,
   dhOut: usize,
+  fix: usize,
 ): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
@@ -212,6 +242,7 @@ function gruBackwardStep(
         dZh + zr + o,
         resetAfter,
         dhOut ? dhOut + sr + o : 0,
+        fix ? fix + o : 0,
         <usize>H,
         true,
       );
@@ -228,6 +259,7 @@ function gruBackwardStep(
         dZh + zr + o,
         resetAfter,
         dhOut ? dhOut + sr + o : 0,
+        fix ? fix + o : 0,
         <usize>H,
         false,
       );
@@ -242,12 +274,14 @@ function gruBackwardStep(
   dZx: usize,
   dZh: usize,
   dhNext: usize,
+  fx: usize,
+  H: usize,
   full: bool,
 ): void {
   const one = f32x4.splat(1.0);
   const d = ld(dRh, full);
   const r = ld(gates, full);
-  const dzr = f32x4.mul(f32x4.mul(d, ld(hPrev, full)), f32x4.mul(r, f32x4.sub(one, r)));
+  const dzr = stop(f32x4.mul(f32x4.mul(d, ld(hPrev, full)), f32x4.mul(r, f32x4.sub(one, r))), fx, 0, H << 2, full);
   st(dZx, dzr, full);
   st(dZh, dzr, full);
   st(dhNext, f32x4.add(ld(dhNext, full), f32x4.mul(d, r)), full);
@@ -266,6 +300,7 @@ function gruResetBackwardStep(
   dZx: usize,
   dZh: usize,
   dhNext: usize,
+  fix: usize,
 ): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
@@ -274,11 +309,11 @@ function gruResetBackwardStep(
     let j = 0;
     for (; j + 4 <= H; j += 4) {
       const o = <usize>j << 2;
-      gruReset4(dRh + sr + o, gates + zr + o, hPrev + sr + o, dZx + zr + o, dZh + zr + o, dhNext + sr + o, true);
+      gruReset4(dRh + sr + o, gates + zr + o, hPrev + sr + o, dZx + zr + o, dZh + zr + o, dhNext + sr + o, fix ? fix + o : 0, <usize>H, true);
     }
     for (; j < H; j++) {
       const o = <usize>j << 2;
-      gruReset4(dRh + sr + o, gates + zr + o, hPrev + sr + o, dZx + zr + o, dZh + zr + o, dhNext + sr + o, false);
+      gruReset4(dRh + sr + o, gates + zr + o, hPrev + sr + o, dZx + zr + o, dZh + zr + o, dhNext + sr + o, fix ? fix + o : 0, <usize>H, false);
     }
   }
 }
@@ -299,7 +334,8 @@ function gruResetBackwardStep(
  * later h_{t−1}; hn [T, B, H] receives the recurrent term of n; rh [T, B, H] (reset-before form
  * only, else 0) receives r ⊙ h_{t−1}; h receives h_t; pre (when not 0) the pre-activations.
  * whhP packs the first `direct` rows of W_hh transposed (3H reset-after, 2H reset-before), whnP
- * (reset-before) W_hnᵀ. zh ([Bs, 3H]), ap (⌈Bs/4⌉·4·H) and edge (32) are this slice's scratch.
+ * (reset-before) W_hnᵀ. zh ([Bs, 3H]), ap (⌈Bs/4⌉·4·H) and edge (32) are this slice's scratch;
+ * fix (or 0) the interventions' block.
  */
 export function gruForwardSeq(
   T: i32,
@@ -323,6 +359,7 @@ export function gruForwardSeq(
   zh: usize,
   ap: usize,
   edge: usize,
+  fix: usize,
 ): void {
   const G3 = 3 * H;
   const direct = resetAfter ? G3 : 2 * H;
@@ -334,7 +371,7 @@ export function gruForwardSeq(
     broadcastBias(zh, Bs, G3, bhh);
     packA(Bs, H, hPrev + st, H, 1, ap);
     gemmPacked(Bs, direct, H, ap, whhP, zh, G3, edge);
-    gruGatesStep(Bs, H, zx + zt, zh, pre ? pre + zt : 0, hPrev + st, resetAfter ? 0 : rh + st);
+    gruGatesStep(Bs, H, zx + zt, zh, pre ? pre + zt : 0, hPrev + st, resetAfter ? 0 : rh + st, fix);
     if (!resetAfter) {
       // Zh_n = b_hn + (r ⊙ h_{t−1})·W_hnᵀ
       packA(Bs, H, rh + st, H, 1, ap);
@@ -353,6 +390,7 @@ export function gruForwardSeq(
       h + st,
       last ? 0 : hPrev + nx,
       resetAfter,
+      fix,
     );
   }
 }
@@ -362,7 +400,8 @@ export function gruForwardSeq(
  * dOut [T, B, H] (or 0) is ∂L/∂h_t from above; dZx, dZh [T, B, 3H] receive the gradients of the
  * input-side and recurrent-side pre-activations. whhBP packs the first `direct` rows of W_hh,
  * whnBP (reset-before) W_hn; dRh ([Bs, H], reset-before), ap (⌈Bs/4⌉·4·3H) and edge (32) are
- * scratch; dhSeq [T, B, H] (or 0) receives the whole ∂L/∂h_t.
+ * scratch; dhSeq [T, B, H] (or 0) receives the whole ∂L/∂h_t; fix (or 0) is the forward's
+ * interventions' block.
  */
 export function gruBackwardSeq(
   T: i32,
@@ -388,6 +427,7 @@ export function gruBackwardSeq(
   dhSeq: usize,
   ap: usize,
   edge: usize,
+  fix: usize,
 ): void {
   const G3 = 3 * H;
   const direct = resetAfter ? G3 : 2 * H;
@@ -409,13 +449,14 @@ export function gruBackwardSeq(
       dZh + zt,
       resetAfter,
       dhSeq ? dhSeq + st : 0,
+      fix,
     );
     if (!resetAfter) {
       // d(r ⊙ h_{t−1}) = dz_n · W_hn, then dz_r and its share of ∂L/∂h_{t−1}.
       memory.fill(dRh, 0, bytes);
       packA(Bs, H, dZh + zt + (<usize>(2 * H) << 2), G3, 1, ap);
       gemmPacked(Bs, H, H, ap, whnBP, dRh, H, edge);
-      gruResetBackwardStep(Bs, H, dRh, gates + zt, hPrev + st, dZx + zt, dZh + zt, dh);
+      gruResetBackwardStep(Bs, H, dRh, gates + zt, hPrev + st, dZx + zt, dZh + zt, dh, fix);
     }
     packA(Bs, direct, dZh + zt, G3, 1, ap);
     gemmPacked(Bs, H, direct, ap, whhBP, dh, H, edge);

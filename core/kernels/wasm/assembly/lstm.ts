@@ -19,28 +19,12 @@
  *   i = σ(z_i + p_i ⊙ c_{t−1})   f = σ(z_f + p_f ⊙ c_{t−1})   g = tanh(z_g)
  *   c_t = f ⊙ c_{t−1} + i ⊙ g     o = σ(z_o + p_o ⊙ c_t)       h_t = o ⊙ tanh(c_t)
  *
- * Interventions (core/recurrent/intervention.ts): `fix` (when not 0) points to 12 [H] arrays,
- * a lane mask (all ones: held) then the held values, for each of i, f, g, o, c, h in turn. A held
- * unit's value replaces the computed one where it is made; the backward treats it as a
- * constant (its dz, dc or dh is 0).
+ * Interventions (fixed.ts): `fix` (when not 0) holds a lane mask and the held values for each of
+ * i, f, g, o, c, h in turn (12 [H] arrays). A held unit's value replaces the computed one where it
+ * is made; the backward treats it as a constant (its dz, dc or dh is 0).
  */
 import { ld, st, vsigmoid, vtanh } from './activations';
-
-/** Mask m of the fix block (quantity q of i, f, g, o, c, h) at this unit: all-ones lanes where a unit is held. */
-@inline function fixMask(fx: usize, q: usize, H4: usize, full: bool): v128 {
-  const p = fx + 2 * q * H4;
-  return full ? v128.load(p) : v128.load32_splat(p);
-}
-
-/** v, with the held value where an intervention holds the unit (quantity q). */
-@inline function pin(v: v128, fx: usize, q: usize, H4: usize, full: bool): v128 {
-  return fx ? v128.bitselect(ld(fx + (2 * q + 1) * H4, full), v, fixMask(fx, q, H4, full)) : v;
-}
-
-/** d, zeroed where an intervention holds the unit (quantity q): a constant passes no gradient. */
-@inline function stop(d: v128, fx: usize, q: usize, H4: usize, full: bool): v128 {
-  return fx ? v128.andnot(d, fixMask(fx, q, H4, full)) : d;
-}
+import { pin, stop } from './fixed';
 import { gemmPacked, packA } from './gemm';
 
 @inline function lstmForward4(

@@ -13,7 +13,7 @@ export type { Engine } from './kernels/engine';
 export { wasmMemoryUse, relaxedSimdSupported, wasmKernels } from './kernels/wasm/runtime';
 export type { KernelBuild } from './kernels/wasm/runtime';
 export { checkInt, checkKeys, checkNumber, describe } from './errors';
-export { unpackTrainable } from './train';
+export { checkTrain, unpackTrainable } from './train';
 export { modelSummary, summaryHtml, summaryText } from './format/summary';
 export { dataPreview, previewHtml, previewText } from './format/dataset';
 export { alignedText, tableHtml } from './format/table';

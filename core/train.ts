@@ -151,20 +151,11 @@ export type Trainable = RecurrentModel | readonly [RecurrentModel, Linear];
  * loss or the gradient norm stops being finite (before that update, so the weights stay finite).
  */
 export async function train(modules: Trainable, data: SequenceDataset, options: TrainOptions = {}): Promise<History> {
-  checkKeys('train', options, TRAIN_KEYS);
-  const [model, head] = unpackTrainable('train', modules);
-  checkData('train', model, head, data);
-  const epochs = checkInt('train: epochs', options.epochs ?? 10, 1);
-  const batchSize = checkInt('train: batchSize', options.batchSize ?? 32, 1);
-  const truncate = checkInt('train: truncate', options.truncate ?? 0, 0);
-  const maxSteps = options.maxSteps === undefined ? Infinity : checkInt('train: maxSteps', options.maxSteps, 1);
-  const lossName = checkLoss('train', options.loss ?? (data.classes ? 'crossEntropy' : 'mse'), data);
-  if (options.clip !== undefined) checkNumber('train: clip', options.clip, 0);
-  if (options.clipValue !== undefined) checkNumber('train: clipValue', options.clipValue, 0);
-  if (options.validation !== undefined) checkData('train: validation', model, head, options.validation);
-  const optimizer = options.optimizer ?? new Adam(1e-3);
-  if (!optimizer || typeof optimizer.step !== 'function')
-    throw new LstmError(`train: optimizer expected an optimizer such as new Adam(1e-3), got ${describe(optimizer)}`);
+  const { model, head, epochs, batchSize, truncate, maxSteps, lossName, optimizer } = checkTrain(
+    modules,
+    data,
+    options,
+  );
   const rng = options.rng ?? globalRng;
   const params = parametersOf(head ? [model, head] : [model]);
   const baseLr = optimizer.lr;
@@ -376,6 +367,30 @@ export function unpackTrainable(what: string, modules: Trainable): [RecurrentMod
   throw new LstmError(
     `${what}: expected a recurrent model or [model, head] with head a Linear, got ${describe(modules)}`,
   );
+}
+
+/**
+ * train()'s arguments checked, and its defaults applied; what train() runs on. A host that shows
+ * something before training (the notebook's live charts) calls it first, so a bad argument is
+ * refused before anything appears.
+ * @throws {LstmError} as train() does for its arguments.
+ */
+export function checkTrain(modules: Trainable, data: SequenceDataset, options: TrainOptions = {}) {
+  checkKeys('train', options, TRAIN_KEYS);
+  const [model, head] = unpackTrainable('train', modules);
+  checkData('train', model, head, data);
+  const epochs = checkInt('train: epochs', options.epochs ?? 10, 1);
+  const batchSize = checkInt('train: batchSize', options.batchSize ?? 32, 1);
+  const truncate = checkInt('train: truncate', options.truncate ?? 0, 0);
+  const maxSteps = options.maxSteps === undefined ? Infinity : checkInt('train: maxSteps', options.maxSteps, 1);
+  const lossName = checkLoss('train', options.loss ?? (data.classes ? 'crossEntropy' : 'mse'), data);
+  if (options.clip !== undefined) checkNumber('train: clip', options.clip, 0);
+  if (options.clipValue !== undefined) checkNumber('train: clipValue', options.clipValue, 0);
+  if (options.validation !== undefined) checkData('train: validation', model, head, options.validation);
+  const optimizer = options.optimizer ?? new Adam(1e-3);
+  if (!optimizer || typeof optimizer.step !== 'function')
+    throw new LstmError(`train: optimizer expected an optimizer such as new Adam(1e-3), got ${describe(optimizer)}`);
+  return { model, head, epochs, batchSize, truncate, maxSteps, lossName, optimizer };
 }
 
 function checkData(what: string, model: RecurrentModel, head: Linear | null, data: SequenceDataset): void {

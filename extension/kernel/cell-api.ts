@@ -16,7 +16,7 @@ import type {
   SweepStepInfo,
   Trainable,
 } from '../../core/index';
-import { describe } from '../../core/host';
+import { checkTrain, describe } from '../../core/host';
 import type { Displays, DisplayHandle } from './display';
 import { writeFolder } from './export-folder';
 import type { Namespace } from './imports';
@@ -62,6 +62,8 @@ export function createCellApi({ displays, check, charts, notebookDir }: CellApiD
     options: NotebookTrainOptions = {},
   ): Promise<History> {
     const { plot, ...rest } = options ?? {};
+    // The core's checks first: a refused argument shows no chart.
+    checkTrain(modules, data, rest);
     const live = startTrainPlot(plot, modules, displays, charts);
     const history = await core.train(modules, data, {
       ...rest,

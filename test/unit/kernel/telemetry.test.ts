@@ -140,18 +140,34 @@ test('plot: { gates, loss: false } draws no loss curve; a vanilla RNN, which has
   assert.match((shown[0].at(-1)!.bundle[GATES] as { title: string }).title, /after step 2 /);
 });
 
-test('a live chart whose training fails before its first step still ends the cell with its SVG', async () => {
-  // The charts are shown before core.train checks its own options; epochs: 0 is refused there.
+test('live charts of a training that fails after they are shown still end the cell with their SVG', async () => {
   const r = await run(
     session,
-    'await train([new LSTM({ inputSize: 2, hiddenSize: 6 }), new Linear(6, 1)], data, { epochs: 0, plot: { gates: probe } });',
+    "await train([new LSTM({ inputSize: 2, hiddenSize: 6 }), new Linear(6, 1)], data, { epochs: 1, plot: { gates: probe }, onStep: () => { throw new Error('stopped by the test'); } });",
   );
-  assert.equal(r.error?.message, 'train: epochs: expected an integer ≥ 1, got 0');
+  assert.equal(r.error?.message, 'stopped by the test');
   const shown = byDisplay(r.outputs);
   assert.equal(shown.length, 3);
   for (const d of shown) {
     assert.ok(!('image/svg+xml' in d[0].bundle));
     assert.ok('image/svg+xml' in d.at(-1)!.bundle, `${Object.keys(d[0].bundle)[0]} ended without an SVG`);
+  }
+});
+
+test("the core's own refusals come before any chart: a batchFirst model, a bad batchSize", async () => {
+  for (const [code, message] of [
+    [
+      'await train(new LSTM({ inputSize: 2, hiddenSize: 6, batchFirst: true }), data, { plot: { gates: probe } });',
+      'train: train feeds time-major batches; build the model without batchFirst',
+    ],
+    [
+      'await train([new LSTM({ inputSize: 2, hiddenSize: 6 }), new Linear(6, 1)], data, { batchSize: 0, plot: true });',
+      'train: batchSize: expected an integer ≥ 1, got 0',
+    ],
+  ]) {
+    const r = await run(session, code);
+    assert.equal(r.error?.message, message);
+    assert.equal(r.outputs.filter((o) => o.type === 'display').length, 0, `a chart was shown: ${code}`);
   }
 });
 

@@ -6,11 +6,37 @@
  * worker) for plot.selection(). The rule itself is protocol/selection.ts, as in the kernel.
  */
 import { changeset, type View } from 'vega';
-import type { GatesPayload } from '../protocol/chart-payloads';
+import type { ChartPayload, GatesPayload } from '../protocol/chart-payloads';
 import { countOn, unitsOnAcross, type SelectionMessage, type UnitSelection } from '../protocol/selection';
 import { BRUSH_DATA, panelValues } from '../charts/index';
 import { pointer } from './heatmap';
-import { selectionControls } from './selection-controls';
+import { selectionControls, type ControlSettings } from './selection-controls';
+
+/** A brush as the reader left it: the span in its panel and the controls' settings. */
+export interface BrushState extends ControlSettings {
+  panel: number;
+  from: number;
+  to: number;
+}
+
+/**
+ * Whether a brush made on `before` still means something on `after` (a live update, say): both
+ * gates charts of the same trace source, steps, units and panels — the values may differ, and the
+ * selection is worked out again on the new ones.
+ */
+export function keepsBrush(before: ChartPayload, after: ChartPayload): boolean {
+  if (before.kind !== 'gates' || after.kind !== 'gates' || !before.source || !after.source) return false;
+  const same = (a: object, b: object) => JSON.stringify(a) === JSON.stringify(b);
+  return (
+    before.steps === after.steps &&
+    before.units === after.units &&
+    same(before.source, after.source) &&
+    same(
+      before.panels.map((p) => p.name),
+      after.panels.map((p) => p.name),
+    )
+  );
+}
 
 interface PanelBox {
   panel: number;
@@ -53,16 +79,22 @@ function panelBoxes(view: View): PanelBox[] {
 
 /**
  * Installs brushing on a drawn gates chart whose payload names its source; returns the remover.
- * `post` sends a message to the kernel (absent where the renderer has no messaging).
+ * `post` sends a message to the kernel (absent where the renderer has no messaging). `keep`
+ * carries the brush across redraws: `initial` is drawn again (and sent when `resend`: the values
+ * under it changed), and `onChange` hears every new state.
  */
 export function installBrush(
   view: View,
   p: GatesPayload & { source: NonNullable<GatesPayload['source']> },
   root: HTMLElement,
   post: ((message: SelectionMessage) => void) | undefined,
+  keep: { initial: BrushState | null; resend: boolean; onChange: (state: BrushState | null) => void },
 ): () => void {
-  let span: { panel: number; from: number; to: number } | null = null;
+  let span: { panel: number; from: number; to: number } | null = keep.initial
+    ? { panel: keep.initial.panel, from: keep.initial.from, to: keep.initial.to }
+    : null;
   const controls = selectionControls(root, {
+    initial: keep.initial ?? undefined,
     hint: 'Drag across steps in a panel to select the units on there.',
     sent: post !== undefined,
     onEdit: () => {
@@ -90,6 +122,7 @@ export function installBrush(
       replace(BRUSH_DATA.counts, []);
       void view.runAsync();
       controls.show(null, '');
+      keep.onChange(null);
       if (send) post?.({ type: 'selection', selection: null });
       return;
     }
@@ -110,6 +143,7 @@ export function installBrush(
     void view.runAsync();
     const selection: UnitSelection = { on: panel.name, ...p.source, ...rule, units };
     controls.show(selection, panel.label);
+    keep.onChange({ ...span, ...controls.settings() });
     if (send) post?.({ type: 'selection', selection });
   };
 
@@ -146,6 +180,7 @@ export function installBrush(
     dragging = null;
     apply(true);
   };
+  if (span) apply(keep.resend);
   container?.addEventListener('mousedown', down);
   window.addEventListener('mousemove', move);
   window.addEventListener('mouseup', up);

@@ -11,7 +11,7 @@ import embed from 'vega-embed';
 import type { ChartPayload, GatesPayload } from '../protocol/chart-payloads';
 import { validatePayload } from '../protocol/validate-chart-payloads';
 import type { SelectionMessage } from '../protocol/selection';
-import { installBrush } from './brush';
+import { installBrush, keepsBrush, type BrushState } from './brush';
 import { heatmapTooltip, panelDataUrl } from './heatmap';
 import { drawTextView } from './text-view';
 import { lossControls } from './loss-controls';
@@ -28,6 +28,10 @@ interface Live {
   logScale: boolean;
   smoothing: number;
   rows: LossRows | null;
+  /** Gates charts: the reader's brush, kept across redraws (a theme switch, a live update of the same shape). */
+  brush: BrushState | null;
+  /** The brush's units must be worked out again and sent: the values under it changed. */
+  brushStale: boolean;
   /** Counts draws: a draw that finishes after a newer one began (or after dispose) drops its view. */
   generation: number;
   /** The draw under way, and the newest payload that arrived meanwhile (applied when it ends). */
@@ -70,7 +74,9 @@ export const activate: ActivationFunction = (context) => {
         }
         if (extendLoss(existing, payload)) return;
       }
-      const settings = settingsOf(payload, existing?.element === element ? existing : undefined);
+      const replacing = existing?.element === element ? existing : undefined;
+      const settings = settingsOf(payload, replacing);
+      const brush = replacing?.brush && keepsBrush(replacing.payload, payload) ? replacing.brush : null;
       dispose(item.id);
       const entry: Live = {
         element,
@@ -79,6 +85,8 @@ export const activate: ActivationFunction = (context) => {
         cleanup: [],
         ...settings,
         rows: null,
+        brush,
+        brushStale: brush !== null,
         generation: 0,
         drawing: null,
         queued: null,
@@ -111,7 +119,8 @@ async function draw(entry: Live): Promise<void> {
   const next = entry.queued;
   entry.queued = null;
   if (next && !entry.disposed && !extendLoss(entry, next)) {
-    Object.assign(entry, { ...settingsOf(next, entry), payload: next });
+    const brush = entry.brush && keepsBrush(entry.payload, next) ? entry.brush : null;
+    Object.assign(entry, { ...settingsOf(next, entry), payload: next, brush, brushStale: brush !== null });
     await draw(entry);
   }
 }
@@ -165,7 +174,16 @@ async function drawOnce(entry: Live): Promise<void> {
     entry.cleanup.push(close);
     if (payload.kind === 'gates') entry.cleanup.push(heatmapTooltip(result.view, payload, root));
     if (payload.kind === 'gates' && payload.source)
-      entry.cleanup.push(installBrush(result.view, { ...payload, source: payload.source }, root, post));
+      entry.cleanup.push(
+        installBrush(result.view, { ...payload, source: payload.source }, root, post, {
+          initial: entry.brush,
+          resend: entry.brushStale,
+          onChange: (state) => {
+            entry.brush = state;
+            entry.brushStale = false;
+          },
+        }),
+      );
   } catch (error) {
     if (!entry.disposed && entry.generation === generation)
       showError(null, element, `This chart could not be drawn: ${(error as Error).message}`);

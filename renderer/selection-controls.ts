@@ -5,7 +5,18 @@
  */
 import { selectionCode, type SelectionRule, type UnitSelection } from '../protocol/selection';
 
+/** What the reader set in the controls, kept when a chart is drawn again. */
+export interface ControlSettings {
+  threshold: number;
+  before: number;
+  after: number;
+  /** Whether the reader typed the threshold (else it follows the quantity's default). */
+  touched: boolean;
+}
+
 export interface SelectionControls {
+  /** The reader's settings now. */
+  settings(): ControlSettings;
   /** The rule of a span [from, to), with the threshold and padding the reader set. */
   rule(steps: [number, number]): SelectionRule;
   /** Sets the threshold a quantity on `range` starts with, unless the reader typed one: 0.5 on [0, 1], 0.3 on [−1, 1] (LSTMVis's). */
@@ -17,7 +28,7 @@ export interface SelectionControls {
 
 export function selectionControls(
   root: HTMLElement,
-  options: { hint: string; sent: boolean; onEdit: () => void; onClear: () => void },
+  options: { hint: string; sent: boolean; onEdit: () => void; onClear: () => void; initial?: ControlSettings },
 ): SelectionControls {
   const bar = document.createElement('div');
   bar.className = 'lstm-controls lstm-brush';
@@ -31,9 +42,9 @@ export function selectionControls(
     input.style.width = '5em';
     return input;
   };
-  const threshold = number('threshold', 0.5, '0.05');
-  const before = number('before', 0, '1', '0');
-  const after = number('after', 0, '1', '0');
+  const threshold = number('threshold', options.initial?.threshold ?? 0.5, '0.05');
+  const before = number('before', options.initial?.before ?? 0, '1', '0');
+  const after = number('after', options.initial?.after ?? 0, '1', '0');
   const clear = document.createElement('button');
   clear.textContent = 'Clear';
   clear.disabled = true;
@@ -48,7 +59,7 @@ export function selectionControls(
   const result = document.createElement('div');
   result.className = 'lstm-selection';
   root.append(bar, result);
-  let touched = false;
+  let touched = options.initial?.touched ?? false;
   bar.addEventListener('change', (event) => {
     if (event.target === threshold) touched = true;
     options.onEdit();
@@ -56,6 +67,7 @@ export function selectionControls(
   clear.addEventListener('click', options.onClear);
   const steps = (input: HTMLInputElement) => Math.max(0, Math.floor(Number(input.value) || 0));
   return {
+    settings: () => ({ threshold: Number(threshold.value), before: steps(before), after: steps(after), touched }),
     rule: (span) => ({ steps: span, threshold: Number(threshold.value), before: steps(before), after: steps(after) }),
     suggestThreshold(range) {
       if (!touched) threshold.value = String(range[0] < 0 ? 0.3 : 0.5);

@@ -162,6 +162,68 @@ test('a drag across steps of the h panel selects, outlines, lists and counts the
   assert.deepEqual((await page.evaluate(() => window.posted)).at(-1), { type: 'selection', selection: null });
 });
 
+test('a brush stays through a live update of the same chart (its units worked out again on the new values, and sent) and through a theme switch', async () => {
+  const payload = builders.gatesPayload(trace, { sample: SAMPLE, gates: ['h'] });
+  await render('kept', MIME.gates, payload);
+  await page.locator('#kept input[name=threshold]').fill(String(THRESHOLD));
+  await page.locator('#kept input[name=threshold]').dispatchEvent('change');
+  const start = await stepPoint('kept', 0, 10);
+  const end = await stepPoint('kept', 0, 13);
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move(end.x, end.y, { steps: 4 });
+  await page.mouse.up();
+  assert.deepEqual(
+    (await brushData('kept')).units.map((r) => r.u),
+    expectedUnits(10, 14, THRESHOLD, 0, 0),
+  );
+
+  // The same chart, later in training: other values under the same span.
+  core.seed(6);
+  const later = new core.LSTM({ inputSize: 3, hiddenSize: H }).forward(core.Tensor.randn([T, 2, 3]), {
+    trace: true,
+  }).trace;
+  const laterUnits = [...Array(H).keys()].filter((u) =>
+    [10, 11, 12, 13].every((t) => later.layers[0].h.get(t, SAMPLE, u) >= THRESHOLD),
+  );
+  await page.evaluate(() => (window.posted.length = 0));
+  await render('kept', MIME.gates, builders.gatesPayload(later, { sample: SAMPLE, gates: ['h'] }));
+  await page.waitForFunction(() => window.posted.length > 0, null, { timeout: 10_000 });
+  const drawn = await brushData('kept');
+  assert.deepEqual(
+    drawn.span.map((r) => [r.from, r.to]),
+    [[10, 14]],
+  );
+  assert.deepEqual(
+    drawn.units.map((r) => r.u),
+    laterUnits,
+    'the units on under the span in the new values',
+  );
+  assert.deepEqual((await page.evaluate(() => window.posted)).at(-1).selection.units, laterUnits);
+  assert.equal(await page.locator('#kept input[name=threshold]').inputValue(), String(THRESHOLD));
+
+  // A theme switch redraws the chart: the brush is drawn again, and nothing new is sent.
+  await page.evaluate(() => {
+    window.posted.length = 0;
+    window.viewBefore = window.liveViews().get('kept').view;
+    document.body.className = 'vscode-dark';
+  });
+  await page.waitForFunction(
+    () => {
+      const view = window.liveViews().get('kept')?.view;
+      return view && view !== window.viewBefore && view.data('lstm_span').length === 1;
+    },
+    null,
+    { timeout: 10_000 },
+  );
+  assert.deepEqual(
+    (await brushData('kept')).units.map((r) => r.u),
+    laterUnits,
+  );
+  assert.equal(await page.evaluate(() => window.posted.length), 0);
+  await page.evaluate(() => (document.body.className = 'vscode-light'));
+});
+
 test('selecting characters in the text view shows the rows of the units on across them, and posts the selection', async () => {
   const text = Array.from({ length: T }, (_, t) => 'abcdefghij'[t % 10]).join('');
   const payload = textPayload(trace, { text, sample: SAMPLE, top: 3 });

@@ -76,6 +76,29 @@ function selectSample(
   return { trace, layer, sample };
 }
 
+/** One quantity of a layer's trace as the charts show it: its [T, B, H] values, label and colour range. */
+export interface Quantity {
+  x: Tensor;
+  label: string;
+  /** σ gates on [0, 1]; the candidate, c_t and h_t (tanh-like) on [−1, 1]. */
+  range: [number, number];
+}
+
+/** Quantity `name` (a gate key, 'c' or 'h') of a layer's trace, or null when the layer has none. */
+export function quantityOf(trace: Trace, layer: LayerTrace, name: string): Quantity | null {
+  if (name === 'c') return layer.c ? { x: layer.c, label: 'cell state c_t', range: [-1, 1] } : null;
+  if (name === 'h') return { x: layer.h, label: 'hidden state h_t', range: [-1, 1] };
+  const gate = layer.gates[name];
+  if (!gate) return null;
+  const tanhLike = name === 'g' || name === 'n';
+  return { x: gate.act, label: trace.gateLabels[name] ?? name, range: tanhLike ? [-1, 1] : [0, 1] };
+}
+
+/** The quantities a layer's trace has, in panel order: its gates, c (LSTM), h. */
+export function quantitiesOf(layer: LayerTrace): string[] {
+  return [...Object.keys(layer.gates), ...(layer.c ? ['c'] : []), 'h'];
+}
+
 export interface GatesOptions {
   layer?: number;
   direction?: 'forward' | 'reverse';
@@ -95,28 +118,16 @@ export function gatesPayload(traceArg: unknown, options: GatesOptions = {}): Gat
     'gates',
     'title',
   ]);
-  const available = [...Object.keys(layer.gates), ...(layer.c ? ['c'] : []), 'h'];
+  const available = quantitiesOf(layer);
   const names = options.gates ?? available;
   const panels: GatePanel[] = names.map((name) => {
-    const gate = layer.gates[name];
-    if (name === 'c' && layer.c) return panel('c', 'cell state c_t', [-1, 1], layer.c);
-    if (name === 'h') return panel('h', 'hidden state h_t', [-1, 1], layer.h);
-    if (!gate)
+    const q = quantityOf(trace, layer, name);
+    if (!q)
       throw new LstmError(
         `${what}: no gate ${describe(name)} in this ${trace.kind} trace; expected one of ${available.join(', ')}`,
       );
-    const tanhLike = name === 'g' || name === 'n' || (trace.kind === 'rnn' && name === 'h');
-    return panel(name, trace.gateLabels[name] ?? name, tanhLike ? [-1, 1] : [0, 1], gate.act);
+    return { name, label: q.label, range: q.range, values: panelValues(sampleOf(q.x, sample)) };
   });
-  function panel(name: string, label: string, range: [number, number], x: Tensor): GatePanel {
-    const values = sampleOf(x, sample);
-    return {
-      name,
-      label,
-      range,
-      values: panelValues(values),
-    };
-  }
   const tokens = typeof options.tokens === 'string' ? [...options.tokens] : options.tokens;
   if (tokens && tokens.length !== trace.steps)
     throw new LstmError(`${what}: tokens must label each of the ${trace.steps} steps, got ${tokens.length}`);

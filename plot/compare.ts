@@ -5,7 +5,7 @@
  */
 import { LstmError, Tensor, type LayerTrace, type Trace } from '../core/index';
 import type { GatesPayload } from '../protocol/chart-payloads';
-import { checkTrace, gatesPayload, pickLayer, sampleOf, type GatesOptions } from './builders';
+import { checkTrace, gatesPayload, pickLayer, quantityOf, sampleOf, type GatesOptions } from './builders';
 
 /** after − before, tensor by tensor; the two traces must have the same kind, shape and layers. */
 function difference(before: Trace, after: Trace): Trace {
@@ -44,9 +44,11 @@ export function comparePayload(
   const sample = options.sample ?? 0;
   const largest: Array<[string, number]> = [];
   for (const panel of p.panels) {
-    const x =
-      panel.name === 'c' ? layer.c! : panel.name === 'h' && !layer.gates.h ? layer.h : layer.gates[panel.name].act;
-    const m = sampleOf(x, sample).reduce((acc, v) => Math.max(acc, Math.abs(v)), 0);
+    // Every panel of the payload is a quantity the layer has.
+    const m = sampleOf(quantityOf(diff, layer, panel.name)!.x, sample).reduce(
+      (acc, v) => Math.max(acc, Math.abs(v)),
+      0,
+    );
     largest.push([panel.name, m]);
     // Symmetric, so 0 is the scale's midpoint; a panel that did not change gets a tiny range.
     const r = m > 0 ? m : 1e-6;

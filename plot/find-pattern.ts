@@ -109,7 +109,7 @@ export function findPattern(source: unknown, query: PatternQuery, options: FindP
 
   const matches: PatternMatch[] = [];
   for (let b = 0; b < trace.batch; b++) {
-    const counts = countOn(quantityValues(what, on, layer, b), trace.steps, trace.hiddenSize, units, threshold);
+    const counts = countOn(quantityValues(what, trace, on, layer, b), trace.steps, trace.hiddenSize, units, threshold);
     for (let t = 0; t < trace.steps;) {
       if (counts[t] < minUnits) {
         t++;

@@ -6,8 +6,8 @@
  * re-runs without the mouse.
  */
 import { checkInt, checkKeys, checkNumber, describe } from '../core/host';
-import { LstmError, type LayerTrace } from '../core/index';
-import { checkTrace, pickLayer, sampleOf } from './builders';
+import { LstmError, type LayerTrace, type Trace } from '../core/index';
+import { checkTrace, pickLayer, quantitiesOf, quantityOf, sampleOf, type Quantity } from './builders';
 import { selectionCode, unitsOnAcross, validateSelectionMessage, type UnitSelection } from '../protocol/selection';
 
 /** What selectUnits() takes: the quantity, where in the trace, the span and the threshold. */
@@ -68,15 +68,24 @@ export class Selection implements UnitSelection {
 const SELECT_KEYS = ['on', 'layer', 'direction', 'sample', 'steps', 'threshold', 'before', 'after'];
 
 /** The [T, H] values of one quantity (a gate key, 'c' or 'h') of one layer and sample of a trace. */
-export function quantityValues(what: string, on: string, layer: LayerTrace, sample: number): Float64Array {
-  const x = on === 'c' ? layer.c : on === 'h' ? layer.h : layer.gates[on]?.act;
-  if (!x) {
-    const have = [...Object.keys(layer.gates), ...(layer.c ? ['c'] : []), 'h'];
+export function quantityValues(
+  what: string,
+  trace: Trace,
+  on: string,
+  layer: LayerTrace,
+  sample: number,
+): Float64Array {
+  return sampleOf(checkQuantity(what, trace, on, layer).x, sample);
+}
+
+/** Quantity `on` of the layer (quantityOf), or an error listing the ones it has. */
+export function checkQuantity(what: string, trace: Trace, on: string, layer: LayerTrace): Quantity {
+  const q = quantityOf(trace, layer, on);
+  if (!q)
     throw new LstmError(
-      `${what}: on expected one of ${[...new Set(have)].map((q) => JSON.stringify(q)).join(', ')}, got ${describe(on)}`,
+      `${what}: on expected one of ${[...new Set(quantitiesOf(layer))].map((n) => JSON.stringify(n)).join(', ')}, got ${describe(on)}`,
     );
-  }
-  return sampleOf(x, sample);
+  return q;
 }
 
 /**
@@ -102,7 +111,7 @@ export function selectUnits(traceArg: unknown, options: SelectUnitsOptions): Sel
   const threshold = checkNumber(`${what}: threshold`, options.threshold ?? 0.5);
   const before = checkInt(`${what}: before`, options.before ?? 0, 0);
   const after = checkInt(`${what}: after`, options.after ?? 0, 0);
-  const values = quantityValues(what, on, layer, sample);
+  const values = quantityValues(what, trace, on, layer, sample);
   const rule = { steps: [from, to] as [number, number], threshold, before, after };
   const units = unitsOnAcross(values, trace.steps, trace.hiddenSize, rule);
   return new Selection({ on, layer: layerIndex, direction: layer.direction, sample, ...rule, units });

@@ -6,8 +6,8 @@
 import { checkInt, checkKeys, describe } from '../core/host';
 import { LstmError } from '../core/index';
 import { SCHEMA_VERSION, type TextPayload } from '../protocol/chart-payloads';
-import { checkTrace, panelValues, pickLayer } from './builders';
-import { quantityValues } from './selection';
+import { checkTrace, panelValues, pickLayer, sampleOf } from './builders';
+import { checkQuantity } from './selection';
 
 export interface TextOptions {
   /** The characters the trace read, one per step (a string of T characters, or T tokens). */
@@ -25,8 +25,6 @@ export interface TextOptions {
 }
 
 const KEYS = ['text', 'on', 'layer', 'direction', 'sample', 'units', 'top', 'title'];
-const LABELS: Record<string, string> = { c: 'cell state c_t', h: 'hidden state h_t' };
-
 export function textPayload(traceArg: unknown, options: TextOptions): TextPayload {
   const what = 'plot.text';
   const trace = checkTrace(what, traceArg);
@@ -41,14 +39,14 @@ export function textPayload(traceArg: unknown, options: TextOptions): TextPayloa
   const on = options.on ?? 'h';
   const layer = pickLayer(what, trace, options.layer ?? 0, options.direction ?? 'forward');
   const sample = checkInt(`${what}: sample`, options.sample ?? 0, 0, trace.batch - 1);
-  const values = quantityValues(what, on, layer, sample);
+  const quantity = checkQuantity(what, trace, on, layer);
+  const values = sampleOf(quantity.x, sample);
   const H = trace.hiddenSize;
   const T = trace.steps;
   const top = checkInt(`${what}: top`, options.top ?? 6, 1, H);
   const shown = options.units
     ? options.units.map((u) => checkInt(`${what}: units`, u, 0, H - 1))
     : mostVaried(values, T, H, top);
-  const tanhLike = on === 'c' || on === 'h' || on === 'g' || on === 'n';
   return {
     kind: 'text',
     version: SCHEMA_VERSION,
@@ -58,8 +56,8 @@ export function textPayload(traceArg: unknown, options: TextOptions): TextPayloa
     tokens: tokens.slice(),
     units: H,
     name: on,
-    label: LABELS[on] ?? trace.gateLabels[on] ?? on,
-    range: tanhLike ? [-1, 1] : [0, 1],
+    label: quantity.label,
+    range: quantity.range,
     values: panelValues(values),
     shown,
     source: { layer: layer.layer, direction: layer.direction, sample },

@@ -96,7 +96,7 @@ export function installBrush(
   const controls = selectionControls(root, {
     initial: keep.initial ?? undefined,
     hint: 'Drag across steps in a panel to select the units on there.',
-    sent: post !== undefined,
+    post,
     onEdit: () => {
       if (span) apply(true);
     },
@@ -121,9 +121,8 @@ export function installBrush(
       replace(BRUSH_DATA.units, []);
       replace(BRUSH_DATA.counts, []);
       void view.runAsync();
-      controls.show(null, '');
+      controls.show(null, '', send);
       keep.onChange(null);
-      if (send) post?.({ type: 'selection', selection: null });
       return;
     }
     const panel = p.panels[span.panel];
@@ -142,9 +141,8 @@ export function installBrush(
     );
     void view.runAsync();
     const selection: UnitSelection = { on: panel.name, ...p.source, ...rule, units };
-    controls.show(selection, panel.label);
+    controls.show(selection, panel.label, send);
     keep.onChange({ ...span, ...controls.settings() });
-    if (send) post?.({ type: 'selection', selection });
   };
 
   const container = view.container();

@@ -1,9 +1,10 @@
 /**
  * The controls under a chart that selects units by example (gates heatmaps, the text view): the
  * on-threshold, the steps before and after that must be off, Clear, and the result — the units,
- * and the selectUnits call that makes the same selection again in a cell.
+ * and the selectUnits call that makes the same selection again in a cell — which they also send
+ * to the kernel.
  */
-import { selectionCode, type SelectionRule, type UnitSelection } from '../protocol/selection';
+import { selectionCode, type SelectionMessage, type SelectionRule, type UnitSelection } from '../protocol/selection';
 
 /** What the reader set in the controls, kept when a chart is drawn again. */
 export interface ControlSettings {
@@ -21,14 +22,24 @@ export interface SelectionControls {
   rule(steps: [number, number]): SelectionRule;
   /** Sets the threshold a quantity on `range` starts with, unless the reader typed one: 0.5 on [0, 1], 0.3 on [−1, 1] (LSTMVis's). */
   suggestThreshold(range: [number, number]): void;
-  /** Shows a selection (null: none) with a description of where it was made. */
-  show(selection: UnitSelection | null, where: string): void;
+  /**
+   * Shows a selection (null: none) with a description of where it was made, and sends it to the
+   * kernel when `send` (not when it is only drawn again).
+   */
+  show(selection: UnitSelection | null, where: string, send: boolean): void;
   remove(): void;
 }
 
 export function selectionControls(
   root: HTMLElement,
-  options: { hint: string; sent: boolean; onEdit: () => void; onClear: () => void; initial?: ControlSettings },
+  options: {
+    hint: string;
+    /** Sends a message to the kernel; absent where the renderer has no messaging. */
+    post: ((message: SelectionMessage) => void) | undefined;
+    onEdit: () => void;
+    onClear: () => void;
+    initial?: ControlSettings;
+  },
 ): SelectionControls {
   const bar = document.createElement('div');
   bar.className = 'lstm-controls lstm-brush';
@@ -66,13 +77,23 @@ export function selectionControls(
   });
   clear.addEventListener('click', options.onClear);
   const steps = (input: HTMLInputElement) => Math.max(0, Math.floor(Number(input.value) || 0));
+  const settings = (): ControlSettings => ({
+    threshold: Number(threshold.value),
+    before: steps(before),
+    after: steps(after),
+    touched,
+  });
   return {
-    settings: () => ({ threshold: Number(threshold.value), before: steps(before), after: steps(after), touched }),
-    rule: (span) => ({ steps: span, threshold: Number(threshold.value), before: steps(before), after: steps(after) }),
+    settings,
+    rule: (span) => {
+      const { threshold, before, after } = settings();
+      return { steps: span, threshold, before, after };
+    },
     suggestThreshold(range) {
       if (!touched) threshold.value = String(range[0] < 0 ? 0.3 : 0.5);
     },
-    show(selection, where) {
+    show(selection, where, send) {
+      if (send) options.post?.({ type: 'selection', selection });
       clear.disabled = selection === null;
       if (!selection) return result.replaceChildren();
       const n = selection.units.length;
@@ -83,7 +104,7 @@ export function selectionControls(
       code.className = 'lstm-selection-code';
       code.textContent = selectionCode(selection);
       const next = document.createElement('span');
-      next.textContent = options.sent ? '  ·  the next cell gets it as plot.selection()' : '';
+      next.textContent = options.post ? '  ·  the next cell gets it as plot.selection()' : '';
       result.replaceChildren(summary, code, next);
     },
     remove() {

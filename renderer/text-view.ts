@@ -32,20 +32,18 @@ export function drawTextView(
   const apply = (send: boolean) => {
     if (!span || !source) {
       draw(p.shown, null);
-      controls.show(null, '');
-      if (send) post?.({ type: 'selection', selection: null });
+      controls.show(null, '', send);
       return;
     }
     const rule = controls.rule(span);
     const units = unitsOnAcross(panelValues(p), p.tokens.length, p.units, rule);
     draw(units, span);
     const selection: UnitSelection = { on: p.name, ...source, ...rule, units };
-    controls.show(selection, p.label);
-    if (send) post?.({ type: 'selection', selection });
+    controls.show(selection, p.label, send);
   };
   const controls = selectionControls(root, {
     hint: 'Select characters of the text: the rows become the units on across them.',
-    sent: post !== undefined,
+    post,
     onEdit: () => {
       if (span) apply(true);
     },

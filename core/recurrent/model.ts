@@ -423,7 +423,7 @@ export abstract class RecurrentModel implements Module {
       );
     const trace = this.traceOf(input as Tensor | NestedNumbers);
     const lt = trace.layers[layer * this.directions + (direction === 'reverse' ? 1 : 0)];
-    const x = on === 'c' ? lt.c! : on === 'h' && !lt.gates.h ? lt.h : lt.gates[on].act;
+    const x = on === 'c' ? lt.c! : on === 'h' ? lt.h : lt.gates[on].act;
     const H = this.hiddenSize;
     const rows = x.size / H;
     return units.map((j) => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT } from '../../scripts/code-server/paths.mjs';
-import { openRendererPage } from './renderer-page.mjs';
+import { imageMarks, openRendererPage, renderOutput } from './renderer-page.mjs';
 
 const core = await import(join(ROOT, 'out', 'core', 'index.js'));
 const builders = await import(join(ROOT, 'out', 'plot', 'builders.js'));
@@ -45,27 +45,15 @@ function expectedUnits(from, to, threshold, padBefore, padAfter) {
 
 /** The position on the page of step t (its middle) in panel k, halfway down; scrolls the panel into view first. */
 async function stepPoint(id, k, t) {
-  const { rect, origin, image } = await page.evaluate(
-    ([i, panel]) => {
-      const { view } = window.liveViews().get(i);
-      let found = null;
-      const walk = (node, ox, oy) => {
-        for (const item of node.items ?? []) {
-          if (node.marktype === 'image' && item.datum.panel === panel)
-            found = { x: ox + item.x, y: oy + item.y, w: item.width, h: item.height };
-          if (node.marktype === 'group')
-            for (const child of item.items ?? []) walk(child, ox + (item.x ?? 0), oy + (item.y ?? 0));
-        }
-      };
-      walk(view.scenegraph().root, 0, 0);
-      const canvas = view.container().querySelector('canvas');
-      window.scrollTo(0, canvas.getBoundingClientRect().top + window.scrollY + view.origin()[1] + found.y - 80);
-      const r = canvas.getBoundingClientRect();
-      return { rect: { x: r.x, y: r.y }, origin: view.origin(), image: found };
-    },
-    [id, k],
+  const { found, origin } = await imageMarks(page, id);
+  const image = found.find((i) => i.panel === k);
+  const canvas = page.locator(`#${id} canvas`);
+  await canvas.evaluate(
+    (c, top) => window.scrollTo(0, c.getBoundingClientRect().top + window.scrollY + top - 80),
+    origin[1] + image.y,
   );
-  return { x: rect.x + origin[0] + image.x + ((t + 0.5) / T) * image.w, y: rect.y + origin[1] + image.y + image.h / 2 };
+  const box = await canvas.boundingBox();
+  return { x: box.x + origin[0] + image.x + ((t + 0.5) / T) * image.w, y: box.y + origin[1] + image.y + image.h / 2 };
 }
 
 const brushData = (id) =>
@@ -294,5 +282,4 @@ test('a tensor heatmap (no trace behind it) has no brushing', async () => {
   assert.equal(await page.locator('#plain .lstm-brush').count(), 0);
 });
 
-const render = (id, mime, payload) =>
-  page.evaluate(([i, m, t]) => window.render(i, m, t), [id, mime, JSON.stringify(payload)]);
+const render = (id, mime, payload) => renderOutput(page, id, mime, payload);

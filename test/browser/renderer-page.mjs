@@ -42,3 +42,29 @@ export async function openRendererPage() {
     },
   };
 }
+
+/** Renders a payload (an object, or JSON text as it is) as output `id` of the page, as VS Code would. */
+export function renderOutput(page, id, mime, payload) {
+  return page.evaluate(
+    ([i, m, t]) => window.render(i, m, t),
+    [id, mime, typeof payload === 'string' ? payload : JSON.stringify(payload)],
+  );
+}
+
+/** Every image mark of a chart's scenegraph, with its panel and its position in the view. */
+export function imageMarks(page, id) {
+  return page.evaluate((i) => {
+    const { view } = window.liveViews().get(i);
+    const found = [];
+    const walk = (node, ox, oy) => {
+      for (const item of node.items ?? []) {
+        if (node.marktype === 'image')
+          found.push({ panel: item.datum.panel, x: ox + item.x, y: oy + item.y, w: item.width, h: item.height });
+        if (node.marktype === 'group')
+          for (const child of item.items ?? []) walk(child, ox + (item.x ?? 0), oy + (item.y ?? 0));
+      }
+    };
+    walk(view.scenegraph().root, 0, 0);
+    return { found, origin: view.origin() };
+  }, id);
+}

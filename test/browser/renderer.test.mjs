@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT } from '../../scripts/code-server/paths.mjs';
-import { openRendererPage } from './renderer-page.mjs';
+import { imageMarks, openRendererPage, renderOutput } from './renderer-page.mjs';
 
 const core = await import(join(ROOT, 'out', 'core', 'index.js'));
 const builders = await import(join(ROOT, 'out', 'plot', 'builders.js'));
@@ -23,40 +23,18 @@ before(async () => {
 
 after(() => harness?.close());
 
-const render = (id, mime, payload) =>
-  page.evaluate(
-    ([i, m, t]) => window.render(i, m, t),
-    [id, mime, typeof payload === 'string' ? payload : JSON.stringify(payload)],
-  );
+const render = (id, mime, payload) => renderOutput(page, id, mime, payload);
 
 function traceOf(model, T, B, I) {
   core.seed(3);
   return model.forward(core.Tensor.randn([T, B, I]), { trace: true }).trace;
 }
 
-/** Every image mark of a chart's scenegraph, with its panel and its position in the view. */
-function imageMarks(id) {
-  return page.evaluate((i) => {
-    const { view } = window.liveViews().get(i);
-    const found = [];
-    const walk = (node, ox, oy) => {
-      for (const item of node.items ?? []) {
-        if (node.marktype === 'image')
-          found.push({ panel: item.datum.panel, x: ox + item.x, y: oy + item.y, w: item.width, h: item.height });
-        if (node.marktype === 'group')
-          for (const child of item.items ?? []) walk(child, ox + (item.x ?? 0), oy + (item.y ?? 0));
-      }
-    };
-    walk(view.scenegraph().root, 0, 0);
-    return { found, origin: view.origin() };
-  }, id);
-}
-
 /** Renders the gate chart of `trace` and hovers over three panels: the tooltip must name the step and unit under the pointer and their value in the trace. */
 async function checkGates(id, trace, sample) {
   const payload = builders.gatesPayload(trace, { sample });
   await render(id, MIME.gates, payload);
-  const images = await imageMarks(id);
+  const images = await imageMarks(page, id);
   assert.deepEqual(
     images.found.map((i) => i.panel).sort(),
     payload.panels.map((_, k) => k),
@@ -117,7 +95,7 @@ test('a tensor heatmap: columns across, rows down, and the tooltip names the col
   );
   const payload = builders.tensorHeatmapPayload(tensor);
   await render('tensor-heatmap', MIME.gates, payload);
-  const images = await imageMarks('tensor-heatmap');
+  const images = await imageMarks(page, 'tensor-heatmap');
   const image = images.found[0];
   const box = await page.locator('#tensor-heatmap canvas').boundingBox();
   // Over column 15, row 7 (the middle of that cell).

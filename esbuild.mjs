@@ -10,6 +10,9 @@
 //                      extension's node_modules (package.json's typescriptServerPlugins)
 //   dist/renderer.js   notebook renderer (browser, ESM)
 //   dist/cli.js        headless notebook runner (bin/lstm-notebook.js), the same engine
+//   dist/jupyter.js    the Jupyter kernel and its kernelspec installer (`lstm-notebook kernel`),
+//                      the same engine; zeromq stays external (its prebuilt binaries load from
+//                      node_modules), and the .vsix never carries this bundle
 //   dist/demo.js       a command-line demo of the core (`npm run demo`)
 // `node esbuild.mjs --watch` rebuilds on change; `--production` minifies without source maps
 // (but for the kernel worker's).
@@ -23,6 +26,7 @@ import { copyTypes } from './scripts/copy-types.mjs';
 // The plugin's package name is the one package.json's typescriptServerPlugins gives tsserver.
 const TSSERVER_PLUGIN = JSON.parse(readFileSync('package.json', 'utf8')).contributes.typescriptServerPlugins[0].name;
 const TSSERVER_PLUGIN_DIR = `node_modules/${TSSERVER_PLUGIN}`;
+const TYPESCRIPT_VERSION = JSON.parse(readFileSync('node_modules/typescript/package.json', 'utf8')).version;
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
@@ -76,6 +80,16 @@ const builds = [
   },
   { ...common, entryPoints: ['renderer/index.ts'], outfile: 'dist/renderer.js', platform: 'browser', format: 'esm' },
   { ...common, entryPoints: ['extension/kernel/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
+  {
+    ...common,
+    entryPoints: ['extension/jupyter/main.ts'],
+    outfile: 'dist/jupyter.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['zeromq'],
+    // kernel_info's language_info.version: the TypeScript the cells' language service runs.
+    define: { __TYPESCRIPT_VERSION__: JSON.stringify(TYPESCRIPT_VERSION) },
+  },
   { ...common, entryPoints: ['examples/demo.ts'], outfile: 'dist/demo.js', platform: 'node', format: 'cjs' },
 ];
 

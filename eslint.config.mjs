@@ -6,6 +6,8 @@
 //                   imports only protocol/ and core
 //   extension/kernel/  the kernel engine: no vscode, so the headless runner and plain-Node tests use it
 //   extension/language/  the cells' language engine: no vscode either (plain-Node tests, a worker thread)
+//   extension/jupyter/   the Jupyter kernel over the engine: no vscode; the only place zeromq may be
+//                        imported (a native module, kept out of the extension and its .vsix)
 //   vscode          only in extension/ (outside kernel/ and language/) and in the tests that drive VS Code
 //   core internals  only from core/ and test/; everything else goes through core/index or core/host
 //   no import cycles anywhere
@@ -19,6 +21,10 @@ const VSCODE = {
   name: 'vscode',
   message: 'vscode may be imported only in extension/ (not in extension/kernel/ or extension/language/).',
 };
+const ZEROMQ = {
+  name: 'zeromq',
+  message: 'zeromq (native) only in extension/jupyter/, the Jupyter kernel: never in the extension or its .vsix.',
+};
 const CORE_INTERNALS = {
   regex: '^(\\.\\./)+core/(?!index$|host$)',
   message: "Import core through its public entries, core/index (the cells' API) or core/host (the kernel's).",
@@ -28,7 +34,7 @@ const folder = (name, message) => ({ regex: `^(\\.\\./)+${name}/`, message });
 /** A folder's import rule: never vscode, and none of `patterns`. */
 const layer = (files, patterns) => ({
   files: [files],
-  rules: { 'no-restricted-imports': ['error', { paths: [VSCODE], patterns }] },
+  rules: { 'no-restricted-imports': ['error', { paths: [VSCODE, ZEROMQ], patterns }] },
 });
 
 export default tseslint.config(
@@ -58,7 +64,7 @@ export default tseslint.config(
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { paths: [VSCODE], patterns: [CORE_INTERNALS] }],
+      'no-restricted-imports': ['error', { paths: [VSCODE, ZEROMQ], patterns: [CORE_INTERNALS] }],
     },
   },
   layer('core/**', [
@@ -89,9 +95,19 @@ export default tseslint.config(
   {
     // The extension host: vscode is its whole point. Still no core internals.
     files: ['extension/**'],
-    ignores: ['extension/kernel/**', 'extension/language/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [CORE_INTERNALS] }] },
+    ignores: ['extension/kernel/**', 'extension/language/**', 'extension/jupyter/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [ZEROMQ], patterns: [CORE_INTERNALS] }] },
   },
+  {
+    // The Jupyter kernel: the engine and the language service over ZeroMQ; still no vscode.
+    files: ['extension/jupyter/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [VSCODE], patterns: [CORE_INTERNALS] }] },
+  },
+  // The engines below the kernel never reach up into it.
+  layer('extension/kernel/**', [
+    CORE_INTERNALS,
+    folder('jupyter', 'extension/kernel/ does not import the Jupyter kernel.'),
+  ]),
   {
     // The tests reach into core's internals and (under test/integration, test/vscode) drive VS Code.
     files: ['test/**'],

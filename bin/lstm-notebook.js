@@ -1,12 +1,17 @@
 #!/usr/bin/env node
-// `npx lstm-notebook run in.ipynb`: the headless runner, bundled into dist/ by `npm run build`.
-const { main } = require('../dist/cli.js');
-main(process.argv.slice(2)).then(
+// `npx lstm-notebook run in.ipynb`: the headless runner, and `npx lstm-notebook kernel …`: the
+// Jupyter kernel and its kernelspec; both bundled into dist/ by `npm run build`. The kernel's
+// bundle (and zeromq) is loaded only for `kernel`.
+const [command, ...rest] = process.argv.slice(2);
+const { main } = command === 'kernel' ? require('../dist/jupyter.js') : require('../dist/cli.js');
+main(command === 'kernel' ? rest : process.argv.slice(2)).then(
   (code) => {
+    if (command === 'kernel') process.exit(code);
     process.exitCode = code;
   },
   (error) => {
     console.error(error);
     process.exitCode = 1;
+    if (command === 'kernel') process.exit(1);
   },
 );

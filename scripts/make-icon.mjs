@@ -1,5 +1,7 @@
 // Draws media/icon.png (128 × 128): a small gate heatmap — four rows of cells in the viridis
-// colours the charts use, under a bar for the cell state. Run once; the PNG is committed.
+// colours the charts use, under a bar for the cell state — and the Jupyter kernelspec's logos
+// (media/logo-64x64.png, logo-32x32.png: the same picture, averaged over 2×2 and 4×4 boxes).
+// Run once; the PNGs are committed.
 import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { scheme } from 'vega';
@@ -25,3 +27,17 @@ for (let row = 0; row < 4; row++) {
 // The cell state: a straight bright line, the "conveyor belt".
 for (let y = 100; y < 108; y++) for (let x = 10; x < 118; x++) put(x, y, [253, 231, 37]);
 writeFileSync(new URL('../media/icon.png', import.meta.url), PNG.sync.write(png));
+
+for (const logo of [64, 32]) {
+  const k = size / logo;
+  const small = new PNG({ width: logo, height: logo });
+  for (let y = 0; y < logo; y++)
+    for (let x = 0; x < logo; x++)
+      for (let c = 0; c < 4; c++) {
+        let sum = 0;
+        for (let dy = 0; dy < k; dy++)
+          for (let dx = 0; dx < k; dx++) sum += png.data[4 * ((y * k + dy) * size + x * k + dx) + c];
+        small.data[4 * (y * logo + x) + c] = Math.round(sum / (k * k));
+      }
+  writeFileSync(new URL(`../media/logo-${logo}x${logo}.png`, import.meta.url), PNG.sync.write(small));
+}

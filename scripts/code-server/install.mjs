@@ -1,10 +1,13 @@
-// Installs what the real-VS-Code tests need, once, and fails loudly when it cannot:
-//   Debian: chromium, fonts-liberation, libkrb5-dev (apt-get, when root and missing)
+// Installs what the real-client tests need, once, and fails loudly when it cannot:
+//   Debian: chromium, fonts-liberation, libkrb5-dev (apt-get, when root and missing); the
+//   Jupyter clients that judge the Jupyter kernel: python3-jupyter-kernel-test, python3-nbclient,
+//   python3-jupyter-client and jupyter-client (`jupyter kernelspec`), for /usr/bin/python3
 //   Node 24 (npm package `node@24`) and code-server (built with Node 24's headers) in .vscode-test/
 // See ../shared/docs/real-vscode.md for why each piece is needed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PYTHON } from '../install-torch.mjs';
 import { CACHE, CHROMIUM, CODE_SERVER_ENTRY, CODE_SERVER_VERSION, NODE24, NODE24_DIR } from './paths.mjs';
 
 /**
@@ -32,8 +35,20 @@ function fail(message) {
   process.exit(1);
 }
 
+/** Whether Debian's Python has the Jupyter clients the kernel tests use (test/jupyter/). */
+function jupyterClientsPresent() {
+  try {
+    execFileSync(PYTHON, ['-c', 'import jupyter_kernel_test, nbclient, jupyter_client'], { stdio: 'ignore' });
+    return existsSync('/usr/bin/jupyter-kernelspec');
+  } catch {
+    return false;
+  }
+}
+
 export function install() {
   const missing = [];
+  if (!jupyterClientsPresent())
+    missing.push('python3-jupyter-kernel-test', 'python3-nbclient', 'python3-jupyter-client', 'jupyter-client');
   if (!existsSync(CHROMIUM)) missing.push('chromium', 'fonts-liberation');
   if (
     !existsSync('/usr/include/gssapi.h') &&
@@ -65,6 +80,8 @@ export function install() {
       fail(`apt-get could not install ${missing.join(', ')}: ${error.message}`);
     }
     if (!existsSync(CHROMIUM)) fail(`${CHROMIUM} is still missing after apt-get install chromium`);
+    if (!jupyterClientsPresent())
+      fail(`${PYTHON} still cannot import jupyter_kernel_test and nbclient after apt-get install`);
   }
   if (!existsSync(NODE24)) {
     console.log('install: Node 24 (npm package node@24) into .vscode-test/node24');

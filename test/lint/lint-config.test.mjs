@@ -14,6 +14,7 @@ async function ruleIds(code, path) {
 }
 
 const VSCODE = "import * as vscode from 'vscode';\nexport const x = vscode.version;\n";
+const ZEROMQ = "import { Router } from 'zeromq';\nexport const r = Router;\n";
 const cases = [
   // [where, code, is it refused by no-restricted-imports?]
   ['core/boundary-probe.ts', VSCODE, true],
@@ -31,6 +32,15 @@ const cases = [
   ],
   ['extension/boundary-probe.ts', VSCODE, false],
   ['extension/language/boundary-probe.ts', VSCODE, true],
+  ['extension/jupyter/boundary-probe.ts', VSCODE, true],
+  ['extension/jupyter/boundary-probe.ts', ZEROMQ, false],
+  ['extension/boundary-probe.ts', ZEROMQ, true],
+  ['extension/kernel/boundary-probe.ts', ZEROMQ, true],
+  [
+    'extension/kernel/boundary-probe.ts',
+    "import { JupyterKernel } from '../jupyter/kernel';\nexport const k = JupyterKernel;\n",
+    true,
+  ],
   ['core/boundary-probe.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n", true],
   ['core/data/boundary-probe.ts', "import { plot } from '../../plot/index';\nexport const p = plot;\n", true],
   ['plot/boundary-probe.ts', "import { Tensor } from '../core/tensor';\nexport const t = Tensor;\n", true],

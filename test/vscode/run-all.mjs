@@ -4,7 +4,9 @@
 //   2. the integration suite inside VS Code's extension host, trusted and untrusted,
 //   3. the end-to-end UI tests through code-server (test/e2e),
 //   4. every tutorial notebook through the headless runner, outputs checked against the committed ones,
-//   5. the PyTorch hand-over against Debian's PyTorch (installed first when missing: python3-torch).
+//   5. the PyTorch hand-over against Debian's PyTorch (installed first when missing: python3-torch),
+//   6. the Jupyter kernel judged by Jupyter's clients: jupyter_kernel_test, protocol tests and
+//      every tutorial through nbclient (test/jupyter/run.mjs).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +37,7 @@ const parts = [
     'PyTorch runs the exported project: same losses, torchrun with 2 processes',
     () => (torch ? node(['--test', 'out/test/torch/'])() : 1),
   ],
+  ['the Jupyter kernel in Jupyter clients (jupyter_kernel_test, protocol, nbclient)', node(['test/jupyter/run.mjs'])],
 ];
 const results = [];
 for (const [name, run] of parts) {

@@ -79,7 +79,15 @@ const builds = [
     format: 'cjs',
   },
   { ...common, entryPoints: ['renderer/index.ts'], outfile: 'dist/renderer.js', platform: 'browser', format: 'esm' },
-  { ...common, entryPoints: ['extension/kernel/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
+  {
+    ...common,
+    entryPoints: ['extension/kernel/cli.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    // The notebook's language_info.version (nbformat.ts): the TypeScript the language service runs.
+    define: { __TYPESCRIPT_VERSION__: JSON.stringify(TYPESCRIPT_VERSION) },
+  },
   {
     ...common,
     entryPoints: ['extension/jupyter/main.ts'],
@@ -87,7 +95,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     external: ['zeromq'],
-    // kernel_info's language_info.version: the TypeScript the cells' language service runs.
+    // kernel_info's language_info.version, as the runner's (nbformat.ts).
     define: { __TYPESCRIPT_VERSION__: JSON.stringify(TYPESCRIPT_VERSION) },
   },
   { ...common, entryPoints: ['examples/demo.ts'], outfile: 'dist/demo.js', platform: 'node', format: 'cjs' },

@@ -15,6 +15,7 @@
  * A message whose signature is wrong is dropped and logged before anything reads it.
  */
 import { randomUUID } from 'node:crypto';
+import { LANGUAGE_INFO } from '../kernel/nbformat';
 import type { CellOutput, ExecutionResult, KernelSession } from '../kernel/session';
 import { ExecuteQueue } from './execute-queue';
 import { History, type HistoryQuery } from './history';
@@ -25,7 +26,6 @@ import { newMessage, parseMessage, serializeMessage, type Header, type Message, 
 
 interface KernelInfo {
   implementationVersion: string;
-  typescriptVersion: string;
 }
 
 export interface KernelParts {
@@ -178,21 +178,14 @@ export class JupyterKernel {
   }
 
   private kernelInfo(): Record<string, unknown> {
-    const { implementationVersion, typescriptVersion } = this.parts.info;
+    const { implementationVersion } = this.parts.info;
+    const typescriptVersion = LANGUAGE_INFO.version;
     return {
       status: 'ok',
       protocol_version: '5.3',
       implementation: 'lstm-notebook',
       implementation_version: implementationVersion,
-      language_info: {
-        name: 'typescript',
-        version: typescriptVersion,
-        mimetype: 'text/typescript',
-        file_extension: '.ts',
-        pygments_lexer: 'typescript',
-        codemirror_mode: { name: 'javascript', typescript: true },
-        nbconvert_exporter: 'script',
-      },
+      language_info: LANGUAGE_INFO,
       banner:
         `LSTM Notebook ${implementationVersion}: TypeScript cells (TypeScript ${typescriptVersion}, Node ${process.version}) ` +
         "with an embedded LSTM core; import { LSTM, train, plot } from 'lstm-notebook'",

@@ -24,9 +24,6 @@ const USAGE = `usage: lstm-notebook kernel install [--user | --sys-prefix | --pr
        lstm-notebook kernel uninstall [--user | --sys-prefix | --prefix DIR] [--name NAME]
        lstm-notebook kernel --connection-file FILE`;
 
-/** Set by the build (esbuild's define): the TypeScript the cells' language service runs. */
-declare const __TYPESCRIPT_VERSION__: string | undefined;
-
 class UsageError extends Error {}
 
 /** dist/, where this bundle, the kernel worker and the language worker live. */
@@ -107,7 +104,7 @@ async function runKernel(connectionFile: string): Promise<number> {
       signer: new Signer(connection.key, connection.signature_scheme),
       session,
       language,
-      info: { implementationVersion: packageVersion(), typescriptVersion: typescriptVersion() },
+      info: { implementationVersion: packageVersion() },
       log,
       onShutdown: () => {
         sockets.close();
@@ -130,10 +127,6 @@ function packageVersion(): string {
   } catch {
     return 'unknown';
   }
-}
-
-function typescriptVersion(): string {
-  return typeof __TYPESCRIPT_VERSION__ === 'string' ? __TYPESCRIPT_VERSION__ : 'unknown';
 }
 
 if (require.main === module) {

@@ -10,6 +10,24 @@ import type { CellOutput } from './session';
 /** The kernelspec name of our notebooks (the controller prefers them). */
 const KERNELSPEC = 'lstm-notebook';
 
+/** Set by the build (esbuild's define): the TypeScript the cells' language service runs. */
+declare const __TYPESCRIPT_VERSION__: string | undefined;
+
+/**
+ * The notebook's language, as the Jupyter kernel's kernel_info reports it and as Jupyter clients
+ * (nbclient, JupyterLab) write it into metadata.language_info; the runner writes the same, so a
+ * notebook saved by either is the same.
+ */
+export const LANGUAGE_INFO = {
+  name: 'typescript',
+  version: typeof __TYPESCRIPT_VERSION__ === 'string' ? __TYPESCRIPT_VERSION__ : 'unknown',
+  mimetype: 'text/typescript',
+  file_extension: '.ts',
+  pygments_lexer: 'typescript',
+  codemirror_mode: { name: 'javascript', typescript: true },
+  nbconvert_exporter: 'script',
+} as const;
+
 export interface NotebookJson {
   nbformat: number;
   nbformat_minor: number;
@@ -97,6 +115,26 @@ export function parseNotebook(text: string, file: string): NotebookJson {
     nbformat: 4,
     nbformat_minor: nb.nbformat_minor ?? 5,
   } as NotebookJson;
+}
+
+/**
+ * What Jupyter clients add when they save a notebook they ran, added by the runner too: the
+ * language_info above, and (nbformat 4.5 requires them) an id for every cell without one —
+ * `cell-<n>` by position, stable from then on because an existing id is never changed.
+ */
+export function withJupyterMetadata(nb: NotebookJson): NotebookJson {
+  nb.metadata.language_info = { ...LANGUAGE_INFO };
+  if (nb.nbformat_minor >= 5) {
+    const taken = new Set(nb.cells.map((cell) => cell.id).filter((id) => typeof id === 'string'));
+    nb.cells.forEach((cell, index) => {
+      if (typeof cell.id === 'string') return;
+      let id = `cell-${index + 1}`;
+      for (let n = 2; taken.has(id); n++) id = `cell-${index + 1}-${n}`;
+      taken.add(id);
+      cell.id = id;
+    });
+  }
+  return nb;
 }
 
 /** A deep copy that keeps the exact numbers (structuredClone would turn them into plain objects). */

@@ -3,7 +3,7 @@
  * fresh kernel, and fills in outputs and execution counts. Stops at the first failing cell.
  */
 import type { NotebookJson } from './nbformat';
-import { cloneNotebook, errorOutput, OutputCollector, sourceOf } from './nbformat';
+import { cloneNotebook, errorOutput, OutputCollector, sourceOf, withJupyterMetadata } from './nbformat';
 import { KernelSession } from './session';
 import type { CellError } from '../../protocol/kernel';
 
@@ -25,7 +25,7 @@ export interface RunResult {
 }
 
 export async function runNotebook(input: NotebookJson, options: RunOptions): Promise<RunResult> {
-  const notebook = cloneNotebook(input);
+  const notebook = withJupyterMetadata(cloneNotebook(input));
   const session = new KernelSession({
     workerPath: options.workerPath,
     notebookDir: options.notebookDir,

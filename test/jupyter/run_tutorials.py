@@ -2,12 +2,14 @@
 nbconvert use) and checks that the outputs equal the committed ones, as `lstm-notebook run
 --check` does for the headless runner.
 
-What is compared, per code cell: the source, the execution count and the outputs (type, stream
-name and text, MIME data, execution count, error name, value and traceback). What is not:
-cell metadata, where nbclient records execution timestamps. One difference of form is
-normalised on both sides: nbclient keeps each stream message as its own output, the runner
-merges consecutive ones of the same stream (as Jupyter front ends display them), so adjacent
-stream outputs of one name are joined before comparing.
+The whole saved notebook is compared, not only the outputs: nbformat version, notebook metadata
+(the kernelspec, and the language_info nbclient writes from our kernel_info, which the runner
+writes too), and every cell — id, source, metadata, execution count and outputs (type, stream
+name and text, MIME data, error name, value and traceback). What is not: the timestamps each
+client records in a cell's metadata.execution. One difference of form is normalised on both
+sides: nbclient keeps each stream message as its own output, the runner merges consecutive ones
+of the same stream (as Jupyter front ends display them), so adjacent stream outputs of one name
+are joined before comparing.
 
 usage: python3 run_tutorials.py NOTEBOOK.ipynb...
 """
@@ -15,6 +17,7 @@ import json
 import os
 import sys
 import time
+import warnings
 
 import nbformat
 from nbclient import NotebookClient
@@ -36,34 +39,35 @@ def merged_streams(outputs):
 
 
 def comparable(nb):
-    cells = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        cells.append({
-            "source": cell.source,
-            "execution_count": cell.execution_count,
-            "outputs": merged_streams(cell.outputs),
-        })
-    return json.loads(json.dumps(cells, sort_keys=True))
+    nb = json.loads(json.dumps(nb))
+    for cell in nb["cells"]:
+        cell["metadata"].pop("execution", None)
+        if cell["cell_type"] == "code":
+            cell["outputs"] = merged_streams(cell["outputs"])
+    return nb
 
 
 def first_difference(expected, got):
-    for index, (a, b) in enumerate(zip(expected, got)):
-        if a != b:
-            for key in ("source", "execution_count", "outputs"):
-                if a[key] != b[key]:
-                    return f"code cell {index + 1}: {key} differs:\n  committed: {json.dumps(a[key])[:400]}\n  kernel:    {json.dumps(b[key])[:400]}"
-    if len(expected) != len(got):
-        return f"{len(expected)} code cells committed, {len(got)} after the run"
+    for key in ("nbformat", "nbformat_minor", "metadata"):
+        if expected[key] != got[key]:
+            return f"{key} differs:\n  committed: {json.dumps(expected[key])[:400]}\n  kernel:    {json.dumps(got[key])[:400]}"
+    if len(expected["cells"]) != len(got["cells"]):
+        return f"{len(expected['cells'])} cells committed, {len(got['cells'])} after the run"
+    for index, (a, b) in enumerate(zip(expected["cells"], got["cells"])):
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) != b.get(key):
+                return f"cell {index + 1}: {key} differs:\n  committed: {json.dumps(a.get(key))[:400]}\n  kernel:    {json.dumps(b.get(key))[:400]}"
     return None
 
 
 def main(paths):
+    # nbformat warns of missing cell ids; here a missing id is a difference the comparison reports.
+    warnings.filterwarnings("ignore", module="nbformat")
     failed = 0
     for path in paths:
-        committed = nbformat.read(path, as_version=4)
-        nb = nbformat.read(path, as_version=4)
+        with open(path, encoding="utf-8") as f:
+            committed = json.load(f)
+        nb = nbformat.reads(json.dumps(committed), as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "code":
                 cell.outputs = []
@@ -78,7 +82,8 @@ def main(paths):
             failed += 1
             continue
         took = time.monotonic() - started
-        difference = first_difference(comparable(committed), comparable(nb))
+        saved = json.loads(nbformat.writes(nb))
+        difference = first_difference(comparable(committed), comparable(saved))
         if difference:
             print(f"FAIL {path} ({took:.0f} s): the outputs differ from the committed ones: {difference}", flush=True)
             failed += 1

@@ -196,3 +196,30 @@ test('--out into a folder that does not exist fails before any cell runs, in one
   assert.doesNotMatch(r.stderr, /Cell 1|at /);
   assert.equal(readFileSync(file, 'utf8'), before);
 });
+
+test('the runner saves what Jupyter clients save: language_info from kernel_info, and an id for every cell', () => {
+  const nb = JSON.parse(notebook('1 + 1', '2 + 2'));
+  nb.cells[1].id = 'cell-3'; // a kept id, which the third cell's position would also give it
+  const r = cli('run', write('ids.ipynb', JSON.stringify(nb)), '--out', join(dir, 'ids.out.ipynb'));
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(readFileSync(join(dir, 'ids.out.ipynb'), 'utf8'));
+  const typescript = JSON.parse(
+    readFileSync(join(__dirname, '..', '..', '..', '..', 'node_modules', 'typescript', 'package.json'), 'utf8'),
+  );
+  assert.equal(out.metadata.language_info.name, 'typescript');
+  assert.equal(out.metadata.language_info.file_extension, '.ts');
+  assert.equal(out.metadata.language_info.version, typescript.version);
+  const ids = out.cells.map((c: { id: string }) => c.id);
+  assert.deepEqual(ids, ['cell-1', 'cell-3', 'cell-3-2']);
+  assert.ok(
+    ids.every((id: string) => /^[A-Za-z0-9_-]{1,64}$/.test(id)),
+    'nbformat 4.5 id pattern',
+  );
+  // Ids already there are kept as they are: a second run writes the same notebook.
+  assert.equal(cli('run', join(dir, 'ids.out.ipynb'), '--out', join(dir, 'ids.again.ipynb')).code, 0);
+  const again = JSON.parse(readFileSync(join(dir, 'ids.again.ipynb'), 'utf8'));
+  assert.deepEqual(
+    again.cells.map((c: { id: string }) => c.id),
+    ids,
+  );
+});

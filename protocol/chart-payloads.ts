@@ -20,6 +20,12 @@ export const MIME = {
   text: 'application/vnd.lstm-notebook.text+json',
 } as const;
 
+/**
+ * The standard vega-lite type Jupyter front ends draw natively: every chart's bundle but a text
+ * view's also carries its spec under it (plot/vega-lite.ts), after MIME[kind] in VS Code's order.
+ */
+export const VEGA_LITE_MIME = 'application/vnd.vegalite.v5+json';
+
 export type ChartKind = keyof typeof MIME;
 export const CHART_MIME_TYPES: readonly string[] = Object.values(MIME);
 

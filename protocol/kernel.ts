@@ -7,7 +7,7 @@
 
 import type { SelectionMessage } from './selection';
 
-/** Output of one kind, keyed by MIME type: 'text/plain' and 'image/svg+xml' are strings, custom JSON types are objects. */
+/** Output of one kind, keyed by MIME type: 'text/plain' and 'image/svg+xml' are strings, JSON types (ours, vega-lite's) are objects. */
 export type MimeBundle = Record<string, unknown>;
 
 /** Given to the worker at start (worker_threads workerData). */

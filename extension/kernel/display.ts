@@ -3,7 +3,8 @@
  * updates are throttled to at most one per 100 ms (10/s) with the last value always
  * delivered: an update that comes too soon is kept and sent when its time comes, or when the
  * cell ends. Live updates (and displays made `live`) skip the SVG fallback (it is slow to render
- * for big charts); the last update of a cell carries it, so a saved notebook has it.
+ * for big charts) but keep the vega-lite spec, which a Jupyter client draws them with; the last
+ * update of a cell carries the SVG, so a saved notebook has it.
  */
 import type { MimeBundle } from '../../protocol/kernel';
 import type { Outbox } from './outbox';

@@ -18,7 +18,7 @@ import {
 import { SweepResults } from '../../core/index';
 import type { MimeBundle } from '../../protocol/kernel';
 
-/** A chart, as plot.* returns it: its bundle is a custom MIME type, image/svg+xml and text/plain. */
+/** A chart, as plot.* returns it: its bundle is a custom MIME type, the vega-lite spec, image/svg+xml and text/plain. */
 export interface ChartLike {
   toBundle(options?: { svg?: boolean }): Promise<MimeBundle>;
 }

@@ -101,6 +101,7 @@ test('a large 2-D tensor shows a heatmap beside its printed values', async () =>
   const bundle = resultBundle(r);
   assert.deepEqual(Object.keys(bundle).sort(), [
     'application/vnd.lstm-notebook.gates+json',
+    'application/vnd.vegalite.v5+json',
     'image/svg+xml',
     'text/plain',
   ]);
@@ -142,7 +143,7 @@ test('a promise rejected after its cell ended is reported at the top of the next
   assert.equal(r.value, '4');
 });
 
-test('charts reach the host with their custom MIME type, an SVG and text; a trace as the last value shows its gates', async () => {
+test('charts reach the host with their custom MIME type, their vega-lite spec, an SVG and text; a trace as the last value shows its gates', async () => {
   const r = await run(
     session,
     [
@@ -157,12 +158,12 @@ test('charts reach the host with their custom MIME type, an SVG and text; a trac
   const shown = r.outputs.filter((o) => o.type === 'display' || o.type === 'result');
   const mimes = shown.map((o) => (o.type === 'display' || o.type === 'result' ? Object.keys(o.bundle) : []));
   assert.deepEqual(mimes, [
-    ['application/vnd.lstm-notebook.states+json', 'image/svg+xml', 'text/plain'],
-    ['application/vnd.lstm-notebook.gates+json', 'image/svg+xml', 'text/plain'],
+    ['application/vnd.lstm-notebook.states+json', 'application/vnd.vegalite.v5+json', 'image/svg+xml', 'text/plain'],
+    ['application/vnd.lstm-notebook.gates+json', 'application/vnd.vegalite.v5+json', 'image/svg+xml', 'text/plain'],
   ]);
 });
 
-test('train(…, { plot: true }) draws a live loss curve: updates without SVG while training, the last one with it', async () => {
+test('train(…, { plot: true }) draws a live loss curve: updates without SVG but with the vega-lite spec while training, the last one with both', async () => {
   const r = await run(
     session,
     [
@@ -181,6 +182,11 @@ test('train(…, { plot: true }) draws a live loss curve: updates without SVG wh
   assert.ok(
     middle.every((d) => d.type === 'display' && d.update && !('image/svg+xml' in d.bundle)),
     'a live update carried an SVG',
+  );
+  // A Jupyter client draws a live chart from its vega-lite spec: it has no renderer of ours.
+  assert.ok(
+    displays.every((d) => d.type === 'display' && 'application/vnd.vegalite.v5+json' in d.bundle),
+    'a live update came without its vega-lite spec',
   );
   assert.ok(last.type === 'display' && last.update && 'image/svg+xml' in last.bundle, 'the final update has no SVG');
   const payload =

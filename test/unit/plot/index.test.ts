@@ -12,7 +12,7 @@ import { Tape } from '../../../core/tape';
 import { timeStep } from '../../../core/ops';
 import { mseLoss } from '../../../core/loss';
 import { Chart, defaultChart, LiveLoss, pausedChart, plot } from '../../../plot/index';
-import { MIME, type GatesPayload, type LossPayload } from '../../../protocol/chart-payloads';
+import { MIME, VEGA_LITE_MIME, type GatesPayload, type LossPayload } from '../../../protocol/chart-payloads';
 
 test('a live loss curve holds what was pushed; plot.loss and chart() draw it', async () => {
   const live = new LiveLoss();
@@ -35,7 +35,7 @@ test('a live loss curve holds what was pushed; plot.loss and chart() draw it', a
   live.pushStep(4, 1.2);
   assert.deepEqual((chart.payload as LossPayload).series[0].y, [2.5, 2.0, 1.5]);
   const bundle = await live.chart().toBundle({ svg: false });
-  assert.deepEqual(Object.keys(bundle).sort(), [MIME.loss, 'text/plain'].sort());
+  assert.deepEqual(Object.keys(bundle).sort(), [MIME.loss, VEGA_LITE_MIME, 'text/plain'].sort());
 });
 
 test('default charts: a trace shows its gates, gradient norms their flow, other values nothing', () => {

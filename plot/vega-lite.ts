@@ -48,7 +48,27 @@ function panelPng(p: GatesPayload, panel: GatePanel): string {
 
 export function vegaLiteSpec(payload: VegaChartPayload): VegaLiteSpec {
   const spec = specFor(payload, { theme: LIGHT_THEME, imageUrl: (panel) => panelPng(payload as GatesPayload, panel) });
-  return plainJson(spec, 'spec') as VegaLiteSpec;
+  const json = plainJson(spec, 'spec') as VegaLiteSpec;
+  return payload.kind === 'loss' ? lossColumns(json) : json;
+}
+
+/**
+ * A loss chart's rows as columns, zipped back into rows by vega-lite's flatten transform:
+ *
+ *   [{ series: 'a', x: 1, y: 2, … }, { series: 'a', x: 2, y: 1.5, … }]
+ *     → [{ series: ['a', 'a'], x: [1, 2], y: [2, 1.5], … }]  +  { flatten: ['series', 'x', 'y', …] }
+ *
+ * Field names written once instead of once per row: a loss curve's spec takes about 0.57 of the
+ * bytes (500 points; the full-precision numbers are the rest) and draws the same — vega sees the
+ * same rows in the same order.
+ * `bucket` goes: it tells the renderer's live view what to replace, and nothing draws it.
+ */
+function lossColumns(spec: VegaLiteSpec): VegaLiteSpec {
+  const datasets = spec.datasets as { points: { [key: string]: JsonValue }[] };
+  const fields = ['series', 'x', 'y', 'smooth'];
+  const columns: { [key: string]: JsonValue[] } = Object.fromEntries(fields.map((f) => [f, []]));
+  for (const row of datasets.points) for (const f of fields) columns[f].push(row[f] ?? null);
+  return { ...spec, datasets: { points: [columns] }, transform: [{ flatten: fields }] };
 }
 
 /**

@@ -3,7 +3,7 @@
 //   2. jupyter_kernel_test, the Jupyter project's kernel test suite (test_kernel_suite.py),
 //   3. the protocol tests it lacks: wrong key, interrupt, restart, abort, updates (test_protocol.py),
 //   4. every tutorial in examples/ through nbclient, outputs equal to the committed ones,
-//   5. `kernel uninstall` removes the kernelspec.
+//   5. `kernel uninstall` removes the kernelspec; the same for the default --user place.
 // Debian's python3-jupyter-kernel-test (and /usr/bin/jupyter), python3-nbclient and jupyter-client are installed by
 // scripts/code-server/install.mjs, as Chromium is. `node test/jupyter/run.mjs [--no-tutorials]`.
 import { spawnSync } from 'node:child_process';
@@ -55,7 +55,27 @@ if (tutorials.length > 0)
       ...tutorials,
     ]) && ok;
 ok = run('kernel uninstall --prefix', process.execPath, [launcher, 'kernel', 'uninstall', '--prefix', prefix]) && ok;
-const gone = !kernelspecs()['lstm-notebook'];
+// The default place, the user's data folder, redirected here as Jupyter allows.
+const userData = join(prefix, 'user-data');
+env.JUPYTER_DATA_DIR = userData;
+ok =
+  run('kernel install (--user by default)', process.execPath, [launcher, 'kernel', 'install', '--name', 'lstm-user']) &&
+  ok;
+const user = kernelspecs()['lstm-user'];
+console.log(
+  `${user?.resource_dir.startsWith(userData) ? 'PASS' : 'FAIL'}  jupyter: the user's kernelspec is listed from JUPYTER_DATA_DIR`,
+);
+ok &&= Boolean(user?.resource_dir.startsWith(userData));
+ok =
+  run('kernel uninstall --user', process.execPath, [
+    launcher,
+    'kernel',
+    'uninstall',
+    '--user',
+    '--name',
+    'lstm-user',
+  ]) && ok;
+const gone = !kernelspecs()['lstm-notebook'] && !kernelspecs()['lstm-user'];
 console.log(`${gone ? 'PASS' : 'FAIL'}  jupyter: the kernelspec is gone after uninstall`);
 rmSync(prefix, { recursive: true, force: true });
 process.exit(ok && gone ? 0 : 1);

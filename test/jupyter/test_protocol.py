@@ -133,8 +133,10 @@ class ProtocolTests(unittest.TestCase):
         )
         msg_id = k.kc.execute("await train([model, head], data, { epochs: 100000, optimizer: new Adam(1e-3) });")
         time.sleep(3)
+        started = time.monotonic()
         k.km.interrupt_kernel()
         reply = k.kc.get_shell_msg(timeout=TIMEOUT)
+        print(f"\n  training interrupted in {(time.monotonic() - started) * 1000:.0f} ms", flush=True)
         self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
         self.assertEqual(reply["content"]["ename"], "Interrupted")
         self.assertEqual(k.value("model.hiddenSize"), "16")
@@ -169,6 +171,35 @@ class ProtocolTests(unittest.TestCase):
         ids = {m["content"]["transient"]["display_id"] for m in shown}
         self.assertEqual(len(ids), 1)
         self.assertEqual(shown[-1]["content"]["data"]["text/plain"], "'second'")
+
+    def test_live_training_charts_update_in_place_with_vega_lite(self):
+        _, seen = self.kernel.run(
+            "import { seed, LSTM, Linear, Adam, train, tasks } from 'lstm-notebook';\n"
+            "seed(2);\n"
+            "const data = tasks.adding({ length: 10, count: 512 });\n"
+            "await train([new LSTM({ inputSize: 2, hiddenSize: 8 }), new Linear(8, 1)], data,\n"
+            "  { epochs: 20, batchSize: 16, optimizer: new Adam(1e-2), plot: true });"
+        )
+        shown = [m for m in seen if m["msg_type"] == "display_data"]
+        updates = [m for m in seen if m["msg_type"] == "update_display_data"]
+        self.assertEqual(len(shown), 1, [m["msg_type"] for m in seen])
+        self.assertGreaterEqual(len(updates), 2)
+        display_id = shown[0]["content"]["transient"]["display_id"]
+        for update in updates:
+            self.assertEqual(update["content"]["transient"]["display_id"], display_id)
+            # A Jupyter front end draws the live curve from the standard type.
+            self.assertIn("application/vnd.vegalite.v5+json", update["content"]["data"].keys())
+        # The last update carries the SVG too, so the saved notebook has it.
+        self.assertIn("image/svg+xml", updates[-1]["content"]["data"].keys())
+
+    def test_a_model_shows_as_an_html_table_with_a_text_twin(self):
+        _, seen = self.kernel.run(
+            "import { LSTM } from 'lstm-notebook';\nnew LSTM({ inputSize: 2, hiddenSize: 3 })"
+        )
+        data = [m for m in seen if m["msg_type"] == "execute_result"][0]["content"]["data"]
+        self.assertIn("<table", data["text/html"])
+        # PyTorch's count for nn.LSTM(2, 3): 4·3·(2 + 3) weights + 2·4·3 biases = 84.
+        self.assertIn("84", data["text/plain"])
 
     def test_a_chart_carries_vega_lite_svg_and_text(self):
         _, seen = self.kernel.run(

@@ -17,7 +17,8 @@ import { mseLoss } from '../../../core/loss';
 import { Chart, plot } from '../../../plot/index';
 import { renderSvg } from '../../../plot/svg';
 import type { VegaLiteSpec } from '../../../plot/vega-lite';
-import { VEGA_LITE_MIME, type StatesPayload } from '../../../protocol/chart-payloads';
+import { LIGHT_THEME, specFor } from '../../../charts/index';
+import { VEGA_LITE_MIME, type LossPayload, type StatesPayload } from '../../../protocol/chart-payloads';
 
 const T = 6;
 const H = 3;
@@ -138,4 +139,18 @@ test('NaN in a payload (a diverged model) is null in the spec, as JSON writes it
   const paths = (await draw(spec)).svg.match(/<path aria-label="time step[^>]* d="([^"]*)"/g) ?? [];
   assert.equal(paths.length, 1);
   assert.equal(paths[0].match(/ d="([^"]*)"/)![1].match(/M/g)?.length, 2, paths[0]);
+});
+
+test('a loss spec carries its rows as columns that flatten zips back: it draws what the rows draw, in fewer bytes', async () => {
+  const loss = Array.from({ length: 500 }, (_, k) => 3 * Math.exp(-k / 100) + 0.1 * Math.sin(k));
+  const chart = plot.loss([{ name: 'train', loss }]);
+  const columns = (await chart.toBundle({ svg: false }))[VEGA_LITE_MIME] as VegaLiteSpec;
+  // The rows form, as charts/ builds it for the renderer: the reference drawing.
+  const rows = specFor(chart.payload as LossPayload, { theme: LIGHT_THEME, imageUrl: () => '' }) as VegaLiteSpec;
+  assert.deepEqual(columns.transform, [{ flatten: ['series', 'x', 'y', 'smooth'] }]);
+  const [drawnColumns, drawnRows] = [await draw(columns), await draw(rows)];
+  assert.equal(withoutIds(drawnColumns.svg), withoutIds(drawnRows.svg));
+  assert.deepEqual(drawnColumns.marks, { line: 2 * 500 });
+  const [small, big] = [JSON.stringify(columns).length, JSON.stringify(rows).length];
+  assert.ok(small < 0.7 * big, `columns ${small} bytes, rows ${big}`);
 });

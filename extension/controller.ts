@@ -237,11 +237,17 @@ export class LstmController implements vscode.Disposable {
   }
 }
 
-/** Writes outputs in order (VS Code's output calls are async) and keeps display ids → outputs. */
+/**
+ * Writes outputs in order (VS Code's output calls are async) and keeps display ids → outputs.
+ * clearOutput() clears the cell's outputs at once or, with `wait`, just before its next output
+ * that is not an update (as JupyterLab does); a cleared display takes no more updates.
+ */
 class OutputWriter {
   private chain: Promise<unknown> = Promise.resolve();
   private lastStream: { name: string; output: vscode.NotebookCellOutput } | null = null;
-  private readonly displays = new Map<string, vscode.NotebookCellOutput>();
+  /** null: the display was cleared. */
+  private readonly displays = new Map<string, vscode.NotebookCellOutput | null>();
+  private clearBeforeNext = false;
 
   constructor(private readonly execution: vscode.NotebookCellExecution) {}
 
@@ -261,6 +267,14 @@ class OutputWriter {
 
   private async apply(output: CellOutput): Promise<void> {
     const { execution } = this;
+    if (output.type === 'clear') {
+      if (output.wait) this.clearBeforeNext = true;
+      else await this.clearShown();
+      return;
+    }
+    const existing = output.type === 'display' && output.update ? this.displays.get(output.displayId) : undefined;
+    if (existing === null) return;
+    if (this.clearBeforeNext && !existing) await this.clearShown();
     if (output.type === 'stream') {
       const item =
         output.name === 'stdout'
@@ -275,8 +289,7 @@ class OutputWriter {
     this.lastStream = null;
     switch (output.type) {
       case 'display': {
-        const existing = this.displays.get(output.displayId);
-        if (output.update && existing) return execution.replaceOutputItems(outputItems(output.bundle), existing);
+        if (existing) return execution.replaceOutputItems(outputItems(output.bundle), existing);
         const created = new vscode.NotebookCellOutput(outputItems(output.bundle), { displayId: output.displayId });
         this.displays.set(output.displayId, created);
         return execution.appendOutput(created);
@@ -290,6 +303,14 @@ class OutputWriter {
         throw new Error(`unknown output ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  /** clearOutput(): the outputs shown so far go, and the displays among them with them. */
+  private async clearShown(): Promise<void> {
+    this.clearBeforeNext = false;
+    this.lastStream = null;
+    for (const id of this.displays.keys()) this.displays.set(id, null);
+    await this.execution.clearOutput();
   }
 }
 

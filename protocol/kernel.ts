@@ -76,6 +76,12 @@ export type WorkerMessage =
   | { type: 'stream'; id: number; name: 'stdout' | 'stderr'; text: string }
   /** display(value) (update: false) or handle.update(value) (update: true) of output `displayId`. */
   | { type: 'display'; id: number; displayId: string; bundle: MimeBundle; update: boolean }
+  /**
+   * clearOutput() in cell `id`: the outputs it has shown so far go (Jupyter's clear_output), at
+   * once or, with `wait`, when its next output arrives (a display update is not one), so an
+   * animation loop redraws without flicker. A wait still pending when the cell ends clears nothing.
+   */
+  | { type: 'clear'; id: number; wait: boolean }
   /** The value of the cell's last expression. */
   | { type: 'result'; id: number; bundle: MimeBundle }
   /** The cell failed; `done` follows. */

@@ -5,8 +5,8 @@
 // entries reach through their imports (core/, plot/, protocol/, charts/ and the kernel's display
 // handle), not the whole program. The entry module, `lstm-notebook/index.d.ts`, re-exports what a
 // cell's `import … from 'lstm-notebook'` gets at run time (extension/kernel/cell-api.ts): the
-// whole core, `plot`, `display`, and the kernel's `train` and `sweep` with their `plot` options
-// (train's types, extension/kernel/train-options.ts, are the kernel's own).
+// whole core, `plot`, `display`, `clearOutput`, and the kernel's `train` and `sweep` with their
+// `plot` options (train's types, extension/kernel/train-options.ts, are the kernel's own).
 // Skips the work when the generated file is newer than every source it reads.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
@@ -28,7 +28,8 @@ const SOURCE_DIRS = ['core', 'plot', 'interop', 'protocol', 'charts', 'extension
 // `lstm-notebook` (see extension/language/type-source.ts).
 const ENTRY_MODULE = `/**
  * lstm-notebook: what a cell's \`import … from 'lstm-notebook'\` gets — the whole core, plus
- * display(), plot.*, a train() that can draw its loss curve live and a sweep() that shows its race.
+ * display(), clearOutput(), plot.*, a train() that can draw its loss curve live and a sweep() that
+ * shows its race.
  */
 import type { History, SequenceDataset, SweepOptions, SweepResults, Trainable } from './core/index';
 import type { DisplayHandle } from './extension/kernel/display';
@@ -84,6 +85,13 @@ export declare function sweep(options: NotebookSweepOptions): Promise<SweepResul
  * handle whose update(value) replaces it in place.
  */
 export declare function display(value: unknown): DisplayHandle;
+
+/**
+ * Clears the running cell's outputs (Jupyter's clear_output). With \`wait: true\` they stay until
+ * the cell's next output replaces them, so a loop that redraws does not flicker.
+ * @example for (let epoch = 0; epoch < 10; epoch++) { await train([model, head], data, { epochs: 1 }); clearOutput({ wait: true }); display(plot.gates(model.traceOf(probe))); }
+ */
+export declare function clearOutput(options?: { wait?: boolean }): void;
 
 declare const lstmNotebook: typeof import('./index');
 /** The whole module, for \`import lstm from 'lstm-notebook'\`. */

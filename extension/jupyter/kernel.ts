@@ -294,6 +294,8 @@ export class JupyterKernel {
         if (options.silent) return null;
         return { type: 'execute_result', content: { execution_count: count, data: output.bundle, metadata: {} } };
       }
+      case 'clear':
+        return { type: 'clear_output', content: { wait: output.wait } };
       case 'error':
         return {
           type: 'error',

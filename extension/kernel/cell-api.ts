@@ -1,9 +1,10 @@
 /**
  * The module a cell gets from `import … from 'lstm-notebook'`: the whole core, the hand-over to
  * other engines (exportOnnx, and exportPyTorch writing its files), plus what only makes sense in
- * a notebook — display(), plot.*, a train() that can draw its loss curve and the gates of a
- * probe batch live (`plot: true`, `plot: { gates: probe }`, train-plot.ts), and a sweep() that
- * shows its ranked table and box plot as it runs; the kernel can interrupt both between steps.
+ * a notebook — display(), clearOutput(), plot.*, a train() that can draw its loss curve and the
+ * gates of a probe batch live (`plot: true`, `plot: { gates: probe }`, train-plot.ts), and a
+ * sweep() that shows its ranked table and box plot as it runs; the kernel can interrupt both
+ * between steps.
  */
 import * as core from '../../core/index';
 import * as interop from '../../interop/index';
@@ -16,7 +17,7 @@ import type {
   SweepStepInfo,
   Trainable,
 } from '../../core/index';
-import { checkTrain, describe } from '../../core/host';
+import { checkKeys, checkTrain, describe } from '../../core/host';
 import type { Displays, DisplayHandle } from './display';
 import { writeFolder } from './export-folder';
 import type { Namespace } from './imports';
@@ -55,6 +56,16 @@ export interface CellApiDeps {
 
 export function createCellApi({ displays, check, charts, notebookDir }: CellApiDeps): Namespace {
   const display = (value: unknown): DisplayHandle => displays.display(value);
+
+  /** Jupyter's clear_output: `wait` keeps the outputs until the next one replaces them (no flicker in a loop). */
+  const clearOutput = (options: { wait?: boolean } = {}): void => {
+    if (options === null || typeof options !== 'object' || Array.isArray(options))
+      throw new core.LstmError(`clearOutput: expected options like { wait: true }, got ${describe(options)}`);
+    checkKeys('clearOutput', options, ['wait']);
+    if (options.wait !== undefined && typeof options.wait !== 'boolean')
+      throw new core.LstmError(`clearOutput: wait must be true or false, got ${describe(options.wait)}`);
+    displays.clear(options.wait === true);
+  };
 
   async function train(
     modules: Trainable,
@@ -119,7 +130,15 @@ export function createCellApi({ displays, check, charts, notebookDir }: CellApiD
     return writeFolder('exportPyTorch', notebookDir, options?.dir, options?.overwrite, files);
   }
 
-  const api: Namespace = { ...core, exportOnnx: interop.exportOnnx, exportPyTorch, train, sweep, display };
+  const api: Namespace = {
+    ...core,
+    exportOnnx: interop.exportOnnx,
+    exportPyTorch,
+    train,
+    sweep,
+    display,
+    clearOutput,
+  };
   if (charts)
     Object.assign(api, { plot: charts.plot, selectUnits: charts.selectUnits, findPattern: charts.findPattern });
   return { ...api, default: api };

@@ -68,6 +68,16 @@ export class Displays {
     return { id, update: (v: unknown) => this.updateLazy(id, () => v) };
   }
 
+  /**
+   * clearOutput(): the cell's outputs so far go — at once, or with `wait` when its next output
+   * arrives, which the host does (protocol/kernel.ts). Through the outbox, so it comes after
+   * everything shown before it and before everything shown after.
+   */
+  clear(wait: boolean): void {
+    const cell = this.cellId();
+    this.outbox.send(() => ({ type: 'clear', id: cell, wait }));
+  }
+
   /** An update whose value is made only if and when it is sent. */
   updateLazy(id: string, make: () => unknown): void {
     const live = this.live.get(id);

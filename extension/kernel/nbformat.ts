@@ -176,14 +176,26 @@ function data(bundle: MimeBundle): Record<string, unknown> {
   return out;
 }
 
-/** Collects one cell's outputs as nbformat: streams merged, display updates applied in place. */
+/**
+ * Collects one cell's outputs as nbformat: streams merged, display updates applied in place,
+ * clearOutput() applied — at once, or with `wait` just before the next output that is not an
+ * update (as JupyterLab does). A cleared display's later updates change nothing that is kept.
+ */
 export class OutputCollector {
   readonly outputs: OutputJson[] = [];
   private readonly displays = new Map<string, OutputJson & { output_type: 'display_data' }>();
+  private clearBeforeNext = false;
 
   constructor(private readonly executionCount: number) {}
 
   add(output: CellOutput): void {
+    if (output.type === 'clear') {
+      if (output.wait) this.clearBeforeNext = true;
+      else this.clear();
+      return;
+    }
+    const existing = output.type === 'display' && output.update ? this.displays.get(output.displayId) : undefined;
+    if (this.clearBeforeNext && !existing) this.clear();
     switch (output.type) {
       case 'stream': {
         const last = this.outputs.at(-1);
@@ -193,8 +205,7 @@ export class OutputCollector {
         break;
       }
       case 'display': {
-        const existing = this.displays.get(output.displayId);
-        if (output.update && existing) existing.data = data(output.bundle);
+        if (existing) existing.data = data(output.bundle);
         else {
           const created = { output_type: 'display_data' as const, data: data(output.bundle), metadata: {} };
           this.displays.set(output.displayId, created);
@@ -218,6 +229,11 @@ export class OutputCollector {
         throw new Error(`unknown output ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  private clear(): void {
+    this.clearBeforeNext = false;
+    this.outputs.length = 0;
   }
 }
 

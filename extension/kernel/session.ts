@@ -26,7 +26,9 @@ export type KernelState = 'starting' | 'idle' | 'busy' | 'restarting' | 'dispose
  * What a running cell produces, in order: the worker's output messages without the cell id, so
  * a field added to one of them in protocol/kernel.ts reaches the session's callers as well.
  */
-export type CellOutput = WithoutId<Extract<WorkerMessage, { type: 'stream' | 'display' | 'result' | 'error' }>>;
+export type CellOutput = WithoutId<
+  Extract<WorkerMessage, { type: 'stream' | 'display' | 'clear' | 'result' | 'error' }>
+>;
 
 /** Omit distributed over a union: each message keeps its own fields and its `type` tag. */
 type WithoutId<M> = M extends unknown ? Omit<M, 'id'> : never;
@@ -359,6 +361,9 @@ export class KernelSession {
           update: message.update,
         });
         break;
+      case 'clear':
+        cell.onOutput({ type: 'clear', wait: message.wait });
+        break;
       case 'result':
         cell.onOutput({ type: 'result', bundle: message.bundle });
         break;
@@ -433,8 +438,8 @@ function malformed(m: unknown): string | null {
       (m.url === null && (m.error === undefined || isText(m.error)))
       ? null
       : `a malformed inspector message ${shown()}`;
-  if (!['stream', 'display', 'result', 'error', 'done'].includes(m.type as string))
-    return `expected a type of ready, stream, display, result, error or done, got ${shown()}`;
+  if (!['stream', 'display', 'clear', 'result', 'error', 'done'].includes(m.type as string))
+    return `expected a type of ready, inspector, stream, display, clear, result, error or done, got ${shown()}`;
   if (typeof m.id !== 'number') return `expected a numeric "id", got ${shown()}`;
   switch (m.type) {
     case 'stream':
@@ -445,6 +450,8 @@ function malformed(m: unknown): string | null {
       return isText(m.displayId) && isObject(m.bundle) && typeof m.update === 'boolean'
         ? null
         : `a malformed display message ${shown()}`;
+    case 'clear':
+      return typeof m.wait === 'boolean' ? null : `a malformed clear message (expected a boolean "wait") ${shown()}`;
     case 'result':
       return isObject(m.bundle) ? null : `a malformed result message ${shown()}`;
     case 'error':

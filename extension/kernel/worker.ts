@@ -89,6 +89,7 @@ globals.console = new Console({ stdout, stderr, colorMode: false });
 process.stdout.write = stdout.write.bind(stdout) as typeof process.stdout.write;
 process.stderr.write = stderr.write.bind(stderr) as typeof process.stderr.write;
 globals.display = api.display;
+globals.clearOutput = api.clearOutput;
 globals.require = loader.require;
 // A worker cannot chdir, so relative fs paths resolve from the editor's folder, not the
 // notebook's: cells get the notebook's folder as __dirname, as a Node module would.

@@ -32,6 +32,8 @@ export interface TypeSource {
 /** The globals a cell has beyond Node's (extension/kernel/worker.ts sets them). */
 const GLOBALS = `/** Shows a value in the cell's output and returns a handle whose update(value) replaces it in place. */
 declare const display: typeof import('lstm-notebook').display;
+/** Clears the cell's outputs; with { wait: true } when the next output arrives (Jupyter's clear_output). */
+declare const clearOutput: typeof import('lstm-notebook').clearOutput;
 `;
 
 type Mount = { prefix: string; dir: string; files?: never } | { prefix: string; files: ReadonlyMap<string, string> };

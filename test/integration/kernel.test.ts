@@ -1,7 +1,7 @@
 /**
  * The notebook controller inside a real VS Code (code-server here, @vscode/test-electron
  * elsewhere): offered for .ipynb, preferred by our kernelspec, runs cells with persistent
- * state and outputs, interrupts a hard loop keeping state, restarts.
+ * state and outputs, clears them (clearOutput), interrupts a hard loop keeping state, restarts.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -51,6 +51,31 @@ describe('LSTM (TypeScript) notebook controller', function () {
     const error = errorOf(fourth);
     assert.equal(error?.name, 'RangeError');
     assert.equal(error?.message, 'on purpose');
+  });
+
+  it('clearOutput() clears the cell at once, or with wait when the next output arrives; a cleared display takes no update', async () => {
+    const notebook = await openNotebook([
+      [
+        "console.log('old');",
+        "const shown = display('shown before');",
+        'clearOutput();',
+        "console.log('new');",
+        "shown.update('updated after the clear');",
+      ].join('\n'),
+      "console.log('old');\nclearOutput({ wait: true });\nawait new Promise((r) => setTimeout(r, 2000));\nconsole.log('new');",
+    ]);
+    await runCells(notebook, 0);
+    assert.equal(text(notebook.cellAt(0)), 'new\n');
+    const waiting = notebook.cellAt(1);
+    void vscode.commands.executeCommand('notebook.cell.execute', {
+      ranges: [{ start: 1, end: 2 }],
+      document: notebook.uri,
+    });
+    await waitFor(() => text(waiting) === 'old\n', 5_000, "'old' to be shown");
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(text(waiting), 'old\n', 'the outputs went before the next one arrived');
+    await waitFor(() => waiting.executionSummary?.success === true, 10_000, 'the cell to end');
+    assert.equal(text(waiting), 'new\n');
   });
 
   it('interrupts a hard loop within a second and keeps every variable', async () => {

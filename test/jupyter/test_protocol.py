@@ -50,6 +50,7 @@ class KernelProcess:
         self.kc.stop_channels()
         if self.km.is_alive():
             self.km.shutdown_kernel(now=True)
+        self.log.close()
         os.unlink(self.log.name)
 
 

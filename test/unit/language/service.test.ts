@@ -164,12 +164,18 @@ test('top-level await, imports in any cell, Node built-ins and the globals the k
     "import fs from 'node:fs';\nimport { join } from 'node:path';\n" +
     'const text: string = fs.readFileSync(join(__dirname, "x"), "utf8");\n' +
     'await new Promise((resolve) => setTimeout(resolve, 1));\n' +
-    'console.log(text.length, process.version, require("node:os").EOL);\ndisplay(model);';
+    'console.log(text.length, process.version, require("node:os").EOL);\ndisplay(model);\nclearOutput({ wait: true });';
   service.update([MODEL_CELL, cell('io', second), cell('after', 'fs.existsSync(join("a", "b"));')]);
   assert.deepEqual(errorsOf('io'), []);
   assert.deepEqual(errorsOf('after'), []);
   const names = service.completions('after', { line: 0, character: 3 }).map((item) => item.name);
   assert.ok(names.includes('readFileSync'), 'fs completes in a later cell');
+  // The global clearOutput has the module's type: a wrong option is an error (TS2322), not any.
+  service.update([cell('clear', "clearOutput({ wait: 'yes' });")]);
+  assert.deepEqual(
+    errorsOf('clear').map((d) => d.code),
+    [2322],
+  );
 });
 
 test('a package in the notebook folder’s node_modules completes and type-checks', () => {
@@ -205,7 +211,7 @@ test('definition: into the earlier cell that declares the name, and into the cor
   );
 });
 
-test('the generated lstm-notebook declares every export of core/index.ts, and display, plot, train', () => {
+test('the generated lstm-notebook declares every export of core/index.ts, and display, clearOutput, plot, train', () => {
   // The value exports as the runtime module has them; the type-only ones read from core/index.ts.
   const values = Object.keys(core);
   const source = ts.createSourceFile(
@@ -218,7 +224,7 @@ test('the generated lstm-notebook declares every export of core/index.ts, and di
     .flatMap((s) => (s.exportClause && ts.isNamedExports(s.exportClause) ? s.exportClause.elements : []))
     .map((element) => element.name.text);
   assert.ok(values.includes('LSTM') && typeOnly.includes('LstmOptions'), 'the lists are read, not empty');
-  const names = [...new Set([...values, ...typeOnly, 'display', 'plot', 'train'])];
+  const names = [...new Set([...values, ...typeOnly, 'display', 'clearOutput', 'plot', 'train'])];
   const text = `import { ${names.join(', ')} } from 'lstm-notebook';\nimport lstm from 'lstm-notebook';\nlstm.plot.loss;`;
   service.update([cell('all', text)]);
   assert.deepEqual(service.diagnostics().get('all'), []);

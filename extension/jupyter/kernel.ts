@@ -15,11 +15,11 @@
  * A message whose signature is wrong is dropped and logged before anything reads it.
  */
 import { randomUUID } from 'node:crypto';
-import { LANGUAGE_INFO } from '../kernel/nbformat';
 import type { CellOutput, ExecutionResult, KernelSession } from '../kernel/session';
 import { ExecuteQueue } from './execute-queue';
 import { History, type HistoryQuery } from './history';
 import { isComplete } from './is-complete';
+import { errorContent, iopubOf, kernelInfoReply } from './messages';
 import type { KernelLanguage } from './language';
 import type { KernelSockets } from './sockets';
 import { newMessage, parseMessage, serializeMessage, type Header, type Message, type Signer } from './wire';
@@ -125,7 +125,7 @@ export class JupyterKernel {
     const content = request.message.content;
     switch (type) {
       case 'kernel_info_request':
-        return this.reply(request, 'kernel_info_reply', this.kernelInfo());
+        return this.reply(request, 'kernel_info_reply', kernelInfoReply(this.parts.info.implementationVersion));
       case 'complete_request': {
         const { code, cursorPos } = codeAndCursor(content);
         return this.reply(request, 'complete_reply', {
@@ -177,23 +177,6 @@ export class JupyterKernel {
     }
   }
 
-  private kernelInfo(): Record<string, unknown> {
-    const { implementationVersion } = this.parts.info;
-    const typescriptVersion = LANGUAGE_INFO.version;
-    return {
-      status: 'ok',
-      protocol_version: '5.3',
-      implementation: 'lstm-notebook',
-      implementation_version: implementationVersion,
-      language_info: LANGUAGE_INFO,
-      banner:
-        `LSTM Notebook ${implementationVersion}: TypeScript cells (TypeScript ${typescriptVersion}, Node ${process.version}) ` +
-        "with an embedded LSTM core; import { LSTM, train, plot } from 'lstm-notebook'",
-      debugger: false,
-      help_links: [{ text: 'LSTM Notebook', url: 'https://github.com/lstm-notebook/lstm-notebook#readme' }],
-    };
-  }
-
   private queueExecute(request: Request): void {
     const content = request.message.content;
     const parent = request.message.header;
@@ -240,13 +223,7 @@ export class JupyterKernel {
             payload: [],
             user_expressions: await this.userExpressions(content.user_expressions, count),
           }
-        : {
-            status: 'error',
-            execution_count: count,
-            ename: result.error?.name ?? 'Error',
-            evalue: result.error?.message ?? '',
-            traceback: (result.error?.stack ?? '').split('\n'),
-          };
+        : { status: 'error', execution_count: count, ...errorContent(result.error) };
       await this.reply(request, 'execute_reply', reply);
       return result.ok;
     } finally {
@@ -263,54 +240,17 @@ export class JupyterKernel {
   ): Promise<ExecutionResult> {
     let sent: Promise<void> = Promise.resolve();
     const onOutput = (output: CellOutput) => {
-      const message = this.outputMessage(output, count, options);
-      if (message) sent = sent.then(() => this.publish(message.type, message.content, parent));
+      if (output.type === 'result') {
+        const text = output.bundle['text/plain'];
+        if (options.history && typeof text === 'string') this.history.setOutput(count, text);
+        if (options.silent) return;
+      }
+      const message = iopubOf(output, count, (id) => `${this.session}-${this.generation}-${id}`);
+      sent = sent.then(() => this.publish(message.type, message.content, parent));
     };
     const result = await this.parts.session.execute(code, `In[${count}]`, onOutput);
     await sent;
     return result;
-  }
-
-  private outputMessage(
-    output: CellOutput,
-    count: number,
-    options: { silent: boolean; history: boolean },
-  ): { type: string; content: Record<string, unknown> } | null {
-    switch (output.type) {
-      case 'stream':
-        return { type: 'stream', content: { name: output.name, text: output.text } };
-      case 'display':
-        return {
-          type: output.update ? 'update_display_data' : 'display_data',
-          content: {
-            data: output.bundle,
-            metadata: {},
-            transient: { display_id: `${this.session}-${this.generation}-${output.displayId}` },
-          },
-        };
-      case 'result': {
-        const text = output.bundle['text/plain'];
-        if (options.history && typeof text === 'string') this.history.setOutput(count, text);
-        if (options.silent) return null;
-        return { type: 'execute_result', content: { execution_count: count, data: output.bundle, metadata: {} } };
-      }
-      case 'clear':
-        return { type: 'clear_output', content: { wait: output.wait } };
-      case 'error':
-        return {
-          type: 'error',
-          content: {
-            ename: output.error.name,
-            evalue: output.error.message,
-            traceback: output.error.stack.split('\n'),
-          },
-        };
-      default: {
-        const unknown: never = output;
-        this.parts.log(`an output of unknown type was dropped: ${JSON.stringify(unknown)}`);
-        return null;
-      }
-    }
   }
 
   /** user_expressions: each evaluated after a successful cell, as its rich value or its error. */
@@ -324,12 +264,7 @@ export class JupyterKernel {
       });
       out[name] = result.ok
         ? { status: 'ok', data: data ?? { 'text/plain': 'undefined' }, metadata: {} }
-        : {
-            status: 'error',
-            ename: result.error?.name ?? 'Error',
-            evalue: result.error?.message ?? '',
-            traceback: (result.error?.stack ?? '').split('\n'),
-          };
+        : { status: 'error', ...errorContent(result.error) };
     }
     return out;
   }

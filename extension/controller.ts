@@ -118,6 +118,9 @@ export class LstmController implements vscode.Disposable {
         engine: settings.get<'wasm' | 'js'>('engine', 'wasm'),
         threads: settings.get<number>('threads', 2),
         onStateChange: (state) => this.stateEmitter.fire({ notebook, state }),
+        // A cell's `await input(prompt)`: VS Code's input box; Escape answers null.
+        onInput: async ({ prompt, password }) =>
+          (await vscode.window.showInputBox({ prompt, password, ignoreFocusOut: true })) ?? null,
       });
       entry = { session, order: 0 };
       this.sessions.set(notebook, entry);

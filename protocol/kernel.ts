@@ -46,7 +46,13 @@ export type HostMessage =
   /** Stop the running cell (the flag in shared memory is already set when this arrives). */
   | { type: 'interrupt'; id: number }
   /** Units the reader selected (or cleared) in a chart, passed on from the renderer: plot.selection(). */
-  | SelectionMessage;
+  | SelectionMessage
+  /**
+   * The answer to cell `id`'s `input` request: the text typed, null when the reader dismissed the
+   * question, or `error` when this host cannot ask anyone (the headless runner, a Jupyter client
+   * that takes no input).
+   */
+  | { type: 'inputReply'; id: number; value: string | null; error?: string };
 
 /** A cell's error as the user sees it: stack lines already mapped to cell lines, engine frames removed. */
 export interface CellError {
@@ -84,6 +90,11 @@ export type WorkerMessage =
   | { type: 'clear'; id: number; wait: boolean }
   /** The value of the cell's last expression. */
   | { type: 'result'; id: number; bundle: MimeBundle }
+  /**
+   * `await input(prompt)` in cell `id`: the host asks the reader (VS Code's input box, Jupyter's
+   * input_request) and answers with inputReply. Sent after every output before it has gone.
+   */
+  | { type: 'input'; id: number; prompt: string; password: boolean }
   /** The cell failed; `done` follows. */
   | { type: 'error'; id: number; error: CellError }
   /** The cell ended; ok is false after an error or an interrupt. */

@@ -5,7 +5,7 @@
 // entries reach through their imports (core/, plot/, protocol/, charts/ and the kernel's display
 // handle), not the whole program. The entry module, `lstm-notebook/index.d.ts`, re-exports what a
 // cell's `import … from 'lstm-notebook'` gets at run time (extension/kernel/cell-api.ts): the
-// whole core, `plot`, `display`, `clearOutput`, and the kernel's `train` and `sweep` with their
+// whole core, `plot`, `display`, `clearOutput`, `input`, and the kernel's `train` and `sweep` with their
 // `plot` options (train's types, extension/kernel/train-options.ts, are the kernel's own).
 // Skips the work when the generated file is newer than every source it reads.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -92,6 +92,15 @@ export declare function display(value: unknown): DisplayHandle;
  * @example for (let epoch = 0; epoch < 10; epoch++) { await train([model, head], data, { epochs: 1 }); clearOutput({ wait: true }); display(plot.gates(model.traceOf(probe))); }
  */
 export declare function clearOutput(options?: { wait?: boolean }): void;
+
+/**
+ * Asks the reader and resolves to what they typed, or null when they dismissed the question
+ * (Jupyter's input(); VS Code shows an input box, a Jupyter client its input field). With
+ * \`password: true\` the answer is not shown as it is typed. The headless runner cannot ask
+ * anyone: there it fails, saying so. Everything the cell printed before shows first.
+ * @example const token = await input('Hugging Face token?', { password: true });
+ */
+export declare function input(prompt?: string, options?: { password?: boolean }): Promise<string | null>;
 
 declare const lstmNotebook: typeof import('./index');
 /** The whole module, for \`import lstm from 'lstm-notebook'\`. */

@@ -7,6 +7,7 @@
  *   control  shutdown, interrupt, kernel_info; debug_request answered "not supported"
  *   iopub    status, execute_input, stream, display_data, update_display_data,
  *            execute_result, error, clear_output
+ *   stdin    input_request for a cell's `await input(prompt)`, answered by input_reply
  *   hb       echoed by the sockets
  *
  * Every request is bracketed by busy and idle status messages with the request as parent, as
@@ -15,7 +16,7 @@
  * A message whose signature is wrong is dropped and logged before anything reads it.
  */
 import { randomUUID } from 'node:crypto';
-import type { CellOutput, ExecutionResult, KernelSession } from '../kernel/session';
+import type { CellOutput, ExecutionResult, InputRequest, KernelSession } from '../kernel/session';
 import { ExecuteQueue } from './execute-queue';
 import { History, type HistoryQuery } from './history';
 import { isComplete } from './is-complete';
@@ -57,6 +58,10 @@ export class JupyterKernel {
   /** Bumped when the worker is replaced: display ids of a new worker must not update an old one's outputs. */
   private generation = 0;
   private shuttingDown = false;
+  /** The execute_request running now: where an input_request goes. */
+  private current: Request | null = null;
+  /** The running cell's open input() question, answered by the next input_reply on stdin. */
+  private awaitingInput: ((value: string) => void) | null = null;
 
   constructor(private readonly parts: KernelParts) {}
 
@@ -74,14 +79,48 @@ export class JupyterKernel {
     const { sockets } = this.parts;
     for (const channel of ['shell', 'control'] as const)
       sockets.listen(channel, (frames) => this.receive(channel, frames));
-    // Nothing is ever asked on stdin (cells cannot prompt); replies to it are read and dropped.
-    sockets.listen('stdin', () => {});
+    sockets.listen('stdin', (frames) => this.receiveInput(frames));
     void this.publish('status', { execution_state: 'starting' });
   }
 
   /** SIGINT and interrupt_request: stops the running cell (every variable kept). */
   interrupt(): void {
     this.parts.session.interrupt();
+  }
+
+  /**
+   * A cell's `await input(prompt)`: an input_request on stdin to the client whose execute_request
+   * runs, when that request allowed stdin; its input_reply is the answer.
+   */
+  askInput(request: InputRequest): Promise<string | null> {
+    const current = this.current;
+    if (!current) return Promise.reject(new Error('no cell is running'));
+    if (current.message.content.allow_stdin !== true)
+      return Promise.reject(
+        new Error('this Jupyter client takes no input (its execute_request said allow_stdin: false)'),
+      );
+    return new Promise((resolve) => {
+      this.awaitingInput = resolve;
+      const message = newMessage('input_request', request, this.session, current.message.header);
+      void this.parts.sockets.send('stdin', serializeMessage(message, current.identities, this.parts.signer));
+    });
+  }
+
+  private receiveInput(frames: Buffer[]): void {
+    let message: Message;
+    try {
+      message = parseMessage(frames, this.parts.signer).message;
+    } catch (error) {
+      this.parts.log(`dropped a message on stdin: ${(error as Error).message}`);
+      return;
+    }
+    const answer = this.awaitingInput;
+    if (message.header.msg_type !== 'input_reply' || !answer) {
+      this.parts.log(`an unexpected ${message.header.msg_type} on stdin was ignored`);
+      return;
+    }
+    this.awaitingInput = null;
+    answer(typeof message.content.value === 'string' ? message.content.value : '');
   }
 
   private receive(channel: Channel, frames: Buffer[]): void {
@@ -182,7 +221,15 @@ export class JupyterKernel {
     const parent = request.message.header;
     this.executes.push({
       stopOnError: content.stop_on_error !== false,
-      run: () => this.execute(request),
+      run: async () => {
+        this.current = request;
+        try {
+          return await this.execute(request);
+        } finally {
+          this.current = null;
+          this.awaitingInput = null;
+        }
+      },
       abort: async () => {
         await this.publish('status', { execution_state: 'busy' }, parent);
         await this.reply(request, 'execute_reply', { status: 'aborted', execution_count: this.executionCount });

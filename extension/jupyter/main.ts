@@ -96,6 +96,7 @@ async function runKernel(connectionFile: string): Promise<number> {
       if (state === 'restarting') kernel?.workerReplaced();
     },
     onLog: log,
+    onInput: (request) => kernel!.askInput(request),
   });
   const language = new KernelLanguage(DIST, process.cwd(), () => kernel?.ranCells() ?? [], log);
   const stopped = new Promise<number>((done) => {

@@ -52,9 +52,11 @@ export interface CellApiDeps {
   charts: ChartModule | null;
   /** Where relative paths of exports resolve from: the notebook's folder. */
   notebookDir: string;
+  /** input(): asks the reader through the host (input.ts). */
+  input: (prompt?: unknown, options?: unknown) => Promise<string | null>;
 }
 
-export function createCellApi({ displays, check, charts, notebookDir }: CellApiDeps): Namespace {
+export function createCellApi({ displays, check, charts, notebookDir, input }: CellApiDeps): Namespace {
   const display = (value: unknown): DisplayHandle => displays.display(value);
 
   /** Jupyter's clear_output: `wait` keeps the outputs until the next one replaces them (no flicker in a loop). */
@@ -138,6 +140,7 @@ export function createCellApi({ displays, check, charts, notebookDir }: CellApiD
     sweep,
     display,
     clearOutput,
+    input,
   };
   if (charts)
     Object.assign(api, { plot: charts.plot, selectUnits: charts.selectUnits, findPattern: charts.findPattern });

@@ -33,6 +33,12 @@ export type CellOutput = WithoutId<
 /** Omit distributed over a union: each message keeps its own fields and its `type` tag. */
 type WithoutId<M> = M extends unknown ? Omit<M, 'id'> : never;
 
+/** What a cell asks with input(). */
+export interface InputRequest {
+  prompt: string;
+  password: boolean;
+}
+
 export interface ExecutionResult {
   ok: boolean;
   /** The error the cell ended with (also delivered as an 'error' output). */
@@ -62,6 +68,12 @@ export interface SessionOptions {
   engine?: 'wasm' | 'js';
   threads?: number;
   onStateChange?: (state: KernelState) => void;
+  /**
+   * Asks the reader for a cell's `await input(prompt)`: resolves to the answer, null when dismissed.
+   * Absent (the headless runner), input() fails with a sentence saying no one can answer here;
+   * a handler that throws fails it with the handler's message.
+   */
+  onInput?: (request: InputRequest) => Promise<string | null>;
   /** Where the session reports what it ignored (a malformed message from the worker); console.warn when absent. */
   onLog?: (message: string) => void;
 }
@@ -350,6 +362,9 @@ export class KernelSession {
     const cell = this.queue[0];
     if (!cell || cell.id !== message.id) return; // output of a cell that has already ended (a late timer)
     switch (message.type) {
+      case 'input':
+        void this.answerInput(message);
+        break;
       case 'stream':
         cell.onOutput({ type: 'stream', name: message.name, text: message.text });
         break;
@@ -390,6 +405,31 @@ export class KernelSession {
         );
       }
     }
+  }
+
+  private async answerInput(message: { id: number; prompt: string; password: boolean }): Promise<void> {
+    const worker = this.worker;
+    let reply: HostMessage;
+    if (!this.options.onInput)
+      reply = {
+        type: 'inputReply',
+        id: message.id,
+        value: null,
+        error: 'no one can answer here (the headless runner takes no input): give the value in the cell instead',
+      };
+    else {
+      try {
+        reply = {
+          type: 'inputReply',
+          id: message.id,
+          value: await this.options.onInput({ prompt: message.prompt, password: message.password }),
+        };
+      } catch (error) {
+        reply = { type: 'inputReply', id: message.id, value: null, error: (error as Error).message };
+      }
+    }
+    // A worker replaced meanwhile never asked; the old one's cell has ended.
+    if (this.worker === worker && this.currentState !== 'disposed') worker.postMessage(reply);
   }
 
   private finish(cell: Pending, result: ExecutionResult, report: boolean): void {
@@ -438,8 +478,8 @@ function malformed(m: unknown): string | null {
       (m.url === null && (m.error === undefined || isText(m.error)))
       ? null
       : `a malformed inspector message ${shown()}`;
-  if (!['stream', 'display', 'clear', 'result', 'error', 'done'].includes(m.type as string))
-    return `expected a type of ready, inspector, stream, display, clear, result, error or done, got ${shown()}`;
+  if (!['stream', 'display', 'clear', 'input', 'result', 'error', 'done'].includes(m.type as string))
+    return `expected a type of ready, inspector, stream, display, clear, input, result, error or done, got ${shown()}`;
   if (typeof m.id !== 'number') return `expected a numeric "id", got ${shown()}`;
   switch (m.type) {
     case 'stream':
@@ -452,6 +492,10 @@ function malformed(m: unknown): string | null {
         : `a malformed display message ${shown()}`;
     case 'clear':
       return typeof m.wait === 'boolean' ? null : `a malformed clear message (expected a boolean "wait") ${shown()}`;
+    case 'input':
+      return isText(m.prompt) && typeof m.password === 'boolean'
+        ? null
+        : `a malformed input message (expected a prompt string and a boolean "password") ${shown()}`;
     case 'result':
       return isObject(m.bundle) ? null : `a malformed result message ${shown()}`;
     case 'error':

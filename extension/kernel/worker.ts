@@ -20,6 +20,7 @@ import { charts } from './chart-module';
 import { createCellApi } from './cell-api';
 import { CellRunner, InterruptedError } from './cell-runner';
 import { Displays } from './display';
+import { InputRequests } from './input';
 import { ModuleLoader } from './imports';
 import { Outbox } from './outbox';
 import { KERNEL_GLOBAL } from './rewrite';
@@ -64,7 +65,14 @@ function check(): void {
 // Long core calls (evaluate, a forward over a long sequence, a data set builder…) poll it too.
 setInterruptCheck(check);
 
-const api = createCellApi({ displays, check, charts, notebookDir: config.notebookDir });
+const inputs = new InputRequests(post, outbox, () => currentId, check);
+const api = createCellApi({
+  displays,
+  check,
+  charts,
+  notebookDir: config.notebookDir,
+  input: (prompt, options) => inputs.ask(prompt, options),
+});
 const loader = new ModuleLoader(config.notebookDir, { 'lstm-notebook': api });
 const runner = new CellRunner({
   post,
@@ -130,6 +138,7 @@ port.on('message', (message: HostMessage) => {
           await runner.run(message.id, message.code, message.cellName, message.scriptPath, message.pauseAtStart);
         } finally {
           running = false;
+          inputs.reset();
         }
         Atomics.store(flags, INTERRUPT_FLAG, 0);
       });
@@ -142,6 +151,9 @@ port.on('message', (message: HostMessage) => {
       break;
     case 'closeInspector':
       inspector.close();
+      break;
+    case 'inputReply':
+      inputs.answer(message);
       break;
     case 'selection': {
       // Checked again here: the worker trusts no message it did not make.

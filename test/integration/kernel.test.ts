@@ -1,7 +1,7 @@
 /**
  * The notebook controller inside a real VS Code (code-server here, @vscode/test-electron
  * elsewhere): offered for .ipynb, preferred by our kernelspec, runs cells with persistent
- * state and outputs, clears them (clearOutput), interrupts a hard loop keeping state, restarts.
+ * state and outputs, clears them (clearOutput), asks the reader (input), interrupts a hard loop keeping state, restarts.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -51,6 +51,23 @@ describe('LSTM (TypeScript) notebook controller', function () {
     const error = errorOf(fourth);
     assert.equal(error?.name, 'RangeError');
     assert.equal(error?.message, 'on purpose');
+  });
+
+  it('input() asks in an input box: accepting it gives its text, Escape gives null', async () => {
+    const notebook = await openNotebook([
+      "import { input } from 'lstm-notebook';\nconst answer = await input('Your name?');\nconsole.log(`got ${JSON.stringify(answer)}`);",
+    ]);
+    // The box is VS Code's own; the test answers it through VS Code's commands for it.
+    for (const [command, expected] of [
+      ['workbench.action.acceptSelectedQuickOpenItem', 'got ""'],
+      ['workbench.action.closeQuickOpen', 'got null'],
+    ]) {
+      const ran = runCells(notebook, 0);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await vscode.commands.executeCommand(command);
+      await ran;
+      assert.equal(text(notebook.cellAt(0)), `${expected}\n`);
+    }
   });
 
   it('clearOutput() clears the cell at once, or with wait when the next output arrives; a cleared display takes no update', async () => {

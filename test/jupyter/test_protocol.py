@@ -2,7 +2,7 @@
 a message signed with the wrong key is never executed and the kernel keeps running; interrupt
 (the control channel, and SIGINT) stops a loop and keeps every variable; restart from the
 client; stop_on_error aborts the cells queued behind a failure; live display updates; charts
-carrying the standard vega-lite MIME type; a clean shutdown.
+carrying the standard vega-lite MIME type; input() over stdin; a clean shutdown.
 """
 import os
 import signal
@@ -219,6 +219,29 @@ class ProtocolTests(unittest.TestCase):
         error = [m for m in seen if m["msg_type"] == "error"][0]["content"]
         self.assertEqual(error["traceback"], content["traceback"])
         self.assertIn("In[1]:2:", "\n".join(error["traceback"]))
+
+    def test_input_asks_the_client_on_stdin(self):
+        k = self.kernel
+        asked = []
+
+        def answer(msg):
+            asked.append(msg["content"])
+            k.kc.input("Ada")
+
+        content, seen = k.run(
+            "import { input } from 'lstm-notebook';\nconsole.log('asking');\n`hello ${await input('Your name?')}`",
+            allow_stdin=True,
+            stdin_hook=answer,
+        )
+        self.assertEqual(content["status"], "ok", content)
+        self.assertEqual(asked, [{"prompt": "Your name?", "password": False}])
+        results = [m["content"]["data"]["text/plain"] for m in seen if m["msg_type"] == "execute_result"]
+        self.assertEqual(results, ["'hello Ada'"])
+
+    def test_input_from_a_client_without_stdin_is_a_clear_error(self):
+        content, _ = self.kernel.run("import { input } from 'lstm-notebook';\nawait input('?')", allow_stdin=False)
+        self.assertEqual(content["status"], "error")
+        self.assertIn("allow_stdin: false", content["evalue"])
 
     def test_debug_request_is_answered_not_supported(self):
         k = self.kernel

@@ -103,6 +103,11 @@ export default tseslint.config(
     files: ['extension/jupyter/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [VSCODE], patterns: [CORE_INTERNALS] }] },
   },
+  {
+    // Benchmarks drive the Jupyter kernel as a client does, over ZeroMQ; they never ship.
+    files: ['bench/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [VSCODE], patterns: [CORE_INTERNALS] }] },
+  },
   // The engines below the kernel never reach up into it.
   layer('extension/kernel/**', [
     CORE_INTERNALS,

@@ -118,12 +118,15 @@ export function parseNotebook(text: string, file: string): NotebookJson {
 }
 
 /**
- * What Jupyter clients add when they save a notebook they ran, added by the runner too: the
- * language_info above, and (nbformat 4.5 requires them) an id for every cell without one —
+ * What Jupyter clients write when they save a notebook they ran, written by the runner too: the
+ * language_info above, sources split into lines, and (nbformat 4.5 requires them) an id for
+ * every cell without one —
  * `cell-<n>` by position, stable from then on because an existing id is never changed.
  */
 export function withJupyterMetadata(nb: NotebookJson): NotebookJson {
   nb.metadata.language_info = { ...LANGUAGE_INFO };
+  // Sources as lists of lines, as nbformat writes every cell's.
+  for (const cell of nb.cells) cell.source = lines(sourceOf(cell));
   if (nb.nbformat_minor >= 5) {
     const taken = new Set(nb.cells.map((cell) => cell.id).filter((id) => typeof id === 'string'));
     nb.cells.forEach((cell, index) => {

@@ -36,6 +36,8 @@ const cases = [
   ['extension/jupyter/boundary-probe.ts', ZEROMQ, false],
   ['extension/boundary-probe.ts', ZEROMQ, true],
   ['extension/kernel/boundary-probe.ts', ZEROMQ, true],
+  ['core/boundary-probe.ts', ZEROMQ, true],
+  ['bench/boundary-probe.ts', ZEROMQ, false],
   [
     'extension/kernel/boundary-probe.ts',
     "import { JupyterKernel } from '../jupyter/kernel';\nexport const k = JupyterKernel;\n",

@@ -197,8 +197,8 @@ test('--out into a folder that does not exist fails before any cell runs, in one
   assert.equal(readFileSync(file, 'utf8'), before);
 });
 
-test('the runner saves what Jupyter clients save: language_info from kernel_info, and an id for every cell', () => {
-  const nb = JSON.parse(notebook('1 + 1', '2 + 2'));
+test('the runner saves what Jupyter clients save: language_info from kernel_info, sources as lines, an id for every cell', () => {
+  const nb = JSON.parse(notebook('1 + 1', '2 +\n2'));
   nb.cells[1].id = 'cell-3'; // a kept id, which the third cell's position would also give it
   const r = cli('run', write('ids.ipynb', JSON.stringify(nb)), '--out', join(dir, 'ids.out.ipynb'));
   assert.equal(r.code, 0, r.stderr);
@@ -209,6 +209,9 @@ test('the runner saves what Jupyter clients save: language_info from kernel_info
   assert.equal(out.metadata.language_info.name, 'typescript');
   assert.equal(out.metadata.language_info.file_extension, '.ts');
   assert.equal(out.metadata.language_info.version, typescript.version);
+  // nbformat's split: each line keeps its newline, the last has none.
+  assert.deepEqual(out.cells[2].source, ['2 +\n', '2']);
+  assert.deepEqual(out.cells[0].source, ['# title']);
   const ids = out.cells.map((c: { id: string }) => c.id);
   assert.deepEqual(ids, ['cell-1', 'cell-3', 'cell-3-2']);
   assert.ok(

@@ -43,10 +43,10 @@ export function textPayload(traceArg: unknown, options: TextOptions): TextPayloa
   const values = sampleOf(quantity.x, sample);
   const H = trace.hiddenSize;
   const T = trace.steps;
-  const top = checkInt(`${what}: top`, options.top ?? 6, 1, H);
+  // The default top is 6, or every unit of a smaller model; a top given is checked as given.
   const shown = options.units
     ? options.units.map((u) => checkInt(`${what}: units`, u, 0, H - 1))
-    : mostVaried(values, T, H, top);
+    : mostVaried(values, T, H, checkInt(`${what}: top`, options.top ?? Math.min(6, H), 1, H));
   return {
     kind: 'text',
     version: SCHEMA_VERSION,

@@ -57,3 +57,11 @@ test('plot.text takes given rows, and refuses a text of the wrong length or an u
   );
   assert.throws(() => plot.text(trace, { text: TEXT, units: [10] }), /units/);
 });
+
+test('a model of fewer than 6 units shows them all by default, and named units need no top', () => {
+  const small = new LSTM({ inputSize: 3, hiddenSize: 4, rng: new Rng(5) });
+  const smallTrace = small.forward(randn([5, 1, 3], 6, 1, 'float32'), { trace: true }).trace!;
+  assert.equal((plot.text(smallTrace, { text: 'abcde' }).payload as TextPayload).shown.length, 4);
+  assert.deepEqual((plot.text(smallTrace, { text: 'abcde', units: [3, 1] }).payload as TextPayload).shown, [3, 1]);
+  assert.throws(() => plot.text(smallTrace, { text: 'abcde', top: 5 }), /top/);
+});

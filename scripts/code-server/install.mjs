@@ -1,7 +1,8 @@
 // Installs what the real-client tests need, once, and fails loudly when it cannot:
 //   Debian: chromium, fonts-liberation, libkrb5-dev (apt-get, when root and missing); the
 //   Jupyter clients that judge the Jupyter kernel: python3-jupyter-kernel-test, python3-nbclient,
-//   python3-jupyter-client and jupyter-client (`jupyter kernelspec`), for /usr/bin/python3
+//   python3-jupyter-client, jupyter-client (`jupyter kernelspec`) and jupyter-notebook (a real
+//   front end, driven in Chromium), for /usr/bin/python3
 //   Node 24 (npm package `node@24`) and code-server (built with Node 24's headers) in .vscode-test/
 // See ../shared/docs/real-vscode.md for why each piece is needed.
 import { execFileSync } from 'node:child_process';
@@ -39,7 +40,7 @@ function fail(message) {
 function jupyterClientsPresent() {
   try {
     execFileSync(PYTHON, ['-c', 'import jupyter_kernel_test, nbclient, jupyter_client'], { stdio: 'ignore' });
-    return existsSync('/usr/bin/jupyter-kernelspec');
+    return existsSync('/usr/bin/jupyter-kernelspec') && existsSync('/usr/bin/jupyter-notebook');
   } catch {
     return false;
   }
@@ -48,7 +49,13 @@ function jupyterClientsPresent() {
 export function install() {
   const missing = [];
   if (!jupyterClientsPresent())
-    missing.push('python3-jupyter-kernel-test', 'python3-nbclient', 'python3-jupyter-client', 'jupyter-client');
+    missing.push(
+      'python3-jupyter-kernel-test',
+      'python3-nbclient',
+      'python3-jupyter-client',
+      'jupyter-client',
+      'jupyter-notebook',
+    );
   if (!existsSync(CHROMIUM)) missing.push('chromium', 'fonts-liberation');
   if (
     !existsSync('/usr/include/gssapi.h') &&

@@ -2,9 +2,10 @@
 //   1. `lstm-notebook kernel install --prefix <temporary>` and `jupyter kernelspec list` finds it,
 //   2. jupyter_kernel_test, the Jupyter project's kernel test suite (test_kernel_suite.py),
 //   3. the protocol tests it lacks: wrong key, interrupt, restart, abort, updates (test_protocol.py),
+//   3b. a real front end: Jupyter Notebook's UI in headless Chromium (notebook-ui.test.mjs),
 //   4. every tutorial in examples/ through nbclient, outputs equal to the committed ones,
 //   5. `kernel uninstall` removes the kernelspec; the same for the default --user place.
-// Debian's python3-jupyter-kernel-test (and /usr/bin/jupyter), python3-nbclient and jupyter-client are installed by
+// Debian's python3-jupyter-kernel-test, jupyter-notebook (and /usr/bin/jupyter), python3-nbclient and jupyter-client are installed by
 // scripts/code-server/install.mjs, as Chromium is. `node test/jupyter/run.mjs [--no-tutorials]`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -48,6 +49,11 @@ ok = run('jupyter_kernel_test suite', PYTHON, [join('test', 'jupyter', 'test_ker
 ok =
   run('protocol: keys, interrupt, restart, abort, displays', PYTHON, [join('test', 'jupyter', 'test_protocol.py')]) &&
   ok;
+ok =
+  run('Jupyter Notebook in Chromium: Run All draws the charts, Interrupt keeps variables', process.execPath, [
+    '--test',
+    join('test', 'jupyter', 'notebook-ui.test.mjs'),
+  ]) && ok;
 if (tutorials.length > 0)
   ok =
     run('every tutorial through nbclient, outputs as committed', PYTHON, [

@@ -14,8 +14,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { notebookFolder, type LstmController } from './controller';
 import { notebookScope, type DapMessage } from './debug-notebook-scope';
-import { KERNEL_GLOBAL } from './kernel/rewrite';
-import type { PausedChartKind } from '../protocol/kernel';
+import { KERNEL_GLOBAL, type PausedChartKind } from '../protocol/kernel';
 
 /** Our mark on the debug configurations we start (js-debug's child sessions inherit through parentSession). */
 const MARK = '__lstmNotebook';

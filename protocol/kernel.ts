@@ -100,6 +100,14 @@ export type WorkerMessage =
   /** The cell ended; ok is false after an error or an interrupt. */
   | { type: 'done'; id: number; ok: boolean };
 
+/**
+ * The global through which rewritten cells reach the kernel (imports, interrupt checks), and a
+ * debugger attached to the worker reaches it too (Debug Cell's charts while paused): a contract
+ * between the worker and the host, declared here so the extension host never imports the REPL
+ * rewrite (and with it the cell transpiler, sucrase and acorn).
+ */
+export const KERNEL_GLOBAL = '__lstmKernel';
+
 /** Index in the interrupt Int32Array: 1 while an interrupt is requested. */
 export const INTERRUPT_FLAG = 0;
 

@@ -25,10 +25,8 @@ import {
 } from 'acorn';
 import { simple } from 'acorn-walk';
 import MagicString from 'magic-string';
+import { KERNEL_GLOBAL } from '../../protocol/kernel';
 import { syntaxErrorAt } from './transpile';
-
-/** The global through which rewritten cells reach the kernel (imports, interrupt checks). */
-export const KERNEL_GLOBAL = '__lstmKernel';
 
 export interface RewrittenCell {
   /** A script expression evaluating to Promise<{ value } | undefined>. */

@@ -11,6 +11,7 @@ import { setInterruptCheck, wasmMemoryUse } from '../../core/host';
 import {
   EXIT_MEMORY_LIMIT,
   INTERRUPT_FLAG,
+  KERNEL_GLOBAL,
   type HostMessage,
   type PausedChartKind,
   type WorkerConfig,
@@ -23,7 +24,6 @@ import { Displays } from './display';
 import { InputRequests } from './input';
 import { ModuleLoader } from './imports';
 import { Outbox } from './outbox';
-import { KERNEL_GLOBAL } from './rewrite';
 import { bundleOf } from './value-bundle';
 import { configureEngine } from './engine-config';
 

@@ -35,6 +35,16 @@ const cases = [
   ['extension/jupyter/boundary-probe.ts', VSCODE, true],
   ['extension/jupyter/boundary-probe.ts', ZEROMQ, false],
   ['extension/boundary-probe.ts', ZEROMQ, true],
+  [
+    'extension/boundary-probe.ts',
+    "import { rewriteCell } from './kernel/rewrite';\nexport const r = rewriteCell;\n",
+    true,
+  ],
+  [
+    'extension/boundary-probe.ts',
+    "import { KERNEL_GLOBAL } from '../protocol/kernel';\nexport const k = KERNEL_GLOBAL;\n",
+    false,
+  ],
   ['extension/kernel/boundary-probe.ts', ZEROMQ, true],
   ['core/boundary-probe.ts', ZEROMQ, true],
   ['bench/boundary-probe.ts', ZEROMQ, false],

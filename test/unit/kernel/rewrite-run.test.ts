@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createContext, runInContext, type Context } from 'node:vm';
-import { KERNEL_GLOBAL, rewriteCell } from '../../../extension/kernel/rewrite';
+import { KERNEL_GLOBAL } from '../../../protocol/kernel';
+import { rewriteCell } from '../../../extension/kernel/rewrite';
 
 /** One notebook's globals, with a kernel that serves `modules` and counts interrupt checks. */
 class Notebook {

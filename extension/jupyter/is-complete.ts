@@ -8,6 +8,7 @@
  */
 import { parse } from 'acorn';
 import { CellSyntaxError, transpileCell } from '../kernel/transpile';
+import { offsetAt } from './cursor';
 
 export type Completeness = { status: 'complete' } | { status: 'invalid' } | { status: 'incomplete'; indent: string };
 
@@ -20,7 +21,9 @@ export function isComplete(code: string): Completeness {
     if (!(error instanceof CellSyntaxError)) return { status: 'invalid' };
     // A template literal or block comment left open runs to the end of the input wherever it began.
     if (/Unterminated (template|comment)/i.test(error.reason)) return incomplete(code);
-    return atEnd(code, offsetOf(code, error.line, error.column - 1)) ? incomplete(code) : { status: 'invalid' };
+    // The error's line and column are 1-based.
+    const at = offsetAt(code, { line: error.line - 1, character: error.column - 1 });
+    return atEnd(code, at) ? incomplete(code) : { status: 'invalid' };
   }
   try {
     parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true });
@@ -35,13 +38,6 @@ export function isComplete(code: string): Completeness {
 /** An error at or past the last non-blank character: the parser wanted more. */
 function atEnd(text: string, offset: number): boolean {
   return offset >= text.trimEnd().length;
-}
-
-function offsetOf(text: string, line: number, column: number): number {
-  const lines = text.split('\n');
-  let offset = 0;
-  for (let i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i].length + 1;
-  return offset + column;
 }
 
 /** The last line's indent, one level deeper after an opening bracket. */

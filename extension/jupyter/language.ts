@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { CompletionItem } from '../../protocol/language';
 import { LanguageClient } from '../language/client';
-import { codePointsFromUnits, offsetAt, positionAt, unitsFromCodePoints, wordAt } from './cursor';
+import { codePointsFromUnits, positionAt, unitsFromCodePoints, wordAt } from './cursor';
 
 const NOTEBOOK = 'jupyter-kernel';
 const TYPING = 'typing';
@@ -89,9 +89,7 @@ export class KernelLanguage {
     const cells = this.ranCells().map((text, i) => ({ id: `ran-${i + 1}`, languageId: 'typescript', text }));
     cells.push({ id: TYPING, languageId: 'typescript', text: code });
     await this.client.update({ notebook: NOTEBOOK, notebookDir: this.notebookDir, cells });
-    const position = positionAt(code, units);
-    // A position past the code (a stale cursor) is clamped to its end.
-    const clamped = positionAt(code, Math.min(offsetAt(code, position), code.length));
-    return this.client.request(method, { notebook: NOTEBOOK, cellId: TYPING, position: clamped });
+    // `units` is within the code already: unitsFromCodePoints clamps a stale cursor to its end.
+    return this.client.request(method, { notebook: NOTEBOOK, cellId: TYPING, position: positionAt(code, units) });
   }
 }

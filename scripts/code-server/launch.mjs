@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CODE_SERVER_ENTRY, NODE24 } from './paths.mjs';
 
-function freePort() {
+/** A TCP port on 127.0.0.1 that nothing listens on now (the OS picks it). */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

@@ -8,12 +8,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../../scripts/code-server/launch.mjs';
+import { CHROMIUM_ARGS, freePort } from '../../scripts/code-server/launch.mjs';
 import { CHROMIUM, RESULTS, ROOT } from '../../scripts/code-server/paths.mjs';
 
 const TUTORIAL = '05-forecasting.ipynb';
@@ -21,15 +20,6 @@ let server;
 let browser;
 let page;
 let dir;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lstm-notebook-jupyter-ui-'));

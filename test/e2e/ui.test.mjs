@@ -207,11 +207,21 @@ test('a tutorial notebook: Run All succeeds in every cell and the charts are dra
   }
   const box = await heatmap.first().evaluate((canvas) => ({ width: canvas.width, height: canvas.height }));
   assert.ok(box.width > 300 && box.height > 300, `the gate heatmap canvas is ${box.width} × ${box.height}`);
-  // The training cell drew its loss curve live (train(…, { plot: true })).
-  assert.ok(
-    (await webview.locator('.lstm-chart.lstm-loss canvas').count()) >= 1,
-    'no loss chart in the output webview',
-  );
+  // The training cell drew its loss curve live (train(…, { plot: true })). Its output sits
+  // above the heatmap and is drawn asynchronously (vega), and the webview may not have laid it
+  // out if the wheel went past it quickly: scroll back up until it is there, then wait for it.
+  const loss = webview.locator('.lstm-chart.lstm-loss canvas');
+  for (let k = 0; k < 40 && (await loss.count()) === 0; k++) {
+    await page.mouse.wheel(0, -400);
+    await page.waitForTimeout(250);
+  }
+  await loss
+    .first()
+    .waitFor({ state: 'attached', timeout: 30_000 })
+    .catch(async () => {
+      await page.screenshot({ path: join(RESULTS, 'e2e-no-loss-chart.png') });
+      assert.fail('no loss chart in the output webview');
+    });
   assert.equal(await webview.locator('.lstm-error').count(), 0, 'a chart shows an error box');
   await page.screenshot({ path: join(RESULTS, 'e2e-run-all.png') });
 });

@@ -47,7 +47,7 @@ export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: bo
     const rh = resetAfter ? 0 : arena.alloc(rows * H); // Cho: r_t ⊙ h_{t−1}, [T, B, H]
     keep({ gates: zx, hPrev, cPrev: 0, c: 0, hn, rh });
     withScratch(kw, () => {
-      const pre = run.pre ? arena.alloc(rows * G3) : 0; // [T, B, 3H], for a trace
+      const pre = run.trace ? arena.alloc(rows * G3) : 0; // [T, B, 3H], for a trace
       const h = arena.alloc(rows * H); // h_t: [T, B, H]
       const bhh = w.bhh ? arena.put(w.bhh) : arena.zeros(G3);
       const whh = arena.put(w.whh); // [3H, H]

@@ -64,7 +64,7 @@ export function lstmForwardWasm(
     const c = arena.alloc(rows * H); // c_t: [T, B, H]
     keep({ gates: z, hPrev, cPrev, c, hn: 0, rh: 0 });
     withScratch(kw, () => {
-      const pre = run.pre ? arena.alloc(rows * G4) : 0; // [T, B, 4H], for a trace
+      const pre = run.trace ? arena.alloc(rows * G4) : 0; // [T, B, 4H], for a trace
       const h = arena.alloc(rows * H); // h_t: [T, B, H]
       const peep = flags.peephole && w.peephole ? arena.put(w.peephole) : arena.zeros(3 * H); // [3H]: p_i, p_f, p_o
       const whh = arena.put(w.whh);
@@ -83,7 +83,7 @@ export function lstmForwardWasm(
       const cv = arena.f32(c, rows * H);
       const last = timeAt(run, T - 1) * B * H;
       run.cLast!.set(cv.subarray(last, last + B * H));
-      if (run.pre) run.c!.set(cv);
+      if (run.trace) run.c!.set(cv);
     });
   });
 }

@@ -22,7 +22,15 @@ import { directionSuffixes } from '../recurrent-spec';
 import type { Tape } from '../tape';
 import { Tensor, checkFinite, formatShape, sameShape, type NestedNumbers } from '../tensor';
 import { checkIntervention, Intervention, overridesFor, type InterventionOptions } from './intervention';
-import { allocateRun, BackwardOptions, ExtraStepBuffers, LayerGrads, LayerWeights, SequenceRun } from './run';
+import {
+  allocateRun,
+  BackwardOptions,
+  ExtraStepBuffers,
+  LayerGrads,
+  LayerWeights,
+  SequenceRun,
+  splitBlocks,
+} from './run';
 import type { GradNorms, LayerTrace, Trace } from './trace';
 
 /**
@@ -698,27 +706,29 @@ export abstract class RecurrentModel implements Module {
     const G = this.gateBlocks.length;
     const keys = this.tracedGates();
     const layers: LayerTrace[] = [];
-    const columns = (src: FloatArray, width: number, off: number): Tensor => {
-      const t = Tensor.zeros([T, B, H], this.dtype);
-      for (let r = 0; r < T * B; r++) t.data.set(src.subarray(r * width + off, r * width + off + H), r * H);
-      return t;
-    };
-    runs.forEach((row, k) =>
+    const tensor = (data: FloatArray): Tensor => new Tensor(data, [T, B, H]);
+    runs.forEach((row, k) => {
+      const h = splitBlocks(layerOut[k], T * B, D, H); // h_t of each direction
       row.forEach((run, d) => {
+        // A 'wasm' run copied its gates out per block already; a 'js' run's are cut from [T, B, G·H] here.
+        const blocks = run.gateBlocks ?? {
+          pre: splitBlocks(run.pre!, T * B, G, H),
+          act: splitBlocks(run.gates, T * B, G, H),
+        };
         const gates: LayerTrace['gates'] = {};
         for (const key of keys) {
           const block = this.gateBlocks.indexOf(key);
-          gates[key] = { pre: columns(run.pre!, G * H, block * H), act: columns(run.gates, G * H, block * H) };
+          gates[key] = { pre: tensor(blocks.pre[block]), act: tensor(blocks.act[block]) };
         }
         layers.push({
           layer: k,
           direction: d === 0 ? 'forward' : 'reverse',
           gates,
-          c: run.c ? new Tensor(run.c, [T, B, H]) : null,
-          h: columns(layerOut[k], D * H, d * H),
+          c: run.c ? tensor(run.c) : null,
+          h: tensor(h[d]),
         });
-      }),
-    );
+      });
+    });
     return {
       kind: this.kind,
       variant: this.variant,

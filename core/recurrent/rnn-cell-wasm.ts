@@ -36,7 +36,7 @@ export function rnnForwardWasm(run: SequenceRun, w: LayerWeights, relu: boolean,
     const hPrev = arena.alloc(rows * H); // [T, B, H], the state that fed step t
     keep({ gates: z, hPrev, cPrev: 0, c: 0, hn: 0, rh: 0 });
     withScratch(kw, () => {
-      const pre = run.pre ? arena.alloc(rows * H) : 0; // [T, B, H], for a trace
+      const pre = run.trace ? arena.alloc(rows * H) : 0; // [T, B, H], for a trace
       const h = arena.alloc(rows * H); // h_t: [T, B, H]
       const whh = arena.put(w.whh);
       const whhP = arena.alloc(packedBSize(H, H));

@@ -6,16 +6,18 @@
  * Layouts (τ is the time index in the sequence, whatever the direction):
  *   x       [T, B, I]           the layer's input
  *   gates   [T, B, G·H]         gate activations (LSTM i,f,g,o; GRU r,z,n; RNN h)
- *   pre     [T, B, G·H] | null  gate pre-activations, kept only when a trace is asked for
+ *   pre     [T, B, G·H] | null  gate pre-activations, kept only when a trace is asked for ('js' runs)
  *   hPrev   [T, B, H]           the hidden state that fed step τ (h0 for the first step)
  *   cPrev   [T, B, H]           LSTM: the cell state that fed step τ;  c [T, B, H] its result
  *   out     [T, B, ldOut]       the layer output; this direction writes columns outOff … outOff+H
  *
  * On the WebAssembly engine ('wasm' runs) the buffers the backward needs stay in the engine's
- * memory between forward and backward (`wasm`), and the JS arrays above are allocated only
- * where a trace reads them (gates, pre, c); the others are empty.
+ * memory between forward and backward (`wasm`); of gates, pre, hPrev, cPrev and c only c is
+ * allocated, for a trace, the others are empty. A traced 'wasm' run copies its gates out of the
+ * engine's memory straight into the trace's per-gate arrays (`gateBlocks`): one copy of each
+ * value rather than a [T, B, G·H] copy and then a split of it.
  */
-import { allocate, DType, FloatArray } from '../dtype';
+import { allocate, DType, dtypeOf, FloatArray } from '../dtype';
 
 export interface LayerWeights {
   /** [G·H, I] */ wih: FloatArray;
@@ -48,6 +50,10 @@ export interface SequenceRun {
   ldOut: number;
   gates: FloatArray;
   pre: FloatArray | null;
+  /** A trace was asked for: the cell keeps its pre-activations, c and the gates for it. */
+  trace: boolean;
+  /** A traced 'wasm' run's gates, filled by finishForward; null for a 'js' run (its trace is cut from gates and pre). */
+  gateBlocks: GateBlocks | null;
   hPrev: FloatArray;
   cPrev: FloatArray | null;
   c: FloatArray | null;
@@ -62,6 +68,12 @@ export interface SequenceRun {
   /** Final states [B, H]. */
   hLast: FloatArray;
   cLast: FloatArray | null;
+}
+
+/** One run's gates for a trace, per gate block in the weights' order: pre-activations and activations, [T, B, H] each. */
+interface GateBlocks {
+  pre: FloatArray[];
+  act: FloatArray[];
 }
 
 /** Arena pointers (byte offsets) of a kept 'wasm' run; 0 where the cell has no such buffer. */
@@ -134,9 +146,8 @@ export function allocateRun(
 ): SequenceRun {
   const { T, B, H, G } = s;
   const steps = T * B;
-  // A 'wasm' run fills JS arrays only for a trace; what its backward needs stays in the engine.
+  // A 'wasm' run keeps what its backward needs in the engine; a trace takes c from here, its gates from gateBlocks.
   const js = s.engine === 'js';
-  const traced = js || s.trace;
   return {
     T,
     B,
@@ -151,11 +162,13 @@ export function allocateRun(
     out,
     outOff,
     ldOut,
-    gates: allocate(dtype, traced ? steps * G * H : 0),
-    pre: s.trace ? allocate(dtype, steps * G * H) : null,
+    gates: allocate(dtype, js ? steps * G * H : 0),
+    pre: js && s.trace ? allocate(dtype, steps * G * H) : null,
+    trace: s.trace,
+    gateBlocks: null,
     hPrev: allocate(dtype, js ? steps * H : 0),
     cPrev: s.hasCell ? allocate(dtype, js ? steps * H : 0) : null,
-    c: s.hasCell ? allocate(dtype, traced ? steps * H : 0) : null,
+    c: s.hasCell ? allocate(dtype, js || s.trace ? steps * H : 0) : null,
     hn: s.extra.hn ? allocate(dtype, js ? steps * H : 0) : null,
     rh: s.extra.rh ? allocate(dtype, js ? steps * H : 0) : null,
     fixed: s.fixed,
@@ -163,6 +176,20 @@ export function allocateRun(
     hLast: allocate(dtype, B * H),
     cLast: s.hasCell ? allocate(dtype, B * H) : null,
   };
+}
+
+/**
+ * The G column blocks of a [rows, G·H] buffer as G arrays [rows, H] of its dtype (a Float32Array
+ * for the engine's memory): one pass over the source in its order, one copy of each value.
+ */
+export function splitBlocks(src: FloatArray, rows: number, G: number, H: number): FloatArray[] {
+  const dtype = dtypeOf(src);
+  const blocks = Array.from({ length: G }, () => allocate(dtype, rows * H, 'a trace'));
+  if (G === 1) blocks[0].set(src.subarray(0, rows * H));
+  else
+    for (let r = 0; r < rows; r++)
+      for (let g = 0; g < G; g++) blocks[g].set(src.subarray((r * G + g) * H, (r * G + g + 1) * H), r * H);
+  return blocks;
 }
 
 /** The time index of the s-th step processed: s forward, T−1−s in reverse. */

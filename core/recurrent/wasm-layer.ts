@@ -17,7 +17,7 @@ import type { Pin, WasmKernels } from '../kernels/wasm/runtime';
 import { halves, KernelCall, runCalls } from '../kernels/wasm/threads';
 import { sparseRows } from './projection';
 import type { LayerGrads, LayerWeights, SequenceRun, SparseRows, UnitOverrides, WasmRunBuffers } from './run';
-import { timeAt } from './run';
+import { splitBlocks, timeAt } from './run';
 
 /** Bytes per arena value (f32 and i32 alike): value n of a buffer at pointer p is at p + VALUE_BYTES·n. */
 export const VALUE_BYTES = 4;
@@ -289,7 +289,7 @@ export function inputSideGradsWasm(
 /**
  * After a forward loop: this direction's columns of the layer output and the final h from
  * h_t [T·B, H] at pH, and for a trace the activations and pre-activations [T·B, G·H] at pZ,
- * pPre. Returns the view of h_t.
+ * pPre, each copied once, straight into the trace's per-gate arrays. Returns the view of h_t.
  */
 export function finishForward(
   { arena }: WasmKernels,
@@ -304,10 +304,11 @@ export function finishForward(
   scatterOutput(run, hv);
   const last = timeAt(run, T - 1) * B * H;
   run.hLast.set(hv.subarray(last, last + B * H));
-  if (run.pre) {
-    run.gates.set(arena.f32(pZ, rows * G * H));
-    run.pre.set(arena.f32(pPre, rows * G * H));
-  }
+  if (run.trace)
+    run.gateBlocks = {
+      pre: splitBlocks(arena.f32(pPre, rows * G * H), rows, G, H),
+      act: splitBlocks(arena.f32(pZ, rows * G * H), rows, G, H),
+    };
   return hv;
 }
 

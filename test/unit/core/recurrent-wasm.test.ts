@@ -284,6 +284,53 @@ test('the wasm engine is bit-identical run to run', () => {
   for (const c of CASES) assert.deepEqual(observe(c, 'wasm').arrays, observe(c, 'wasm').arrays, c.name);
 });
 
+/** Every value stored in `a` and `b`, compared as bits: NaN payloads and −0 included. */
+function sameBits(a: Float32Array | Float64Array, b: Float32Array | Float64Array): boolean {
+  const bytes = (v: Float32Array | Float64Array): Uint8Array => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  return a.constructor === b.constructor && Buffer.compare(bytes(a), bytes(b)) === 0;
+}
+
+test('a wasm trace is copied out of the engine per gate: its own arrays, the same bits with or without a tape, and the untraced forward unchanged', () =>
+  withEngine('wasm', () => {
+    for (const c of CASES) {
+      const model = c.make(new Rng(11));
+      const rng = new Rng(12);
+      const x = Tensor.randn(model.batchFirst ? [c.B, c.T, model.inputSize] : [c.T, c.B, model.inputSize], { rng });
+      const other = Tensor.randn(x.shape, { rng });
+      const plain = model.forward(x);
+      const traced = model.forward(x, { trace: true });
+      const tape = new Tape();
+      const taped = model.forward(x, { trace: true, tape, training: false });
+      for (const [what, r] of Object.entries({ traced, taped })) {
+        assert.ok(sameBits(r.output.data, plain.output.data), `${c.name}: ${what} output`);
+        assert.ok(sameBits(r.state.h.data, plain.state.h.data), `${c.name}: ${what} h_T`);
+        if (r.state.c) assert.ok(sameBits(r.state.c.data, plain.state.c!.data), `${c.name}: ${what} c_T`);
+      }
+      const tensors = (r: typeof traced): Array<[string, Tensor]> =>
+        r.trace!.layers.flatMap((lt, i) => [
+          ...Object.entries(lt.gates).flatMap(([g, gt]): Array<[string, Tensor]> => [
+            [`${i} ${g} pre`, gt.pre],
+            [`${i} ${g} act`, gt.act],
+          ]),
+          [`${i} h`, lt.h] as [string, Tensor],
+          ...(lt.c ? [[`${i} c`, lt.c] as [string, Tensor]] : []),
+        ]);
+      const mine = tensors(traced);
+      const copies = mine.map(([, t]) => t.data.slice());
+      const theirs = new Map(tensors(taped));
+      model.forward(other, { trace: true }); // reuses the engine's memory the traces were copied from
+      mine.forEach(([name, t], n) => {
+        assert.deepEqual(t.shape, [c.T, c.B, model.hiddenSize], `${c.name}: ${name} shape`);
+        // A plain array of its own: not a view into the engine's shared memory, nor into another trace array.
+        assert.ok(t.data.buffer instanceof ArrayBuffer && t.data.byteOffset === 0, `${c.name}: ${name} storage`);
+        assert.equal(t.data.byteLength, t.data.buffer.byteLength, `${c.name}: ${name} storage`);
+        assert.ok(sameBits(t.data, copies[n]), `${c.name}: ${name} changed after another forward`);
+        assert.ok(sameBits(t.data, theirs.get(name)!.data), `${c.name}: ${name} differs with a tape`);
+      });
+      tape.backward(weightedSum(taped.output, taped.output.clone(), tape)); // gives back what the run kept
+    }
+  }));
+
 test('LSTM variants without WebAssembly kernels stay on the JS engine, with the JS results', () => {
   for (const variant of ['cifg', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'fgr'] as const) {
     const c: Case = {

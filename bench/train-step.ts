@@ -17,17 +17,20 @@
  * blocks), as if the one-hot product were dense — the work PyTorch does. The ceiling they are
  * read against is our gemm's rate on an in-cache product, measured here ("kernel peak").
  *
+ * Then the phases of a medium training step (bench/phases.ts): where its time goes.
+ *
  * Then memory: 10,000 tiny training steps, process RSS and the engine's arena at 1,000 and
  * 10,000 (they must not grow).
  *
  * Prints tables and one line `BENCH_JSON {...}`. Options: `--only tiny-lstm,small-lstm` picks
- * rows; `--no-torch` skips PyTorch; `--require-torch` fails when PyTorch is absent (bench:torch
+ * rows (`phases` and `memory` name those sections); `--no-torch` skips PyTorch; `--require-torch` fails when PyTorch is absent (bench:torch
  * installs it first, as the test setup installs Chromium); `--quick` takes fewer samples.
  */
 import { Adam, GRU, LSTM, Linear, RNN, Rng, Tensor, parametersOf, setEngine, trainStep } from '../core/index';
 import type { RecurrentModel } from '../core/index';
 import { detachHelper, helperHandle, wasmKernels, wasmMemoryUse } from '../core/host';
 import { enableRelaxedSimd, startWasmHelper } from '../extension/kernel/wasm-helper';
+import { phaseBreakdown, type PhaseRow } from './phases';
 import { TorchPeer, type TorchKind, type TorchWhat } from './torch-peer';
 
 interface Config {
@@ -65,6 +68,18 @@ const CONFIGS: Config[] = [
     js: false,
   },
   { id: 'medium-lstm', kind: 'lstm', what: 'forward', V: 65, H: 512, B: 64, T: 100, reps: 2, rounds: 4, js: false },
+  {
+    id: 'medium-lstm',
+    kind: 'lstm',
+    what: 'forward-trace',
+    V: 65,
+    H: 512,
+    B: 64,
+    T: 100,
+    reps: 2,
+    rounds: 4,
+    js: false,
+  },
 ];
 
 const GATES: Record<TorchKind, number> = { lstm: 4, gru: 3, rnn: 1 };
@@ -237,7 +252,30 @@ async function main(): Promise<void> {
     );
   }
   console.log('(ms per step, medians of alternating samples; % peak is against two cores of the kernel peak)');
+  // What a trace (the charts' data) costs: our traced forward over our untraced one, per size.
+  const traceCost: Record<string, number> = {};
+  for (const r of results.filter((x) => x.what === 'forward-trace')) {
+    const plain = results.find((x) => x.what === 'forward' && x.V === r.V && x.H === r.H && x.B === r.B && x.T === r.T);
+    if (plain) traceCost[`${r.kind} H ${r.H}`] = +(Number(r.oursMs) / Number(plain.oursMs)).toFixed(3);
+  }
+  if (Object.keys(traceCost).length)
+    console.log(
+      `trace cost (forward with trace: true ÷ forward): ${Object.entries(traceCost)
+        .map(([id, x]) => `${id} ${x.toFixed(2)}×`)
+        .join(', ')}`,
+    );
   torch?.close();
+
+  // Where a training step's time goes, small and medium (profiled).
+  const phases: Record<string, PhaseRow[]> = {};
+  if (!only || only.includes('phases'))
+    for (const [id, steps] of [
+      ['small-lstm', 40],
+      ['medium-lstm', 4],
+    ] as const) {
+      const c = CONFIGS.find((k) => k.id === id && k.what === 'train')!;
+      phases[id] = phaseBreakdown(id, ours(c), c, peak, quick ? Math.ceil(steps / 2) : steps);
+    }
 
   // Memory: 10,000 tiny steps must not grow the process or the arena.
   const memory: Record<string, number> = {};
@@ -269,6 +307,8 @@ async function main(): Promise<void> {
         blas: info?.blas ?? null,
         kernelPeakGflops: +peak.toFixed(2),
         results,
+        traceCost,
+        phases,
         memory,
       }),
   );

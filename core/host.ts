@@ -9,6 +9,7 @@ export { helperHandle, detachHelper, threadStats, Slot, State } from './kernels/
 export type { HelperHandle } from './kernels/wasm/threads';
 export { setEngine, getEngine } from './kernels/engine';
 export { setInterruptCheck } from './interrupt';
+export { profilePhases, takePhaseTotals } from './kernels/phases';
 export type { Engine } from './kernels/engine';
 export { wasmMemoryUse, relaxedSimdSupported, wasmKernels } from './kernels/wasm/runtime';
 export type { KernelBuild } from './kernels/wasm/runtime';

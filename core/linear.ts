@@ -12,6 +12,7 @@ import { matmulAB, matmulABt, matmulAtB } from './kernels/products';
 import { Module, parameter } from './module';
 import { exportStateDict, importStateDict, Layout, StateDictJSON } from './statedict';
 import { Rng, globalRng } from './random';
+import { inPhase } from './kernels/phases';
 import type { Tape } from './tape';
 import { Tensor, checkSameDType, formatShape } from './tensor';
 
@@ -127,18 +128,20 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, tape?: Ta
   const y = Tensor.zeros([...x.shape.slice(0, -1), O], weight.dtype);
   const Y = y.data;
   if (bias) for (let n = 0; n < N; n++) Y.set(bias.data, n * O);
-  matmulABt(N, O, I, x.data, 0, I, weight.data, 0, I, Y, 0, O);
+  inPhase('output layer', () => matmulABt(N, O, I, x.data, 0, I, weight.data, 0, I, Y, 0, O));
   if (tape) {
     tape.track(y);
-    tape.record(() => {
-      const dY = y.grad!;
-      if (x.grad) matmulAB(N, I, O, dY, 0, O, weight.data, 0, I, x.grad, 0, I);
-      if (weight.grad) matmulAtB(O, I, N, dY, 0, O, x.data, 0, I, weight.grad, 0, I);
-      if (bias?.grad) {
-        const dB = bias.grad;
-        for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) dB[o] += dY[n * O + o];
-      }
-    });
+    tape.record(() =>
+      inPhase('output layer', () => {
+        const dY = y.grad!;
+        if (x.grad) matmulAB(N, I, O, dY, 0, O, weight.data, 0, I, x.grad, 0, I);
+        if (weight.grad) matmulAtB(O, I, N, dY, 0, O, x.data, 0, I, weight.grad, 0, I);
+        if (bias?.grad) {
+          const dB = bias.grad;
+          for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) dB[o] += dY[n * O + o];
+        }
+      }),
+    );
   }
   return y;
 }

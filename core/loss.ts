@@ -12,6 +12,7 @@
 import { LstmError, checkKeys, describe } from './errors';
 import { usesWasm } from './kernels/engine';
 import { addSoftmaxRowsWasm, logSumExpRowsWasm } from './kernels/wasm/softmax';
+import { inPhase } from './kernels/phases';
 import { Tape } from './tape';
 import { Tensor, formatShape, sameShape, unravel } from './tensor';
 
@@ -149,7 +150,7 @@ export function crossEntropyLoss(logits: Tensor, targets: ClassTargets, options:
   // Per row: lse = m + log Σ_c exp(x_c − m) with m = max_c x_c;  loss_r = lse − x_{y_r}.
   // On the WebAssembly engine the exponentials run there (core/kernels/wasm/softmax.ts).
   const wasm = usesWasm(logits.dtype) && X instanceof Float32Array;
-  const rows = wasm ? logSumExpRowsWasm(X, N, C) : null;
+  const rows = wasm ? inPhase('softmax-CE', () => logSumExpRowsWasm(X, N, C)) : null;
   const lse = rows ? rows.lse : new Float64Array(N);
   let sum = 0;
   let count = 0;
@@ -178,7 +179,7 @@ export function crossEntropyLoss(logits: Tensor, targets: ClassTargets, options:
       if (rows && X instanceof Float32Array && dX instanceof Float32Array) {
         const w = new Float32Array(N);
         for (let r = 0; r < N; r++) w[r] = cls[r] < 0 ? 0 : scale;
-        addSoftmaxRowsWasm(X, N, C, rows, w, dX);
+        inPhase('softmax-CE', () => addSoftmaxRowsWasm(X, N, C, rows, w, dX));
         for (let r = 0; r < N; r++) if (cls[r] >= 0) dX[r * C + cls[r]] -= scale;
         return;
       }

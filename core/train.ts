@@ -22,6 +22,7 @@ import type { Optimizer } from './optim/optimizer';
 import { Rng, globalRng } from './random';
 import { RecurrentModel } from './recurrent/model';
 import type { Schedule } from './schedule';
+import { inPhase } from './kernels/phases';
 import { Tape } from './tape';
 import { Tensor, formatShape } from './tensor';
 
@@ -268,14 +269,14 @@ export function trainStep(s: StepSpec): { loss: number; gradNorm: number } {
     );
   }
   tape.backward(lossT);
-  const norm = gradNorm(s.params);
+  const norm = inPhase('gradient norm', () => gradNorm(s.params));
   if (!Number.isFinite(norm))
     throw new LstmError(
       `train: the gradient norm became ${norm} at ${where}; expected finite gradients — lower the learning rate (now ${s.optimizer.lr}) or clip gradients (clip: 1)`,
     );
   if (s.clipValue !== undefined) clipGradValue(s.params, s.clipValue);
   if (s.clip !== undefined) clipGradNorm(s.params, s.clip);
-  s.optimizer.step(s.params);
+  inPhase('optimizer', () => s.optimizer.step(s.params));
   return { loss, gradNorm: norm };
 }
 

@@ -14,6 +14,7 @@
  * to the backward (withRunMemory); only the output, the final state and a trace come out.
  */
 import type { FloatArray } from '../dtype';
+import { inPhase } from '../kernels/phases';
 import { packedBSize } from '../kernels/wasm/products';
 import { wasmKernels } from '../kernels/wasm/runtime';
 import { removedGates, type LstmFlags } from './lstm-cell';
@@ -41,6 +42,10 @@ import {
 export function lstmCoveredByWasm(f: LstmFlags): boolean {
   return removedGates(f).length === 0 && f.inputActivation && f.outputActivation && !f.fullGateRecurrence;
 }
+
+/** The phases a profiled step charges the loops' packing, products and element-wise parts to (core/kernels/phases.ts). */
+const FORWARD_PARTS = ['packing', 'recurrent gemm', 'gate math'];
+const BACKWARD_PARTS = ['packing', 'backward gemm', 'gate backward'];
 
 /** The order of the quantities in the kernels' interventions block (assembly/fixed.ts). */
 const FIXED_QUANTITIES = ['i', 'f', 'g', 'o', 'c', 'h'];
@@ -71,14 +76,41 @@ export function lstmForwardWasm(
       const whhP = arena.alloc(packedBSize(H, G4));
       const slices = batchSlices(kw, B, H);
       const fix = fixBlock(kw, run.fixed, FIXED_QUANTITIES, H);
-      projectInputsWasm(kw, run, w, true, z);
+      inPhase('input projection', () => projectInputsWasm(kw, run, w, true, z));
       k.packB(H, G4, whh, 1, H, whhP); // B(k = j, n = g) = W_hh[g, j]: W_hhᵀ
       arena.f32(hPrev + firstStepOffset(run), B * H).set(h0);
       arena.f32(cPrev + firstStepOffset(run), B * H).set(c0);
-      runSequence(kw, T, false, slices, (s, _i, s0, s1) => [
-        'lstmForwardSeq',
-        [T, s0, s1, B, s.b0, s.size, H, run.reverse ? 1 : 0, z, pre, hPrev, cPrev, c, h, peep, whhP, s.ap, s.edge, fix],
-      ]);
+      runSequence(
+        kw,
+        T,
+        false,
+        slices,
+        (s, _i, s0, s1) => [
+          'lstmForwardSeq',
+          [
+            T,
+            s0,
+            s1,
+            B,
+            s.b0,
+            s.size,
+            H,
+            run.reverse ? 1 : 0,
+            z,
+            pre,
+            hPrev,
+            cPrev,
+            c,
+            h,
+            peep,
+            whhP,
+            s.ap,
+            s.edge,
+            fix,
+          ],
+        ],
+        FORWARD_PARTS,
+      );
       finishForward(kw, run, h, z, pre);
       const cv = arena.f32(c, rows * H);
       const last = timeAt(run, T - 1) * B * H;
@@ -118,34 +150,41 @@ export function lstmBackwardWasm(
       const slices = batchSlices(kw, B, G4);
       const fix = fixBlock(kw, run.fixed, FIXED_QUANTITIES, H);
       k.packB(G4, H, whh, H, 1, whhBP); // B(k = g, n = j) = W_hh[g, j]
-      runSequence(kw, T, true, slices, (s, _i, s0, s1) => [
-        'lstmBackwardSeq',
-        [
-          T,
-          s0,
-          s1,
-          B,
-          s.b0,
-          s.size,
-          H,
-          run.reverse ? 1 : 0,
-          opt.truncate,
-          dOut,
-          dh + VALUE_BYTES * s.b0 * H, // this slice's rows
-          dc + VALUE_BYTES * s.b0 * H,
-          gates,
-          c,
-          cPrev,
-          peep,
-          dZ,
-          whhBP,
-          dhSeq,
-          dcSeq,
-          s.ap,
-          s.edge,
-          fix,
+      runSequence(
+        kw,
+        T,
+        true,
+        slices,
+        (s, _i, s0, s1) => [
+          'lstmBackwardSeq',
+          [
+            T,
+            s0,
+            s1,
+            B,
+            s.b0,
+            s.size,
+            H,
+            run.reverse ? 1 : 0,
+            opt.truncate,
+            dOut,
+            dh + VALUE_BYTES * s.b0 * H, // this slice's rows
+            dc + VALUE_BYTES * s.b0 * H,
+            gates,
+            c,
+            cPrev,
+            peep,
+            dZ,
+            whhBP,
+            dhSeq,
+            dcSeq,
+            s.ap,
+            s.edge,
+            fix,
+          ],
         ],
-      ]);
+        BACKWARD_PARTS,
+      );
       if (opt.dh0) opt.dh0.set(arena.f32(dh, B * H));
       if (opt.dc0) opt.dc0.set(arena.f32(dc, B * H));
       if (opt.norms) stepNorms(arena.f32(dhSeq, rows * H), T, B, H, opt.norms.h);
@@ -165,9 +204,11 @@ export function lstmBackwardWasm(
         const d = arena.f32(dp, 3 * H);
         for (let j = 0; j < 3 * H; j++) g.peephole[j] += d[j];
       }
-      inputSideGradsWasm(kw, run, w, g, dZ, opt.dx);
-      if (g.whh) weightGradWasm(kw, G4, H, rows, dZ, G4, hPrev, H, g.whh);
-      biasGradsWasm(kw, rows, G4, dZ, G4, [g.bih, g.bhh]);
+      inPhase('∂W accumulation', () => {
+        inputSideGradsWasm(kw, run, w, g, dZ, opt.dx);
+        if (g.whh) weightGradWasm(kw, G4, H, rows, dZ, G4, hPrev, H, g.whh);
+        biasGradsWasm(kw, rows, G4, dZ, G4, [g.bih, g.bhh]);
+      });
     });
   } finally {
     kept.release();

@@ -14,7 +14,7 @@ import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
 import { transpose } from '../kernels/gemm';
 import { gemmPtr, packedASize } from '../kernels/wasm/products';
 import type { Pin, WasmKernels } from '../kernels/wasm/runtime';
-import { halves, KernelCall, runCalls } from '../kernels/wasm/threads';
+import { halves, runCalls, runProfiledCalls, type KernelCall, type ProfiledCall } from '../kernels/wasm/threads';
 import { sparseRows } from './projection';
 import type { LayerGrads, LayerWeights, SequenceRun, SparseRows, UnitOverrides, WasmRunBuffers } from './run';
 import { splitBlocks, timeAt } from './run';
@@ -142,6 +142,9 @@ export function batchSlices({ arena }: WasmKernels, B: number, width: number): S
  * Runs a sequence kernel over steps 0 … T in pieces of STEPS_PER_POLL (backward: the last piece
  * first), one call per slice and piece, polling for an interrupt between pieces. The pieces
  * change no result: the kernels carry the state from one step to the next in memory.
+ *
+ * `parts`, for kernels that take a profile block last (the LSTM's), names the phases its
+ * packing, product and element-wise parts are charged to (core/kernels/phases.ts).
  */
 export function runSequence(
   kw: WasmKernels,
@@ -149,16 +152,32 @@ export function runSequence(
   backward: boolean,
   slices: Slice[],
   call: (s: Slice, i: number, s0: number, s1: number) => KernelCall,
+): void;
+export function runSequence(
+  kw: WasmKernels,
+  T: number,
+  backward: boolean,
+  slices: Slice[],
+  call: (s: Slice, i: number, s0: number, s1: number) => ProfiledCall,
+  parts: readonly string[],
+): void;
+export function runSequence(
+  kw: WasmKernels,
+  T: number,
+  backward: boolean,
+  slices: Slice[],
+  call: (s: Slice, i: number, s0: number, s1: number) => KernelCall | ProfiledCall,
+  parts?: readonly string[],
 ): void {
   const pieces: Array<[number, number]> = [];
   for (let s0 = 0; s0 < T; s0 += STEPS_PER_POLL) pieces.push([s0, Math.min(T, s0 + STEPS_PER_POLL)]);
   if (backward) pieces.reverse();
   for (const [s0, s1] of pieces) {
     pollInterrupt();
-    runCalls(
-      kw,
-      slices.map((s, i) => call(s, i, s0, s1)),
-    );
+    const calls = slices.map((s, i) => call(s, i, s0, s1));
+    // The overloads pair `parts` with profiled calls and its absence with complete ones.
+    if (parts) runProfiledCalls(kw, calls as ProfiledCall[], parts);
+    else runCalls(kw, calls as KernelCall[]);
   }
 }
 
@@ -184,12 +203,13 @@ export function projectInputsWasm(
     // One row of W_ihᵀ per non-zero input (one-hot characters: one per row); rows split between threads.
     const { rowStart, cols, vals } = putSparse(kw, sp);
     const wt = arena.put(transpose(w.wih, 0, I, width, I)); // W_ihᵀ: [I, G·H]
-    runCalls(
+    runProfiledCalls(
       kw,
       halves(rows, 64).map(([r0, r1]) => [
         'sparseRowsTimes',
         [r1 - r0, width, rowStart + VALUE_BYTES * r0, cols, vals, wt, pZ + VALUE_BYTES * r0 * width],
       ]),
+      [''],
     );
   } else {
     const x = arena.put(run.x.subarray(0, rows * I));

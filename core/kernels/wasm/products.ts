@@ -11,7 +11,7 @@
  */
 import type { WasmKernels } from './runtime';
 import { wasmKernels } from './runtime';
-import { halves, KernelCall, runCalls } from './threads';
+import { halves, runProfiledCalls, type ProfiledCall } from './threads';
 
 /** Floats of a packA panel set for M rows (rounded up to 4) by K. */
 export function packedASize(M: number, K: number): number {
@@ -22,6 +22,9 @@ export function packedASize(M: number, K: number): number {
 export function packedBSize(K: number, N: number): number {
   return Math.ceil(N / 8) * 8 * K;
 }
+
+/** A profiled product charges its packing to 'packing' and the product to the caller's phase. */
+const GEMM_PARTS = ['packing', ''];
 
 /** Below this many multiply-adds a product runs on one thread (waking the other costs more). */
 const PARALLEL_MACS = 1 << 18;
@@ -55,12 +58,12 @@ export function gemmPtr(
     M * N * K >= PARALLEL_MACS
       ? halves(Math.ceil(M / 4), 2).map(([r0, r1]) => [4 * r0, Math.min(4 * r1, M)])
       : [[0, M]];
-  const calls: KernelCall[] = parts.map(([m0, m1]) => {
+  const calls: ProfiledCall[] = parts.map(([m0, m1]) => {
     const ap = arena.alloc(packedASize(m1 - m0, K));
     const edge = arena.alloc(32);
     return ['gemmRows', [m1 - m0, N, K, a + 4 * m0 * sam, sam, sak, bp, c + 4 * m0 * ldc, ldc, ap, edge]];
   });
-  runCalls(kw, calls);
+  runProfiledCalls(kw, calls, GEMM_PARTS);
   arena.release(mark);
 }
 

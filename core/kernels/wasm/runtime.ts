@@ -13,6 +13,7 @@
  * the DOM library, which core/ must not see: the few members used are declared here.
  */
 import { LstmError } from '../../errors';
+import { phaseClock } from '../phases';
 import { KERNELS_RELAXED_BASE64, KERNELS_SIMD128_BASE64 } from './binary.generated';
 
 interface WasmMemory {
@@ -26,8 +27,13 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
 }
 
-/** The exports of core/kernels/wasm/assembly/index.ts. Pointers are byte offsets; booleans are 0/1. */
-interface KernelExports {
+/**
+ * The exports of core/kernels/wasm/assembly/index.ts. Pointers are byte offsets; booleans are
+ * 0/1. Parameter names and order are the AssemblyScript declarations' own
+ * (test/unit/core/kernels/wasm-exports.test.ts compares them), so calls built as tuples
+ * (threads.ts, KernelCall) are checked by the compiler against the kernels themselves.
+ */
+export interface KernelExports {
   packA(M: number, K: number, a: number, sam: number, sak: number, ap: number): void;
   packB(K: number, N: number, b: number, sbk: number, sbn: number, bp: number): void;
   gemmPacked(M: number, N: number, K: number, ap: number, bp: number, c: number, ldc: number, edge: number): void;
@@ -43,6 +49,8 @@ interface KernelExports {
     ldc: number,
     ap: number,
     edge: number,
+    /** A profile block (or 0): see core/kernels/phases.ts. */
+    prof: number,
   ): void;
   sigmoidArray(x: number, y: number, n: number): void;
   tanhArray(x: number, y: number, n: number): void;
@@ -68,6 +76,8 @@ interface KernelExports {
     edge: number,
     /** The interventions' block (or 0): see assembly/fixed.ts. */
     fix: number,
+    /** A profile block (or 0): see core/kernels/phases.ts. */
+    prof: number,
   ): void;
   lstmBackwardSeq(
     T: number,
@@ -94,6 +104,8 @@ interface KernelExports {
     edge: number,
     /** The interventions' block (or 0): see assembly/fixed.ts. */
     fix: number,
+    /** A profile block (or 0): see core/kernels/phases.ts. */
+    prof: number,
   ): void;
   gruForwardSeq(
     T: number,
@@ -202,6 +214,8 @@ interface KernelExports {
     vals: number,
     wt: number,
     z: number,
+    /** A profile block (or 0): see core/kernels/phases.ts. */
+    prof: number,
   ): void;
   sparseRowsTransposeTimes(
     rows: number,
@@ -214,9 +228,6 @@ interface KernelExports {
   ): void;
   heapBase(): number;
 }
-
-/** The kernels a second thread may run (their arguments are all numbers). */
-export type KernelName = Exclude<keyof KernelExports, 'heapBase'>;
 
 const PAGE = 65536;
 /** Allocations are aligned to a cache line. */
@@ -423,7 +434,8 @@ export function instantiateBuild(build: KernelBuild): WasmKernels {
     throw new Error('this runtime has no SharedArrayBuffer (the kernels work in shared memory)');
   const memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
   const module = new wasm.Module(bytes);
-  const instance = new wasm.Instance(module, { env: { memory } });
+  // `now` is read only by profiled calls (core/kernels/phases.ts), never otherwise.
+  const instance = new wasm.Instance(module, { env: { memory, now: phaseClock } });
   const k = instance.exports as unknown as KernelExports;
   // The control block sits below the arena, for the life of the process.
   const control = Math.ceil(k.heapBase() / ALIGN) * ALIGN;

@@ -9,21 +9,28 @@
  * products, chosen from the sizes alone), and each half computes its rows exactly as a single
  * thread would: results are bit-identical with one thread or two, run to run.
  *
- * Control block (Int32, shared): [state, kernel index, argument count, arguments…]
+ * Control block (Int32, shared): [state, kernel index, argument count, helper sleeps, main
+ * sleeps, arguments…]
  *   IDLE → POSTED (this thread, with the call written) → RUNNING (helper took it) → DONE
  *   or POSTED → TAKEN_BACK (this thread runs it after all) → IDLE.
+ *
+ * Waking a thread asleep in Atomics.wait costs a system call on each side, and on a virtual
+ * machine far more (measured here: 0.7 ms per Atomics.notify under load, against a small
+ * model's 20 ms step with 7 calls). So each thread spins on the state word for a while before
+ * it sleeps, and says in its own word when it sleeps: the other notifies only then.
  */
 import { LstmError } from '../../errors';
-import type { KernelName, WasmKernels } from './runtime';
+import { chargeKernel, inPhase, PROFILE_FLOATS, profiling } from '../phases';
+import type { KernelExports, WasmKernels } from './runtime';
 import { CONTROL_WORDS, wasmKernels } from './runtime';
 
 /** Word indices of the control block. */
-export const Slot = { State: 0, Kernel: 1, Count: 2, Args: 3 } as const;
+export const Slot = { State: 0, Kernel: 1, Count: 2, HelperSleeps: 3, MainSleeps: 4, Args: 5 } as const;
 /** Values of its State word. */
 export const State = { Idle: 0, Posted: 1, Running: 2, Done: 3, Failed: 4, TakenBack: 5 } as const;
 
 /** The order in which both threads number the kernels a helper may run. */
-const HELPER_KERNELS: readonly KernelName[] = [
+const HELPER_KERNELS = [
   'gemmRows',
   'lstmForwardSeq',
   'lstmBackwardSeq',
@@ -32,9 +39,21 @@ const HELPER_KERNELS: readonly KernelName[] = [
   'rnnForwardSeq',
   'rnnBackwardSeq',
   'sparseRowsTimes',
-];
+] as const;
+type HelperKernel = (typeof HELPER_KERNELS)[number];
 
-export type KernelCall = readonly [KernelName, readonly number[]];
+/** The kernels whose last parameter is a profile block (`prof`), which runProfiledCalls appends. */
+type ProfiledKernel = 'gemmRows' | 'lstmForwardSeq' | 'lstmBackwardSeq' | 'sparseRowsTimes';
+
+type WithoutLast<T extends readonly unknown[]> = T extends readonly [...infer Head, unknown] ? Head : never;
+
+/** A call a helper may run: a kernel's name and its arguments, checked against its declared parameters. */
+export type KernelCall = { [K in HelperKernel]: readonly [K, Parameters<KernelExports[K]>] }[HelperKernel];
+
+/** A call of a profiled kernel without its profile block (runProfiledCalls adds it). */
+export type ProfiledCall = {
+  [K in ProfiledKernel]: readonly [K, WithoutLast<Parameters<KernelExports[K]>>];
+}[ProfiledKernel];
 
 /** The kernels instance a helper thread serves, or null. */
 let helperOf: WasmKernels | null = null;
@@ -73,30 +92,34 @@ export function detachHelper(): void {
 }
 
 function run({ k }: WasmKernels, call: KernelCall): void {
-  (k[call[0]] as (...args: number[]) => void)(...call[1]);
+  // KernelCall pairs each name with that kernel's own arguments; the compiler cannot follow
+  // the pairing through an indexed call, so this is the one place that widens it.
+  (k[call[0]] as (...args: readonly number[]) => void)(...call[1]);
 }
 
 /**
  * Runs the calls on `kw`, which must touch disjoint outputs: the first on the helper thread
- * when one serves `kw`, the rest here, and returns when all are done.
+ * when one serves `kw`, the rest here, and returns when all are done — with the index of the
+ * call the helper ran, or -1 when this thread ran them all.
  */
-export function runCalls(kw: WasmKernels, calls: readonly KernelCall[]): void {
+export function runCalls(kw: WasmKernels, calls: readonly KernelCall[]): number {
   if (helperOf !== kw || calls.length < 2) {
     for (const c of calls) run(kw, c);
-    return;
+    return -1;
   }
   const ctrl = new Int32Array((kw.memory as { buffer: ArrayBufferLike }).buffer, kw.control, CONTROL_WORDS);
   const [first, ...rest] = calls;
   const index = HELPER_KERNELS.indexOf(first[0]);
   if (index < 0 || first[1].length > CONTROL_WORDS - Slot.Args || Atomics.load(ctrl, Slot.State) !== State.Idle) {
     for (const c of calls) run(kw, c);
-    return;
+    return -1;
   }
   ctrl[Slot.Kernel] = index;
   ctrl[Slot.Count] = first[1].length;
   first[1].forEach((v, i) => (ctrl[Slot.Args + i] = v));
   Atomics.store(ctrl, Slot.State, State.Posted);
-  Atomics.notify(ctrl, Slot.State, 1);
+  // Sequentially consistent: a helper that has not yet said it sleeps will still see POSTED.
+  if (Atomics.load(ctrl, Slot.HelperSleeps) === 1) Atomics.notify(ctrl, Slot.State, 1);
   // Whatever happens here, wait for the posted call before returning: it writes into arena
   // memory the caller is about to release.
   let failure: unknown = null;
@@ -105,29 +128,73 @@ export function runCalls(kw: WasmKernels, calls: readonly KernelCall[]): void {
   } catch (error) {
     failure = error;
   }
-  for (;;) {
+  const ranHere = inPhase('thread waits', () => awaitHelper(kw, ctrl, first, failure === null));
+  Atomics.store(ctrl, Slot.State, State.Idle);
+  if (failure !== null) throw failure;
+  if (ranHere instanceof Error) throw ranHere;
+  return ranHere ? -1 : 0;
+}
+
+/**
+ * Waits for the helper to finish the posted call, or takes it back and runs it here (when
+ * `mayRun`) if the helper has not picked it up. Returns true when this thread ran it, or the
+ * helper's failure.
+ */
+function awaitHelper(kw: WasmKernels, ctrl: Int32Array, call: KernelCall, mayRun: boolean): boolean | Error {
+  for (let spins = 0; ; spins++) {
     const s: number = Atomics.load(ctrl, Slot.State);
     if (s === State.Done) {
       stats.helper++;
-      break;
+      return false;
     }
-    if (s === State.Failed) {
-      failure ??= new LstmError(`WebAssembly engine: the helper thread failed running ${first[0]}`);
-      break;
-    }
+    if (s === State.Failed) return new LstmError(`WebAssembly engine: the helper thread failed running ${call[0]}`);
     if (
       s === State.Posted &&
       Atomics.compareExchange(ctrl, Slot.State, State.Posted, State.TakenBack) === State.Posted
     ) {
       // The helper has not picked it up (starting, or gone): run it here.
       stats.takenBack++;
-      if (failure === null) run(kw, first);
-      break;
+      if (mayRun) run(kw, call);
+      return true;
     }
+    // The halves are equal work: the helper's usually ends within a spin of this thread's.
+    if (spins < WAIT_SPINS) continue;
+    Atomics.store(ctrl, Slot.MainSleeps, 1);
     Atomics.wait(ctrl, Slot.State, s, 100);
+    Atomics.store(ctrl, Slot.MainSleeps, 0);
   }
-  Atomics.store(ctrl, Slot.State, State.Idle);
-  if (failure !== null) throw failure;
+}
+
+/** How many times this thread reads the state word before it sleeps waiting for the helper (~1 ms). */
+const WAIT_SPINS = 100_000;
+
+/**
+ * runCalls for kernels whose last parameter is a profile block (core/kernels/phases.ts): each
+ * call gets one when profiling (else 0), charged afterwards to the phases named by `parts`
+ * ('' is the caller's phase) on whichever thread ran it.
+ */
+export function runProfiledCalls(kw: WasmKernels, calls: readonly ProfiledCall[], parts: readonly string[]): void {
+  if (!profiling()) {
+    runCalls(kw, calls.map(withBlock(0)));
+    return;
+  }
+  const mark = kw.arena.mark();
+  try {
+    const blocks = calls.map(() => kw.arena.zeros(PROFILE_FLOATS));
+    const onHelper = runCalls(
+      kw,
+      calls.map((call, i) => withBlock(blocks[i])(call)),
+    );
+    const buffer = (kw.memory as { buffer: ArrayBufferLike }).buffer;
+    blocks.forEach((p, i) => chargeKernel(new Float64Array(buffer, p, PROFILE_FLOATS / 2), parts, i !== onHelper));
+  } finally {
+    kw.arena.release(mark);
+  }
+}
+
+/** A profiled call with its profile block (0: not profiled) appended. */
+function withBlock(block: number): (call: ProfiledCall) => KernelCall {
+  return ([name, args]) => [name, [...args, block]] as unknown as KernelCall;
 }
 
 /** Splits [0, n) into the two halves the threads take (n ≥ minimum), else one range. */

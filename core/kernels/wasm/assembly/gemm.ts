@@ -18,6 +18,7 @@
  * results are bit-identical run to run, and on one machine whatever the runtime (Node 20 with
  * the relaxed-SIMD flag the hosts set, Node 22+, VS Code, code-server).
  */
+import { clockStart, lap } from './clock';
 
 /** Ap := A packed in panels of 4 rows (see above). Ap holds ceil(M/4)·4·K floats. */
 export function packA(M: i32, K: i32, a: usize, sam: i32, sak: i32, ap: usize): void {
@@ -189,7 +190,8 @@ function gemmBlock(
 /**
  * C += A·Bp for rows 0 … M of A (strided, packed here into ap) against an already packed B.
  * Two threads each take a range of rows — every row of C is computed the same way whichever
- * thread runs it, so the split changes no bit of the result.
+ * thread runs it, so the split changes no bit of the result. prof (or 0): a profile block
+ * (clock.ts) for packing and product.
  */
 export function gemmRows(
   M: i32,
@@ -203,7 +205,11 @@ export function gemmRows(
   ldc: i32,
   ap: usize,
   edge: usize,
+  prof: usize,
 ): void {
+  let clock = clockStart(prof);
   packA(M, K, a, sam, sak, ap);
+  clock = lap(prof, 0, clock);
   gemmPacked(M, N, K, ap, bp, c, ldc, edge);
+  lap(prof, 1, clock);
 }

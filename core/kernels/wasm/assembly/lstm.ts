@@ -24,6 +24,7 @@
  * is made; the backward treats it as a constant (its dz, dc or dh is 0).
  */
 import { ld, st, vsigmoid, vtanh } from './activations';
+import { clockStart, lap } from './clock';
 import { pin, stop } from './fixed';
 import { gemmPacked, packA } from './gemm';
 
@@ -247,7 +248,8 @@ function lstmBackwardStep(
  * both biases and becomes the activations; hPrev and cPrev must hold h0, c0 at the first step
  * processed and receive every later h_{t−1}, c_{t−1}; c and h receive c_t and h_t; pre (when not
  * 0) the pre-activations. whhP is W_hhᵀ packed (packB); ap (⌈Bs/4⌉·4·H floats) and edge (32)
- * are this slice's scratch; fix (or 0) the interventions' block (12 [H] arrays, see above).
+ * are this slice's scratch; fix (or 0) the interventions' block (12 [H] arrays, see above);
+ * prof (or 0) a profile block (clock.ts): packing, product, gate math.
  */
 export function lstmForwardSeq(
   T: i32,
@@ -269,15 +271,19 @@ export function lstmForwardSeq(
   ap: usize,
   edge: usize,
   fix: usize,
+  prof: usize,
 ): void {
   const G4 = 4 * H;
+  let clock = clockStart(prof);
   for (let s = s0; s < s1; s++) {
     const t = reverse ? T - 1 - s : s;
     const zt = z + rowAt(t, B, b0, G4);
     const st = rowAt(t, B, b0, H);
     // Z_t += h_{t−1}·W_hhᵀ
     packA(Bs, H, hPrev + st, H, 1, ap);
+    clock = lap(prof, 0, clock);
     gemmPacked(Bs, G4, H, ap, whhP, zt, G4, edge);
+    clock = lap(prof, 1, clock);
     const last = s + 1 == T;
     const nx = last ? 0 : rowAt(reverse ? T - 2 - s : s + 1, B, b0, H);
     lstmForwardStep(
@@ -293,6 +299,7 @@ export function lstmForwardSeq(
       last ? 0 : hPrev + nx,
       fix,
     );
+    clock = lap(prof, 2, clock);
   }
 }
 
@@ -301,7 +308,8 @@ export function lstmForwardSeq(
  * as ∂L/∂h0, ∂L/∂c0; dOut [T, B, H] (or 0) is ∂L/∂h_t from above; dZ [T, B, 4H] receives
  * ∂L/∂Z. whhBP is W_hh packed (packB); dhSeq, dcSeq [T, B, H] (or 0) receive the whole ∂L/∂h_t,
  * ∂L/∂c_t. With truncate = k > 0 no gradient crosses into step s − 1 when s is a multiple of k.
- * fix (or 0) is the forward's interventions' block.
+ * fix (or 0) is the forward's interventions' block; prof (or 0) a profile block (clock.ts):
+ * packing, product, gate math.
  */
 export function lstmBackwardSeq(
   T: i32,
@@ -327,9 +335,11 @@ export function lstmBackwardSeq(
   ap: usize,
   edge: usize,
   fix: usize,
+  prof: usize,
 ): void {
   const G4 = 4 * H;
   const bytes = <usize>(Bs * H) << 2;
+  let clock = clockStart(prof);
   for (let s = s1 - 1; s >= s0; s--) {
     const t = reverse ? T - 1 - s : s;
     const zt = rowAt(t, B, b0, G4);
@@ -349,10 +359,13 @@ export function lstmBackwardSeq(
       dcSeq ? dcSeq + st : 0,
       fix,
     );
+    clock = lap(prof, 2, clock);
     // ∂L/∂h_{t−1} = dZ_t · W_hh
     memory.fill(dh, 0, bytes);
     packA(Bs, G4, dZ + zt, G4, 1, ap);
+    clock = lap(prof, 0, clock);
     gemmPacked(Bs, H, G4, ap, whhBP, dh, H, edge);
+    clock = lap(prof, 1, clock);
     if (truncate > 0 && s > 0 && s % truncate == 0) {
       memory.fill(dh, 0, bytes);
       memory.fill(dc, 0, bytes);

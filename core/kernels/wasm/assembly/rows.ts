@@ -3,6 +3,7 @@
  * and the sparse input side used when the input is mostly zeros (one-hot characters).
  * JS twins: core/recurrent/projection.ts (projectInputs, addColumnSums, inputSideGrads).
  */
+import { clockStart, lap } from './clock';
 
 /** dst[r, :] = v (width values) for r < rows, rows ld apart. */
 export function broadcastRows(dst: usize, rows: i32, width: i32, ld: i32, v: usize): void {
@@ -35,6 +36,7 @@ export function addColumnSums(out: usize, m: usize, rows: i32, width: i32, ld: i
 /**
  * Sparse rows (compressed: row r holds cols[rowStart[r] … rowStart[r+1]) with values vals)
  * times a dense matrix: Z[r, :] += Σ_(k, v) in row r  v · Wt[k, :]   (Z, Wt: width columns).
+ * prof (or 0): a profile block (clock.ts); the whole call is its first part.
  */
 export function sparseRowsTimes(
   rows: i32,
@@ -44,7 +46,9 @@ export function sparseRowsTimes(
   vals: usize,
   wt: usize,
   z: usize,
+  prof: usize,
 ): void {
+  const clock = clockStart(prof);
   const w4 = <usize>width << 2;
   for (let r = 0; r < rows; r++) {
     const end = load<i32>(rowStart + (<usize>(r + 1) << 2));
@@ -53,6 +57,7 @@ export function sparseRowsTimes(
       axpy(width, load<f32>(vals + (<usize>p << 2)), wt + <usize>k * w4, z + <usize>r * w4);
     }
   }
+  lap(prof, 0, clock);
 }
 
 /** The transpose product for the weight gradient: dWt[k, :] += v · dZ[r, :] for each stored (r, k, v). */

@@ -1,5 +1,6 @@
 /**
- * LSTM model (see recurrent/lstm-cell.ts for the equations). Variants:
+ * LSTM model (see recurrent/lstm-cell.ts for the equations, recurrent/lstm-variants.ts for
+ * the Greff variants'). Variants:
  *   'standard'  PyTorch's nn.LSTM: forget gate, no peepholes.
  *   'peephole'  Gers & Schmidhuber 2000; Greff et al.'s "vanilla" LSTM.
  *   Greff et al. 2015 ablations, each applied to the peephole LSTM as in the paper:
@@ -11,7 +12,15 @@
 import type { FloatArray } from './dtype';
 import { LstmError, checkKeys, checkNumber, describe } from './errors';
 import type { WeightInit } from './init';
-import { lstmBackward, lstmForward, LstmFlags, PEEPHOLE_GATES, removedGates } from './recurrent/lstm-cell';
+import {
+  lstmBackward,
+  lstmForward,
+  LstmFlags,
+  PEEPHOLE_GATES,
+  removedGates,
+  standardOrPeephole,
+} from './recurrent/lstm-cell';
+import { lstmVariantBackward, lstmVariantForward } from './recurrent/lstm-variants';
 import { lstmBackwardWasm, lstmCoveredByWasm, lstmForwardWasm } from './recurrent/lstm-cell-wasm';
 import { RECURRENT_OPTION_KEYS, RecurrentModel, RecurrentOptions } from './recurrent/model';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './recurrent/run';
@@ -178,11 +187,13 @@ export class LSTM extends RecurrentModel {
 
   protected cellForward(run: SequenceRun, w: LayerWeights, h0: FloatArray, c0: FloatArray | null): void {
     if (run.engine === 'wasm') lstmForwardWasm(run, w, this.flags, h0, c0!);
-    else lstmForward(run, w, this.flags, h0, c0!);
+    else if (standardOrPeephole(this.flags)) lstmForward(run, w, this.flags, h0, c0!);
+    else lstmVariantForward(run, w, this.flags, h0, c0!);
   }
 
   protected cellBackward(run: SequenceRun, w: LayerWeights, g: LayerGrads, opt: BackwardOptions): void {
     if (run.engine === 'wasm') lstmBackwardWasm(run, w, g, this.flags, opt);
-    else lstmBackward(run, w, g, this.flags, opt);
+    else if (standardOrPeephole(this.flags)) lstmBackward(run, w, g, this.flags, opt);
+    else lstmVariantBackward(run, w, g, this.flags, opt);
   }
 }

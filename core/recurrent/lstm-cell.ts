@@ -1,6 +1,9 @@
 /**
  * LSTM with forget gate (Hochreiter & Schmidhuber 1997; Gers, Schmidhuber & Cummins 2000),
- * over a whole sequence, forward and backward. Gate blocks are stacked i, f, g, o (PyTorch).
+ * over a whole sequence, forward and backward: the standard cell and peepholes, as the
+ * WebAssembly kernels compute them too (lstm-cell-wasm.ts). Greff et al.'s variants, which
+ * switch parts of this cell off, are in lstm-variants.ts. Gate blocks are stacked i, f, g, o
+ * (PyTorch).
  *
  *   i_t = σ(W_ii x_t + b_ii + W_hi h_{t−1} + b_hi [+ p_i ⊙ c_{t−1}])     input gate
  *   f_t = σ(W_if x_t + b_if + W_hf h_{t−1} + b_hf [+ p_f ⊙ c_{t−1}])     forget gate
@@ -10,26 +13,25 @@
  *   h_t = o_t ⊙ tanh(c_t)
  *
  * Bracketed terms are the peepholes (Gers & Schmidhuber 2000): i and f look at c_{t−1},
- * o at c_t. The variants of Greff et al. 2015 switch parts off:
- *   NIG i_t = 1    NFG f_t = 1    NOG o_t = 1    CIFG f_t = 1 − i_t
- *   NIAF g_t = its pre-activation (no tanh)      NOAF h_t = o_t ⊙ c_t (no tanh)
- *   FGR  the pre-activations of i, f, o add R·[i,f,o]_{t−1} (R: [3H, 3H])
- * A switched-off gate keeps its rows in the weight matrices (so shapes match PyTorch), but
- * they receive zero gradient and are initialised to zero.
+ * o at c_t.
  *
  * Interventions (intervention.ts) hold units of i, f, g, o, c_t or h_t at fixed values right
  * where they are computed; the backward treats them as constants (their dz, dc or dh is 0).
  *
  * Backward, per step (dh = ∂L/∂h_t from the output plus from step t+1; dc likewise):
  *   do = dh ⊙ tanh(c_t)             dc += dh ⊙ o_t ⊙ (1 − tanh²(c_t)) + dz_o ⊙ p_o
- *   di = dc ⊙ g_t   dg = dc ⊙ i_t   df = dc ⊙ c_{t−1}        (CIFG: di −= df)
+ *   di = dc ⊙ g_t   dg = dc ⊙ i_t   df = dc ⊙ c_{t−1}
  *   dz_a = da ⊙ a(1 − a) for a ∈ {i, f, o};   dz_g = dg ⊙ (1 − g²)
  *   ∂L/∂c_{t−1} = dc ⊙ f_t + dz_i ⊙ p_i + dz_f ⊙ p_f      ∂L/∂h_{t−1} = dZ_t · W_hh
+ *
+ * Both JS loops (this cell and the variants) share the time loops here: lstmSteps and
+ * lstmStepsBack run the steps and the products with W_hh; a cell gives the element-wise part
+ * of one step.
  */
 import { allocate, dtypeOf, FloatArray } from '../dtype';
-import { gemmAB, gemmABt, gemmAtB, transpose } from '../kernels/gemm';
+import { gemmABt, transpose } from '../kernels/gemm';
 import { hiddenSideGrads, inputSideGrads, projectInputs } from './projection';
-import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
+import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun, UnitOverride } from './run';
 import { isPinned, pinned, timeAt } from './run';
 import { sigmoid } from './sigmoid';
 import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
@@ -61,55 +63,140 @@ export function removedGates(flags: LstmFlags): Array<'i' | 'f' | 'o'> {
   return removed;
 }
 
-export function lstmForward(run: SequenceRun, w: LayerWeights, flags: LstmFlags, h0: FloatArray, c0: FloatArray): void {
-  const { T, B, H, gates, pre, hPrev, out, outOff, ldOut } = run;
-  // gates, pre: [T, B, 4H], blocks i, f, g, o — pre-activations in, activations out (pre keeps the former)
-  // hPrev, cPrev: [T, B, H], the state that fed step t;  cBuf: [T, B, H], c_t;  out: [T, B, ldOut]
-  const cPrev = run.cPrev!;
-  const cBuf = run.c!;
-  const G4 = 4 * H;
-  // Peepholes [3H], blocks p_i, p_f, p_o; gate recurrence R [3H, 3H] over [i, f, o].
-  const P = flags.peephole ? w.peephole : null;
-  const R = flags.fullGateRecurrence ? w.gate : null;
-  const { inputGate, forgetGate, outputGate, coupled, inputActivation, outputActivation } = flags;
-  // FGR scratch, [B, 3H] each, blocks i, f, o: the previous step's activations, and R times them.
-  const dtype = dtypeOf(gates);
-  const aPrev = R ? allocate(dtype, B * 3 * H) : null;
-  const rz = R ? allocate(dtype, B * 3 * H) : null;
-  // Units held fixed by interventions, per quantity (null: none).
-  const fix = run.fixed;
-  const [fi, ff, fg, fo, fc, fh] = ['i', 'f', 'g', 'o', 'c', 'h'].map((q) => fix?.[q] ?? null);
+/** Whether the flags describe this file's cell (standard, or with peepholes); anything else is a Greff variant (lstm-variants.ts). */
+export function standardOrPeephole(flags: LstmFlags): boolean {
+  return (
+    removedGates(flags).length === 0 && flags.inputActivation && flags.outputActivation && !flags.fullGateRecurrence
+  );
+}
 
+/** The units interventions hold fixed in this run, per quantity i, f, g, o, c, h (null: none). */
+export function fixedUnits(run: SequenceRun): Array<UnitOverride | null> {
+  return ['i', 'f', 'g', 'o', 'c', 'h'].map((q) => run.fixed?.[q] ?? null);
+}
+
+/**
+ * The element-wise part of one forward step s (time t): over the B rows of time t, reads
+ * Z_t = W_ih x_t + b + W_hh h_{t−1} from run.gates and c_{t−1} from run.cPrev; writes the
+ * activations over Z_t, the pre-activations to run.pre (for a trace), c_t to run.c, h_t to
+ * run.out, and h_t, c_t again to hNext, cNext at offset `next` (the next step's h_{t−1},
+ * c_{t−1}, or the final state).
+ */
+export type ForwardStep = (s: number, t: number, hNext: FloatArray, cNext: FloatArray, next: number) => void;
+
+/**
+ * The LSTM's forward time loop: Z = x·W_ihᵀ + b_ih + b_hh over all steps at once, then per
+ * step Z_t += h_{t−1}·W_hhᵀ and the cell's element-wise `step`.
+ */
+export function lstmSteps(run: SequenceRun, w: LayerWeights, h0: FloatArray, c0: FloatArray, step: ForwardStep): void {
+  const { T, B, H, gates, hPrev } = run;
+  // gates: [T, B, 4H], blocks i, f, g, o;  hPrev, cPrev: [T, B, H], the state that fed step t
+  const cPrev = run.cPrev!;
+  const G4 = 4 * H;
   projectInputs(run, w, true);
   hPrev.set(h0, timeAt(run, 0) * B * H);
   cPrev.set(c0, timeAt(run, 0) * B * H);
-
   for (let s = 0; s < T; s++) {
     if (s % STEPS_PER_POLL === 0) pollInterrupt();
     const t = timeAt(run, s);
-    const stepGates = t * B * G4; // gates[t]: [B, 4H]
-    const stepState = t * B * H; // hPrev[t], cPrev[t], c[t]: [B, H]
     // Z_t += h_{t−1}·W_hhᵀ
-    gemmABt(B, G4, H, hPrev, stepState, H, w.whh, 0, H, gates, stepGates, G4);
-    if (R && aPrev && rz) {
-      // rz = [i, f, o]_{t−1}·Rᵀ (zero at the first step)
-      rz.fill(0);
-      if (s > 0) gemmABt(B, 3 * H, 3 * H, aPrev, 0, 3 * H, R, 0, 3 * H, rz, 0, 3 * H);
-    }
+    gemmABt(B, G4, H, hPrev, t * B * H, H, w.whh, 0, H, gates, t * B * G4, G4);
     // h_t and c_t go where the next step processed reads them, or to the final state.
     const last = s + 1 === T;
-    const hNext = last ? run.hLast : hPrev;
-    const cNext = last ? run.cLast! : cPrev;
-    const stepNext = last ? 0 : timeAt(run, s + 1) * B * H;
+    step(s, t, last ? run.hLast : hPrev, last ? run.cLast! : cPrev, last ? 0 : timeAt(run, s + 1) * B * H);
+  }
+}
+
+/** What a backward step reads and writes: ∂L/∂Z of every step, and ∂L/∂h_t, ∂L/∂c_t arriving from step t+1. */
+interface BackwardCarry {
+  /** ∂L/∂Z: [T, B, 4H], blocks i, f, g, o; a step fills its time t. */
+  dZ: FloatArray;
+  /** ∂L/∂h_t from step t+1: [B, H]; the loop replaces it with ∂L/∂h_{t−1} after the step. */
+  dhNext: FloatArray;
+  /** ∂L/∂c_t from step t+1: [B, H]; the step replaces it with ∂L/∂c_{t−1}. */
+  dcNext: FloatArray;
+}
+
+/** The element-wise part of one backward step s (time t): fills dZ_t and turns carry.dcNext into ∂L/∂c_{t−1}. */
+export type BackwardStep = (s: number, t: number, carry: BackwardCarry) => void;
+
+/**
+ * The LSTM's backward time loop, from the last step processed to the first: the cell's
+ * element-wise `step`, then ∂L/∂h_{t−1} = dZ_t · W_hh; truncated BPTT cuts the carried
+ * gradients every `truncate` steps. After it, the weight gradients and ∂L/∂x from all of dZ at
+ * once (projection.ts).
+ */
+export function lstmStepsBack(
+  run: SequenceRun,
+  w: LayerWeights,
+  g: LayerGrads,
+  opt: BackwardOptions,
+  step: BackwardStep,
+): void {
+  const { T, B, H, gates } = run;
+  const G4 = 4 * H;
+  // Scratch in the run's dtype, so every kernel call sees one array type (monomorphic in V8).
+  const dtype = dtypeOf(gates);
+  const carry: BackwardCarry = {
+    dZ: allocate(dtype, T * B * G4),
+    dhNext: allocate(dtype, B * H),
+    dcNext: allocate(dtype, B * H),
+  };
+  const { dZ, dhNext, dcNext } = carry;
+  if (opt.dhLast) dhNext.set(opt.dhLast);
+  if (opt.dcLast) dcNext.set(opt.dcLast);
+  // W_hhᵀ [H, 4H] once, so ∂L/∂h_{t−1} = dZ_t · W_hh runs as contiguous dot products.
+  const whhT = transpose(w.whh, 0, H, G4, H);
+  for (let s = T - 1; s >= 0; s--) {
+    if ((T - 1 - s) % STEPS_PER_POLL === 0) pollInterrupt();
+    const t = timeAt(run, s);
+    step(s, t, carry);
+    // ∂L/∂h_{t−1} = dZ_t · W_hh
+    dhNext.fill(0);
+    gemmABt(B, H, G4, dZ, t * B * G4, G4, whhT, 0, G4, dhNext, 0, H);
+    if (truncatesAt(opt, s)) {
+      dhNext.fill(0);
+      dcNext.fill(0);
+    }
+  }
+  if (opt.dh0) opt.dh0.set(dhNext);
+  if (opt.dc0) opt.dc0.set(dcNext);
+  inputSideGrads(run, w, g, dZ, opt.dx);
+  hiddenSideGrads(run, g, dZ);
+}
+
+/** Whether truncated BPTT stops the gradients carried from step s to step s − 1. */
+export function truncatesAt(opt: BackwardOptions, s: number): boolean {
+  return opt.truncate > 0 && s > 0 && s % opt.truncate === 0;
+}
+
+/** ‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ of time t from their sums of squares, when the norms are measured. */
+export function recordNorms(opt: BackwardOptions, t: number, sumH: number, sumC: number): void {
+  if (opt.norms?.h) opt.norms.h[t] = Math.sqrt(sumH);
+  if (opt.norms?.c) opt.norms.c[t] = Math.sqrt(sumC);
+}
+
+/** The standard LSTM, or with peepholes, forward over the sequence (the equations above). */
+export function lstmForward(run: SequenceRun, w: LayerWeights, flags: LstmFlags, h0: FloatArray, c0: FloatArray): void {
+  const { B, H, gates, pre, out, outOff, ldOut } = run;
+  // gates, pre: [T, B, 4H], blocks i, f, g, o — pre-activations in, activations out (pre keeps the former)
+  // cPrev: [T, B, H], c_{t−1} of step t;  cBuf: [T, B, H], c_t;  out: [T, B, ldOut]
+  const cPrev = run.cPrev!;
+  const cBuf = run.c!;
+  const G4 = 4 * H;
+  const P = flags.peephole ? w.peephole : null; // [3H], blocks p_i, p_f, p_o
+  const [fi, ff, fg, fo, fc, fh] = fixedUnits(run);
+  lstmSteps(run, w, h0, c0, (_s, t, hNext, cNext, next) => {
+    const stepGates = t * B * G4; // gates[t]: [B, 4H]
+    const stepState = t * B * H; // cPrev[t], c[t]: [B, H]
     for (let b = 0; b < B; b++) {
       const iOff = stepGates + b * G4,
         fOff = iOff + H,
         gOff = iOff + 2 * H,
         oOff = iOff + 3 * H;
       const rowState = stepState + b * H;
-      const rowNext = stepNext + b * H;
+      const rowNext = next + b * H;
       const rowOut = (t * B + b) * ldOut + outOff;
-      const rowIfo = b * 3 * H; // rz, aPrev: blocks i, f, o
       for (let j = 0; j < H; j++) {
         const cp = cPrev[rowState + j];
         let zi = gates[iOff + j];
@@ -120,18 +207,13 @@ export function lstmForward(run: SequenceRun, w: LayerWeights, flags: LstmFlags,
           zi += P[j] * cp; //     + p_i ⊙ c_{t−1}
           zf += P[H + j] * cp; // + p_f ⊙ c_{t−1}
         }
-        if (rz) {
-          zi += rz[rowIfo + j];
-          zf += rz[rowIfo + H + j];
-          zo += rz[rowIfo + 2 * H + j];
-        }
-        const i = pinned(fi, j, inputGate ? sigmoid(zi) : 1);
-        const f = pinned(ff, j, coupled ? 1 - i : forgetGate ? sigmoid(zf) : 1);
-        const g = pinned(fg, j, inputActivation ? Math.tanh(zg) : zg);
+        const i = pinned(fi, j, sigmoid(zi)); // i_t = σ(z_i)
+        const f = pinned(ff, j, sigmoid(zf)); // f_t = σ(z_f)
+        const g = pinned(fg, j, Math.tanh(zg)); // g_t = tanh(z_g)
         const c = pinned(fc, j, f * cp + i * g); // c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
         if (P) zo += P[2 * H + j] * c; // + p_o ⊙ c_t
-        const o = pinned(fo, j, outputGate ? sigmoid(zo) : 1);
-        const h = pinned(fh, j, o * (outputActivation ? Math.tanh(c) : c)); // h_t = o_t ⊙ tanh(c_t)
+        const o = pinned(fo, j, sigmoid(zo)); // o_t = σ(z_o)
+        const h = pinned(fh, j, o * Math.tanh(c)); // h_t = o_t ⊙ tanh(c_t)
         if (pre) {
           pre[iOff + j] = zi;
           pre[fOff + j] = zf;
@@ -146,16 +228,12 @@ export function lstmForward(run: SequenceRun, w: LayerWeights, flags: LstmFlags,
         out[rowOut + j] = h;
         hNext[rowNext + j] = h;
         cNext[rowNext + j] = c;
-        if (aPrev) {
-          aPrev[rowIfo + j] = i;
-          aPrev[rowIfo + H + j] = f;
-          aPrev[rowIfo + 2 * H + j] = o;
-        }
       }
     }
-  }
+  });
 }
 
+/** The standard LSTM, or with peepholes, backward over the sequence (the equations above). */
 export function lstmBackward(
   run: SequenceRun,
   w: LayerWeights,
@@ -163,38 +241,17 @@ export function lstmBackward(
   flags: LstmFlags,
   opt: BackwardOptions,
 ): void {
-  const { T, B, H, gates, ldOut, outOff } = run;
+  const { B, H, gates, ldOut, outOff } = run;
   // As in the forward: gates [T, B, 4H] (i, f, g, o activations), cPrev and cBuf [T, B, H].
   const cPrev = run.cPrev!;
   const cBuf = run.c!;
   const G4 = 4 * H;
   const P = flags.peephole ? w.peephole : null;
   const dP = flags.peephole ? g.peephole : null;
-  const R = flags.fullGateRecurrence ? w.gate : null;
-  const { inputGate, forgetGate, outputGate, coupled, inputActivation, outputActivation } = flags;
   const dOut = opt.dOut; // [T, B, ldOut]
-  // Scratch in the run's dtype, so every kernel call sees one array type (monomorphic in V8).
-  const dtype = dtypeOf(gates);
-  const dZ = allocate(dtype, T * B * G4); // ∂L/∂Z: [T, B, 4H], blocks i, f, g, o
-  const dhNext = allocate(dtype, B * H); // ∂L/∂h_t from step t+1: [B, H]
-  const dcNext = allocate(dtype, B * H); // ∂L/∂c_t from step t+1: [B, H]
-  if (opt.dhLast) dhNext.set(opt.dhLast);
-  if (opt.dcLast) dcNext.set(opt.dcLast);
-  // FGR, [B, 3H] each, blocks i, f, o: ∂L/∂[i,f,o]_t arriving from step t+1 through R, dz_[i,f,o], and [i,f,o]_{t−1}.
-  const daNext = R ? allocate(dtype, B * 3 * H) : null;
-  const dzIfo = R ? allocate(dtype, B * 3 * H) : null;
-  const aPrev = R ? allocate(dtype, B * 3 * H) : null;
-  const normH = opt.norms?.h ?? null;
-  const normC = opt.norms?.c ?? null;
   // Fixed units are constants: no gradient flows through them.
-  const fix = run.fixed;
-  const [fi, ff, fg, fo, fc, fh] = ['i', 'f', 'g', 'o', 'c', 'h'].map((q) => fix?.[q] ?? null);
-  // W_hhᵀ [H, 4H] once, so ∂L/∂h_{t−1} = dZ_t · W_hh runs as contiguous dot products.
-  const whhT = transpose(w.whh, 0, H, G4, H);
-
-  for (let s = T - 1; s >= 0; s--) {
-    if ((T - 1 - s) % STEPS_PER_POLL === 0) pollInterrupt();
-    const t = timeAt(run, s);
+  const [fi, ff, fg, fo, fc, fh] = fixedUnits(run);
+  lstmStepsBack(run, w, g, opt, (_s, t, { dZ, dhNext, dcNext }) => {
     const stepGates = t * B * G4; // gates[t], dZ[t]: [B, 4H]
     const stepState = t * B * H; // cPrev[t], c[t]: [B, H]
     let sumH = 0;
@@ -207,7 +264,6 @@ export function lstmBackward(
       const rowState = stepState + b * H;
       const rowCarry = b * H; // dhNext, dcNext
       const rowOut = (t * B + b) * ldOut + outOff;
-      const rowIfo = b * 3 * H; // daNext, dzIfo: blocks i, f, o
       for (let j = 0; j < H; j++) {
         const dhIn = (dOut ? dOut[rowOut + j] : 0) + dhNext[rowCarry + j];
         const dh = isPinned(fh, j) ? 0 : dhIn; // a fixed h_t passes nothing back to o_t and c_t
@@ -217,28 +273,22 @@ export function lstmBackward(
         const o = gates[oOff + j];
         const c = cBuf[rowState + j];
         const cp = cPrev[rowState + j];
-        const ac = outputActivation ? Math.tanh(c) : c;
-        let dO = dh * ac; // do = dh ⊙ tanh(c_t)
-        let di = 0;
-        let df = 0;
-        if (daNext) {
-          di = daNext[rowIfo + j];
-          df = daNext[rowIfo + H + j];
-          dO += daNext[rowIfo + 2 * H + j];
-        }
-        const dzo = outputGate && !isPinned(fo, j) ? dO * o * (1 - o) : 0;
+        const tc = Math.tanh(c);
+        const dO = dh * tc; // do = dh ⊙ tanh(c_t)
+        const dzo = isPinned(fo, j) ? 0 : dO * o * (1 - o);
         // dc += dh ⊙ o_t ⊙ (1 − tanh²(c_t)) + dz_o ⊙ p_o
-        let dc = dcNext[rowCarry + j] + dh * o * (outputActivation ? 1 - ac * ac : 1);
+        let dc = dcNext[rowCarry + j] + dh * o * (1 - tc * tc);
         if (P) dc += dzo * P[2 * H + j];
         const dcIn = dc; // ‖∂L/∂c_t‖ for the norms, before a fixed c_t stops it
         if (isPinned(fc, j)) dc = 0;
-        di += dc * gg; // di = dc ⊙ g_t
-        df += dc * cp; // df = dc ⊙ c_{t−1}
+        // di = dc ⊙ g_t, df = dc ⊙ c_{t−1}; each added to 0 (which turns a −0 into +0), as the
+        // variants' loop adds them to what gate recurrence brings: the same bits in dZ on both.
+        const di = 0 + dc * gg;
+        const df = 0 + dc * cp;
         const dg = dc * i; // dg = dc ⊙ i_t
-        if (coupled) di -= df; // f = 1 − i
-        const dzi = inputGate && !isPinned(fi, j) ? di * i * (1 - i) : 0;
-        const dzf = forgetGate && !coupled && !isPinned(ff, j) ? df * f * (1 - f) : 0;
-        const dzg = isPinned(fg, j) ? 0 : inputActivation ? dg * (1 - gg * gg) : dg;
+        const dzi = isPinned(fi, j) ? 0 : di * i * (1 - i);
+        const dzf = isPinned(ff, j) ? 0 : df * f * (1 - f);
+        const dzg = isPinned(fg, j) ? 0 : dg * (1 - gg * gg);
         // ∂L/∂c_{t−1} = dc ⊙ f_t + dz_i ⊙ p_i + dz_f ⊙ p_f
         let dcp = dc * f;
         if (P) {
@@ -256,46 +306,8 @@ export function lstmBackward(
         dcNext[rowCarry + j] = dcp;
         sumH += dhIn * dhIn;
         sumC += dcIn * dcIn;
-        if (dzIfo) {
-          dzIfo[rowIfo + j] = dzi;
-          dzIfo[rowIfo + H + j] = dzf;
-          dzIfo[rowIfo + 2 * H + j] = dzo;
-        }
       }
     }
-    if (normH) normH[t] = Math.sqrt(sumH);
-    if (normC) normC[t] = Math.sqrt(sumC);
-    // ∂L/∂h_{t−1} = dZ_t · W_hh
-    dhNext.fill(0);
-    gemmABt(B, H, G4, dZ, stepGates, G4, whhT, 0, G4, dhNext, 0, H);
-    if (R && daNext && dzIfo && aPrev) {
-      daNext.fill(0);
-      if (s > 0) {
-        // ∂L/∂[i,f,o]_{t−1} = dz_[i,f,o],t · R ;  ∂L/∂R += dz_[i,f,o],tᵀ · [i,f,o]_{t−1}
-        const stepPrev = timeAt(run, s - 1) * B * G4; // gates[t−1]: [B, 4H]
-        for (let b = 0; b < B; b++) {
-          const iPrev = stepPrev + b * G4,
-            fPrev = iPrev + H,
-            oPrev = iPrev + 3 * H;
-          const rowIfo = b * 3 * H;
-          for (let j = 0; j < H; j++) {
-            aPrev[rowIfo + j] = gates[iPrev + j];
-            aPrev[rowIfo + H + j] = gates[fPrev + j];
-            aPrev[rowIfo + 2 * H + j] = gates[oPrev + j];
-          }
-        }
-        gemmAB(B, 3 * H, 3 * H, dzIfo, 0, 3 * H, R, 0, 3 * H, daNext, 0, 3 * H);
-        if (g.gate) gemmAtB(3 * H, 3 * H, B, dzIfo, 0, 3 * H, aPrev, 0, 3 * H, g.gate, 0, 3 * H);
-      }
-    }
-    if (opt.truncate > 0 && s > 0 && s % opt.truncate === 0) {
-      dhNext.fill(0);
-      dcNext.fill(0);
-      daNext?.fill(0);
-    }
-  }
-  if (opt.dh0) opt.dh0.set(dhNext);
-  if (opt.dc0) opt.dc0.set(dcNext);
-  inputSideGrads(run, w, g, dZ, opt.dx);
-  hiddenSideGrads(run, g, dZ);
+    recordNorms(opt, t, sumH, sumC);
+  });
 }

@@ -10,14 +10,17 @@
  * thread would: results are bit-identical with one thread or two, run to run.
  *
  * Control block (Int32, shared): [state, kernel index, argument count, helper sleeps, main
- * sleeps, arguments…]
+ * sleeps, calls taken back, arguments…]
  *   IDLE → POSTED (this thread, with the call written) → RUNNING (helper took it) → DONE
  *   or POSTED → TAKEN_BACK (this thread runs it after all) → IDLE.
  *
  * Waking a thread asleep in Atomics.wait costs a system call on each side, and on a virtual
  * machine far more (measured here: 0.7 ms per Atomics.notify under load, against a small
  * model's 20 ms step with 7 calls). So each thread spins on the state word for a while before
- * it sleeps, and says in its own word when it sleeps: the other notifies only then.
+ * it sleeps, and says in its own word when it sleeps: the other notifies only then. Spinning
+ * pays only while the helper has a core to itself: on a loaded machine it is preempted while
+ * spinning, this thread takes its calls back, and the helper (which counts the take-backs)
+ * spins less, down to sleeping at once as it did before.
  */
 import { LstmError } from '../../errors';
 import { chargeKernel, inPhase, PROFILE_FLOATS, profiling } from '../phases';
@@ -25,7 +28,7 @@ import type { KernelExports, WasmKernels } from './runtime';
 import { CONTROL_WORDS, wasmKernels } from './runtime';
 
 /** Word indices of the control block. */
-export const Slot = { State: 0, Kernel: 1, Count: 2, HelperSleeps: 3, MainSleeps: 4, Args: 5 } as const;
+export const Slot = { State: 0, Kernel: 1, Count: 2, HelperSleeps: 3, MainSleeps: 4, TakeBacks: 5, Args: 6 } as const;
 /** Values of its State word. */
 export const State = { Idle: 0, Posted: 1, Running: 2, Done: 3, Failed: 4, TakenBack: 5 } as const;
 
@@ -152,8 +155,9 @@ function awaitHelper(kw: WasmKernels, ctrl: Int32Array, call: KernelCall, mayRun
       s === State.Posted &&
       Atomics.compareExchange(ctrl, Slot.State, State.Posted, State.TakenBack) === State.Posted
     ) {
-      // The helper has not picked it up (starting, or gone): run it here.
+      // The helper has not picked it up (starting, preempted, or gone): run it here.
       stats.takenBack++;
+      Atomics.add(ctrl, Slot.TakeBacks, 1);
       if (mayRun) run(kw, call);
       return true;
     }

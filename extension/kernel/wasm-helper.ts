@@ -18,14 +18,6 @@ const { module, memory, control, kernels, words, slot, state } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory, now: () => performance.now() } }).exports;
 const fns = kernels.map((name) => exports[name]);
 const ctrl = new Int32Array(memory.buffer, control, words);
-// After a call, spin for the next before sleeping: a training step posts several calls a few
-// milliseconds apart, and a wake-up from Atomics.wait costs far more than a spin — while this
-// thread has a core to itself. When the main thread took calls back (this one was preempted
-// while spinning: a loaded machine), spin half as long; when a call was picked up, twice as long.
-const SPIN_MS = 3;
-let spinMs = SPIN_MS;
-let takeBacks = 0;
-let busyAt = performance.now();
 for (;;) {
   const s = Atomics.load(ctrl, slot.State);
   if (s === state.Posted && Atomics.compareExchange(ctrl, slot.State, state.Posted, state.Running) === state.Posted) {
@@ -37,18 +29,9 @@ for (;;) {
     } catch {
       Atomics.store(ctrl, slot.State, state.Failed);
     }
-    if (Atomics.load(ctrl, slot.MainSleeps) === 1) Atomics.notify(ctrl, slot.State);
-    const seen = Atomics.load(ctrl, slot.TakeBacks);
-    spinMs = seen !== takeBacks ? (spinMs < 0.05 ? 0 : spinMs / 2) : Math.min(SPIN_MS, Math.max(0.05, 2 * spinMs));
-    takeBacks = seen;
-    busyAt = performance.now();
-  } else if (performance.now() - busyAt > spinMs) {
-    // Say so before sleeping; Atomics.wait reads the state again itself, so a call posted after
-    // the load above ends the wait at once.
-    Atomics.store(ctrl, slot.HelperSleeps, 1);
+    Atomics.notify(ctrl, slot.State);
+  } else {
     Atomics.wait(ctrl, slot.State, s);
-    Atomics.store(ctrl, slot.HelperSleeps, 0);
-    busyAt = performance.now();
   }
 }
 `;

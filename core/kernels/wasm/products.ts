@@ -26,8 +26,12 @@ export function packedBSize(K: number, N: number): number {
 /** A profiled product charges its packing to 'packing' and the product to the caller's phase. */
 const GEMM_PARTS = ['packing', ''];
 
-/** Below this many multiply-adds a product runs on one thread (waking the other costs more). */
-const PARALLEL_MACS = 1 << 18;
+/**
+ * Below this many multiply-adds a product runs on one thread: 2²² is ~170 µs of work at the
+ * kernel's ~50 GFLOP/s, and waking the helper costs 20–110 µs (threads.ts); halving less work
+ * than that gains less than the wake-up costs.
+ */
+const PARALLEL_MACS = 1 << 22;
 
 /**
  * C += A·B with every operand an arena pointer. B is packed once; the rows of A (and C) are

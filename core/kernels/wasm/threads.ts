@@ -9,18 +9,15 @@
  * products, chosen from the sizes alone), and each half computes its rows exactly as a single
  * thread would: results are bit-identical with one thread or two, run to run.
  *
- * Control block (Int32, shared): [state, kernel index, argument count, helper sleeps, main
- * sleeps, calls taken back, arguments…]
+ * Control block (Int32, shared): [state, kernel index, argument count, arguments…]
  *   IDLE → POSTED (this thread, with the call written) → RUNNING (helper took it) → DONE
  *   or POSTED → TAKEN_BACK (this thread runs it after all) → IDLE.
  *
- * Waking a thread asleep in Atomics.wait costs a system call on each side, and on a virtual
- * machine far more (measured here: 0.7 ms per Atomics.notify under load, against a small
- * model's 20 ms step with 7 calls). So each thread spins on the state word for a while before
- * it sleeps, and says in its own word when it sleeps: the other notifies only then. Spinning
- * pays only while the helper has a core to itself: on a loaded machine it is preempted while
- * spinning, this thread takes its calls back, and the helper (which counts the take-backs)
- * spins less, down to sleeping at once as it did before.
+ * Both threads sleep in Atomics.wait between calls; a wake-up costs 20–110 µs here (measured
+ * on this 2-core VM, quiet), so products too small to repay it run on one thread
+ * (PARALLEL_MACS in products.ts). Spinning instead of sleeping was tried: a little faster on an
+ * idle machine, much slower on a loaded one (a spinning thread preempted is a call taken back
+ * late), so the threads do not spin.
  */
 import { LstmError } from '../../errors';
 import { chargeKernel, inPhase, PROFILE_FLOATS, profiling } from '../phases';
@@ -28,7 +25,7 @@ import type { KernelExports, WasmKernels } from './runtime';
 import { CONTROL_WORDS, wasmKernels } from './runtime';
 
 /** Word indices of the control block. */
-export const Slot = { State: 0, Kernel: 1, Count: 2, HelperSleeps: 3, MainSleeps: 4, TakeBacks: 5, Args: 6 } as const;
+export const Slot = { State: 0, Kernel: 1, Count: 2, Args: 3 } as const;
 /** Values of its State word. */
 export const State = { Idle: 0, Posted: 1, Running: 2, Done: 3, Failed: 4, TakenBack: 5 } as const;
 
@@ -121,8 +118,7 @@ export function runCalls(kw: WasmKernels, calls: readonly KernelCall[]): number 
   ctrl[Slot.Count] = first[1].length;
   first[1].forEach((v, i) => (ctrl[Slot.Args + i] = v));
   Atomics.store(ctrl, Slot.State, State.Posted);
-  // Sequentially consistent: a helper that has not yet said it sleeps will still see POSTED.
-  if (Atomics.load(ctrl, Slot.HelperSleeps) === 1) Atomics.notify(ctrl, Slot.State, 1);
+  Atomics.notify(ctrl, Slot.State, 1);
   // Whatever happens here, wait for the posted call before returning: it writes into arena
   // memory the caller is about to release.
   let failure: unknown = null;
@@ -144,7 +140,7 @@ export function runCalls(kw: WasmKernels, calls: readonly KernelCall[]): number 
  * helper's failure.
  */
 function awaitHelper(kw: WasmKernels, ctrl: Int32Array, call: KernelCall, mayRun: boolean): boolean | Error {
-  for (let spins = 0; ; spins++) {
+  for (;;) {
     const s: number = Atomics.load(ctrl, Slot.State);
     if (s === State.Done) {
       stats.helper++;
@@ -157,20 +153,12 @@ function awaitHelper(kw: WasmKernels, ctrl: Int32Array, call: KernelCall, mayRun
     ) {
       // The helper has not picked it up (starting, preempted, or gone): run it here.
       stats.takenBack++;
-      Atomics.add(ctrl, Slot.TakeBacks, 1);
       if (mayRun) run(kw, call);
       return true;
     }
-    // The halves are equal work: the helper's usually ends within a spin of this thread's.
-    if (spins < WAIT_SPINS) continue;
-    Atomics.store(ctrl, Slot.MainSleeps, 1);
     Atomics.wait(ctrl, Slot.State, s, 100);
-    Atomics.store(ctrl, Slot.MainSleeps, 0);
   }
 }
-
-/** How many times this thread reads the state word before it sleeps waiting for the helper (~1 ms). */
-const WAIT_SPINS = 100_000;
 
 /**
  * runCalls for kernels whose last parameter is a profile block (core/kernels/phases.ts): each

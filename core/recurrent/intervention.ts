@@ -10,8 +10,10 @@
  * mean over a reference input ('mean', mean ablation). A fixed value is a constant: no gradient
  * flows through it (∂q_t[j]/∂θ = 0), which the cell loops' backward passes respect.
  */
+import type { DType } from '../dtype';
 import { LstmError, checkInt, checkKeys, describe } from '../errors';
 import type { UnitOverride, UnitOverrides } from './run';
+import type { Trace } from './trace';
 
 /** How an intervention sets its units: to 0, to `value`, or to their mean over a reference input. */
 export type InterventionMode = 'zero' | 'clamp' | 'mean';
@@ -101,7 +103,7 @@ export class Intervention {
   }
 }
 
-/** What the model tells checkIntervention about itself. */
+/** What the model tells its interventions about itself. */
 export interface InterventionTarget {
   name: string;
   hiddenSize: number;
@@ -109,10 +111,14 @@ export interface InterventionTarget {
   bidirectional: boolean;
   /** Quantities that can be fixed: traced gate keys, 'c' for an LSTM, 'h'. */
   quantities: readonly string[];
+  /** The model's dtype: a float32 model holds float32 values. */
+  dtype: DType;
+  /** For 'mean': the trace of `over`, or of the model's last input when `over` is absent; null when there is none. */
+  traceOver(over: unknown): Trace | null;
 }
 
 /** The options checked and resolved (the selection's defaults applied); values not yet computed for 'mean'. */
-export interface ResolvedIntervention {
+interface ResolvedIntervention {
   layer: number;
   direction: 'forward' | 'reverse';
   on: string;
@@ -123,7 +129,7 @@ export interface ResolvedIntervention {
   over: unknown;
 }
 
-export function checkIntervention(target: InterventionTarget, options: unknown): ResolvedIntervention {
+function checkIntervention(target: InterventionTarget, options: unknown): ResolvedIntervention {
   const what = `${target.name}.intervene`;
   if (options === null || typeof options !== 'object')
     throw new LstmError(
@@ -189,7 +195,7 @@ function clampValues(what: string, value: unknown, n: number): number[] {
  * The overrides of the active interventions on layer k, direction d, for the cell loops: per
  * quantity, a [H] mask and values. A unit fixed twice keeps the later intervention's value.
  */
-export function overridesFor(
+function overridesFor(
   active: readonly Intervention[],
   layer: number,
   direction: 'forward' | 'reverse',
@@ -206,4 +212,64 @@ export function overridesFor(
     });
   }
   return out;
+}
+
+/** Each unit's mean of the quantity over every step and sample of the reference input's trace ('mean'). */
+function meanValues(target: InterventionTarget, r: ResolvedIntervention): number[] {
+  const trace = target.traceOver(r.over);
+  if (trace === null)
+    throw new LstmError(
+      `${target.name}.intervene: mode 'mean' averages over an input: pass { over: x } (a batch like the training data), or run forward once first`,
+    );
+  const lt = trace.layers[r.layer * (target.bidirectional ? 2 : 1) + (r.direction === 'reverse' ? 1 : 0)];
+  const x = r.on === 'c' ? lt.c! : r.on === 'h' ? lt.h : lt.gates[r.on].act;
+  const H = target.hiddenSize;
+  const rows = x.size / H;
+  return r.units.map((j) => {
+    let sum = 0;
+    for (let row = 0; row < rows; row++) sum += x.data[row * H + j];
+    return sum / rows;
+  });
+}
+
+/**
+ * A model's active interventions, in the order they were made (a later one wins on a shared
+ * unit): what model.intervene(), .interventions and .removeInterventions() work on, and what
+ * forward() hands the cell loops of each layer and direction.
+ */
+export class ActiveInterventions {
+  private readonly list: Intervention[] = [];
+
+  /** Checks the options against the model, computes the values ('mean': from a trace) and makes the intervention active. */
+  add(target: InterventionTarget, options: unknown): Intervention {
+    const r = checkIntervention(target, options);
+    const values = r.values ?? meanValues(target, r);
+    // A float32 model holds the value it can store: forward, trace and backward then agree on it.
+    const stored = target.dtype === 'float32' ? values.map(Math.fround) : values;
+    const fix = new Intervention(r.layer, r.direction, r.on, r.mode, r.units, stored, (self) =>
+      this.list.splice(this.list.indexOf(self), 1),
+    );
+    this.list.push(fix);
+    return fix;
+  }
+
+  /** The active ones, oldest first (a copy). */
+  all(): Intervention[] {
+    return this.list.slice();
+  }
+
+  /** How many are active. */
+  get count(): number {
+    return this.list.length;
+  }
+
+  /** Removes every one. */
+  removeAll(): void {
+    for (const fix of this.list.slice()) fix.remove();
+  }
+
+  /** The cell loops' overrides for layer k, direction d (null: nothing fixed there). */
+  overridesFor(layer: number, direction: 'forward' | 'reverse', H: number): UnitOverrides | null {
+    return this.list.length ? overridesFor(this.list, layer, direction, H) : null;
+  }
 }

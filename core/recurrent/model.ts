@@ -21,7 +21,7 @@ import type { RecurrentKind, RecurrentSpec } from '../recurrent-spec';
 import { directionSuffixes } from '../recurrent-spec';
 import type { Tape } from '../tape';
 import { Tensor, checkFinite, formatShape, sameShape, type NestedNumbers } from '../tensor';
-import { checkIntervention, Intervention, overridesFor, type InterventionOptions } from './intervention';
+import { ActiveInterventions, type Intervention, type InterventionOptions } from './intervention';
 import {
   allocateRun,
   BackwardOptions,
@@ -136,6 +136,38 @@ interface LayerParams {
   gate: Tensor | null;
 }
 
+/** One forward call's sizes and switches, fixed once its options are checked. */
+interface ForwardCall {
+  /** Steps and samples. */
+  T: number;
+  B: number;
+  /** Where every layer's loops run; the backward follows (run.engine). */
+  engine: Engine;
+  /** Keep what a trace shows: gate pre-activations and activations, c_t. */
+  trace: boolean;
+  /** A tape records this call: the runs keep what the backward reads. */
+  keep: boolean;
+}
+
+/** One layer's forward: a run per direction, its output [T, B, D·H], the dropout mask on that output (null: none). */
+interface LayerRun {
+  runs: SequenceRun[];
+  out: FloatArray;
+  mask: FloatArray | null;
+}
+
+/** What the backward of one forward call reads. */
+interface ForwardRecord {
+  call: ForwardCall;
+  input: Tensor;
+  output: Tensor;
+  initial: RecurrentState;
+  final: RecurrentState;
+  layers: LayerRun[];
+  truncate: number;
+  norms: GradNorms | undefined;
+}
+
 /**
  * What LSTM, GRU and RNN share: stacked layers, two directions, dropout between layers,
  * batch-first input, initial and final states, stateful use, traces and gradient norms.
@@ -174,7 +206,7 @@ export abstract class RecurrentModel implements Module {
    */
   private lastRun: { input: Tensor; state: RecurrentState } | null = null;
   /** Active interventions, in the order they were made (a later one wins on a shared unit). */
-  private readonly fixes: Intervention[] = [];
+  private readonly fixes = new ActiveInterventions();
 
   /** 'lstm', 'gru' or 'rnn'. */
   abstract readonly kind: RecurrentKind;
@@ -383,62 +415,31 @@ export abstract class RecurrentModel implements Module {
    * units, a clamp without finite values, or 'mean' with no input to average over.
    */
   intervene(options: InterventionOptions): Intervention {
-    const name = this.constructor.name;
-    const quantities = [...new Set([...this.tracedGates(), ...(this.hasCell ? ['c'] : []), 'h'])];
-    const r = checkIntervention(
+    return this.fixes.add(
       {
-        name,
+        name: this.constructor.name,
         hiddenSize: this.hiddenSize,
         numLayers: this.numLayers,
         bidirectional: this.bidirectional,
-        quantities,
+        quantities: [...new Set([...this.tracedGates(), ...(this.hasCell ? ['c'] : []), 'h'])],
+        dtype: this.dtype,
+        traceOver: (over) => {
+          const input = over ?? this.lastRun?.input;
+          return input === undefined ? null : this.traceOf(input as Tensor | NestedNumbers);
+        },
       },
       options,
     );
-    const values = r.values ?? this.meanOf(name, r.layer, r.direction, r.on, r.units, r.over);
-    // A float32 model holds the value it can store: forward, trace and backward then agree on it.
-    const stored = this.dtype === 'float32' ? values.map(Math.fround) : values;
-    const fix = new Intervention(r.layer, r.direction, r.on, r.mode, r.units, stored, (self) =>
-      this.fixes.splice(this.fixes.indexOf(self), 1),
-    );
-    this.fixes.push(fix);
-    return fix;
   }
 
   /** The active interventions, oldest first. */
   get interventions(): readonly Intervention[] {
-    return this.fixes.slice();
+    return this.fixes.all();
   }
 
   /** Removes every active intervention. */
   removeInterventions(): void {
-    for (const fix of this.fixes.slice()) fix.remove();
-  }
-
-  /** Each unit's mean of quantity `on` over every step and sample of the input `over` (default the last input). */
-  private meanOf(
-    name: string,
-    layer: number,
-    direction: 'forward' | 'reverse',
-    on: string,
-    units: readonly number[],
-    over: unknown,
-  ): number[] {
-    const input = over ?? this.lastRun?.input;
-    if (input === undefined)
-      throw new LstmError(
-        `${name}.intervene: mode 'mean' averages over an input: pass { over: x } (a batch like the training data), or run forward once first`,
-      );
-    const trace = this.traceOf(input as Tensor | NestedNumbers);
-    const lt = trace.layers[layer * this.directions + (direction === 'reverse' ? 1 : 0)];
-    const x = on === 'c' ? lt.c! : on === 'h' ? lt.h : lt.gates[on].act;
-    const H = this.hiddenSize;
-    const rows = x.size / H;
-    return units.map((j) => {
-      let sum = 0;
-      for (let r = 0; r < rows; r++) sum += x.data[r * H + j];
-      return sum / rows;
-    });
+    this.fixes.removeAll();
   }
 
   /** Forgets the state a stateful model carries between calls. */
@@ -470,7 +471,61 @@ export abstract class RecurrentModel implements Module {
    */
   forward(input: Tensor | NestedNumbers, options: ForwardOptions = {}): ForwardResult {
     const name = this.constructor.name;
+    // Every check before any work: a call that fails changes nothing.
+    const { x, T, B, truncate, training } = this.checkForward(name, input, options);
+    const state = this.initialState(name, options.state, B);
+    const tape = options.tape;
+    // One engine for the whole forward, and the backward follows it (run.engine).
+    const call: ForwardCall = { T, B, engine: this.engine, trace: options.trace === true, keep: tape !== undefined };
+
+    // The layers bottom up, each direction's cell over the whole sequence; the top layer's h_t is the output.
+    const layers = this.runLayers(call, x, state, training);
+    const output = this.outputOf(call, layers[layers.length - 1].out);
+    const final = this.finalState(call, layers);
+    const result: ForwardResult = { output, state: final };
+    if (options.trace) result.trace = this.buildTrace(call, layers);
+    // Copies, so that later edits of the tensors returned or given cannot change them: the state
+    // a stateful model starts its next call from, and what traceLastInput() replays.
+    if (this.stateful) this.carried = cloneState(final);
+    this.lastRun = { input: x.clone(), state: cloneState(state) };
+    if (tape) {
+      // The norms are measured by the backward; the result hands out the arrays it will fill.
+      const norms = options.gradNorms ? this.emptyGradNorms(T) : undefined;
+      if (norms) result.gradNorms = norms;
+      this.recordBackward(tape, { call, input: x, output, initial: state, final, layers, truncate, norms });
+    }
+    return result;
+  }
+
+  /**
+   * forward()'s arguments checked: the input as a Tensor of the model's dtype, [T, B, I]
+   * (batchFirst: [B, T, I]; nested arrays are converted), finite, with at least one step and one
+   * sample; the options known, truncate an integer ≥ 0, gradNorms only with a tape.
+   */
+  private checkForward(
+    name: string,
+    input: Tensor | NestedNumbers,
+    options: ForwardOptions,
+  ): { x: Tensor; T: number; B: number; truncate: number; training: boolean } {
     checkForwardKeys(name, options);
+    const x = this.checkInput(name, input);
+    const [T, B] = this.batchFirst ? [x.shape[1], x.shape[0]] : [x.shape[0], x.shape[1]];
+    if (T === 0 || B === 0)
+      throw new LstmError(
+        `${name}.forward: expected at least one time step and one sample, got input shape ${formatShape(x.shape)}`,
+      );
+    const truncate = checkInt(`${name}.forward: truncate`, options.truncate ?? 0, 0);
+    // Dropout is for training steps: on with a tape unless told otherwise.
+    const training = options.training ?? options.tape !== undefined;
+    if (options.gradNorms && !options.tape)
+      throw new LstmError(
+        `${name}.forward: gradNorms needs a tape (they are measured during backward); pass { tape, gradNorms: true }`,
+      );
+    return { x, T, B, truncate, training };
+  }
+
+  /** The input as a Tensor [T, B, I] (batchFirst: [B, T, I]) of the model's dtype, finite; nested arrays converted. */
+  private checkInput(name: string, input: Tensor | NestedNumbers): Tensor {
     const I = this.inputSize;
     const layout = this.batchFirst ? ['B', 'T', `I=${I}`] : ['T', 'B', `I=${I}`];
     if (Array.isArray(input)) input = Tensor.from(input, undefined, this.dtype);
@@ -488,151 +543,190 @@ export abstract class RecurrentModel implements Module {
         `${name}.forward: the model is ${this.dtype} but the input is ${input.dtype}; convert one with .clone('${this.dtype}') or build the model with { dtype: '${input.dtype}' }`,
       );
     checkFinite(`${name}.forward: input`, input);
-    const [T, B] = this.batchFirst ? [input.shape[1], input.shape[0]] : [input.shape[0], input.shape[1]];
-    if (T === 0 || B === 0)
-      throw new LstmError(
-        `${name}.forward: expected at least one time step and one sample, got input shape ${formatShape(input.shape)}`,
-      );
-    const tape = options.tape;
-    const truncate = checkInt(`${name}.forward: truncate`, options.truncate ?? 0, 0);
-    const training = options.training ?? tape !== undefined;
-    if (options.gradNorms && !tape)
-      throw new LstmError(
-        `${name}.forward: gradNorms needs a tape (they are measured during backward); pass { tape, gradNorms: true }`,
-      );
-    const state = this.initialState(name, options.state, B);
+    return input;
+  }
 
+  /**
+   * Every layer in turn, bottom up: each direction's cell over the sequence, both writing into
+   * the layer's output [T, B, D·H]; while training, dropout on what the next layer reads.
+   */
+  private runLayers(call: ForwardCall, input: Tensor, state: RecurrentState, training: boolean): LayerRun[] {
+    const { T, B } = call;
+    // The cells read time-major rows: [T, B, I].
+    let x = this.batchFirst ? swapFirstAxes(input.data, B, T, this.inputSize, this.dtype) : input.data;
+    const layers: LayerRun[] = [];
+    for (let k = 0; k < this.numLayers; k++) {
+      pollInterrupt();
+      const out = allocate(this.dtype, T * B * this.directions * this.hiddenSize);
+      const runs: SequenceRun[] = [];
+      for (let d = 0; d < this.directions; d++) runs.push(this.runDirection(call, k, d, x, out, state));
+      // The top layer's output is the model's: no dropout after it.
+      const dropped = k < this.numLayers - 1 && training && this.dropout > 0 ? this.applyDropout(out) : null;
+      layers.push({ runs, out, mask: dropped?.mask ?? null });
+      x = dropped?.x ?? out;
+    }
+    return layers;
+  }
+
+  /**
+   * Layer k's cell in direction d (1: backwards in time) over x [T, B, I_k], from row k·D + d of
+   * the initial state; it writes columns d·H … d·H + H − 1 of the layer's output [T, B, D·H].
+   */
+  private runDirection(
+    call: ForwardCall,
+    k: number,
+    d: number,
+    x: FloatArray,
+    out: FloatArray,
+    state: RecurrentState,
+  ): SequenceRun {
+    const { T, B } = call;
     const H = this.hiddenSize;
     const D = this.directions;
-    const L = this.numLayers;
-    const x0 = this.batchFirst ? swapFirstAxes(input.data, B, T, I, this.dtype) : input.data;
-    const runs: SequenceRun[][] = [];
-    const masks: Array<FloatArray | null> = [];
-    const layerOut: FloatArray[] = [];
-    const hN = Tensor.zeros([L * D, B, H], this.dtype);
-    const cN = this.hasCell ? Tensor.zeros([L * D, B, H], this.dtype) : null;
-    // One engine for the whole forward, and the backward follows it (run.engine).
-    const engine = this.engine;
-    let x = x0;
-    for (let k = 0; k < L; k++) {
-      pollInterrupt();
-      const Ik = k === 0 ? I : H * D;
-      const y = allocate(this.dtype, T * B * D * H);
-      const row: SequenceRun[] = [];
-      for (let d = 0; d < D; d++) {
-        const run = allocateRun(
-          this.dtype,
-          {
-            T,
-            B,
-            I: Ik,
-            H,
-            G: this.gateBlocks.length,
-            reverse: d === 1,
-            hasCell: this.hasCell,
-            trace: options.trace === true,
-            extra: this.extraStepBuffers(),
-            engine,
-            keep: tape !== undefined,
-            fixed: this.fixes.length ? overridesFor(this.fixes, k, d === 1 ? 'reverse' : 'forward', H) : null,
-          },
-          x,
-          y,
-          d * H,
-          D * H,
-        );
-        const sOff = (k * D + d) * B * H;
-        this.cellForward(
-          run,
-          this.weights(k, d),
-          state.h.data.subarray(sOff, sOff + B * H),
-          state.c ? state.c.data.subarray(sOff, sOff + B * H) : null,
-        );
-        hN.data.set(run.hLast, sOff);
-        if (cN && run.cLast) cN.data.set(run.cLast, sOff);
-        row.push(run);
-      }
-      runs.push(row);
-      layerOut.push(y);
-      let mask: FloatArray | null = null;
-      if (k < L - 1 && training && this.dropout > 0) {
-        // Inverted dropout: keep with probability 1−p and scale by 1/(1−p), so eval needs no change.
-        mask = allocate(this.dtype, y.length);
-        const keep = 1 / (1 - this.dropout);
-        const dropped = allocate(this.dtype, y.length);
-        for (let n = 0; n < y.length; n++) {
-          mask[n] = this.rng.random() < this.dropout ? 0 : keep;
-          dropped[n] = y[n] * mask[n];
-        }
-        x = dropped;
-      } else {
-        x = y;
-      }
-      masks.push(mask);
-    }
-    const top = layerOut[L - 1];
-    const output = this.batchFirst
-      ? new Tensor(swapFirstAxes(top, T, B, D * H, this.dtype), [B, T, D * H])
-      : new Tensor(top, [T, B, D * H]);
-    const result: ForwardResult = { output, state: cN ? { h: hN, c: cN } : { h: hN } };
-    if (options.trace) result.trace = this.buildTrace(runs, layerOut, T, B);
-    if (this.stateful) this.carried = cN ? { h: hN.clone(), c: cN.clone() } : { h: hN.clone() };
-    this.lastRun = { input: input.clone(), state: cloneState(state) };
+    const run = allocateRun(
+      this.dtype,
+      {
+        T,
+        B,
+        I: k === 0 ? this.inputSize : H * D,
+        H,
+        G: this.gateBlocks.length,
+        reverse: d === 1,
+        hasCell: this.hasCell,
+        trace: call.trace,
+        extra: this.extraStepBuffers(),
+        engine: call.engine,
+        keep: call.keep,
+        fixed: this.fixes.overridesFor(k, d === 1 ? 'reverse' : 'forward', H),
+      },
+      x,
+      out,
+      d * H,
+      D * H,
+    );
+    const sOff = (k * D + d) * B * H;
+    this.cellForward(
+      run,
+      this.weights(k, d),
+      state.h.data.subarray(sOff, sOff + B * H),
+      state.c ? state.c.data.subarray(sOff, sOff + B * H) : null,
+    );
+    return run;
+  }
 
-    if (tape) {
-      tape.track(output);
-      tape.track(hN);
-      if (cN) tape.track(cN);
-      const norms: GradNorms | undefined = options.gradNorms
-        ? {
-            kind: this.kind,
-            filled: false,
-            layers: runs.flatMap((row, k) =>
-              row.map((_, d) => ({
-                layer: k,
-                direction: d === 0 ? ('forward' as const) : ('reverse' as const),
-                h: new Float64Array(T),
-                c: this.hasCell ? new Float64Array(T) : null,
-              })),
-            ),
-          }
-        : undefined;
-      if (norms) result.gradNorms = norms;
-      tape.record(() => {
-        // Read at backward time: x.requireGrad() may come after the forward.
-        const inputGrad = input.grad;
-        let dY: FloatArray = this.batchFirst ? swapFirstAxes(output.grad!, B, T, D * H, this.dtype) : output.grad!;
-        for (let k = L - 1; k >= 0; k--) {
-          const Ik = k === 0 ? I : H * D;
-          const wantDx = k > 0 || inputGrad !== null;
-          const dx = wantDx ? allocate(this.dtype, T * B * Ik) : null;
-          for (let d = 0; d < D; d++) {
-            const sOff = (k * D + d) * B * H;
-            const g = this.grads(k, d);
-            this.cellBackward(runs[k][d], this.weights(k, d), g, {
-              dOut: dY,
-              dhLast: hN.grad!.subarray(sOff, sOff + B * H),
-              dcLast: cN ? cN.grad!.subarray(sOff, sOff + B * H) : null,
-              dx,
-              dh0: state.h.grad ? state.h.grad.subarray(sOff, sOff + B * H) : null,
-              dc0: state.c?.grad ? state.c.grad.subarray(sOff, sOff + B * H) : null,
-              truncate,
-              norms: norms ? { h: norms.layers[k * D + d].h, c: norms.layers[k * D + d].c } : null,
-            });
-          }
-          if (k > 0 && dx) {
-            const mask = masks[k - 1];
-            if (mask) for (let n = 0; n < dx.length; n++) dx[n] *= mask[n];
-            dY = dx;
-          } else if (dx && inputGrad) {
-            const dIn = this.batchFirst ? swapFirstAxes(dx, T, B, I, this.dtype) : dx;
-            for (let n = 0; n < dIn.length; n++) inputGrad[n] += dIn[n];
-          }
+  /**
+   * Inverted dropout between layers: keep each value with probability 1 − p and scale it by
+   * 1/(1 − p), so evaluation needs no change. Returns what the next layer reads and the mask (0
+   * or 1/(1 − p) per value) its backward multiplies by.
+   */
+  private applyDropout(y: FloatArray): { x: FloatArray; mask: FloatArray } {
+    const mask = allocate(this.dtype, y.length);
+    const keep = 1 / (1 - this.dropout);
+    const x = allocate(this.dtype, y.length);
+    for (let n = 0; n < y.length; n++) {
+      mask[n] = this.rng.random() < this.dropout ? 0 : keep;
+      x[n] = y[n] * mask[n];
+    }
+    return { x, mask };
+  }
+
+  /** The model's output from the top layer's [T, B, D·H] (batchFirst: [B, T, D·H]). */
+  private outputOf(call: ForwardCall, top: FloatArray): Tensor {
+    const { T, B } = call;
+    const DH = this.directions * this.hiddenSize;
+    return this.batchFirst
+      ? new Tensor(swapFirstAxes(top, T, B, DH, this.dtype), [B, T, DH])
+      : new Tensor(top, [T, B, DH]);
+  }
+
+  /** The final state h (and c) [L·D, B, H], row k·D + d from layer k's run in direction d. */
+  private finalState(call: ForwardCall, layers: LayerRun[]): RecurrentState {
+    const { B } = call;
+    const H = this.hiddenSize;
+    const D = this.directions;
+    const h = Tensor.zeros([this.numLayers * D, B, H], this.dtype);
+    const c = this.hasCell ? Tensor.zeros([this.numLayers * D, B, H], this.dtype) : null;
+    layers.forEach((layer, k) =>
+      layer.runs.forEach((run, d) => {
+        const sOff = (k * D + d) * B * H;
+        h.data.set(run.hLast, sOff);
+        if (c && run.cLast) c.data.set(run.cLast, sOff);
+      }),
+    );
+    return c ? { h, c } : { h };
+  }
+
+  /** Per layer and direction, ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) of every step: zeros until the backward fills them. */
+  private emptyGradNorms(T: number): GradNorms {
+    const layers: GradNorms['layers'] = [];
+    for (let k = 0; k < this.numLayers; k++)
+      for (let d = 0; d < this.directions; d++)
+        layers.push({
+          layer: k,
+          direction: d === 0 ? 'forward' : 'reverse',
+          h: new Float64Array(T),
+          c: this.hasCell ? new Float64Array(T) : null,
+        });
+    return { kind: this.kind, filled: false, layers };
+  }
+
+  /**
+   * One tape entry for the whole forward (a fused BPTT): the layers top down, each direction's
+   * cell backward from ∂L/∂output and ∂L/∂(final state), back through the dropout masks, into
+   * ∂L/∂input and ∂L/∂(initial state) where those have gradients.
+   */
+  private recordBackward(tape: Tape, f: ForwardRecord): void {
+    const { T, B } = f.call;
+    const DH = this.directions * this.hiddenSize;
+    tape.track(f.output);
+    tape.track(f.final.h);
+    if (f.final.c) tape.track(f.final.c);
+    tape.record(() => {
+      // Read at backward time: x.requireGrad() may come after the forward.
+      const inputGrad = f.input.grad;
+      let dY = this.batchFirst ? swapFirstAxes(f.output.grad!, B, T, DH, this.dtype) : f.output.grad!;
+      for (let k = this.numLayers - 1; k >= 0; k--) {
+        const dx = this.layerBackward(f, k, dY, k > 0 || inputGrad !== null);
+        if (k > 0 && dx) {
+          // Back through the dropout on layer k − 1's output.
+          const mask = f.layers[k - 1].mask;
+          if (mask) for (let n = 0; n < dx.length; n++) dx[n] *= mask[n];
+          dY = dx;
+        } else if (dx && inputGrad) {
+          const dIn = this.batchFirst ? swapFirstAxes(dx, T, B, this.inputSize, this.dtype) : dx;
+          for (let n = 0; n < dIn.length; n++) inputGrad[n] += dIn[n];
         }
-        if (norms) norms.filled = true;
+      }
+      if (f.norms) f.norms.filled = true;
+    });
+  }
+
+  /**
+   * Layer k's backward in both directions, given ∂L/∂(its output) dY [T, B, D·H]: adds into its
+   * weights' gradients and the initial state's, and returns ∂L/∂(its input) [T, B, I_k] (null
+   * when not wanted).
+   */
+  private layerBackward(f: ForwardRecord, k: number, dY: FloatArray, wantDx: boolean): FloatArray | null {
+    const { T, B } = f.call;
+    const H = this.hiddenSize;
+    const D = this.directions;
+    const Ik = k === 0 ? this.inputSize : H * D;
+    const dx = wantDx ? allocate(this.dtype, T * B * Ik) : null;
+    const { final, initial, norms } = f;
+    for (let d = 0; d < D; d++) {
+      const sOff = (k * D + d) * B * H;
+      this.cellBackward(f.layers[k].runs[d], this.weights(k, d), this.grads(k, d), {
+        dOut: dY,
+        dhLast: final.h.grad!.subarray(sOff, sOff + B * H),
+        dcLast: final.c ? final.c.grad!.subarray(sOff, sOff + B * H) : null,
+        dx,
+        dh0: initial.h.grad ? initial.h.grad.subarray(sOff, sOff + B * H) : null,
+        dc0: initial.c?.grad ? initial.c.grad.subarray(sOff, sOff + B * H) : null,
+        truncate: f.truncate,
+        norms: norms ? { h: norms.layers[k * D + d].h, c: norms.layers[k * D + d].c } : null,
       });
     }
-    return result;
+    return dx;
   }
 
   private initialState(name: string, given: RecurrentState | undefined, B: number): RecurrentState {
@@ -700,16 +794,18 @@ export abstract class RecurrentModel implements Module {
     };
   }
 
-  private buildTrace(runs: SequenceRun[][], layerOut: FloatArray[], T: number, B: number): Trace {
+  /** The trace for the charts: per layer and direction, each traced gate's pre-activation and activation, c_t and h_t, [T, B, H] each. */
+  private buildTrace(call: ForwardCall, layers: LayerRun[]): Trace {
+    const { T, B } = call;
     const H = this.hiddenSize;
     const D = this.directions;
     const G = this.gateBlocks.length;
     const keys = this.tracedGates();
-    const layers: LayerTrace[] = [];
+    const traced: LayerTrace[] = [];
     const tensor = (data: FloatArray): Tensor => new Tensor(data, [T, B, H]);
-    runs.forEach((row, k) => {
-      const h = splitBlocks(layerOut[k], T * B, D, H); // h_t of each direction
-      row.forEach((run, d) => {
+    layers.forEach((layer, k) => {
+      const h = splitBlocks(layer.out, T * B, D, H); // h_t of each direction
+      layer.runs.forEach((run, d) => {
         // A 'wasm' run copied its gates out per block already; a 'js' run's are cut from [T, B, G·H] here.
         const blocks = run.gateBlocks ?? {
           pre: splitBlocks(run.pre!, T * B, G, H),
@@ -720,7 +816,7 @@ export abstract class RecurrentModel implements Module {
           const block = this.gateBlocks.indexOf(key);
           gates[key] = { pre: tensor(blocks.pre[block]), act: tensor(blocks.act[block]) };
         }
-        layers.push({
+        traced.push({
           layer: k,
           direction: d === 0 ? 'forward' : 'reverse',
           gates,
@@ -736,7 +832,7 @@ export abstract class RecurrentModel implements Module {
       batch: B,
       hiddenSize: H,
       gateLabels: this.gateLabels,
-      layers,
+      layers: traced,
     };
   }
 
@@ -759,7 +855,7 @@ export abstract class RecurrentModel implements Module {
       this.bidirectional ? 'bidirectional' : '',
       this.variant !== 'standard' ? this.variant : '',
       this.dropout > 0 ? `dropout ${this.dropout}` : '',
-      this.fixes.length ? `${this.fixes.length} intervention${this.fixes.length === 1 ? '' : 's'}` : '',
+      this.fixes.count ? `${this.fixes.count} intervention${this.fixes.count === 1 ? '' : 's'}` : '',
     ].filter(Boolean);
     return `${this.constructor.name}(${this.inputSize} → ${this.hiddenSize}${extras.length ? ', ' + extras.join(', ') : ''})`;
   }

@@ -21,7 +21,7 @@ import {
   standardOrPeephole,
 } from './recurrent/lstm-cell';
 import { lstmVariantBackward, lstmVariantForward } from './recurrent/lstm-variants';
-import { lstmBackwardWasm, lstmCoveredByWasm, lstmForwardWasm } from './recurrent/lstm-cell-wasm';
+import { lstmBackwardWasm, lstmForwardWasm } from './recurrent/lstm-cell-wasm';
 import { RECURRENT_OPTION_KEYS, RecurrentModel, RecurrentOptions } from './recurrent/model';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './recurrent/run';
 
@@ -181,8 +181,9 @@ export class LSTM extends RecurrentModel {
       }
   }
 
+  /** The fused WebAssembly kernel computes the standard cell and peepholes. */
   protected override wasmCovers(): boolean {
-    return lstmCoveredByWasm(this.flags);
+    return standardOrPeephole(this.flags);
   }
 
   protected cellForward(run: SequenceRun, w: LayerWeights, h0: FloatArray, c0: FloatArray | null): void {

@@ -1,8 +1,8 @@
 /**
  * The LSTM over a sequence on the WebAssembly kernels — the same computation as
  * lstmForward / lstmBackward in lstm-cell.ts (its JS twin, where the equations are), with the
- * same inputs and the same outputs, for the standard cell and peepholes. The other Greff
- * variants run on the JS twin (lstmCoveredByWasm).
+ * same inputs and the same outputs, for the standard cell and peepholes (standardOrPeephole in
+ * lstm-cell.ts). Greff's other variants run on the JS engine (lstm-variants.ts).
  *
  *   before the loop   Z = x·W_ihᵀ + b_ih + b_hh over all T·B rows (one product)
  *   the loop          per batch half (one thread each): Z_t += h_{t−1}·W_hhᵀ, fused gates
@@ -17,7 +17,7 @@ import type { FloatArray } from '../dtype';
 import { inPhase } from '../kernels/phases';
 import { packedBSize } from '../kernels/wasm/products';
 import { wasmKernels } from '../kernels/wasm/runtime';
-import { removedGates, type LstmFlags } from './lstm-cell';
+import type { LstmFlags } from './lstm-cell';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { timeAt } from './run';
 import {
@@ -37,11 +37,6 @@ import {
   withRunMemory,
   withScratch,
 } from './wasm-layer';
-
-/** The variants the fused kernel computes: every gate present, both activations, no gate recurrence. */
-export function lstmCoveredByWasm(f: LstmFlags): boolean {
-  return removedGates(f).length === 0 && f.inputActivation && f.outputActivation && !f.fullGateRecurrence;
-}
 
 /** The phases a profiled step charges the loops' packing, products and element-wise parts to (core/kernels/phases.ts). */
 const FORWARD_PARTS = ['packing', 'recurrent gemm', 'gate math'];

@@ -1,8 +1,9 @@
 /**
  * Messages between the kernel session (extension host, headless runner, tests) and the kernel
  * worker thread, declared once. Every message names its direction; both sides switch on
- * `type` exhaustively. Interrupts also travel through shared memory (INTERRUPT_FLAG), because
- * a worker stuck in `while (true) {}` never reads its message port.
+ * `type` exhaustively, and the host checks what the worker sends with validateWorkerMessage.
+ * Interrupts also travel through shared memory (INTERRUPT_FLAG), because a worker stuck in
+ * `while (true) {}` never reads its message port.
  */
 
 import type { SelectionMessage } from './selection';
@@ -99,6 +100,59 @@ export type WorkerMessage =
   | { type: 'error'; id: number; error: CellError }
   /** The cell ended; ok is false after an error or an interrupt. */
   | { type: 'done'; id: number; ok: boolean };
+
+const isText = (v: unknown): v is string => typeof v === 'string';
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The host's guard on what arrives from the worker: why `m` is not a WorkerMessage, or null when
+ * it is one. A cell can post to parentPort itself, so the session checks every message with this
+ * and drops (and reports) what fails, never letting it throw in the host.
+ */
+export function validateWorkerMessage(m: unknown): string | null {
+  const shown = (): string => {
+    try {
+      return JSON.stringify(m)?.slice(0, 200) ?? String(m);
+    } catch {
+      return String(m);
+    }
+  };
+  if (!isObject(m)) return `expected an object with a "type", got ${shown()}`;
+  if (m.type === 'ready') return null;
+  if (m.type === 'inspector')
+    return (isText(m.url) &&
+      (m.kernelGlobals === undefined || (Array.isArray(m.kernelGlobals) && m.kernelGlobals.every(isText)))) ||
+      (m.url === null && (m.error === undefined || isText(m.error)))
+      ? null
+      : `a malformed inspector message ${shown()}`;
+  if (!['stream', 'display', 'clear', 'input', 'result', 'error', 'done'].includes(m.type as string))
+    return `expected a type of ready, inspector, stream, display, clear, input, result, error or done, got ${shown()}`;
+  if (typeof m.id !== 'number') return `expected a numeric "id", got ${shown()}`;
+  switch (m.type) {
+    case 'stream':
+      return (m.name === 'stdout' || m.name === 'stderr') && isText(m.text)
+        ? null
+        : `a malformed stream message ${shown()}`;
+    case 'display':
+      return isText(m.displayId) && isObject(m.bundle) && typeof m.update === 'boolean'
+        ? null
+        : `a malformed display message ${shown()}`;
+    case 'clear':
+      return typeof m.wait === 'boolean' ? null : `a malformed clear message (expected a boolean "wait") ${shown()}`;
+    case 'input':
+      return isText(m.prompt) && typeof m.password === 'boolean'
+        ? null
+        : `a malformed input message (expected a prompt string and a boolean "password") ${shown()}`;
+    case 'result':
+      return isObject(m.bundle) ? null : `a malformed result message ${shown()}`;
+    case 'error':
+      return isObject(m.error) && isText(m.error.name) && isText(m.error.message) && isText(m.error.stack)
+        ? null
+        : `a malformed error message ${shown()}`;
+    default:
+      return typeof m.ok === 'boolean' ? null : `a malformed done message ${shown()}`;
+  }
+}
 
 /**
  * The global through which rewritten cells reach the kernel (imports, interrupt checks), and a

@@ -5,7 +5,9 @@
  * checks what it receives with validateLanguageRequest: a message it does not understand is an
  * error reply, never a crash.
  *
- * Positions and ranges are in the cell's own lines (0-based), as VS Code counts them.
+ * Positions and ranges are in the cell's own lines (0-based), as VS Code counts them. The
+ * service (extension/language/service.ts) answers in these types too: they are declared here
+ * only, and imported from here.
  */
 
 /** Given to the worker at start (worker_threads workerData). */
@@ -61,7 +63,8 @@ export interface CellRange {
   end: CellPosition;
 }
 
-interface CellText {
+/** A code cell as the service sees it. */
+export interface NotebookCell {
   /** Stable for the cell's life: its URI. */
   id: string;
   languageId: string;
@@ -74,28 +77,32 @@ export interface CompletionItem {
   kindModifiers: string;
   sortText: string;
   insertText?: string;
+  /** The cell text the item replaces, when not just the word at the cursor. */
   replace?: CellRange;
 }
 
-interface CompletionDetails {
+export interface CompletionDetails {
   /** The declaration as TypeScript displays it: `(method) LSTM.forward(x: …): …`. */
   detail: string;
   documentation: string;
 }
 
-interface Hover {
+export interface Hover {
+  /** The type, as TypeScript displays it: `class LSTM`, `const model: LSTM`. */
   signature: string;
+  /** The JSDoc text, then its tags (`@example …`). */
   documentation: string;
   range: CellRange | undefined;
 }
 
-interface SignatureHelp {
+export interface SignatureHelp {
   signatures: { label: string; documentation: string; parameters: { label: string; documentation: string }[] }[];
   activeSignature: number;
   activeParameter: number;
 }
 
-type Definition = { cellId: string; range: CellRange } | { fileName: string; range: CellRange };
+/** A definition in a cell, or in a declaration file the service serves (the core's, Node's, a package's). */
+export type Definition = { cellId: string; range: CellRange } | { fileName: string; range: CellRange };
 
 export interface CellDiagnostic {
   code: number;
@@ -113,7 +120,7 @@ interface At {
 /** Each method's parameters and result. */
 export interface LanguageMethods {
   /** Every code cell of the notebook in document order (the worker creates the notebook's service on first use). */
-  update: { params: { notebook: string; notebookDir: string; cells: CellText[] }; result: null };
+  update: { params: { notebook: string; notebookDir: string; cells: NotebookCell[] }; result: null };
   /** The notebook closed: its service is dropped. */
   close: { params: { notebook: string }; result: null };
   completions: { params: At; result: CompletionItem[] };
@@ -168,9 +175,9 @@ const isCells = (value: unknown) =>
     (cell) =>
       typeof cell === 'object' &&
       cell !== null &&
-      isString((cell as CellText).id) &&
-      isString((cell as CellText).languageId) &&
-      isString((cell as CellText).text),
+      isString((cell as NotebookCell).id) &&
+      isString((cell as NotebookCell).languageId) &&
+      isString((cell as NotebookCell).text),
   );
 const AT = { notebook: isString, cellId: isString, position: isPosition };
 const AT_WHAT = {

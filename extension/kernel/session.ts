@@ -17,6 +17,7 @@ import {
   type HostMessage,
   type WorkerConfig,
   type WorkerMessage,
+  validateWorkerMessage,
 } from '../../protocol/kernel';
 import type { SelectionMessage } from '../../protocol/selection';
 
@@ -345,7 +346,7 @@ export class KernelSession {
   private onMessage(received: unknown): void {
     // A cell can post to parentPort itself: anything that is not one of our messages is
     // reported and dropped, never allowed to throw in the host.
-    const problem = malformed(received);
+    const problem = validateWorkerMessage(received);
     if (problem !== null) {
       (this.options.onLog ?? console.warn)(`LSTM Notebook: ignored a message from the kernel worker: ${problem}`);
       return;
@@ -456,53 +457,4 @@ export class KernelSession {
 function cancelled(cellName: string): CellError {
   const message = `${cellName} did not run: the cell before it was interrupted.`;
   return { name: INTERRUPTED, message, stack: `${INTERRUPTED}: ${message}` };
-}
-
-const isText = (v: unknown): v is string => typeof v === 'string';
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Why `m` is not a WorkerMessage (protocol/kernel.ts), or null when it is one. */
-function malformed(m: unknown): string | null {
-  const shown = (): string => {
-    try {
-      return JSON.stringify(m)?.slice(0, 200) ?? String(m);
-    } catch {
-      return String(m);
-    }
-  };
-  if (!isObject(m)) return `expected an object with a "type", got ${shown()}`;
-  if (m.type === 'ready') return null;
-  if (m.type === 'inspector')
-    return (isText(m.url) &&
-      (m.kernelGlobals === undefined || (Array.isArray(m.kernelGlobals) && m.kernelGlobals.every(isText)))) ||
-      (m.url === null && (m.error === undefined || isText(m.error)))
-      ? null
-      : `a malformed inspector message ${shown()}`;
-  if (!['stream', 'display', 'clear', 'input', 'result', 'error', 'done'].includes(m.type as string))
-    return `expected a type of ready, inspector, stream, display, clear, input, result, error or done, got ${shown()}`;
-  if (typeof m.id !== 'number') return `expected a numeric "id", got ${shown()}`;
-  switch (m.type) {
-    case 'stream':
-      return (m.name === 'stdout' || m.name === 'stderr') && isText(m.text)
-        ? null
-        : `a malformed stream message ${shown()}`;
-    case 'display':
-      return isText(m.displayId) && isObject(m.bundle) && typeof m.update === 'boolean'
-        ? null
-        : `a malformed display message ${shown()}`;
-    case 'clear':
-      return typeof m.wait === 'boolean' ? null : `a malformed clear message (expected a boolean "wait") ${shown()}`;
-    case 'input':
-      return isText(m.prompt) && typeof m.password === 'boolean'
-        ? null
-        : `a malformed input message (expected a prompt string and a boolean "password") ${shown()}`;
-    case 'result':
-      return isObject(m.bundle) ? null : `a malformed result message ${shown()}`;
-    case 'error':
-      return isObject(m.error) && isText(m.error.name) && isText(m.error.message) && isText(m.error.stack)
-        ? null
-        : `a malformed error message ${shown()}`;
-    default:
-      return typeof m.ok === 'boolean' ? null : `a malformed done message ${shown()}`;
-  }
 }

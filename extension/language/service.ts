@@ -15,15 +15,17 @@
  */
 import ts from 'typescript';
 import { nodeTypeSource, type TypeSource } from './type-source';
-import {
-  toCellRange,
-  toOffset,
-  VirtualNotebook,
-  type CellPosition,
-  type CellRange,
-  type NotebookCell,
-  type VirtualCell,
-} from './virtual-cells';
+import type {
+  CellDiagnostic,
+  CellPosition,
+  CompletionDetails,
+  CompletionItem,
+  Definition,
+  Hover,
+  NotebookCell,
+  SignatureHelp,
+} from '../../protocol/language';
+import { toCellRange, toOffset, VirtualNotebook, type VirtualCell } from './virtual-cells';
 
 export interface LanguageServiceOptions {
   /** The notebook's folder: relative imports and its node_modules resolve from there. */
@@ -31,40 +33,6 @@ export interface LanguageServiceOptions {
   types?: TypeSource;
   /** Whether the request being answered was cancelled: TypeScript checks it while it type-checks and stops. */
   isCancelled?: () => boolean;
-}
-
-export interface CompletionItem {
-  name: string;
-  kind: string;
-  kindModifiers: string;
-  sortText: string;
-  insertText?: string;
-  /** The cell text the item replaces, when not just the word at the cursor. */
-  replace?: CellRange;
-}
-
-export interface Hover {
-  /** The type, as TypeScript displays it: `class LSTM`, `const model: LSTM`. */
-  signature: string;
-  /** The JSDoc text, then its tags (`@example …`). */
-  documentation: string;
-  range: CellRange | undefined;
-}
-
-export interface SignatureHelp {
-  signatures: { label: string; documentation: string; parameters: { label: string; documentation: string }[] }[];
-  activeSignature: number;
-  activeParameter: number;
-}
-
-/** A definition in a cell, or in a declaration file the service serves (the core's, Node's, a package's). */
-export type Definition = { cellId: string; range: CellRange } | { fileName: string; range: CellRange };
-
-export interface CellDiagnostic {
-  code: number;
-  category: 'error' | 'warning' | 'suggestion' | 'message';
-  message: string;
-  range: CellRange;
 }
 
 const COMPILER_OPTIONS: ts.CompilerOptions = {
@@ -131,11 +99,7 @@ export class NotebookLanguageService {
   }
 
   /** The declaration and JSDoc of one completion item (what the suggest widget shows beside it). */
-  completionDetails(
-    cellId: string,
-    position: CellPosition,
-    name: string,
-  ): { detail: string; documentation: string } | undefined {
+  completionDetails(cellId: string, position: CellPosition, name: string): CompletionDetails | undefined {
     const at = this.at(cellId, position);
     const details =
       at &&

@@ -17,24 +17,11 @@
  * Files are named by a number each cell id gets when first seen, not by its index: moving a
  * cell does not rename it, and a file's version changes only when its text does.
  */
+import type { CellPosition, CellRange, NotebookCell } from '../../protocol/language';
 import { declaredNames, type DeclaredName } from './declared-names';
 
-export interface NotebookCell {
-  /** Stable for the cell's life (the editor's cell URI, say). */
-  id: string;
-  languageId: string;
-  text: string;
-}
-
-export interface CellPosition {
-  line: number;
-  character: number;
-}
-
-export interface CellRange {
-  start: CellPosition;
-  end: CellPosition;
-}
+// bench/language.ts still imports NotebookCell from here; it is protocol/language.ts's, not a second one.
+export type { NotebookCell };
 
 export interface VirtualCell {
   cellId: string;

@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 import ts from 'typescript';
 import * as core from '../../../core/index';
 import { NotebookLanguageService } from '../../../extension/language/service';
-import type { CellPosition, NotebookCell } from '../../../extension/language/virtual-cells';
+import type { CellPosition, NotebookCell } from '../../../protocol/language';
 
 const folder = mkdtempSync(join(tmpdir(), 'lstm-language-'));
 after(() => rmSync(folder, { recursive: true, force: true }));

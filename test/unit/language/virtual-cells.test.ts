@@ -6,13 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { declaredNames } from '../../../extension/language/declared-names';
-import {
-  toCellPosition,
-  toCellRange,
-  toOffset,
-  VirtualNotebook,
-  type NotebookCell,
-} from '../../../extension/language/virtual-cells';
+import { toCellPosition, toCellRange, toOffset, VirtualNotebook } from '../../../extension/language/virtual-cells';
+import type { NotebookCell } from '../../../protocol/language';
 
 const ts = (id: string, text: string): NotebookCell => ({ id, languageId: 'typescript', text });
 

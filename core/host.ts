@@ -15,8 +15,6 @@ export { wasmMemoryUse, relaxedSimdSupported, wasmKernels } from './kernels/wasm
 export type { KernelBuild } from './kernels/wasm/runtime';
 export { checkInt, checkKeys, checkNumber, describe } from './errors';
 export { checkTrain, unpackTrainable } from './train';
-export { modelSummary, summaryHtml, summaryText } from './format/summary';
-export { dataPreview, previewHtml, previewText } from './format/dataset';
-export { alignedText, tableHtml } from './format/table';
-export { sweepHtml, sweepText } from './format/sweep';
+export { alignedText } from './format/aligned-text';
+export { sweepTable } from './format/sweep';
 export { median } from './sweep-results';

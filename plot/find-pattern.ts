@@ -5,7 +5,8 @@
  * is a maximal run of steps with n_t ≥ minUnits; it scores the mean of n_t / |units| over the
  * run, ties broken by how close its length is to the selection's span, then by position.
  */
-import { alignedText, checkInt, checkKeys, checkNumber, describe, tableHtml } from '../core/host';
+import { alignedText, checkInt, checkKeys, checkNumber, describe } from '../core/host';
+import { tableHtml } from './format/table';
 import { LstmError, RecurrentModel, type Trace } from '../core/index';
 import type { MimeBundle } from '../protocol/kernel';
 import { countOn } from '../protocol/selection';

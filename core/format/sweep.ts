@@ -1,13 +1,15 @@
 /**
- * A sweep's ranked table, as a cell shows it (and as the live table redraws it after each run):
- * rank, variant, runs done, median / mean / best / worst test loss, and the median accuracy and
- * solved runs when there are any. Aligned text and an HTML table of escaped text. Wall times are
- * left out on purpose: a re-run must give the same output.
+ * A sweep's ranked table, as SweepResults.toString() prints it and a cell shows it (the live table
+ * redraws it after each run): rank, variant, runs done, median / mean / best / worst test loss,
+ * and the median accuracy and solved runs when there are any. Aligned text here; the notebook's
+ * HTML of the same cells is plot/format/sweep.ts. Wall times are left out on purpose: a re-run
+ * must give the same output.
  */
 import type { SweepResults } from '../sweep-results';
-import { alignedText, tableHtml } from './table';
+import { alignedText } from './aligned-text';
 
-interface SweepTable {
+/** The table's cells: its title, column headers, a row per variant, and a note when the sweep stopped early. */
+export interface SweepTable {
   title: string;
   columns: string[];
   rows: string[][];
@@ -19,7 +21,7 @@ function num(x: number | undefined): string {
   return x === undefined || Number.isNaN(x) ? '–' : Number(x.toPrecision(4)).toString();
 }
 
-function sweepTable(r: SweepResults): SweepTable {
+export function sweepTable(r: SweepResults): SweepTable {
   const accuracy = r.variants.some((v) => v.medianAccuracy !== undefined);
   const solved = r.solvedBelow !== undefined;
   const loss = r.loss ? `test loss (${r.loss})` : 'test loss';
@@ -55,9 +57,4 @@ const NUMERIC = [0, 2, 3, 4, 5, 6, 7, 8];
 export function sweepText(r: SweepResults): string {
   const t = sweepTable(r);
   return alignedText([t.title, t.columns, ...t.rows, ...(t.note ? [t.note] : [])], NUMERIC);
-}
-
-export function sweepHtml(r: SweepResults): string {
-  const t = sweepTable(r);
-  return tableHtml(t.title, t.columns, t.rows) + (t.note ? `<div class="lstm-note">${t.note}</div>` : '');
 }

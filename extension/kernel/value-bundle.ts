@@ -5,17 +5,10 @@
  * prints it — except objects of the core that describe themselves (tensors).
  */
 import { inspect } from 'node:util';
-import {
-  dataPreview,
-  modelSummary,
-  previewHtml,
-  previewText,
-  summaryHtml,
-  summaryText,
-  sweepHtml,
-  sweepText,
-} from '../../core/host';
 import { SweepResults } from '../../core/index';
+import { dataPreview, previewHtml, previewText } from '../../plot/format/dataset';
+import { modelSummary, summaryHtml, summaryText } from '../../plot/format/summary';
+import { sweepHtml } from '../../plot/format/sweep';
 import type { MimeBundle } from '../../protocol/kernel';
 
 /** A chart, as plot.* returns it: its bundle is a custom MIME type, the vega-lite spec, image/svg+xml and text/plain. */
@@ -47,7 +40,7 @@ export async function bundleOf(
   const preview = dataPreview(value);
   if (preview) return { 'text/html': previewHtml(preview), 'text/plain': previewText(preview) };
   // A sweep's results (also its live table while it runs): the ranked table.
-  if (value instanceof SweepResults) return { 'text/html': sweepHtml(value), 'text/plain': sweepText(value) };
+  if (value instanceof SweepResults) return { 'text/html': sweepHtml(value), 'text/plain': value.toString() };
   return { 'text/plain': textOf(value) };
 }
 

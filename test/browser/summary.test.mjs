@@ -1,4 +1,4 @@
-// A model's summary table (core/format/summary.ts) as VS Code shows a text/html output, in
+// A model's summary table (plot/format/summary.ts) as VS Code shows a text/html output, in
 // headless Chromium, in a light, a dark and a high-contrast theme: its text takes the theme's
 // editor foreground and its rules the theme's widget border (each theme's own colours, set as
 // VS Code sets them, as CSS variables), no script runs, and the table is readable in all three
@@ -12,7 +12,7 @@ import { CHROMIUM_ARGS } from '../../scripts/code-server/launch.mjs';
 import { CHROMIUM, RESULTS, ROOT } from '../../scripts/code-server/paths.mjs';
 
 const core = await import(join(ROOT, 'out', 'core', 'index.js'));
-const { modelSummary, summaryHtml } = await import(join(ROOT, 'out', 'core', 'host.js'));
+const { modelSummary, summaryHtml } = await import(join(ROOT, 'out', 'plot', 'format', 'summary.js'));
 
 // Colours of VS Code's default themes (Light+, Dark+, High Contrast), as the notebook's output
 // webview receives them.

@@ -6,11 +6,9 @@
  * for a model, a layer or `[model, head]`: aligned text, and an HTML table that takes VS Code's
  * theme colours (CSS variables), built from escaped text only, with no script.
  */
-import { Embedding } from '../embedding';
-import { Linear } from '../linear';
-import { RecurrentModel } from '../recurrent/model';
-import type { Tensor } from '../tensor';
-import { alignedText, escapeHtml as escape, THEMED_TABLE_STYLE, thousands } from './table';
+import { Embedding, Linear, RecurrentModel, type Tensor } from '../../core/index';
+import { alignedText } from '../../core/host';
+import { escapeHtml as escape, THEMED_TABLE_STYLE, thousands } from './table';
 
 type Summarized = RecurrentModel | Linear | Embedding;
 

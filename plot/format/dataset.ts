@@ -5,9 +5,9 @@
  * (its size, vocabulary and a text excerpt). Aligned text, and an HTML table in VS Code's theme
  * colours built from escaped text only.
  */
-import { CharCorpus } from '../data/corpus';
-import { SequenceDataset } from '../data/dataset';
-import { alignedText, escapeHtml, tableHtml, thousands } from './table';
+import { CharCorpus, SequenceDataset } from '../../core/index';
+import { alignedText } from '../../core/host';
+import { escapeHtml, tableHtml, thousands } from './table';
 
 const ROWS = 5;
 const STEPS = 3;

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CharCorpus } from '../../../core/data/corpus';
-import { SequenceDataset } from '../../../core/data/dataset';
-import { dataPreview, previewHtml, previewText } from '../../../core/format/dataset';
-import { Tensor } from '../../../core/tensor';
+import { CharCorpus } from '../../../../core/data/corpus';
+import { SequenceDataset } from '../../../../core/data/dataset';
+import { Tensor } from '../../../../core/tensor';
+import { dataPreview, previewHtml, previewText } from '../../../../plot/format/dataset';
 
 test('a data set shows its sizes and first rows: the first steps, the last, the target', () => {
   // 6 sequences of 4 steps of 2 features; sequence n is [n + 0.5, t] at step t; target n · 10.

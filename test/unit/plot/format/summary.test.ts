@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Embedding } from '../../../core/embedding';
-import { modelSummary, summaryHtml, summaryText } from '../../../core/format/summary';
-import { GRU } from '../../../core/gru';
-import { Linear } from '../../../core/linear';
-import { LSTM } from '../../../core/lstm';
-import { RNN } from '../../../core/rnn';
-import { repoRoot } from '../../helpers/fixtures';
+import { Embedding } from '../../../../core/embedding';
+import { GRU } from '../../../../core/gru';
+import { Linear } from '../../../../core/linear';
+import { LSTM } from '../../../../core/lstm';
+import { RNN } from '../../../../core/rnn';
+import { modelSummary, summaryHtml, summaryText } from '../../../../plot/format/summary';
+import { repoRoot } from '../../../helpers/fixtures';
 
 interface Config {
   kind: 'LSTM' | 'GRU' | 'RNN' | 'Linear' | 'Embedding';

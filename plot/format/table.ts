@@ -1,7 +1,9 @@
 /**
- * What the HTML outputs of summaries and previews share: escaping (every piece of text goes
- * through it; there is never a script), thousands separators, and a plain table in VS Code's
- * theme colours (CSS variables the output webview defines for light, dark and high-contrast).
+ * What the notebook's tables share (summaries, previews, a sweep's, findPattern's): escaping
+ * (every piece of text goes through it; there is never a script), thousands separators, and a
+ * plain HTML table in VS Code's theme colours (CSS variables the output webview defines for
+ * light, dark and high-contrast). Their aligned text twin is the core's alignedText
+ * (core/format/aligned-text.ts), which a sweep's own toString() uses too.
  */
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -13,21 +15,6 @@ export function escapeHtml(text: string): string {
 /** 1234567 → "1,234,567". */
 export function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-/**
- * Lines of text in which the rows (arrays of cells) line up: each column as wide as its widest
- * cell, columns two spaces apart, those in `right` right-aligned (numbers). Strings pass as they are.
- */
-export function alignedText(lines: (string | readonly string[])[], right: readonly number[]): string {
-  const rows = lines.filter((l): l is readonly string[] => typeof l !== 'string');
-  const width = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
-  const format = (row: readonly string[]) =>
-    row
-      .map((cell, k) => (right.includes(k) ? cell.padStart(width[k]) : cell.padEnd(width[k])))
-      .join('  ')
-      .trimEnd();
-  return lines.map((l) => (typeof l === 'string' ? l : format(l))).join('\n');
 }
 
 /** Text in the editor's foreground and font, rules in the widget border: readable in every theme. */

@@ -21,24 +21,9 @@ import { checkKeys, checkTrain, describe } from '../../core/host';
 import type { Displays, DisplayHandle } from './display';
 import { writeFolder } from './export-folder';
 import type { Namespace } from './imports';
-import type { PausedChartKind } from '../../protocol/kernel';
-import type { ChartLike, ChartSupport } from './value-bundle';
+import type { ChartModule } from './chart-module';
 import type { NotebookTrainOptions } from './train-options';
-import { startTrainPlot, type TrainPlotCharts } from './train-plot';
-
-/** What the charts module gives the kernel (see plot/index.ts). */
-export interface ChartModule extends ChartSupport, TrainPlotCharts {
-  plot: object;
-  /** Keeps a selection brushed in a chart for plot.selection(); what is wrong with the message, or null. */
-  receiveSelection(message: unknown): string | null;
-  /** Units on across a span of a trace (LSTMVis's selection), and where else they switch on. */
-  selectUnits: (...args: never[]) => unknown;
-  findPattern: (...args: never[]) => unknown;
-  /** The box plot of a sweep's test losses per variant (plot.box). */
-  box(results: SweepResults): ChartLike;
-  /** The gates or states of a model, trace or forward result, built synchronously for a paused debugger. */
-  pausedChart(value: unknown, kind: PausedChartKind): { mime: string; payload: unknown; summary: string };
-}
+import { startTrainPlot } from './train-plot';
 
 interface NotebookSweepOptions extends SweepOptions {
   /** Show the ranked table and the box plot of test losses, updated after each run. Default true. */
@@ -49,7 +34,7 @@ export interface CellApiDeps {
   displays: Displays;
   /** Throws the Interrupted error when the user has asked to stop the cell. */
   check: () => void;
-  charts: ChartModule | null;
+  charts: ChartModule;
   /** Where relative paths of exports resolve from: the notebook's folder. */
   notebookDir: string;
   /** input(): asks the reader through the host (input.ts). */
@@ -117,9 +102,9 @@ export function createCellApi({ displays, check, charts, notebookDir, input }: C
       onRun: (run, results) => {
         check();
         if (table) displays.updateLazy(table.id, () => results);
-        if (show && charts) {
-          if (!box) box = displays.display(charts.box(results));
-          else displays.updateLazy(box.id, () => charts.box(results));
+        if (show) {
+          if (!box) box = displays.display(charts.plot.box(results));
+          else displays.updateLazy(box.id, () => charts.plot.box(results));
         }
         return rest.onRun?.(run, results);
       },
@@ -141,8 +126,9 @@ export function createCellApi({ displays, check, charts, notebookDir, input }: C
     display,
     clearOutput,
     input,
+    plot: charts.plot,
+    selectUnits: charts.selectUnits,
+    findPattern: charts.findPattern,
   };
-  if (charts)
-    Object.assign(api, { plot: charts.plot, selectUnits: charts.selectUnits, findPattern: charts.findPattern });
   return { ...api, default: api };
 }

@@ -25,7 +25,7 @@ interface Live {
   /** The newest value not yet sent, built lazily: a chart of 100,000 points is built only when it is sent. */
   waiting: (() => unknown) | null;
   /** The value last sent, to re-send with its SVG at the end of the cell. */
-  last: (() => unknown) | null;
+  last: () => unknown;
   timer: ReturnType<typeof setTimeout> | null;
   sentWithoutSvg: boolean;
 }
@@ -100,7 +100,6 @@ export class Displays {
     live.timer = null;
     const make = live.waiting ?? live.last;
     live.waiting = null;
-    if (!make) return;
     live.last = make;
     live.lastSent = Date.now();
     live.sentWithoutSvg = !svg;

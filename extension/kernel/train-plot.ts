@@ -7,29 +7,16 @@
  * when its update goes out (updateLazy), so at any `every` the payloads cost at most ten builds a
  * second; a trace overtaken by a newer one before it is sent costs its forward only.
  */
-import { LstmError, type RecurrentModel, type Trainable } from '../../core/index';
+import { LstmError, type Trainable } from '../../core/index';
 import { checkInt, checkKeys, describe, unpackTrainable } from '../../core/host';
+import type { LiveLoss } from '../../plot/index';
+import type { LiveGates } from '../../plot/live-gates';
+import type { ChartModule } from './chart-module';
 import type { Displays } from './display';
 import type { NotebookPlotOptions } from './train-options';
-import type { ChartLike } from './value-bundle';
 
 /** Steps between two traces of the probe when `every` is not given: one forward of the probe per 50 steps. */
 const DEFAULT_EVERY = 50;
-
-/** What the chart module (plot/) gives train() for its live charts. */
-export interface TrainPlotCharts {
-  LiveLoss: new () => {
-    pushStep(step: number, loss: number): void;
-    pushValidation(step: number, loss: number): void;
-    chart(): ChartLike;
-  };
-  LiveGates: new (
-    model: RecurrentModel,
-    probe: unknown,
-    options: { layer?: number; sample?: number },
-    what: string,
-  ) => { capture(step: number): { gates(): ChartLike; saturation(): ChartLike | null } };
-}
 
 const PLOT_KEYS = ['gates', 'every', 'layer', 'sample', 'loss'];
 
@@ -41,14 +28,13 @@ export function startTrainPlot(
   plot: unknown,
   modules: Trainable,
   displays: Displays,
-  charts: TrainPlotCharts | null,
+  charts: Pick<ChartModule, 'LiveLoss' | 'LiveGates'>,
 ): TrainPlot | null {
   if (plot === undefined || plot === false) return null;
   if (plot !== true && (typeof plot !== 'object' || plot === null || Array.isArray(plot)))
     throw new LstmError(
       `train: option plot expected true, false or { gates: probe, every, layer, sample, loss }, got ${describe(plot)}`,
     );
-  if (!charts) throw new LstmError('train: option plot needs the chart renderer, which this kernel was built without');
   if (plot === true) return new TrainPlot(displays, new charts.LiveLoss(), null, DEFAULT_EVERY);
   checkKeys('train: plot', plot, PLOT_KEYS);
   const o = plot as Partial<NotebookPlotOptions>;
@@ -60,43 +46,42 @@ export function startTrainPlot(
   return new TrainPlot(displays, o.loss === false ? null : new charts.LiveLoss(), gates, every);
 }
 
-type Loss = InstanceType<TrainPlotCharts['LiveLoss']>;
-type Gates = InstanceType<TrainPlotCharts['LiveGates']>;
-
 export class TrainPlot {
-  private readonly lossId: string | null = null;
-  private readonly gatesId: string | null = null;
-  private readonly saturationId: string | null = null;
+  /** The loss curve and its display, when drawn. */
+  private readonly loss: { curve: LiveLoss; id: string } | null = null;
+  /** The probe's charts and their displays (saturation: none for a vanilla RNN, which has no sigmoid gates). */
+  private readonly gates: { live: LiveGates; id: string; saturationId: string | null } | null = null;
   private traced = 0;
 
   constructor(
     private readonly displays: Displays,
-    private readonly loss: Loss | null,
-    private readonly gates: Gates | null,
+    loss: LiveLoss | null,
+    gates: LiveGates | null,
     private readonly every: number,
   ) {
-    if (loss) this.lossId = displays.display(loss.chart(), { live: true }).id;
+    if (loss) this.loss = { curve: loss, id: displays.display(loss.chart(), { live: true }).id };
     if (gates) {
       const before = gates.capture(0);
-      this.gatesId = displays.display(before.gates(), { live: true }).id;
-      const saturation = before.saturation(); // null for a vanilla RNN: no sigmoid gates
-      if (saturation) this.saturationId = displays.display(saturation, { live: true }).id;
+      const id = displays.display(before.gates(), { live: true }).id;
+      const saturation = before.saturation();
+      const saturationId = saturation ? displays.display(saturation, { live: true }).id : null;
+      this.gates = { live: gates, id, saturationId };
     }
   }
 
   /** After optimizer step `step` (from 1). */
   step(step: number, loss: number): void {
-    if (this.loss && this.lossId) {
-      this.loss.pushStep(step, loss);
-      this.redrawLoss();
+    if (this.loss) {
+      this.loss.curve.pushStep(step, loss);
+      this.redrawLoss(this.loss);
     }
     if (step % this.every === 0) this.capture(step);
   }
 
   validation(step: number, loss: number): void {
-    if (this.loss && this.lossId) {
-      this.loss.pushValidation(step, loss);
-      this.redrawLoss();
+    if (this.loss) {
+      this.loss.curve.pushValidation(step, loss);
+      this.redrawLoss(this.loss);
     }
   }
 
@@ -105,17 +90,17 @@ export class TrainPlot {
     if (lastStep !== this.traced) this.capture(lastStep);
   }
 
-  private redrawLoss(): void {
-    const loss = this.loss!;
-    this.displays.updateLazy(this.lossId!, () => loss.chart());
+  private redrawLoss({ curve, id }: { curve: LiveLoss; id: string }): void {
+    this.displays.updateLazy(id, () => curve.chart());
   }
 
   private capture(step: number): void {
-    if (!this.gates || !this.gatesId) return;
+    if (!this.gates) return;
+    const { live, id, saturationId } = this.gates;
     this.traced = step;
     // The trace is taken now (the weights change with the next step); its charts when sent.
-    const snapshot = this.gates.capture(step);
-    this.displays.updateLazy(this.gatesId, () => snapshot.gates());
-    if (this.saturationId) this.displays.updateLazy(this.saturationId, () => snapshot.saturation());
+    const snapshot = live.capture(step);
+    this.displays.updateLazy(id, () => snapshot.gates());
+    if (saturationId) this.displays.updateLazy(saturationId, () => snapshot.saturation());
   }
 }

@@ -9,17 +9,15 @@ import { SweepResults } from '../../core/index';
 import { dataPreview, previewHtml, previewText } from '../../plot/format/dataset';
 import { modelSummary, summaryHtml, summaryText } from '../../plot/format/summary';
 import { sweepHtml } from '../../plot/format/sweep';
+import type { Chart } from '../../plot/index';
 import type { MimeBundle } from '../../protocol/kernel';
+import type { ChartModule } from './chart-module';
 
-/** A chart, as plot.* returns it: its bundle is a custom MIME type, the vega-lite spec, image/svg+xml and text/plain. */
-export interface ChartLike {
-  toBundle(options?: { svg?: boolean }): Promise<MimeBundle>;
-}
-
-/** What the charts module gives the kernel. */
-export interface ChartSupport {
-  defaultChart(value: unknown): ChartLike | null;
-}
+/**
+ * What shows itself as a MIME bundle: plot.*'s charts (a custom MIME type, the vega-lite spec,
+ * image/svg+xml and text/plain) and findPattern's table.
+ */
+type ChartLike = Pick<Chart, 'toBundle'>;
 
 function isChartLike(value: unknown): value is ChartLike {
   return typeof value === 'object' && value !== null && typeof (value as ChartLike).toBundle === 'function';
@@ -27,11 +25,11 @@ function isChartLike(value: unknown): value is ChartLike {
 
 export async function bundleOf(
   value: unknown,
-  charts: ChartSupport | null,
+  charts: Pick<ChartModule, 'defaultChart'>,
   options: { svg?: boolean } = {},
 ): Promise<MimeBundle> {
   if (isChartLike(value)) return value.toBundle(options);
-  const chart = charts?.defaultChart(value) ?? null;
+  const chart = charts.defaultChart(value);
   if (chart) return chart.toBundle(options);
   // A model, a layer or [model, head]: its summary table, in HTML and as aligned text.
   const summary = modelSummary(value);

@@ -157,7 +157,7 @@ port.on('message', (message: HostMessage) => {
       break;
     case 'selection': {
       // Checked again here: the worker trusts no message it did not make.
-      const problem = charts?.receiveSelection(message) ?? null;
+      const problem = charts.receiveSelection(message);
       if (problem) report(`A chart's selection was ignored: ${problem}`);
       break;
     }
@@ -175,7 +175,6 @@ port.on('message', (message: HostMessage) => {
  * a step. Returns the chart's summary, which the debug console shows.
  */
 function showWhilePaused(value: unknown, kind: unknown, displayId: unknown, update: unknown): string {
-  if (!charts) throw new Error('this kernel was built without charts');
   if (typeof displayId !== 'string') throw new Error(`showWhilePaused: expected a display id, got ${typeof displayId}`);
   const chart = charts.pausedChart(value, kind as PausedChartKind);
   const bundle = { [chart.mime]: chart.payload, 'text/plain': chart.summary };

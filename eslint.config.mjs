@@ -1,6 +1,8 @@
 // ESLint (flat config). Beyond the usual checks, the rules here keep the architecture:
-//   core/           pure numerics: no IO (no node: modules), no vscode, nothing from the other folders
-//   protocol/       the wire types, their validators, the float32 codec: imports only core's public API
+//   core/           pure numerics: no IO (no node: modules), no vscode, nothing from the other folders;
+//                   no HTML and no VS Code theme variables (the notebook's tables are plot/format/)
+//   protocol/       the wire types, their validators, the float32 codec: imports only core's public API;
+//                   every host ⇄ worker (and renderer → kernel) contract is declared there and nowhere else
 //   interop/        hand-over to other engines (ONNX): core's public API and format encoders, no IO
 //   charts/         pure vega-lite spec builders, shared by renderer/ (browser) and plot/ (kernel worker);
 //                   imports only protocol/ and core
@@ -34,6 +36,64 @@ const CELL_TRANSPILER = {
   message:
     'The cell transpiler (sucrase, acorn) belongs in the kernel worker: the extension host takes shared names from protocol/ (about 0.9 MB of its bundle otherwise).',
 };
+/**
+ * The contracts between two sides (host ⇄ kernel worker, host ⇄ language worker, renderer → kernel):
+ * their types and the validators that check them where they arrive are declared in protocol/ only.
+ * Elsewhere a declaration of one of these names, or a function named as a message validator, is a
+ * second copy of the wire.
+ */
+const WIRE_TYPES = [
+  'WorkerConfig',
+  'HostMessage',
+  'WorkerMessage',
+  'CellError',
+  'MimeBundle',
+  'LanguageWorkerConfig',
+  'LanguageMethods',
+  'LanguageRequest',
+  'LanguageResponse',
+  'NotebookCell',
+  'CellPosition',
+  'CellRange',
+  'CompletionItem',
+  'CompletionDetails',
+  'Hover',
+  'SignatureHelp',
+  'Definition',
+  'CellDiagnostic',
+  'SelectionMessage',
+  'UnitSelection',
+];
+const WIRE_DECLARED_ONCE = [
+  {
+    selector: `:matches(TSInterfaceDeclaration, TSTypeAliasDeclaration)[id.name=/^(${WIRE_TYPES.join('|')})$/]`,
+    message: 'This type crosses between host and worker: it is declared once, in protocol/; import it from there.',
+  },
+  {
+    selector: ':matches(FunctionDeclaration, VariableDeclarator)[id.name=/^(malformed|validate)/]',
+    message:
+      "Messages between host and worker are checked by protocol/'s validators, beside their types (validateWorkerMessage, validateLanguageRequest, validateSelectionMessage, validatePayload): not by a second one here.",
+  },
+];
+/**
+ * core/ builds no HTML and knows no VS Code theme: an HTML tag or a `var(--vscode-…)` in one of
+ * its strings is presentation, which belongs beside plot/ (plot/format/).
+ */
+const HTML_TAGS =
+  'table|thead|tbody|tr|th|td|caption|style|div|span|pre|p|br|b|i|em|strong|a|ul|ol|li|code|svg|img|html|body|script';
+const NO_HTML = [
+  ['Literal', 'value'],
+  ['TemplateElement', 'value.raw'],
+].flatMap(([node, field]) => [
+  {
+    selector: `${node}[${field}=/<(${HTML_TAGS})[\\s>]/i]`,
+    message: 'core/ is pure numerics and builds no HTML: tables for the notebook live in plot/format/.',
+  },
+  {
+    selector: `${node}[${field}=/var\\(--vscode-/]`,
+    message: "core/ knows nothing of VS Code's themes: themed output lives in plot/format/.",
+  },
+]);
 const noNode = (message) => ({ regex: '^node:', message });
 const folder = (name, message) => ({ regex: `^(\\.\\./)+${name}/`, message });
 /** A folder's import rule: never vscode, and none of `patterns`. */
@@ -79,6 +139,12 @@ export default tseslint.config(
       'core/ imports nothing outside core/.',
     ),
   ]),
+  { files: ['core/**'], rules: { 'no-restricted-syntax': ['error', ...NO_HTML] } },
+  {
+    // Both sides of every wire, and the chart code between them: the wire itself is protocol/'s.
+    files: ['extension/**', 'renderer/**', 'plot/**', 'charts/**', 'interop/**'],
+    rules: { 'no-restricted-syntax': ['error', ...WIRE_DECLARED_ONCE] },
+  },
   // Shared by the kernel worker and the renderer (browser): no Node, no vscode. protocol/ is the
   // bottom layer (wire types, validators, the float32 codec); charts/ builds specs from it.
   layer('protocol/**', [

@@ -83,6 +83,46 @@ for (const [path, code, refused] of cases) {
   });
 }
 
+// The rules that keep each contract in its room (no-restricted-syntax): core/ builds no HTML and
+// knows no VS Code theme (the notebook's tables are plot/format/'s), and the types and validators
+// of what crosses between host and worker are declared in protocol/ only.
+const TABLE = 'export const t = (x: string) => `<table class="t"><td>${x}</td></table>`;\n';
+const THEMED = "export const css = 'color:var(--vscode-editor-foreground)';\n";
+const VALIDATOR =
+  "function malformed(m: unknown): string | null {\n  return typeof m === 'object' ? null : 'not a message';\n}\nexport const v = malformed;\n";
+const WIRE_TYPE = 'export interface CellRange {\n  start: number;\n  end: number;\n}\n';
+const syntaxCases = [
+  // [where, code, is it refused by no-restricted-syntax?]
+  ['core/format/boundary-probe.ts', TABLE, true],
+  ['core/boundary-probe.ts', THEMED, true],
+  ['core/boundary-probe.ts', "export const html = '<div>' + 1;\n", true],
+  ['core/boundary-probe.ts', "export const m = 'expected 0 <= k < n, got <none>';\n", false],
+  ['core/format/boundary-probe.ts', 'export const t = (x: number) => `tensor([${x}], dtype=float64)`;\n', false],
+  ['plot/format/boundary-probe.ts', TABLE, false],
+  ['plot/format/boundary-probe.ts', THEMED, false],
+  ['extension/kernel/boundary-probe.ts', VALIDATOR, true],
+  ['extension/boundary-probe.ts', 'export const validateSelection = (m: unknown) => m !== null;\n', true],
+  ['protocol/boundary-probe.ts', VALIDATOR, false],
+  ['extension/language/boundary-probe.ts', WIRE_TYPE, true],
+  ['extension/jupyter/boundary-probe.ts', "export type WorkerMessage = { type: 'ready' };\n", true],
+  ['renderer/boundary-probe.ts', "export interface SelectionMessage {\n  type: 'selection';\n}\n", true],
+  ['protocol/boundary-probe.ts', WIRE_TYPE, false],
+  [
+    'extension/language/boundary-probe.ts',
+    "import type { CellRange } from '../../protocol/language';\nexport const r = (x: CellRange) => x.start;\n",
+    false,
+  ],
+];
+
+for (const [path, code, refused] of syntaxCases) {
+  const first = code.split('\n')[0];
+  test(`${path}: ${first} is ${refused ? 'refused' : 'allowed'} (no-restricted-syntax)`, async () => {
+    const ids = await ruleIds(code, path);
+    assert.equal(ids.includes('no-restricted-syntax'), refused, `rules that fired: ${JSON.stringify(ids)}`);
+    assert.ok(!ids.some((id) => id.startsWith('fatal')), `parse error: ${JSON.stringify(ids)}`);
+  });
+}
+
 test('an import cycle is refused (import-x/no-cycle), naming the file it closes on', async () => {
   // The fixture folder is in the config's ignores (so `eslint .` passes); lint it explicitly here.
   const linter = new ESLint({ cwd: ROOT, ignore: false });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NotebookLanguageService } from '../extension/language/service';
-import type { NotebookCell } from '../extension/language/virtual-cells';
+import type { NotebookCell } from '../protocol/language';
 
 // Since the process started: Node's own start, then loading TypeScript and the service.
 const loadMs = performance.now();

@@ -20,9 +20,6 @@
 import type { CellPosition, CellRange, NotebookCell } from '../../protocol/language';
 import { declaredNames, type DeclaredName } from './declared-names';
 
-// bench/language.ts still imports NotebookCell from here; it is protocol/language.ts's, not a second one.
-export type { NotebookCell };
-
 export interface VirtualCell {
   cellId: string;
   fileName: string;

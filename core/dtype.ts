@@ -46,7 +46,8 @@ export function allocate(dtype: DType, size: number, what = 'an array'): FloatAr
   try {
     return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
+    // A subclass is a host's refusal (the kernel's memory limit), which says its own reason.
+    if (!(error instanceof RangeError) || error.constructor !== RangeError) throw error;
     const bytes = size * (dtype === 'float64' ? 8 : 4);
     throw new LstmError(
       `${what} needs ${size.toLocaleString('en-US')} ${dtype} values (${formatBytes(bytes)}); expected a size this process can allocate — make it smaller`,

@@ -48,7 +48,8 @@ export class CellRunner {
     let mappings: number[][][] = [];
     let error: CellError | null = null;
     try {
-      const rewritten = rewriteCell(transpileCell(code), { pauseAtStart });
+      // A debugged cell gets no statement checks: stepping would stop at each one.
+      const rewritten = rewriteCell(transpileCell(code), { pauseAtStart, checkStatements: !scriptPath });
       mappings = rewritten.mappings;
       const globals = globalThis as Record<string, unknown>;
       for (const name of rewritten.declared) if (!(name in globals)) globals[name] = undefined;

@@ -11,6 +11,8 @@
  *   import('m')              →  __lstmKernel.import('m')
  *   while (c) body           →  while (c) { __lstmKernel.check(); body }
  *   last expression `e`      →  return { value: (e) }      (a trailing `;` hides it, as in Jupyter)
+ *   with checkStatements:    a = f()  →  a = f(); __lstmKernel.checkMemory();  after each top-level
+ *                            statement but a function declaration, a directive and a returned value
  *
  * The whole cell becomes `(async () => { … \n})()`, opened on the cell's first line, and every
  * edit keeps the line it was on, so runtime stack lines are cell lines.
@@ -41,7 +43,10 @@ export interface RewrittenCell {
  * `pauseAtStart` (Run by Line) puts a `debugger;` statement before the cell's first line, inside
  * the wrapper: an attached debugger stops there, and the mappings account for it.
  */
-export function rewriteCell(js: string, { pauseAtStart = false }: { pauseAtStart?: boolean } = {}): RewrittenCell {
+export function rewriteCell(
+  js: string,
+  { pauseAtStart = false, checkStatements = false }: { pauseAtStart?: boolean; checkStatements?: boolean } = {},
+): RewrittenCell {
   let program: Program;
   try {
     program = parse(js, {
@@ -63,6 +68,7 @@ export function rewriteCell(js: string, { pauseAtStart = false }: { pauseAtStart
   rewriteDynamicImports(program, out);
 
   const body = program.body;
+  let returnsValue = false;
   body.forEach((node, index) => {
     let statement = node;
     if (statement.type === 'ExportNamedDeclaration' && statement.declaration) {
@@ -114,6 +120,7 @@ export function rewriteCell(js: string, { pauseAtStart = false }: { pauseAtStart
         break;
       case 'ExpressionStatement':
         if (index === body.length - 1 && statement.directive !== 'use strict' && js[statement.end - 1] !== ';') {
+          returnsValue = true;
           // The statement, not its expression: `({ a: 1 })` starts at its parenthesis.
           out.prependRight(statement.start, 'return { value: (');
           out.appendLeft(statement.end, ') }');
@@ -122,6 +129,8 @@ export function rewriteCell(js: string, { pauseAtStart = false }: { pauseAtStart
       default:
         break;
     }
+    if (checkStatements && !returnsValue && statement.type !== 'FunctionDeclaration' && !isDirective(statement))
+      out.appendLeft(node.end, `${js[node.end - 1] === ';' ? '' : ';'} ${KERNEL_GLOBAL}.checkMemory();`);
   });
 
   // A directive ('use strict') applies only while it comes first: the functions are published after it.
@@ -166,9 +175,13 @@ function rewriteDynamicImports(program: Program, out: MagicString): void {
   });
 }
 
+function isDirective(node: Statement | ModuleDeclaration): boolean {
+  return node.type === 'ExpressionStatement' && typeof node.directive === 'string';
+}
+
 /** The leading string statements of the cell: its directives, e.g. 'use strict'. */
 function directivePrologue(body: Array<Statement | ModuleDeclaration>): Array<Statement | ModuleDeclaration> {
-  const end = body.findIndex((node) => node.type !== 'ExpressionStatement' || typeof node.directive !== 'string');
+  const end = body.findIndex((node) => !isDirective(node));
   return end < 0 ? body : body.slice(0, end);
 }
 

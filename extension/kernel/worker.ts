@@ -5,7 +5,6 @@
 import { Console } from 'node:console';
 import * as inspector from 'node:inspector';
 import { Writable } from 'node:stream';
-import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { setInterruptCheck, wasmMemoryUse } from '../../core/host';
 import {
@@ -22,6 +21,7 @@ import { createCellApi } from './cell-api';
 import { CellRunner, InterruptedError } from './cell-runner';
 import { Displays } from './display';
 import { InputRequests } from './input';
+import { guardAllocations, MemoryLimit } from './memory-limit';
 import { ModuleLoader } from './imports';
 import { Outbox } from './outbox';
 import { bundleOf } from './value-bundle';
@@ -51,7 +51,10 @@ const displays = new Displays(
  * with a clear message, before the extension host's memory runs out. The memory is read (about
  * a microsecond) at most every 2 ms, the clock every 16 calls, so a tight loop pays ~2 ns.
  */
-const memoryLimit = (config.memoryLimitMb ?? 4096) * 2 ** 20;
+const memory = new MemoryLimit((config.memoryLimitMb ?? 4096) * 2 ** 20, { engineBytes: () => wasmMemoryUse().bytes });
+// An allocation by a typed-array or buffer constructor that would pass the limit is refused
+// (a RangeError, every variable kept); what they cannot see, the checks catch (memory-limit.ts).
+guardAllocations(globalThis as Record<string, unknown>, memory);
 let checks = 0;
 let lastMemoryCheck = 0;
 function check(): void {
@@ -60,7 +63,11 @@ function check(): void {
   const now = performance.now();
   if (now - lastMemoryCheck < 2) return;
   lastMemoryCheck = now;
-  if (getHeapStatistics().external_memory + wasmMemoryUse().bytes > memoryLimit) process.exit(EXIT_MEMORY_LIMIT);
+  checkMemory();
+}
+/** Unthrottled: after every top-level statement of a cell (the rewrite adds the call). */
+function checkMemory(): void {
+  if (memory.exceeded()) process.exit(EXIT_MEMORY_LIMIT);
 }
 // Long core calls (evaluate, a forward over a long sequence, a data set builder…) poll it too.
 setInterruptCheck(check);
@@ -104,6 +111,7 @@ globals.require = loader.require;
 globals.__dirname = config.notebookDir;
 globals[KERNEL_GLOBAL] = Object.freeze({
   check,
+  checkMemory,
   import: (specifier: unknown) => loader.load(specifier),
   showWhilePaused,
 });

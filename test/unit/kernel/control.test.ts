@@ -168,16 +168,15 @@ test('running out of heap ends the cell with a clear error and a fresh kernel, t
   }
 });
 
-test('tensors and typed arrays past the memory limit end the cell with a clear error and a fresh kernel, the host unharmed', async () => {
+test('memory outside the heap past the limit in a loop ends the cell with a clear error and a fresh kernel, the host unharmed', async () => {
   const session = newSession({ heapLimitMb: 128 });
   try {
     await run(session, 'const before = 1;');
     const hostBefore = process.memoryUsage().rss;
-    // Written, not only allocated: untouched pages would not show in the process's memory.
-    const r = await run(
-      session,
-      "import { Tensor } from 'lstm-notebook';\nconst hoard = [];\nwhile (true) { hoard.push(new Float64Array(1e6).fill(1)); hoard.push(Tensor.full([1000, 250], 2)); }",
-    );
+    // Buffers, which the typed-array constructors' guard does not see (typed arrays and tensors
+    // are refused: see below); the loop's check does. Written, not only allocated: untouched
+    // pages would not show in the process's memory.
+    const r = await run(session, 'const hoard = [];\nwhile (true) { hoard.push(Buffer.alloc(8e6).fill(1)); }');
     assert.equal(r.ok, false);
     assert.equal(r.stateLost, true);
     assert.equal(r.error?.name, 'OutOfMemory');
@@ -303,6 +302,129 @@ test('interrupting long core calls — evaluate, a forward over a long sequence,
       '[model.toString(), big.size, JSON.stringify(small.stateDict()) === weightsBefore]',
     );
     assert.equal(after.value, "[ 'LSTM(2 → 64)', 60000, true ]");
+  } finally {
+    await session.dispose();
+  }
+});
+
+test('a straight-line cell of big typed arrays is refused at the memory limit with the sizes and the limit; the kernel and its variables stay, the host unharmed', async () => {
+  const session = newSession({ heapLimitMb: 128 });
+  try {
+    await run(session, "const before = 'kept';\nconst small = new Float32Array(1000).fill(3);");
+    const hostBefore = process.memoryUsage().rss;
+    // No loop of its own, so no loop check: before the guard this went far past the limit.
+    // Written, not only allocated: untouched pages would not show in the process's memory.
+    const r = await run(
+      session,
+      [
+        'const a = new Float32Array(12e6).fill(1);',
+        'const b = new Float32Array(12e6).fill(1);',
+        'const c = new Float64Array(12e6).fill(1);',
+        'const d = new Float64Array(12e6).fill(1);',
+      ].join('\n'),
+    );
+    assert.equal(r.ok, false);
+    assert.equal(r.stateLost, false);
+    assert.equal(r.error?.name, 'RangeError');
+    assert.match(
+      r.error!.message,
+      /^new Float64Array\(12000000\) would take 92 MiB; \d+ MiB are in use and the kernel's memory limit is 128 MiB \(lstmNotebook\.kernel\.heapLimitMb\): nothing was allocated/,
+    );
+    const grew = process.memoryUsage().rss - hostBefore;
+    assert.ok(grew < 256 * 2 ** 20, `the process grew by ${(grew / 2 ** 20).toFixed(0)} MiB for a 128 MiB limit`);
+    assert.equal(
+      (await run(session, '[before, small[999], a.length, b.length, typeof c, typeof d]')).value,
+      "[ 'kept', 3, 12000000, 12000000, 'undefined', 'undefined' ]",
+    );
+    // Freed memory is usable again (after a garbage collection the guard runs itself).
+    const again = await run(session, 'a = null; b = null;\nconst e = new Float64Array(12e6).fill(2);\ne[0]');
+    assert.equal(again.value, '2', JSON.stringify(again.error));
+  } finally {
+    await session.dispose();
+  }
+});
+
+test('a loop of tensors and typed arrays is refused at the one that would pass the limit; what it made so far is kept', async () => {
+  const session = newSession({ heapLimitMb: 128 });
+  try {
+    const r = await run(
+      session,
+      "import { Tensor } from 'lstm-notebook';\nconst hoard = [];\nwhile (true) { hoard.push(new Float64Array(1e6).fill(1)); hoard.push(Tensor.full([1000, 250], 2)); }",
+    );
+    assert.equal(r.ok, false);
+    assert.equal(r.stateLost, false);
+    assert.match(
+      r.error!.message,
+      /^new Float(32|64)Array\(\d+\) would take \d\.\d MiB; \d+ MiB are in use and the kernel's memory limit is 128 MiB/,
+    );
+    assert.equal((await run(session, 'hoard.length > 10')).value, 'true');
+  } finally {
+    await session.dispose();
+  }
+});
+
+test('under the memory guard: views allocate nothing and pass, from/of/instanceof/subclasses/Buffers and the core arrays work as before', async () => {
+  const session = newSession({ heapLimitMb: 128 });
+  try {
+    const r = await run(
+      session,
+      [
+        "import { Tensor } from 'lstm-notebook';",
+        'const big = new Float32Array(25e6).fill(1);',
+        'const views = [new Float32Array(big.buffer), new Uint8Array(big.buffer, 4, 8), new DataView(big.buffer), big.subarray(5)];',
+        'class Scaled extends Float64Array { total() { return this.reduce((s, x) => s + x, 0) } }',
+        'const t = Tensor.zeros([2, 3]);',
+        '[',
+        '  views.map((v) => v.byteLength),',
+        '  Float32Array.from([1, 2, 3]), Float64Array.of(4, 5), Scaled.from([1, 2, 3]).total(), new Scaled(2) instanceof Float64Array,',
+        '  Buffer.alloc(4) instanceof Uint8Array, Buffer.from(big.buffer, 0, 4) instanceof Uint8Array,',
+        '  t.data instanceof Float32Array, big instanceof Float32Array, ArrayBuffer.isView(big),',
+        '  Float32Array.name, Float32Array.length, Float32Array.BYTES_PER_ELEMENT, Object.getPrototypeOf(big) === Float32Array.prototype,',
+        '  new SharedArrayBuffer(8).byteLength, new BigInt64Array(2).length,',
+        ']',
+      ].join('\n'),
+    );
+    assert.equal(r.ok, true, JSON.stringify(r.error));
+    assert.equal(
+      r.value!.replace(/\s+/g, ' '),
+      "[ [ 100000000, 8, 100000000, 99999980 ], Float32Array(3) [ 1, 2, 3 ], Float64Array(2) [ 4, 5 ], 6, true, true, true, true, true, true, 'Float32Array', 3, 4, true, 8, 2 ]",
+    );
+    // The static methods and subclasses allocate through the guard too.
+    const refused = await run(session, 'Float32Array.from({ length: 30e6 })');
+    assert.match(refused.error!.message, /^new Float32Array\(30000000\) would take 114 MiB/);
+    const called = await run(session, 'Float32Array(3)');
+    assert.equal(called.error?.name, 'TypeError', 'without new, the constructor refuses as it did');
+    assert.equal((await run(session, 'big.length')).value, '25000000');
+  } finally {
+    await session.dispose();
+  }
+});
+
+test('what the constructors cannot see — a Buffer.alloc hoard in straight-line code — is stopped after the statement that passes the limit', async () => {
+  const session = newSession({ heapLimitMb: 128 });
+  try {
+    const hostBefore = process.memoryUsage().rss;
+    const r = await run(
+      session,
+      [
+        'const h1 = Buffer.alloc(50e6).fill(1);',
+        'const h2 = Buffer.alloc(50e6).fill(1);',
+        'const h3 = Buffer.alloc(50e6).fill(1);',
+        'const h4 = Buffer.alloc(50e6).fill(1);',
+        'const h5 = Buffer.alloc(50e6).fill(1);',
+        "console.log('never');",
+      ].join('\n'),
+    );
+    assert.equal(r.ok, false);
+    assert.equal(r.stateLost, true);
+    assert.equal(r.stdout, '');
+    assert.match(
+      r.error!.message,
+      /tensors and typed arrays passed the memory limit \(128 MiB, lstmNotebook\.kernel\.heapLimitMb\) and it was restarted/,
+    );
+    const grew = process.memoryUsage().rss - hostBefore;
+    assert.ok(grew < 256 * 2 ** 20, `the process grew by ${(grew / 2 ** 20).toFixed(0)} MiB for a 128 MiB limit`);
+    assert.equal((await run(session, '1 + 1')).value, '2');
   } finally {
     await session.dispose();
   }

@@ -97,6 +97,31 @@ test('the first failing cell stops the run, exits 1 and prints its error', () =>
   assert.deepEqual(out.cells[3].outputs, [], 'the cell after the failure must not run');
 });
 
+test('a cell of big typed arrays past the memory limit fails with the sizes and the limit, and the run stops there as for any failed cell', () => {
+  // 2 GiB each at the default 4096 MiB limit, never written: the second is refused before any
+  // page of it exists, so this costs the machine nothing.
+  const file = write(
+    'memory.ipynb',
+    notebook(
+      'const kept = new Float32Array(1000).fill(1);',
+      'const a = new Float32Array(2 ** 29);\nconst b = new Float32Array(2 ** 29);\nconst c = new Float32Array(2 ** 29);',
+      "console.log('never')",
+    ),
+  );
+  const r = cli('run', file, '--out', join(dir, 'memory.out.ipynb'));
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    /Cell 3 failed:\nRangeError: new Float32Array\(536870912\) would take 2048 MiB; \d+ MiB are in use and the kernel's memory limit is 4096 MiB \(lstmNotebook\.kernel\.heapLimitMb\): nothing was allocated/,
+  );
+  const out = JSON.parse(readFileSync(join(dir, 'memory.out.ipynb'), 'utf8'));
+  assert.deepEqual(out.cells[1].outputs, []);
+  assert.equal(out.cells[2].outputs[0].output_type, 'error');
+  assert.equal(out.cells[2].outputs[0].ename, 'RangeError');
+  assert.match(out.cells[2].outputs[0].evalue, /^new Float32Array\(536870912\) would take 2048 MiB/);
+  assert.deepEqual(out.cells[3].outputs, [], 'the cell after the failure must not run');
+});
+
 test('invalid notebooks get a clear error, exit 2, and are not overwritten', () => {
   const cases: Array<[string, RegExp]> = [
     ['{ not json', /expected JSON, got a parse error/],

@@ -1,0 +1,56 @@
+/**
+ * The kernel's memory limit inside a real VS Code: with lstmNotebook.kernel.heapLimitMb set low,
+ * a cell of big typed arrays without a loop is refused with the sizes and the limit, the kernel
+ * keeps its variables, and a Buffer hoard the constructors cannot see restarts the kernel with
+ * VS Code's extension host (whose thread the kernel is) unharmed.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { errorOf, openNotebook, runCells, text } from './notebook-helpers';
+
+describe('the kernel memory limit (lstmNotebook.kernel.heapLimitMb)', function () {
+  this.timeout(120_000);
+  const settings = () => vscode.workspace.getConfiguration('lstmNotebook.kernel');
+
+  // Read when a notebook's kernel starts: set before opening the notebook.
+  before(() => settings().update('heapLimitMb', 192, vscode.ConfigurationTarget.Global));
+  after(() => settings().update('heapLimitMb', undefined, vscode.ConfigurationTarget.Global));
+
+  it('refuses a straight-line allocation past the limit, naming its size and the limit; variables are kept', async () => {
+    const rssBefore = process.memoryUsage().rss;
+    const notebook = await openNotebook([
+      "const kept = 'still here';",
+      [
+        'const a = new Float32Array(25e6).fill(1);',
+        'const b = new Float32Array(25e6).fill(1);',
+        'const c = new Float32Array(25e6).fill(1);',
+      ].join('\n'),
+      '[kept, a.length, typeof c]',
+      'const h1 = Buffer.alloc(80e6).fill(1);\nconst h2 = Buffer.alloc(80e6).fill(1);\nconst h3 = Buffer.alloc(80e6).fill(1);',
+      'typeof kept',
+    ]);
+    // One at a time: VS Code does not run the cells queued behind a failed one.
+    for (const index of [0, 1, 2]) await runCells(notebook, index);
+    const [, big, shown, hoard, fresh] = notebook.getCells();
+    assert.equal(big.executionSummary?.success, false);
+    const error = errorOf(big);
+    assert.equal(error?.name, 'RangeError');
+    assert.match(
+      error?.message ?? '',
+      /^new Float32Array\(25000000\) would take 95 MiB; \d+ MiB are in use and the kernel's memory limit is 192 MiB \(lstmNotebook\.kernel\.heapLimitMb\)/,
+    );
+    assert.equal(text(shown, 'text/plain'), "[ 'still here', 25000000, 'undefined' ]");
+    for (const index of [3, 4]) await runCells(notebook, index);
+    assert.equal(hoard.executionSummary?.success, false);
+    assert.match(
+      errorOf(hoard)?.message ?? '',
+      /passed the memory limit \(192 MiB, lstmNotebook\.kernel\.heapLimitMb\) and it was restarted/,
+    );
+    assert.equal(text(fresh, 'text/plain'), "'undefined'");
+    const grew = process.memoryUsage().rss - rssBefore;
+    assert.ok(
+      grew < 512 * 2 ** 20,
+      `the extension host grew by ${(grew / 2 ** 20).toFixed(0)} MiB for a 192 MiB limit`,
+    );
+  });
+});

@@ -12,7 +12,7 @@
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { foreignKernel, NotebookFormatError, parseNotebook, serializeNotebook } from './nbformat';
-import { comparableOutputs, runNotebook } from './run-notebook';
+import { comparableOutputs, outputDifferences, runNotebook } from './run-notebook';
 
 const USAGE =
   'usage: lstm-notebook run <notebook.ipynb> [--out <out.ipynb>] [--timeout <seconds per cell>] [--check] [--engine wasm|js] [--threads 1|2]';
@@ -129,7 +129,7 @@ export async function main(argv: string[]): Promise<number> {
     if (result.failure) return 1;
     if (comparableOutputs(result.notebook) !== comparableOutputs(notebook)) {
       console.error(
-        `lstm-notebook: ${args.input}: the outputs differ from the committed ones; re-run without --check to update them`,
+        `lstm-notebook: ${args.input}: the outputs differ from the committed ones; re-run without --check to update them\n${outputDifferences(result.notebook, notebook).join('\n')}`,
       );
       return 1;
     }

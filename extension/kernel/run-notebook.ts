@@ -84,11 +84,73 @@ export async function runNotebook(input: NotebookJson, options: RunOptions): Pro
 
 /** Outputs without what changes from run to run (timing metadata), for comparing two runs. */
 export function comparableOutputs(notebook: NotebookJson): string {
-  return JSON.stringify(
-    notebook.cells.map((c) =>
-      c.cell_type === 'code'
-        ? { source: sourceOf(c), outputs: c.outputs ?? [], count: c.execution_count ?? null }
-        : null,
-    ),
-  );
+  return JSON.stringify(notebook.cells.map(comparableCell));
+}
+
+type Cell = NotebookJson['cells'][number];
+
+function comparableCell(c: Cell): unknown {
+  return c.cell_type === 'code'
+    ? { source: sourceOf(c), outputs: c.outputs ?? [], count: c.execution_count ?? null }
+    : null;
+}
+
+/**
+ * Where a run's outputs differ from the committed ones, cell by cell (1-based, as the runner
+ * counts them), each with what differs first: the source, the run count, the number of
+ * outputs, or an output's first differing line — so --check says what moved, not only that
+ * something did.
+ */
+export function outputDifferences(run: NotebookJson, committed: NotebookJson): string[] {
+  const out: string[] = [];
+  const n = Math.max(run.cells.length, committed.cells.length);
+  for (let i = 0; i < n; i++) {
+    const a = run.cells[i];
+    const b = committed.cells[i];
+    if (!a || !b) {
+      out.push(`Cell ${i + 1}: ${a ? 'not in the committed notebook' : 'missing from the run'}`);
+      continue;
+    }
+    if (JSON.stringify(comparableCell(a)) === JSON.stringify(comparableCell(b))) continue;
+    out.push(`Cell ${i + 1}: ${firstDifference(a, b)}`);
+  }
+  return out;
+}
+
+function firstDifference(run: Cell, committed: Cell): string {
+  if (sourceOf(run) !== sourceOf(committed)) return 'the source differs';
+  if ((run.execution_count ?? null) !== (committed.execution_count ?? null))
+    return `run count ${run.execution_count ?? null}, committed ${committed.execution_count ?? null}`;
+  const [ra, ca] = [run.outputs ?? [], committed.outputs ?? []];
+  if (ra.length !== ca.length) return `${ra.length} outputs, committed ${ca.length}`;
+  for (let k = 0; k < ra.length; k++) {
+    const [got, want] = [linesOf(ra[k]), linesOf(ca[k])];
+    for (let l = 0; l < Math.max(got.length, want.length); l++)
+      if (got[l] !== want[l])
+        return `output ${k + 1}, line ${l + 1}: ${clip(got[l] ?? '(none)')} — committed: ${clip(want[l] ?? '(none)')}`;
+  }
+  return 'the outputs differ';
+}
+
+/** An output as lines of text, MIME type by MIME type (a chart's JSON on one line each). */
+function linesOf(output: unknown): string[] {
+  const o = output as { output_type?: string; text?: unknown; data?: Record<string, unknown>; ename?: string };
+  if (o.output_type === 'stream') return joined(o.text).split('\n');
+  if (o.data)
+    return Object.entries(o.data).flatMap(([mime, v]) =>
+      typeof v === 'string' || Array.isArray(v)
+        ? joined(v)
+            .split('\n')
+            .map((line) => `${mime}: ${line}`)
+        : [`${mime}: ${JSON.stringify(v)}`],
+    );
+  return [JSON.stringify(output)];
+}
+
+function joined(v: unknown): string {
+  return Array.isArray(v) ? v.join('') : String(v ?? '');
+}
+
+function clip(s: string): string {
+  return JSON.stringify(s.length > 120 ? `${s.slice(0, 117)}…` : s);
 }

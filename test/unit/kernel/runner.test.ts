@@ -80,6 +80,11 @@ test('two runs with one seed give identical outputs apart from timing metadata',
   const check = cli('run', editedFile, '--check');
   assert.equal(check.code, 1);
   assert.match(check.stderr, /outputs differ from the committed ones/);
+  // …and says where: the cell, the output, the line, both values.
+  assert.match(
+    check.stderr,
+    /Cell 3: output 3, line 1: "text\/plain: \[ 1, 4, 9 \]" — committed: "text\/plain: \[ 1, 4, 10 \]"/,
+  );
   assert.equal(readFileSync(editedFile, 'utf8'), JSON.stringify(edited), '--check must not write');
 });
 

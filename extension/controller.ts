@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as vscode from 'vscode';
 import { KernelSession, type CellOutput, type KernelState } from './kernel/session';
+import { hasNpmMagic } from '../protocol/magics';
 import { errorItem, outputItems } from './outputs';
 import { validateSelectionMessage, type SelectionMessage } from '../protocol/selection';
 
@@ -202,8 +203,9 @@ export class LstmController implements vscode.Disposable {
         new vscode.NotebookCellOutput([
           errorItem({
             name: 'UntrustedWorkspace',
-            message:
-              'This workspace is not trusted, so LSTM Notebook runs no code in it. Trust the workspace to run cells.',
+            message: hasNpmMagic(cell.document.getText())
+              ? "This workspace is not trusted, so LSTM Notebook installs no npm package in it: %npm runs npm, and the install scripts of the packages it fetches, in the notebook's folder. Trust the workspace to run cells."
+              : 'This workspace is not trusted, so LSTM Notebook runs no code in it. Trust the workspace to run cells.',
             stack: '',
           }),
         ]),

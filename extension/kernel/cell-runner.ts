@@ -9,7 +9,8 @@ import type { Outbox } from './outbox';
 import type { Displays } from './display';
 import { rewriteCell } from './rewrite';
 import { cellError, syntaxError } from './stack';
-import { CellSyntaxError, transpileCell } from './transpile';
+import { findMagics, replaceMagics } from '../../protocol/magics';
+import { CellSyntaxError, syntaxErrorAt, transpileCell } from './transpile';
 
 export class InterruptedError extends Error {
   constructor() {
@@ -49,7 +50,13 @@ export class CellRunner {
     let error: CellError | null = null;
     try {
       // A debugged cell gets no statement checks: stepping would stop at each one.
-      const rewritten = rewriteCell(transpileCell(code), { pauseAtStart, checkStatements: !scriptPath });
+      // `%npm …` lines become calls to the kernel before TypeScript sees the cell (protocol/magics.ts).
+      const { magics, problem } = findMagics(code);
+      if (problem) throw syntaxErrorAt(code, problem.reason, problem.line, problem.column);
+      const rewritten = rewriteCell(transpileCell(replaceMagics(code, magics)), {
+        pauseAtStart,
+        checkStatements: !scriptPath,
+      });
       mappings = rewritten.mappings;
       const globals = globalThis as Record<string, unknown>;
       for (const name of rewritten.declared) if (!(name in globals)) globals[name] = undefined;

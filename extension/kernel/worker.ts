@@ -23,6 +23,7 @@ import { Displays } from './display';
 import { InputRequests } from './input';
 import { guardAllocations, MemoryLimit } from './memory-limit';
 import { ModuleLoader } from './imports';
+import { NpmRunner } from './npm-magic';
 import { Outbox } from './outbox';
 import { bundleOf } from './value-bundle';
 import { configureEngine } from './engine-config';
@@ -81,6 +82,12 @@ const api = createCellApi({
   input: (prompt, options) => inputs.ask(prompt, options),
 });
 const loader = new ModuleLoader(config.notebookDir, { 'lstm-notebook': api });
+// `%npm install …` lines (protocol/magics.ts): npm in the notebook's folder, streamed into the cell.
+const npm = new NpmRunner({
+  notebookDir: config.notebookDir,
+  stream: (name, text) => outbox.stream(name, text),
+  interrupted: () => new InterruptedError(),
+});
 const runner = new CellRunner({
   post,
   outbox,
@@ -113,6 +120,7 @@ globals[KERNEL_GLOBAL] = Object.freeze({
   check,
   checkMemory,
   import: (specifier: unknown) => loader.load(specifier),
+  npm: (args: string[]) => npm.run(args),
   showWhilePaused,
 });
 hideLazyGlobals();
@@ -152,7 +160,10 @@ port.on('message', (message: HostMessage) => {
       });
       break;
     case 'interrupt':
-      if (message.id === currentId) runner.interruptWaiting();
+      if (message.id === currentId) {
+        npm.interrupt();
+        runner.interruptWaiting();
+      }
       break;
     case 'openInspector':
       post(openInspector());

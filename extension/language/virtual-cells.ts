@@ -18,6 +18,7 @@
  * cell does not rename it, and a file's version changes only when its text does.
  */
 import type { CellPosition, CellRange, NotebookCell } from '../../protocol/language';
+import { blankMagics } from '../../protocol/magics';
 import { declaredNames, type DeclaredName } from './declared-names';
 
 export interface VirtualCell {
@@ -64,12 +65,14 @@ export class VirtualNotebook {
       const extension = EXTENSIONS[cell.languageId];
       if (!extension) continue;
       const fileName = `${this.dir}/cell-${this.numberOf(cell.id)}${extension}`;
-      const declared = this.declaredOf(cell.id, cell.text, fileName);
+      // A `%npm install …` line is the kernel's, not TypeScript: the checker sees it blank.
+      const body = blankMagics(cell.text);
+      const declared = this.declaredOf(cell.id, body, fileName);
       const own = new Set(declared.map((d) => d.name));
       const imports = new Map([...lastDeclaring].filter(([name]) => !own.has(name)));
       const header = headerLine(imports) + '\n';
       const exported = declared.filter((d) => !d.exported).map((d) => d.name);
-      const text = `${header}${cell.text}\n;export { ${exported.join(', ')} };\n`;
+      const text = `${header}${body}\n;export { ${exported.join(', ')} };\n`;
       const virtual: VirtualCell = {
         cellId: cell.id,
         fileName,

@@ -1,0 +1,44 @@
+/** The syntax of a cell's magic lines (protocol/magics.ts), without a kernel. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { blankMagics, findMagics, hasNpmMagic, replaceMagics } from '../../../protocol/magics';
+
+test('%npm install / i / add and uninstall / rm lines, quoted words, anywhere in the cell', () => {
+  const code = 'const a = 1;\n%npm i lodash \'my pkg\'\n  %npm add "@scope/x"@2\n%npm rm lodash\na % 2;\n% 3';
+  const { magics, problem } = findMagics(code);
+  assert.equal(problem, null);
+  assert.deepEqual(magics, [
+    { line: 2, args: ['install', 'lodash', 'my pkg'] },
+    { line: 3, args: ['install', '@scope/x@2'] },
+    { line: 4, args: ['uninstall', 'lodash'] },
+  ]);
+  const replaced = replaceMagics(code, magics).split('\n');
+  assert.equal(replaced.length, 6, 'one line for one line');
+  assert.equal(replaced[1], ';await __lstmKernel.npm(["install","lodash","my pkg"]);');
+  assert.equal(replaced[2], '  ;await __lstmKernel.npm(["install","@scope/x@2"]);');
+  assert.equal(replaced[5], '% 3', 'a remainder continued from the line above is no magic');
+});
+
+test('refused: unknown magics, cell magics, other npm commands, an uninstall of nothing, an open quote', () => {
+  const reason = (code: string) => findMagics(code).problem;
+  assert.deepEqual(reason('x;\n  %pip install numpy'), {
+    line: 2,
+    column: 3,
+    reason: 'Unknown magic %pip: the known magics are %npm install <packages…> and %npm uninstall <packages…>',
+  });
+  assert.match(reason('%%bash\nls')!.reason, /^Cell magics \(%%bash\) are not supported/);
+  assert.match(reason('%npm run build')!.reason, /^%npm run: .*run other npm commands in a terminal$/);
+  assert.match(reason('%npm')!.reason, /^%npm \(nothing\)/);
+  assert.equal(reason('%npm uninstall')!.reason, '%npm uninstall: name the packages to remove');
+  assert.match(reason("%npm i 'x")!.reason, /^%npm: an unclosed quote/);
+});
+
+test('blankMagics keeps lengths and lines; hasNpmMagic finds %npm lines only', () => {
+  const code = 'a;\r\n%npm i x\r\n%foo\nb % 2;';
+  const blank = blankMagics(code);
+  assert.equal(blank.length, code.length);
+  assert.equal(blank, 'a;\r\n        \r\n    \nb % 2;');
+  assert.equal(hasNpmMagic(code), true);
+  assert.equal(hasNpmMagic('%npmx\n'), false);
+  assert.equal(hasNpmMagic("const s = '%npm i x';"), false);
+});

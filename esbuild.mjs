@@ -13,6 +13,8 @@
 //   dist/jupyter.js    the Jupyter kernel and its kernelspec installer (`lstm-notebook kernel`),
 //                      the same engine; zeromq stays external (its prebuilt binaries load from
 //                      node_modules), and the .vsix never carries this bundle
+//   dist/export.js     a notebook as one self-contained HTML page (`lstm-notebook export`, and the
+//                      extension's Export Notebook as HTML command, which loads it on demand)
 //   dist/demo.js       a command-line demo of the core (`npm run demo`)
 // `node esbuild.mjs --watch` rebuilds on change; `--production` minifies without source maps
 // (but for the kernel worker's).
@@ -97,6 +99,14 @@ const builds = [
     external: ['zeromq'],
     // kernel_info's language_info.version, as the runner's (nbformat.ts).
     define: { __TYPESCRIPT_VERSION__: JSON.stringify(TYPESCRIPT_VERSION) },
+  },
+  // `lstm-notebook export` and the extension's Export Notebook as HTML command (loaded on demand).
+  {
+    ...common,
+    entryPoints: ['extension/export/main.ts'],
+    outfile: 'dist/export.js',
+    platform: 'node',
+    format: 'cjs',
   },
   { ...common, entryPoints: ['examples/demo.ts'], outfile: 'dist/demo.js', platform: 'node', format: 'cjs' },
 ];

@@ -10,6 +10,7 @@
 //   extension/language/  the cells' language engine: no vscode either (plain-Node tests, a worker thread)
 //   extension/jupyter/   the Jupyter kernel over the engine: no vscode; the only place zeromq may be
 //                        imported (a native module, kept out of the extension and its .vsix)
+//   extension/export/    a notebook as one HTML page, for the CLI and the extension's command: no vscode
 //   vscode          only in extension/ (outside kernel/ and language/) and in the tests that drive VS Code
 //   core internals  only from core/ and test/; everything else goes through core/index or core/host
 //   no import cycles anywhere
@@ -166,13 +167,18 @@ export default tseslint.config(
   {
     // The extension host: vscode is its whole point. Still no core internals.
     files: ['extension/**'],
-    ignores: ['extension/kernel/**', 'extension/language/**', 'extension/jupyter/**'],
+    ignores: ['extension/kernel/**', 'extension/language/**', 'extension/jupyter/**', 'extension/export/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [ZEROMQ], patterns: [CORE_INTERNALS, CELL_TRANSPILER] }] },
   },
   {
     // The Jupyter kernel: the engine and the language service over ZeroMQ; still no vscode.
     files: ['extension/jupyter/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [VSCODE], patterns: [CORE_INTERNALS] }] },
+  },
+  {
+    // The HTML export: the CLI's and the extension's alike, so no vscode (and no native module).
+    files: ['extension/export/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [VSCODE, ZEROMQ], patterns: [CORE_INTERNALS] }] },
   },
   {
     // Benchmarks drive the Jupyter kernel as a client does, over ZeroMQ; they never ship.

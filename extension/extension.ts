@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { BuiltinTypeScript } from './builtin-typescript';
 import { CellDebugger } from './debug-cell';
+import { registerExportHtml } from './export-html';
 import { LstmController } from './controller';
 import { LanguageClient } from './language/client';
 import { LanguageNotebooks } from './language-notebooks';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): {
     new KernelStatusBar(controller),
     new CellDebugger(controller, context.extensionUri.fsPath),
     vscode.commands.registerCommand('lstm-notebook.newNotebook', newNotebook),
+    registerExportHtml(dist('export.js')),
     vscode.commands.registerCommand('lstm-notebook.restartKernel', async () => {
       const notebook = vscode.window.activeNotebookEditor?.notebook;
       if (notebook) await controller.restart(notebook);

@@ -31,6 +31,7 @@ test('the packaged extension contains only the bundles, the kernel worker’s so
       'changelog.md',
       'LICENSE.txt',
       'readme.md',
+      'dist/export.js',
       'dist/extension.js',
       'dist/language.js',
       'dist/renderer.js',

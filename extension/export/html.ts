@@ -59,6 +59,14 @@ function escapeHtml(text: string): string {
   );
 }
 
+/**
+ * An output's HTML without what the page's Content-Security-Policy cannot stop: a <meta> (a refresh
+ * would navigate away) or a <base>. Scripts, frames, requests and forms the policy refuses.
+ */
+function inert(html: string): string {
+  return html.replace(/<(meta|base)\b[^>]*>/gi, '');
+}
+
 /** A multi-line nbformat string (one string, or a list of lines) as one string. */
 function text(value: unknown): string {
   if (Array.isArray(value)) return value.join('');
@@ -117,7 +125,7 @@ function representation(data: Record<string, unknown>): string {
     if (typeof image === 'string' || Array.isArray(image))
       return `<img class="image" alt="${escapeHtml(plain)}" src="data:${mime};base64,${text(image).replace(/\s/g, '')}">`;
   }
-  if (data['text/html'] !== undefined) return `<div class="html">${text(data['text/html'])}</div>`;
+  if (data['text/html'] !== undefined) return `<div class="html">${inert(text(data['text/html']))}</div>`;
   if (data['text/markdown'] !== undefined)
     return `<div class="markdown">${markdown.render(text(data['text/markdown']))}</div>`;
   if (data['text/plain'] !== undefined) return `<pre class="text">${escapeHtml(plain)}</pre>`;
@@ -182,7 +190,7 @@ export function notebookHtml(nb: ExportNotebook, options: { title: string }): st
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">`,
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="generator" content="lstm-notebook export">',
     `<title>${escapeHtml(options.title)}</title>`,

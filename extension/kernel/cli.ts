@@ -30,7 +30,9 @@ function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (command !== 'run')
     throw new UsageError(
-      command === undefined ? 'expected a command' : `unknown command ${JSON.stringify(command)}: expected "run"`,
+      command === undefined
+        ? 'expected a command: "run", "export" or "kernel"'
+        : `unknown command ${JSON.stringify(command)}: expected "run", "export" or "kernel"`,
     );
   const args: Partial<Args> = { check: false };
   for (let i = 0; i < rest.length; i++) {

@@ -76,9 +76,13 @@ test('code is highlighted, markdown and its math rendered, outputs in order with
 test('text is escaped: a <script> in a cell, a stream, a text/plain or an error stays text, and the page allows no script', () => {
   const html = notebookHtml(notebook, { title: `<script>x</script>` });
   assert.ok(!html.includes('<script'), 'no script element');
+  assert.ok(!html.includes('refresh'), "an output's <meta> refresh dropped");
   assert.match(html, /&lt;script&gt;window\.pwned = 1&lt;\/script&gt;/);
   assert.match(html, /\(<span class="hljs-string">&#x27;&lt;b&gt;&#x27;<\/span>\)/);
-  assert.match(html, /Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'"/);
+  assert.match(
+    html,
+    /Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'"/,
+  );
 });
 
 test('every chart is a figure with its SVG as a data: image; nothing refers to the network', () => {

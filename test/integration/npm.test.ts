@@ -1,13 +1,14 @@
 /**
  * `%npm install` inside a real VS Code: a notebook saved in its own folder installs a local
- * package (a folder, no network) with one cell, and the next cell imports it.
+ * package (a folder, no network) with one cell, and the next cell imports it; the type checker
+ * shows no error on a %npm line.
  */
 import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, errorOf, runCells, text } from './notebook-helpers';
+import { EXTENSION_ID, errorOf, openNotebook, runCells, text, waitFor } from './notebook-helpers';
 
 describe('%npm install in a cell', function () {
   this.timeout(120_000);
@@ -50,6 +51,25 @@ describe('%npm install in a cell', function () {
     await runCells(notebook, 1);
     assert.equal(use.executionSummary?.success, true, JSON.stringify(errorOf(use)));
     assert.match(text(use, 'text/plain'), /INSTALLED!/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('a %npm line shows no error; a type error below it shows on its own line, once', async () => {
+    const notebook = await openNotebook(["%npm install left-pad\nconst n: number = 'text';"]);
+    const uri = notebook.cellAt(0).document.uri;
+    await waitFor(
+      () => vscode.languages.getDiagnostics(uri).some((d) => d.source === 'lstm-notebook'),
+      30_000,
+      'the type error',
+    );
+    // Give VS Code's built-in TypeScript time to publish too: it leaves the cell to ours.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const all = vscode.languages.getDiagnostics(uri);
+    assert.deepEqual(
+      all.map((d) => [d.source, d.code, d.range.start.line]),
+      [['lstm-notebook', 2322, 1]],
+      all.map((d) => `${d.source} ${String(d.code)} ${d.message}`).join('\n'),
+    );
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });

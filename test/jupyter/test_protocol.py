@@ -2,7 +2,7 @@
 a message signed with the wrong key is never executed and the kernel keeps running; interrupt
 (the control channel, and SIGINT) stops a loop and keeps every variable; restart from the
 client; stop_on_error aborts the cells queued behind a failure; live display updates; charts
-carrying the standard vega-lite MIME type; input() over stdin; a clean shutdown.
+carrying the standard vega-lite MIME type; input() over stdin; %npm install; a clean shutdown.
 """
 import os
 import signal
@@ -20,10 +20,10 @@ TIMEOUT = 60
 class KernelProcess:
     """A kernel started from the installed kernelspec, its stderr kept for the assertions."""
 
-    def __init__(self):
+    def __init__(self, cwd=None):
         self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
         self.km = KernelManager(kernel_name="lstm-notebook")
-        self.km.start_kernel(stderr=self.log)
+        self.km.start_kernel(stderr=self.log, cwd=cwd)
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=TIMEOUT)
@@ -252,6 +252,27 @@ class ProtocolTests(unittest.TestCase):
         self.assertEqual(reply["header"]["msg_type"], "debug_reply")
         self.assertFalse(reply["content"]["success"])
         self.assertEqual(k.kc.kernel_info(reply=True, timeout=TIMEOUT)["content"]["debugger"], False)
+
+    def test_npm_install_then_import(self):
+        # The kernel's folder is the notebook's (the client starts it there): a package made here.
+        root = tempfile.mkdtemp()
+        os.mkdir(os.path.join(root, "tiny"))
+        with open(os.path.join(root, "tiny", "package.json"), "w") as f:
+            f.write('{"name": "tiny", "version": "1.0.0", "main": "index.js"}')
+        with open(os.path.join(root, "tiny", "index.js"), "w") as f:
+            f.write("exports.double = (x) => 2 * x;")
+        os.mkdir(os.path.join(root, "notebook"))
+        self.kernel.close()
+        self.kernel = k = KernelProcess(cwd=os.path.join(root, "notebook"))
+        content, seen = k.run("%npm install ../tiny")
+        self.assertEqual(content["status"], "ok", content)
+        streamed = "".join(m["content"]["text"] for m in seen if m["msg_type"] == "stream")
+        self.assertIn("added 1 package", streamed)
+        self.assertTrue(os.path.exists(os.path.join(root, "notebook", "package.json")))
+        self.assertEqual(k.value("import { double } from 'tiny';\ndouble(4)"), "8")
+        content, _ = k.run("%pip install numpy")
+        self.assertEqual(content["ename"], "SyntaxError")
+        self.assertIn("Unknown magic %pip", content["evalue"])
 
     def test_shutdown_ends_the_process_by_itself(self):
         k = self.kernel

@@ -36,9 +36,8 @@ const MAGIC_LINE = /^(\s*)(%%?)([A-Za-z_][\w-]*)(.*)$/;
 export function findMagics(code: string): { magics: NpmMagic[]; problem: MagicProblem | null } {
   const magics: NpmMagic[] = [];
   const lines = code.split('\n');
-  for (let index = 0; index < lines.length; index++) {
-    const match = MAGIC_LINE.exec(lines[index].replace(/\r$/, ''));
-    if (!match) continue;
+  for (const index of magicLines(lines)) {
+    const match = MAGIC_LINE.exec(lines[index].replace(/\r$/, ''))!;
     const [, indent, percent, name, rest] = match;
     const at = { line: index + 1, column: indent.length + 1 };
     if (percent === '%%')
@@ -74,7 +73,8 @@ export function findMagics(code: string): { magics: NpmMagic[]; problem: MagicPr
 
 /** True when the cell has a `%npm` line (valid or not): the controller's untrusted-workspace sentence. */
 export function hasNpmMagic(code: string): boolean {
-  return /^\s*%npm(\s|$)/m.test(code);
+  const lines = code.split('\n');
+  return magicLines(lines).some((index) => /^\s*%npm(\s|$)/.test(lines[index]));
 }
 
 /**
@@ -93,7 +93,82 @@ export function replaceMagics(code: string, magics: readonly NpmMagic[]): string
 
 /** The cell with every magic line (valid or not) turned into spaces: same length, same lines. */
 export function blankMagics(code: string): string {
-  return code.replace(/^[ \t]*%%?[A-Za-z_][^\n]*/gm, (line) => line.replace(/[^\r]/g, ' '));
+  const lines = code.split('\n');
+  for (const index of magicLines(lines)) lines[index] = lines[index].replace(/[^\r]/g, ' ');
+  return lines.join('\n');
+}
+
+/**
+ * Indices of the lines that are magic lines: they start with `%name` or `%%name` outside a
+ * template literal, a string and a comment (a `%d` line inside a multi-line template is text).
+ * A light scan of the code lines between them: strings, templates with their `${…}`, comments
+ * and regular expressions (a `/` after an operator, a bracket or the start).
+ */
+function magicLines(lines: readonly string[]): number[] {
+  const found: number[] = [];
+  // The open template literals and the `${` braces inside each; `comment` while in a block comment.
+  const templates: number[] = [];
+  let comment = false;
+  let previous = ''; // the last significant character of code, for `/`
+  lines.forEach((line, index) => {
+    if (!comment && templates.length === 0 && /^\s*%%?[A-Za-z_]/.test(line)) {
+      found.push(index);
+      return;
+    }
+    let i = 0;
+    const inTemplateText = () => templates.length > 0 && templates[templates.length - 1] === 0;
+    while (i < line.length) {
+      const c = line[i];
+      if (comment) {
+        const end = line.indexOf('*/', i);
+        if (end < 0) return;
+        comment = false;
+        i = end + 2;
+      } else if (inTemplateText()) {
+        if (c === '`') {
+          templates.pop();
+          previous = '`';
+        } else if (c === '$' && line[i + 1] === '{') {
+          templates[templates.length - 1] = 1;
+          previous = '{';
+          i++;
+        } else if (c === '\\') i++;
+        i++;
+      } else if (c === '/' && line[i + 1] === '/') return;
+      else if (c === '/' && line[i + 1] === '*') {
+        comment = true;
+        i += 2;
+      } else if (c === '`') {
+        templates.push(0);
+        i++;
+      } else if (c === "'" || c === '"') {
+        i = skipQuoted(line, i + 1, c);
+        previous = c;
+      } else if (c === '/' && (previous === '' || /[(,=:[!&|?{};+\-*%<>~^]/.test(previous))) {
+        i = skipQuoted(line, i + 1, '/');
+        previous = '/';
+      } else {
+        if (templates.length > 0 && c === '{') templates[templates.length - 1]++;
+        else if (templates.length > 0 && c === '}') templates[templates.length - 1]--;
+        if (!/\s/.test(c)) previous = c;
+        i++;
+      }
+    }
+  });
+  return found;
+}
+
+/** Past the closing `quote` of a string or regular expression that opened before `i` (or the line's end). */
+function skipQuoted(line: string, i: number, quote: string): number {
+  let inClass = false;
+  for (; i < line.length; i++) {
+    const c = line[i];
+    if (c === '\\') i++;
+    else if (quote === '/' && c === '[') inClass = true;
+    else if (quote === '/' && c === ']') inClass = false;
+    else if (c === quote && !inClass) return i + 1;
+  }
+  return i;
 }
 
 /** Words as a shell would split them for npm: blanks separate, '…' and "…" quote. */

@@ -7,6 +7,7 @@
  * "complete".
  */
 import { parse } from 'acorn';
+import { blankMagics } from '../../protocol/magics';
 import { CellSyntaxError, transpileCell } from '../kernel/transpile';
 import { offsetAt } from './cursor';
 
@@ -16,7 +17,8 @@ export function isComplete(code: string): Completeness {
   if (code.trim() === '') return { status: 'complete' };
   let js: string;
   try {
-    js = transpileCell(code);
+    // A `%npm` line is the kernel's (protocol/magics.ts): complete as it is.
+    js = transpileCell(blankMagics(code));
   } catch (error) {
     if (!(error instanceof CellSyntaxError)) return { status: 'invalid' };
     // A template literal or block comment left open runs to the end of the input wherever it began.

@@ -9,6 +9,8 @@ const cases: [string, string][] = [
   ['await Promise.resolve(1)', 'complete'],
   ['interface A { x: number }', 'complete'],
   ['', 'complete'],
+  ['%npm install lodash', 'complete'],
+  ["%npm i lodash\nimport _ from 'lodash';", 'complete'],
   ['function f() {', 'incomplete'],
   ['const a = [1,', 'incomplete'],
   ['1 +', 'incomplete'],

@@ -42,3 +42,25 @@ test('blankMagics keeps lengths and lines; hasNpmMagic finds %npm lines only', (
   assert.equal(hasNpmMagic('%npmx\n'), false);
   assert.equal(hasNpmMagic("const s = '%npm i x';"), false);
 });
+
+test('a %name line inside a template literal or a block comment is text, not a magic', () => {
+  const code = [
+    'const format = `count:', // 0: a template opens
+    '%d items ${ {a: 1}.a }', // 1: inside it (with a `${…}` holding braces)
+    '%s done`;', // 2: still inside, then closed
+    "const s = '`'; const r = /`/; /*", // 3: a quote and a regex holding backticks, a comment opens
+    '%npm install inside-a-comment', // 4
+    '*/ const t = `${`nested`}`;', // 5: the comment closes; a nested template opens and closes
+    '%npm install real', // 6: a magic
+    "const u = 'it''s'; // `", // 7: a backtick in a line comment
+    '%npm i also-real', // 8
+  ].join('\n');
+  const { magics, problem } = findMagics(code);
+  assert.equal(problem, null);
+  assert.deepEqual(
+    magics.map((m) => m.line),
+    [7, 9],
+  );
+  assert.equal(blankMagics(code).split('\n')[1], '%d items ${ {a: 1}.a }');
+  assert.equal(hasNpmMagic('const x = `\n%npm i y\n`;'), false);
+});

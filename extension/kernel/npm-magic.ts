@@ -126,7 +126,7 @@ function forgetPackages(notebookDir: string): void {
   if (resolved) for (const key of Object.keys(resolved)) delete resolved[key];
 }
 
-/** An argument for cmd.exe: quoted when it holds a blank or a metacharacter. */
+/** An argument for cmd.exe: quoted when it holds a blank or a metacharacter (`^`, cmd's escape, in `lodash@^4` too). */
 function quoteForCmd(arg: string): string {
-  return /^[\w@./:=^~+-]+$/.test(arg) ? arg : `"${arg.replace(/"/g, '""')}"`;
+  return /^[\w@./:=~+-]+$/.test(arg) ? arg : `"${arg.replace(/"/g, '""')}"`;
 }

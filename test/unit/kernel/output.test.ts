@@ -169,12 +169,14 @@ test('train(…, { plot: true }) draws a live loss curve: updates without SVG bu
     [
       "import { seed, LSTM, Linear, Adam, train, tasks } from 'lstm-notebook';",
       'seed(5);',
-      'const live = await train([new LSTM({ inputSize: 2, hiddenSize: 8 }), new Linear(8, 1)], tasks.adding({ length: 20, count: 3200 }), { epochs: 1, batchSize: 8, optimizer: new Adam(1e-2), plot: true });',
+      // Ten epochs of 400 steps: long enough (about a second) for live updates, which go out at
+      // most every 100 ms, between the first display and the last (one epoch took under 100 ms).
+      'const live = await train([new LSTM({ inputSize: 2, hiddenSize: 8 }), new Linear(8, 1)], tasks.adding({ length: 20, count: 3200 }), { epochs: 10, batchSize: 8, optimizer: new Adam(1e-2), plot: true });',
       'live.steps.length',
     ].join('\n'),
   );
   assert.equal(r.ok, true, r.error?.stack);
-  assert.equal(r.value, '400');
+  assert.equal(r.value, '4000');
   const displays = r.outputs.filter((o) => o.type === 'display');
   assert.ok(displays.length >= 3, `${displays.length} display messages`);
   const last = displays.at(-1)!;
@@ -193,7 +195,7 @@ test('train(…, { plot: true }) draws a live loss curve: updates without SVG bu
     last.type === 'display'
       ? (last.bundle['application/vnd.lstm-notebook.loss+json'] as { series: Array<{ y: number[] }> })
       : null;
-  assert.equal(payload?.series[0].y.length, 400);
+  assert.equal(payload?.series[0].y.length, 4000);
 });
 
 test('sweep() shows its ranked table from the start and its box plot, both updated in place; the last update carries the SVG', async () => {

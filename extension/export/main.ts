@@ -7,6 +7,7 @@
  */
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { parseNotebook } from '../kernel/nbformat';
 import { chartCount, notebookHtml, type ExportNotebook } from './html';
 
 export { notebookHtml };
@@ -44,30 +45,6 @@ function parseArgs(argv: string[]): Args {
   return { input, out };
 }
 
-/** The notebook's JSON, checked as far as the page needs: nbformat 4 and a list of cells. */
-export function readNotebook(json: string, file: string): ExportNotebook {
-  let nb: unknown;
-  try {
-    nb = JSON.parse(json);
-  } catch (error) {
-    throw new Error(`${file} is not a notebook: expected JSON, got a parse error (${(error as Error).message})`, {
-      cause: error,
-    });
-  }
-  if (typeof nb !== 'object' || nb === null || Array.isArray(nb))
-    throw new Error(
-      `${file} is not a notebook: expected a JSON object, got ${Array.isArray(nb) ? 'an array' : typeof nb}`,
-    );
-  const { nbformat, cells } = nb as { nbformat?: unknown; cells?: unknown };
-  if (nbformat !== 4)
-    throw new Error(
-      `${file} is not a notebook this exporter reads: expected "nbformat": 4, got ${JSON.stringify(nbformat)}`,
-    );
-  if (!Array.isArray(cells) || cells.some((cell) => typeof cell !== 'object' || cell === null))
-    throw new Error(`${file} is not a notebook: expected "cells" to be a list of objects`);
-  return nb as ExportNotebook;
-}
-
 export async function main(argv: string[]): Promise<number> {
   let args: Args;
   try {
@@ -92,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
         { cause: error },
       );
     }
-    nb = readNotebook(json, args.input);
+    nb = parseNotebook(json, args.input, 'this exporter reads');
   } catch (error) {
     console.error(`lstm-notebook export: ${(error as Error).message}. Nothing was written.`);
     return 2;

@@ -55,9 +55,12 @@ export type OutputJson =
     }
   | { output_type: 'error'; ename: string; evalue: string; traceback: string[] };
 
+/** Who reads the notebook, as its errors say: "… is not a notebook this runner can execute". */
+export type NotebookReader = 'this runner can execute' | 'this exporter reads';
+
 export class NotebookFormatError extends Error {
-  constructor(file: string, problem: string) {
-    super(`${file} is not a notebook this runner can execute: ${problem}`);
+  constructor(file: string, problem: string, reader: NotebookReader = 'this runner can execute') {
+    super(`${file} is not a notebook ${reader}: ${problem}`);
     this.name = 'NotebookFormatError';
   }
 }
@@ -71,41 +74,36 @@ function parseNumber(text: string): number | LosslessNumber {
   return isSafeNumber(text) ? Number(text) : new LosslessNumber(text);
 }
 
-export function parseNotebook(text: string, file: string): NotebookJson {
+export function parseNotebook(
+  text: string,
+  file: string,
+  reader: NotebookReader = 'this runner can execute',
+): NotebookJson {
+  const fail = (problem: string): NotebookFormatError => new NotebookFormatError(file, problem, reader);
   let json: unknown;
   try {
     JSON.parse(text); // for its error messages
     json = parseLossless(text, undefined, parseNumber);
   } catch (error) {
-    throw new NotebookFormatError(file, `expected JSON, got a parse error (${(error as Error).message})`);
+    throw fail(`expected JSON, got a parse error (${(error as Error).message})`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json))
-    throw new NotebookFormatError(
-      file,
-      `expected a JSON object, got ${Array.isArray(json) ? 'an array' : typeof json}`,
-    );
+    throw fail(`expected a JSON object, got ${Array.isArray(json) ? 'an array' : typeof json}`);
   const nb = json as Partial<NotebookJson>;
-  if (nb.nbformat !== 4)
-    throw new NotebookFormatError(file, `expected "nbformat": 4, got ${JSON.stringify(nb.nbformat)}`);
+  if (nb.nbformat !== 4) throw fail(`expected "nbformat": 4, got ${JSON.stringify(nb.nbformat)}`);
   if (!Array.isArray(nb.cells))
-    throw new NotebookFormatError(
-      file,
-      `expected "cells" to be a list, got ${nb.cells === undefined ? 'nothing' : typeof nb.cells}`,
-    );
+    throw fail(`expected "cells" to be a list, got ${nb.cells === undefined ? 'nothing' : typeof nb.cells}`);
   nb.cells.forEach((cell, index) => {
     const where = `cell ${index + 1}`;
     if (typeof cell !== 'object' || cell === null)
-      throw new NotebookFormatError(file, `${where}: expected an object, got ${JSON.stringify(cell)}`);
+      throw fail(`${where}: expected an object, got ${JSON.stringify(cell)}`);
     if (!['code', 'markdown', 'raw'].includes(cell.cell_type))
-      throw new NotebookFormatError(
-        file,
-        `${where}: expected cell_type "code", "markdown" or "raw", got ${JSON.stringify(cell.cell_type)}`,
-      );
+      throw fail(`${where}: expected cell_type "code", "markdown" or "raw", got ${JSON.stringify(cell.cell_type)}`);
     if (
       typeof cell.source !== 'string' &&
       !(Array.isArray(cell.source) && cell.source.every((s) => typeof s === 'string'))
     ) {
-      throw new NotebookFormatError(file, `${where}: expected source to be a string or a list of strings`);
+      throw fail(`${where}: expected source to be a string or a list of strings`);
     }
   });
   // Jupyter's key order, so a re-run notebook diffs cleanly.

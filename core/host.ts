@@ -3,7 +3,8 @@
  * and notebook cells do not (their API is index.ts): starting the WebAssembly engine's helper
  * thread, reading the engine's memory use, the interrupt check long core calls poll, the
  * compiled kernels themselves (the bench times the gemm alone), and the core's argument checks
- * (plot.* and the kernel word their errors as the core does).
+ * (plot.* and the kernel word their errors as the core does), and how values describe
+ * themselves to the debugger (the variables view describes them the same way).
  */
 export { helperHandle, detachHelper, threadStats, Slot, State } from './kernels/wasm/threads';
 export type { HelperHandle } from './kernels/wasm/threads';
@@ -18,3 +19,4 @@ export { checkTrain, unpackTrainable } from './train';
 export { alignedText } from './format/aligned-text';
 export { sweepTable } from './format/sweep';
 export { median } from './sweep-results';
+export { DEBUG_DESCRIPTION, leadingValues } from './debug-description';

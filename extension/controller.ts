@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as vscode from 'vscode';
 import { KernelSession, type CellOutput, type KernelState } from './kernel/session';
+import type { VariableRow } from '../protocol/kernel';
 import { hasNpmMagic } from '../protocol/magics';
 import { errorItem, outputItems } from './outputs';
 import { validateSelectionMessage, type SelectionMessage } from '../protocol/selection';
@@ -26,6 +27,9 @@ export class LstmController implements vscode.Disposable {
   private readonly selected = new Set<vscode.NotebookDocument>();
   private readonly selectionEmitter = new vscode.EventEmitter<vscode.NotebookDocument>();
   readonly onDidChangeSelection = this.selectionEmitter.event;
+  private readonly cellEndEmitter = new vscode.EventEmitter<vscode.NotebookDocument>();
+  /** A cell of this notebook ended (ran, failed, was interrupted or cancelled): the variables view refreshes. */
+  readonly onDidEndCell = this.cellEndEmitter.event;
   /**
    * Called when a notebook's running cell is to stop: after an interrupt's flag is set, and before
    * a restart or the notebook's close ends the worker. Debug Cell ends its session, so a worker
@@ -47,6 +51,7 @@ export class LstmController implements vscode.Disposable {
     this.disposables.push(
       this.controller,
       this.stateEmitter,
+      this.cellEndEmitter,
       vscode.workspace.onDidOpenNotebookDocument((notebook) => this.preferIfOurs(notebook)),
       this.selectionEmitter,
       this.controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
@@ -85,6 +90,14 @@ export class LstmController implements vscode.Disposable {
 
   stateOf(notebook: vscode.NotebookDocument): KernelState | null {
     return this.sessions.get(notebook)?.session.state ?? null;
+  }
+
+  /**
+   * The notebook's variables (protocol/kernel.ts VariableRow), or null when its kernel has not
+   * started: listing them never starts one.
+   */
+  variablesOf(notebook: vscode.NotebookDocument): Promise<VariableRow[]> | null {
+    return this.sessions.get(notebook)?.session.variables() ?? null;
   }
 
   async restart(notebook: vscode.NotebookDocument): Promise<void> {
@@ -238,6 +251,7 @@ export class LstmController implements vscode.Disposable {
       return result.ok;
     } finally {
       cancel.dispose();
+      this.cellEndEmitter.fire(notebook);
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Extension entry: thin wiring. The controller runs cells; commands create a notebook and
- * restart its kernel; the status bar shows the kernel's state for the active notebook; the
+ * restart its kernel; the status bar shows the kernel's state for the active notebook, the
+ * Variables view its variables; the
  * cells' language service (completions, hover, type errors) is registered here but its worker
  * starts only when an LSTM notebook is served.
  */
@@ -14,10 +15,12 @@ import { LanguageNotebooks } from './language-notebooks';
 import { registerLanguageProviders } from './language-providers';
 import { newNotebook } from './new-notebook';
 import { KernelStatusBar } from './status-bar';
+import { VariablesView } from './variables-view';
 
 export function activate(context: vscode.ExtensionContext): {
   controller: LstmController;
   language: LanguageClient;
+  variables: VariablesView;
 } {
   const dist = (name: string) => vscode.Uri.joinPath(context.extensionUri, 'dist', name).fsPath;
   const controller = new LstmController(dist('worker.js'));
@@ -28,9 +31,12 @@ export function activate(context: vscode.ExtensionContext): {
   };
   const language = new LanguageClient(dist('language.js'), { typesDir: dist('types') }, warn);
   const notebooks = new LanguageNotebooks(controller, language, new BuiltinTypeScript(warn));
+  const variables = new VariablesView(controller);
   context.subscriptions.push(
     controller,
     new KernelStatusBar(controller),
+    variables,
+    vscode.commands.registerCommand('lstm-notebook.showVariables', () => variables.show()),
     new CellDebugger(controller, context.extensionUri.fsPath),
     vscode.commands.registerCommand('lstm-notebook.newNotebook', newNotebook),
     registerExportHtml(dist('export.js')),
@@ -43,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): {
     language,
     { dispose: () => channel?.dispose() },
   );
-  return { controller, language };
+  return { controller, language, variables };
 }
 
 export function deactivate(): void {}

@@ -53,7 +53,25 @@ export type HostMessage =
    * question, or `error` when this host cannot ask anyone (the headless runner, a Jupyter client
    * that takes no input).
    */
-  | { type: 'inputReply'; id: number; value: string | null; error?: string };
+  | { type: 'inputReply'; id: number; value: string | null; error?: string }
+  /**
+   * The notebook's variables now (the variables view): answered by `variables` with the same
+   * `request` once the worker is free, after the running cell or at its next await.
+   */
+  | { type: 'variables'; request: number };
+
+/**
+ * One of the notebook's top-level names as the variables view and `%whos` show it, the columns
+ * of VS Code Jupyter's variables view: `type` the constructor's name (or typeof), `size` a
+ * tensor's shape, a length, a model's parameter count ('' when none applies), `value` one
+ * short line (a tensor's leading values, a model's description).
+ */
+export interface VariableRow {
+  name: string;
+  type: string;
+  size: string;
+  value: string;
+}
 
 /** A cell's error as the user sees it: stack lines already mapped to cell lines, engine frames removed. */
 export interface CellError {
@@ -99,7 +117,9 @@ export type WorkerMessage =
   /** The cell failed; `done` follows. */
   | { type: 'error'; id: number; error: CellError }
   /** The cell ended; ok is false after an error or an interrupt. */
-  | { type: 'done'; id: number; ok: boolean };
+  | { type: 'done'; id: number; ok: boolean }
+  /** The answer to a `variables` request: every variable, sorted by name. */
+  | { type: 'variables'; request: number; rows: VariableRow[] };
 
 const isText = (v: unknown): v is string => typeof v === 'string';
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -125,8 +145,14 @@ export function validateWorkerMessage(m: unknown): string | null {
       (m.url === null && (m.error === undefined || isText(m.error)))
       ? null
       : `a malformed inspector message ${shown()}`;
+  if (m.type === 'variables')
+    return typeof m.request === 'number' &&
+      Array.isArray(m.rows) &&
+      m.rows.every((r) => isObject(r) && isText(r.name) && isText(r.type) && isText(r.size) && isText(r.value))
+      ? null
+      : `a malformed variables message (expected a numeric "request" and rows of name, type, size and value strings) ${shown()}`;
   if (!['stream', 'display', 'clear', 'input', 'result', 'error', 'done'].includes(m.type as string))
-    return `expected a type of ready, inspector, stream, display, clear, input, result, error or done, got ${shown()}`;
+    return `expected a type of ready, inspector, variables, stream, display, clear, input, result, error or done, got ${shown()}`;
   if (typeof m.id !== 'number') return `expected a numeric "id", got ${shown()}`;
   switch (m.type) {
     case 'stream':

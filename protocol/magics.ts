@@ -1,9 +1,11 @@
 /**
- * Line magics in a cell, as in IPython: a line whose first non-blank character is `%`. One is
- * known, `%npm install <packages…>` (also `i`, `add`) and `%npm uninstall <packages…>` (also
- * `un`, `remove`, `rm`), and it may sit among other lines, like IPython's `%pip`: the lines run
- * in order, so an import below it in the same cell sees the package. Any other `%name` line,
- * and a cell magic (`%%name`), is refused by name before anything in the cell runs.
+ * Line magics in a cell, as in IPython: a line whose first non-blank character is `%`. Two are
+ * known: `%npm install <packages…>` (also `i`, `add`) and `%npm uninstall <packages…>` (also
+ * `un`, `remove`, `rm`), which may sit among other lines, like IPython's `%pip`: the lines run
+ * in order, so an import below it in the same cell sees the package; and `%whos [types…]`,
+ * IPython's table of the notebook's variables (only those of the named types when given). Any
+ * other `%name` line, and a cell magic (`%%name`), is refused by name before anything in the
+ * cell runs.
  *
  * Pure and small (no transpiler): the worker replaces each magic line by a call to the kernel
  * before TypeScript sees the cell (one line for one line, so stacks keep the cell's lines), the
@@ -12,11 +14,11 @@
  */
 import { KERNEL_GLOBAL } from './kernel';
 
-/** One `%npm …` line: its 1-based line and npm's arguments (the subcommand first, as npm spells it). */
-export interface NpmMagic {
-  line: number;
-  args: string[];
-}
+/**
+ * One magic line, 1-based: `%npm …` with npm's arguments (the subcommand first, as npm spells
+ * it), or `%whos` with the type names it keeps (none: every variable).
+ */
+export type Magic = { line: number; name: 'npm'; args: string[] } | { line: number; name: 'whos'; types: string[] };
 
 /** Why a magic line is refused, where: `line` and `column` are 1-based. */
 export interface MagicProblem {
@@ -25,7 +27,7 @@ export interface MagicProblem {
   column: number;
 }
 
-const KNOWN_MAGICS = '%npm install <packages…> and %npm uninstall <packages…>';
+const KNOWN_MAGICS = '%npm install <packages…>, %npm uninstall <packages…> and %whos [types…]';
 
 const INSTALL = new Set(['install', 'i', 'add']);
 const UNINSTALL = new Set(['uninstall', 'un', 'remove', 'rm', 'r']);
@@ -33,8 +35,8 @@ const UNINSTALL = new Set(['uninstall', 'un', 'remove', 'rm', 'r']);
 const MAGIC_LINE = /^(\s*)(%%?)([A-Za-z_][\w-]*)(.*)$/;
 
 /** The magic lines of a cell, or the first problem with one. */
-export function findMagics(code: string): { magics: NpmMagic[]; problem: MagicProblem | null } {
-  const magics: NpmMagic[] = [];
+export function findMagics(code: string): { magics: Magic[]; problem: MagicProblem | null } {
+  const magics: Magic[] = [];
   const lines = code.split('\n');
   for (const index of magicLines(lines)) {
     const match = MAGIC_LINE.exec(lines[index].replace(/\r$/, ''))!;
@@ -45,7 +47,7 @@ export function findMagics(code: string): { magics: NpmMagic[]; problem: MagicPr
         magics,
         problem: { ...at, reason: `Cell magics (%%${name}) are not supported: the known magics are ${KNOWN_MAGICS}` },
       };
-    if (name !== 'npm')
+    if (name !== 'npm' && name !== 'whos')
       return {
         magics,
         problem: {
@@ -54,7 +56,17 @@ export function findMagics(code: string): { magics: NpmMagic[]; problem: MagicPr
         },
       };
     const args = splitArgs(rest);
-    if (!args.ok) return { magics, problem: { ...at, reason: `%npm: ${args.reason}` } };
+    if (!args.ok) return { magics, problem: { ...at, reason: `%${name}: ${args.reason}` } };
+    if (name === 'whos') {
+      const notName = args.words.find((word) => !/^[A-Za-z_$][\w$]*$/.test(word));
+      if (notName !== undefined)
+        return {
+          magics,
+          problem: { ...at, reason: `%whos takes type names (e.g. %whos Tensor LSTM), got ${JSON.stringify(notName)}` },
+        };
+      magics.push({ line: index + 1, name: 'whos', types: args.words });
+      continue;
+    }
     const [command = '', ...packages] = args.words;
     if (!INSTALL.has(command) && !UNINSTALL.has(command))
       return {
@@ -66,7 +78,7 @@ export function findMagics(code: string): { magics: NpmMagic[]; problem: MagicPr
       };
     if (UNINSTALL.has(command) && packages.length === 0)
       return { magics, problem: { ...at, reason: '%npm uninstall: name the packages to remove' } };
-    magics.push({ line: index + 1, args: [INSTALL.has(command) ? 'install' : 'uninstall', ...packages] });
+    magics.push({ line: index + 1, name: 'npm', args: [INSTALL.has(command) ? 'install' : 'uninstall', ...packages] });
   }
   return { magics, problem: null };
 }
@@ -78,15 +90,19 @@ export function hasNpmMagic(code: string): boolean {
 }
 
 /**
- * The cell with each `%npm` line replaced, on the same line, by an awaited call to the kernel
- * (`;await __lstmKernel.npm(["install","lodash"]);`). Call after findMagics found no problem.
+ * The cell with each magic line replaced, on the same line, by a call to the kernel
+ * (`;await __lstmKernel.npm(["install","lodash"]);`, `;__lstmKernel.whos(["Tensor"]);`). Call
+ * after findMagics found no problem.
  */
-export function replaceMagics(code: string, magics: readonly NpmMagic[]): string {
+export function replaceMagics(code: string, magics: readonly Magic[]): string {
   if (magics.length === 0) return code;
   const lines = code.split('\n');
-  for (const { line, args } of magics) {
-    const indent = /^\s*/.exec(lines[line - 1])![0];
-    lines[line - 1] = `${indent};await ${KERNEL_GLOBAL}.npm(${JSON.stringify(args)});`;
+  for (const magic of magics) {
+    const indent = /^\s*/.exec(lines[magic.line - 1])![0];
+    lines[magic.line - 1] =
+      magic.name === 'npm'
+        ? `${indent};await ${KERNEL_GLOBAL}.npm(${JSON.stringify(magic.args)});`
+        : `${indent};${KERNEL_GLOBAL}.whos(${JSON.stringify(magic.types)});`;
   }
   return lines.join('\n');
 }

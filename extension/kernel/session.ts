@@ -15,6 +15,7 @@ import {
   INTERRUPTED,
   type CellError,
   type HostMessage,
+  type VariableRow,
   type WorkerConfig,
   type WorkerMessage,
   validateWorkerMessage,
@@ -104,6 +105,9 @@ export class KernelSession {
   /** openInspector calls waiting for the worker's answer. */
   private readonly inspectorWaiters: { resolve: (opened: OpenedInspector) => void; reject: (error: Error) => void }[] =
     [];
+  /** variables() calls waiting for the worker's answer, by request number. */
+  private readonly variableWaiters = new Map<number, (rows: VariableRow[]) => void>();
+  private nextVariablesRequest = 1;
 
   constructor(private readonly options: SessionOptions) {
     this.start();
@@ -169,6 +173,30 @@ export class KernelSession {
     });
   }
 
+  /**
+   * The notebook's variables (protocol/kernel.ts VariableRow), sorted by name. The worker answers
+   * once it is free: after the running cell, or at its next await (training yields between
+   * steps). A worker replaced meanwhile has none: the wait resolves to [].
+   */
+  variables(): Promise<VariableRow[]> {
+    if (this.currentState === 'disposed') return Promise.resolve([]);
+    return new Promise((resolve) => {
+      const request = this.nextVariablesRequest++;
+      this.variableWaiters.set(request, resolve);
+      const worker = this.worker;
+      // A worker replaced before it listened (a restart) is asked nothing: its successor has no variables yet.
+      const unanswered = () => {
+        this.variableWaiters.delete(request);
+        resolve([]);
+      };
+      this.ready.then(() => {
+        if (this.worker === worker && this.currentState !== 'disposed')
+          worker.postMessage({ type: 'variables', request } satisfies HostMessage);
+        else unanswered();
+      }, unanswered);
+    });
+  }
+
   closeInspector(): void {
     if (this.currentState !== 'disposed') this.worker.postMessage({ type: 'closeInspector' } satisfies HostMessage);
   }
@@ -219,6 +247,7 @@ export class KernelSession {
         error: { name: 'Error', message: 'The kernel was shut down.', stack: 'Error: The kernel was shut down.' },
       });
     this.rejectInspectorWaiters('the kernel was shut down');
+    this.answerVariableWaiters();
     this.clearGrace();
     await this.worker.terminate();
   }
@@ -286,6 +315,7 @@ export class KernelSession {
       const message = `The kernel could not start: ${error.message}`;
       this.setState('disposed');
       this.rejectInspectorWaiters(message);
+      this.answerVariableWaiters();
       for (const cell of this.queue.splice(0))
         this.finish(
           cell,
@@ -309,6 +339,7 @@ export class KernelSession {
   private replaceWorker(why: string, interrupted: boolean, name = interrupted ? INTERRUPTED : 'KernelRestarted'): void {
     this.clearGrace();
     this.rejectInspectorWaiters(`the kernel restarted: ${why}`);
+    this.answerVariableWaiters();
     const old = this.worker;
     const running = this.queue[0]?.started ? this.queue.shift() : undefined;
     this.setState('restarting');
@@ -358,6 +389,11 @@ export class KernelSession {
       for (const { resolve, reject } of waiting)
         if (message.url) resolve({ url: message.url, kernelGlobals: message.kernelGlobals ?? [] });
         else reject(new Error(`the kernel's inspector did not open: ${message.error ?? 'no reason given'}`));
+      return;
+    }
+    if (message.type === 'variables') {
+      this.variableWaiters.get(message.request)?.(message.rows);
+      this.variableWaiters.delete(message.request);
       return;
     }
     const cell = this.queue[0];
@@ -440,6 +476,12 @@ export class KernelSession {
 
   private rejectInspectorWaiters(reason: string): void {
     for (const { reject } of this.inspectorWaiters.splice(0)) reject(new Error(reason));
+  }
+
+  /** The waits of a worker that is gone: a fresh worker (or none) has no variables. */
+  private answerVariableWaiters(): void {
+    for (const resolve of this.variableWaiters.values()) resolve([]);
+    this.variableWaiters.clear();
   }
 
   private clearGrace(): void {

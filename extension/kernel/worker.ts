@@ -26,6 +26,7 @@ import { ModuleLoader } from './imports';
 import { NpmRunner } from './npm-magic';
 import { Outbox } from './outbox';
 import { bundleOf } from './value-bundle';
+import { describeVariables, whosBundle } from './variables';
 import { configureEngine } from './engine-config';
 
 const port = parentPort;
@@ -121,11 +122,17 @@ globals[KERNEL_GLOBAL] = Object.freeze({
   checkMemory,
   import: (specifier: unknown) => loader.load(specifier),
   npm: (args: string[]) => npm.run(args),
+  // `%whos [types…]` (protocol/magics.ts): the variables at that line, as a table.
+  whos: (types: string[]) => {
+    const rows = describeVariables(globalThis, kernelNames);
+    displays.display({ toBundle: () => whosBundle(rows, types) });
+  },
   showWhilePaused,
 });
 hideLazyGlobals();
 /** Every global name before a cell runs: not the notebook's variables (Debug Cell lists those apart). */
 const kernelGlobals = Object.getOwnPropertyNames(globalThis);
+const kernelNames: ReadonlySet<string> = new Set(kernelGlobals);
 
 // A timer or promise of an earlier cell that throws must not end the kernel, nor vanish: during
 // a cell it goes to that cell's stderr; while no cell runs it waits for the next cell, which
@@ -173,6 +180,9 @@ port.on('message', (message: HostMessage) => {
       break;
     case 'inputReply':
       inputs.answer(message);
+      break;
+    case 'variables':
+      post({ type: 'variables', request: message.request, rows: describeVariables(globalThis, kernelNames) });
       break;
     case 'selection': {
       // Checked again here: the worker trusts no message it did not make.

@@ -202,6 +202,23 @@ class ProtocolTests(unittest.TestCase):
         # PyTorch's count for nn.LSTM(2, 3): 4·3·(2 + 3) weights + 2·4·3 biases = 84.
         self.assertIn("84", data["text/plain"])
 
+    def test_whos_lists_the_variables_as_a_table(self):
+        content, seen = self.kernel.run(
+            "import { Tensor } from 'lstm-notebook';\nconst h = Tensor.zeros([2, 3]);\nconst steps = 12;\n%whos number Tensor"
+        )
+        self.assertEqual(content["status"], "ok", content)
+        data = [m for m in seen if m["msg_type"] == "display_data"][0]["content"]["data"]
+        rows = [line.split() for line in data["text/plain"].split("\n")]
+        self.assertEqual(rows[0], ["Variable", "Type", "Size", "Value"])
+        self.assertEqual([r[:2] for r in rows[1:]], [["h", "Tensor"], ["steps", "number"]])
+        self.assertEqual(rows[1][2:4], ["[2,", "3]"])
+        self.assertIn("<caption>2 variables</caption>", data["text/html"])
+        # Jupyter's is_complete calls the magic line complete (it is not TypeScript).
+        request = self.kernel.kc.is_complete("%whos")
+        reply = self.kernel.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertEqual(reply["parent_header"]["msg_id"], request)
+        self.assertEqual(reply["content"]["status"], "complete")
+
     def test_a_chart_carries_vega_lite_svg_and_text(self):
         _, seen = self.kernel.run(
             "import { plot } from 'lstm-notebook';\nplot.series([{ name: 'line', x: [0, 1, 2], y: [1, 4, 9] }])"

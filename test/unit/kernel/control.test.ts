@@ -223,16 +223,16 @@ test('a cell posting malformed messages to parentPort cannot crash the host: the
       session,
       [
         "const { parentPort } = require('node:worker_threads');",
-        "for (const m of [null, 7, { type: 'evil' }, { type: 'stream', id: 1 }, { type: 'display', id: 1, displayId: 3 }, { type: 'error', id: 1, error: 'x' }, { type: 'clear', id: 1 }, { type: 'clear', id: 1, wait: 'yes' }, { type: 'input', id: 1, prompt: 5, password: false }]) parentPort.postMessage(m);",
+        "for (const m of [null, 7, { type: 'evil' }, { type: 'stream', id: 1 }, { type: 'display', id: 1, displayId: 3 }, { type: 'error', id: 1, error: 'x' }, { type: 'clear', id: 1 }, { type: 'clear', id: 1, wait: 'yes' }, { type: 'input', id: 1, prompt: 5, password: false }, { type: 'variables', request: 1, rows: [{ name: 'x' }] }]) parentPort.postMessage(m);",
         "'still here'",
       ].join('\n'),
     );
     assert.equal(r.ok, true, JSON.stringify(r.error));
     assert.equal(r.value, "'still here'");
-    assert.equal(logged.length, 9, logged.join('\n'));
+    assert.equal(logged.length, 10, logged.join('\n'));
     assert.match(
       logged[2],
-      /ignored a message from the kernel worker: expected a type of ready, inspector, stream, display, clear, input, result, error or done, got \{"type":"evil"/,
+      /ignored a message from the kernel worker: expected a type of ready, inspector, variables, stream, display, clear, input, result, error or done, got \{"type":"evil"/,
     );
     assert.match(logged[6], /a malformed clear message \(expected a boolean "wait"\) \{"type":"clear","id":1\}/);
     assert.match(
@@ -241,6 +241,11 @@ test('a cell posting malformed messages to parentPort cannot crash the host: the
     );
     // A forged question is refused before anyone is asked.
     assert.match(logged[8], /a malformed input message \(expected a prompt string and a boolean "password"\)/);
+    // Forged rows are not passed on to the variables view.
+    assert.match(
+      logged[9],
+      /a malformed variables message \(expected a numeric "request" and rows of name, type, size and value strings\)/,
+    );
     assert.equal((await run(session, '1 + 1')).value, '2');
   } finally {
     await session.dispose();

@@ -97,7 +97,7 @@ test('an unknown magic, a cell magic and another npm command are refused by name
   for (const [line, expected] of [
     [
       '%pip install numpy',
-      /^Unknown magic %pip: the known magics are %npm install <packages…> and %npm uninstall <packages…>/,
+      /^Unknown magic %pip: the known magics are %npm install <packages…>, %npm uninstall <packages…> and %whos \[types…\]/,
     ],
     ['%%bash', /^Cell magics \(%%bash\) are not supported/],
     ['%npm publish', /^%npm publish: the known magics are .*; run other npm commands in a terminal/],

@@ -8,9 +8,9 @@ test('%npm install / i / add and uninstall / rm lines, quoted words, anywhere in
   const { magics, problem } = findMagics(code);
   assert.equal(problem, null);
   assert.deepEqual(magics, [
-    { line: 2, args: ['install', 'lodash', 'my pkg'] },
-    { line: 3, args: ['install', '@scope/x@2'] },
-    { line: 4, args: ['uninstall', 'lodash'] },
+    { line: 2, name: 'npm', args: ['install', 'lodash', 'my pkg'] },
+    { line: 3, name: 'npm', args: ['install', '@scope/x@2'] },
+    { line: 4, name: 'npm', args: ['uninstall', 'lodash'] },
   ]);
   const replaced = replaceMagics(code, magics).split('\n');
   assert.equal(replaced.length, 6, 'one line for one line');
@@ -19,12 +19,34 @@ test('%npm install / i / add and uninstall / rm lines, quoted words, anywhere in
   assert.equal(replaced[5], '% 3', 'a remainder continued from the line above is no magic');
 });
 
+test('%whos with no words or with type names, replaced by a call on the same line', () => {
+  const code = 'a;\n%whos\n  %whos Tensor LSTM $x';
+  const { magics, problem } = findMagics(code);
+  assert.equal(problem, null);
+  assert.deepEqual(magics, [
+    { line: 2, name: 'whos', types: [] },
+    { line: 3, name: 'whos', types: ['Tensor', 'LSTM', '$x'] },
+  ]);
+  assert.deepEqual(replaceMagics(code, magics).split('\n'), [
+    'a;',
+    ';__lstmKernel.whos([]);',
+    '  ;__lstmKernel.whos(["Tensor","LSTM","$x"]);',
+  ]);
+  assert.deepEqual(findMagics('%whos Tensor-3').problem, {
+    line: 1,
+    column: 1,
+    reason: '%whos takes type names (e.g. %whos Tensor LSTM), got "Tensor-3"',
+  });
+  assert.match(findMagics("%whos 'x")!.problem!.reason, /^%whos: an unclosed quote/);
+});
+
 test('refused: unknown magics, cell magics, other npm commands, an uninstall of nothing, an open quote', () => {
   const reason = (code: string) => findMagics(code).problem;
   assert.deepEqual(reason('x;\n  %pip install numpy'), {
     line: 2,
     column: 3,
-    reason: 'Unknown magic %pip: the known magics are %npm install <packages…> and %npm uninstall <packages…>',
+    reason:
+      'Unknown magic %pip: the known magics are %npm install <packages…>, %npm uninstall <packages…> and %whos [types…]',
   });
   assert.match(reason('%%bash\nls')!.reason, /^Cell magics \(%%bash\) are not supported/);
   assert.match(reason('%npm run build')!.reason, /^%npm run: .*run other npm commands in a terminal$/);

@@ -1,0 +1,106 @@
+/**
+ * The Variables view in a real VS Code, outside debugging: "Show Variables" reveals it, it lists
+ * the notebook's names after each cell (functions and classes hidden by the default setting,
+ * which can change), it follows the active notebook, empties on restart and says why; `%whos` in
+ * a cell shows the same rows as a table.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, openNotebook, runCells, text, waitFor } from './notebook-helpers';
+
+interface Row {
+  name: string;
+  type: string;
+  size: string;
+  value: string;
+}
+
+interface VariablesApi {
+  readonly rows: readonly Row[];
+  readonly visible: boolean;
+  readonly message: string | undefined;
+  getTreeItem(row: Row): vscode.TreeItem;
+}
+
+async function variablesView(): Promise<VariablesApi> {
+  const extension = vscode.extensions.getExtension<{ variables: VariablesApi }>(EXTENSION_ID);
+  assert.ok(extension);
+  return (await extension.activate()).variables;
+}
+
+const names = (view: VariablesApi) => view.rows.map((r) => r.name).join(',');
+
+describe('the Variables view and %whos', function () {
+  this.timeout(120_000);
+  const settings = () => vscode.workspace.getConfiguration('lstmNotebook.variables');
+  after(() => settings().update('hiddenTypes', undefined, vscode.ConfigurationTarget.Global));
+
+  it('lists the notebook’s variables after each cell, follows the active notebook and empties on restart', async () => {
+    const notebook = await openNotebook([
+      "import { LSTM, Tensor } from 'lstm-notebook';\nconst x = Tensor.from([[0.5, -1]]);\nconst model = new LSTM({ inputSize: 2, hiddenSize: 3 });",
+      'let steps = 40;\nfunction double(n: number) { return 2 * n; }',
+      '%whos\n%whos Tensor',
+    ]);
+    const view = await variablesView();
+    await vscode.commands.executeCommand('lstm-notebook.showVariables');
+    await waitFor(() => view.visible, 10_000, 'the Variables view to show');
+    await waitFor(
+      () => view.message === 'The kernel has not started: run a cell to see its variables.',
+      10_000,
+      `the view to say the kernel has not started (it says ${JSON.stringify(view.message)})`,
+    );
+
+    await runCells(notebook, 0);
+    await waitFor(() => names(view) === 'model,x', 10_000, `model and x in the view (it has ${names(view)})`);
+    const x = view.rows.find((r) => r.name === 'x')!;
+    assert.deepEqual(x, { name: 'x', type: 'Tensor', size: '[1, 2]', value: 'float32 [0.5000, -1.0000]' });
+    const item = view.getTreeItem(x);
+    assert.equal(item.label, 'x');
+    assert.equal(item.description, 'Tensor [1, 2] · float32 [0.5000, -1.0000]');
+    // An LSTM with I = 2, H = 3: 4 gates × 3 × (2 + 3) weights and two biases of 4 × 3.
+    const model = view.rows.find((r) => r.name === 'model')!;
+    assert.equal(model.size, `${4 * 3 * (2 + 3) + 2 * 4 * 3} params`);
+    assert.equal(model.value, 'LSTM(2 → 3)');
+
+    await runCells(notebook, 1);
+    await waitFor(() => names(view) === 'model,steps,x', 10_000, `steps added (the view has ${names(view)})`);
+    await settings().update('hiddenTypes', ['Tensor'], vscode.ConfigurationTarget.Global);
+    await waitFor(
+      () => names(view) === 'LSTM,Tensor,double,model,steps',
+      10_000,
+      `classes and functions shown, tensors hidden (the view has ${names(view)})`,
+    );
+    await settings().update('hiddenTypes', undefined, vscode.ConfigurationTarget.Global);
+
+    // %whos: every variable (functions and classes too), then only tensors.
+    await runCells(notebook, 2);
+    const firstWords = (output: vscode.NotebookCellOutput) =>
+      new TextDecoder()
+        .decode(output.items.find((i) => i.mime === 'text/plain')!.data)
+        .split('\n')
+        .map((line) => line.split(/\s+/)[0]);
+    const [all, tensors] = notebook.cellAt(2).outputs;
+    assert.deepEqual(firstWords(all), ['Variable', 'LSTM', 'Tensor', 'double', 'model', 'steps', 'x']);
+    assert.deepEqual(firstWords(tensors), ['Variable', 'x']);
+    assert.match(text(notebook.cellAt(2), 'text/html'), /<caption>6 variables<\/caption>/);
+
+    // Another notebook becomes active: its own (not yet started) kernel; back again: the first's rows.
+    const other = await openNotebook(['const y = 1;']);
+    await waitFor(
+      () => view.rows.length === 0 && view.message?.startsWith('The kernel has not started') === true,
+      10_000,
+      'the view to follow the active notebook',
+    );
+    await runCells(other, 0);
+    await waitFor(() => names(view) === 'y', 10_000, `y in the view (it has ${names(view)})`);
+    await vscode.window.showNotebookDocument(notebook);
+    await waitFor(() => names(view) === 'model,steps,x', 10_000, `the first notebook's rows (${names(view)})`);
+
+    await vscode.commands.executeCommand('lstm-notebook.restartKernel');
+    await waitFor(
+      () => view.rows.length === 0 && view.message === 'No variables yet: no cell has declared a top-level name.',
+      20_000,
+      `an empty view after the restart (rows ${names(view)}, message ${JSON.stringify(view.message)})`,
+    );
+  });
+});

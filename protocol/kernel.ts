@@ -118,6 +118,12 @@ export type WorkerMessage =
   | { type: 'error'; id: number; error: CellError }
   /** The cell ended; ok is false after an error or an interrupt. */
   | { type: 'done'; id: number; ok: boolean }
+  /**
+   * A process the worker started for a cell (npm) runs as `pid`, or has ended (null). A worker
+   * cannot stop it when it is itself ended, so the host kills its process tree then (restart,
+   * shutdown); a cell could send this too, but it can already kill processes itself.
+   */
+  | { type: 'child'; pid: number | null }
   /** The answer to a `variables` request: every variable, sorted by name. */
   | { type: 'variables'; request: number; rows: VariableRow[] };
 
@@ -145,6 +151,10 @@ export function validateWorkerMessage(m: unknown): string | null {
       (m.url === null && (m.error === undefined || isText(m.error)))
       ? null
       : `a malformed inspector message ${shown()}`;
+  if (m.type === 'child')
+    return m.pid === null || (Number.isSafeInteger(m.pid) && (m.pid as number) > 1)
+      ? null
+      : `a malformed child message (expected a process id above 1, or null) ${shown()}`;
   if (m.type === 'variables')
     return typeof m.request === 'number' &&
       Array.isArray(m.rows) &&
@@ -152,7 +162,7 @@ export function validateWorkerMessage(m: unknown): string | null {
       ? null
       : `a malformed variables message (expected a numeric "request" and rows of name, type, size and value strings) ${shown()}`;
   if (!['stream', 'display', 'clear', 'input', 'result', 'error', 'done'].includes(m.type as string))
-    return `expected a type of ready, inspector, variables, stream, display, clear, input, result, error or done, got ${shown()}`;
+    return `expected a type of ready, inspector, child, variables, stream, display, clear, input, result, error or done, got ${shown()}`;
   if (typeof m.id !== 'number') return `expected a numeric "id", got ${shown()}`;
   switch (m.type) {
     case 'stream':

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
+import { killProcessTree } from './process-tree';
 
 class NpmError extends Error {
   constructor(message: string) {
@@ -24,6 +25,11 @@ export interface NpmDeps {
   interrupted: () => Error;
   /** The program to run; `npm` (npm.cmd on Windows) from the PATH when absent. */
   command?: string;
+  /**
+   * npm's pid once it runs, null once it ended: the host kills its process tree if it ends the
+   * worker meanwhile (a restart, the notebook's close), which a worker cannot do for itself.
+   */
+  onChild?: (pid: number | null) => void;
 }
 
 /** How many of npm's last lines a failure quotes. */
@@ -69,6 +75,7 @@ export class NpmRunner {
     });
     this.child = child;
     this.stopped = false;
+    if (child.pid !== undefined) this.deps.onChild?.(child.pid);
     for (const name of ['stdout', 'stderr'] as const)
       child[name]!.setEncoding('utf8').on('data', (text: string) => {
         stream(name, text);
@@ -79,6 +86,7 @@ export class NpmRunner {
       child.once('close', (code, signal) => resolve({ code, signal }));
     });
     this.child = null;
+    this.deps.onChild?.(null);
     if (this.stopped) throw this.deps.interrupted();
     if (exit.error) {
       const missing = (exit.error as { code?: string }).code === 'ENOENT';
@@ -100,15 +108,8 @@ export class NpmRunner {
   interrupt(): void {
     if (!this.child) return;
     this.stopped = true;
-    const pid = this.child.pid;
-    try {
-      if (pid === undefined) this.child.kill();
-      else if (process.platform === 'win32')
-        spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { windowsHide: true });
-      else process.kill(-pid, 'SIGTERM');
-    } catch {
-      this.child.kill('SIGTERM'); // the group is gone already: npm itself, if still there
-    }
+    if (this.child.pid === undefined) this.child.kill();
+    else killProcessTree(this.child.pid);
   }
 }
 

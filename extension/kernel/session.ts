@@ -21,6 +21,7 @@ import {
   validateWorkerMessage,
 } from '../../protocol/kernel';
 import type { SelectionMessage } from '../../protocol/selection';
+import { killProcessTree } from './process-tree';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'restarting' | 'disposed';
 
@@ -108,6 +109,8 @@ export class KernelSession {
   /** variables() calls waiting for the worker's answer, by request number. */
   private readonly variableWaiters = new Map<number, (rows: VariableRow[]) => void>();
   private nextVariablesRequest = 1;
+  /** A process the worker runs for a cell (npm), killed with the worker: see protocol/kernel.ts 'child'. */
+  private childPid: number | null = null;
 
   constructor(private readonly options: SessionOptions) {
     this.start();
@@ -249,6 +252,7 @@ export class KernelSession {
     this.rejectInspectorWaiters('the kernel was shut down');
     this.answerVariableWaiters();
     this.clearGrace();
+    this.killChild();
     await this.worker.terminate();
   }
 
@@ -283,7 +287,8 @@ export class KernelSession {
     this.ready.then(
       () => {
         if (this.worker !== worker) return;
-        worker.on('message', (message: unknown) => this.onMessage(message));
+        // A replaced worker's late messages (a child it started, an output) are not this session's.
+        worker.on('message', (message: unknown) => this.worker === worker && this.onMessage(message));
         this.setState(this.queue.length > 0 ? 'busy' : 'idle');
         void this.pump();
       },
@@ -340,6 +345,7 @@ export class KernelSession {
     this.clearGrace();
     this.rejectInspectorWaiters(`the kernel restarted: ${why}`);
     this.answerVariableWaiters();
+    this.killChild();
     const old = this.worker;
     const running = this.queue[0]?.started ? this.queue.shift() : undefined;
     this.setState('restarting');
@@ -389,6 +395,10 @@ export class KernelSession {
       for (const { resolve, reject } of waiting)
         if (message.url) resolve({ url: message.url, kernelGlobals: message.kernelGlobals ?? [] });
         else reject(new Error(`the kernel's inspector did not open: ${message.error ?? 'no reason given'}`));
+      return;
+    }
+    if (message.type === 'child') {
+      this.childPid = message.pid;
       return;
     }
     if (message.type === 'variables') {
@@ -476,6 +486,11 @@ export class KernelSession {
 
   private rejectInspectorWaiters(reason: string): void {
     for (const { reject } of this.inspectorWaiters.splice(0)) reject(new Error(reason));
+  }
+
+  private killChild(): void {
+    if (this.childPid !== null) killProcessTree(this.childPid);
+    this.childPid = null;
   }
 
   /** The waits of a worker that is gone: a fresh worker (or none) has no variables. */

@@ -88,6 +88,7 @@ const npm = new NpmRunner({
   notebookDir: config.notebookDir,
   stream: (name, text) => outbox.stream(name, text),
   interrupted: () => new InterruptedError(),
+  onChild: (pid) => post({ type: 'child', pid }),
 });
 const runner = new CellRunner({
   post,

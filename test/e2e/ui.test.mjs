@@ -1,8 +1,9 @@
 // End-to-end through the UI of a real VS Code (code-server + Chromium), with the packaged
 // .vsix installed as a user would: open a tutorial notebook, Run All, every cell succeeds and
 // the charts are drawn in the output webview; interrupt a running cell from the toolbar and
-// find its variables kept; restart from the toolbar and find them gone; type `model.` in a cell
-// and see the suggest widget offer the members of a model declared in an earlier cell; brush
+// find its variables kept (in the cell and in the Variables view); restart from the toolbar and
+// find them gone; type `model.` in a cell and see the suggest widget offer the members of a
+// model declared in an earlier cell; brush
 // units in a gates chart and find them in the next cell's plot.selection().
 // Screenshots go to test-results/.
 import assert from 'node:assert/strict';
@@ -263,8 +264,23 @@ test(
         await page.screenshot({ path: join(RESULTS, 'e2e-after-interrupt.png') });
         throw error;
       });
+    // The notebook toolbar's Variables button: the panel's view lists the kept variable.
+    await toolbarButton('Show Variables').click();
+    const panel = page.locator('.part.panel');
+    const spinsRow = panel.locator('.monaco-list-row', { hasText: 'spins' });
+    await spinsRow
+      .first()
+      .waitFor({ timeout: 20_000 })
+      .catch(async (error) => {
+        await page.screenshot({ path: join(RESULTS, 'e2e-no-variables.png') });
+        throw error;
+      });
+    assert.match(await spinsRow.first().innerText(), /spins\s+number · \d+/);
+    await page.screenshot({ path: join(RESULTS, 'e2e-variables.png') });
     await toolbarButton('Restart Kernel').click();
-    await page.waitForTimeout(1000);
+    // After the restart the view is empty and says why.
+    await panel.getByText('No variables yet', { exact: false }).waitFor({ timeout: 20_000 });
+    assert.equal(await spinsRow.count(), 0, 'spins is still listed after the restart');
     await runThird();
     await outputs.getByText('spins is not defined').waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(RESULTS, 'e2e-restarted.png') });

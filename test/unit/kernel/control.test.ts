@@ -223,16 +223,16 @@ test('a cell posting malformed messages to parentPort cannot crash the host: the
       session,
       [
         "const { parentPort } = require('node:worker_threads');",
-        "for (const m of [null, 7, { type: 'evil' }, { type: 'stream', id: 1 }, { type: 'display', id: 1, displayId: 3 }, { type: 'error', id: 1, error: 'x' }, { type: 'clear', id: 1 }, { type: 'clear', id: 1, wait: 'yes' }, { type: 'input', id: 1, prompt: 5, password: false }, { type: 'variables', request: 1, rows: [{ name: 'x' }] }]) parentPort.postMessage(m);",
+        "for (const m of [null, 7, { type: 'evil' }, { type: 'stream', id: 1 }, { type: 'display', id: 1, displayId: 3 }, { type: 'error', id: 1, error: 'x' }, { type: 'clear', id: 1 }, { type: 'clear', id: 1, wait: 'yes' }, { type: 'input', id: 1, prompt: 5, password: false }, { type: 'variables', request: 1, rows: [{ name: 'x' }] }, { type: 'child', pid: -1 }]) parentPort.postMessage(m);",
         "'still here'",
       ].join('\n'),
     );
     assert.equal(r.ok, true, JSON.stringify(r.error));
     assert.equal(r.value, "'still here'");
-    assert.equal(logged.length, 10, logged.join('\n'));
+    assert.equal(logged.length, 11, logged.join('\n'));
     assert.match(
       logged[2],
-      /ignored a message from the kernel worker: expected a type of ready, inspector, variables, stream, display, clear, input, result, error or done, got \{"type":"evil"/,
+      /ignored a message from the kernel worker: expected a type of ready, inspector, child, variables, stream, display, clear, input, result, error or done, got \{"type":"evil"/,
     );
     assert.match(logged[6], /a malformed clear message \(expected a boolean "wait"\) \{"type":"clear","id":1\}/);
     assert.match(
@@ -246,6 +246,8 @@ test('a cell posting malformed messages to parentPort cannot crash the host: the
       logged[9],
       /a malformed variables message \(expected a numeric "request" and rows of name, type, size and value strings\)/,
     );
+    // A forged process id is never killed: -1 would be every process the user may signal.
+    assert.match(logged[10], /a malformed child message \(expected a process id above 1, or null\)/);
     assert.equal((await run(session, '1 + 1')).value, '2');
   } finally {
     await session.dispose();

@@ -148,6 +148,36 @@ test('Interrupt kills npm (and its install script) and ends the cell with Interr
   assert.equal(after.value, '2');
 });
 
+test('a restart during an install kills npm and its install script: nothing outlives the worker', async () => {
+  const marker = join(root, 'restart-started');
+  const slow = localPackage(
+    root,
+    'slow-restart-pkg',
+    {
+      'index.js': '',
+      'install.js': `require('fs').writeFileSync(${JSON.stringify(marker)}, String(process.pid)); setTimeout(() => {}, 120000);`,
+    },
+    { scripts: { install: 'node install.js' } },
+  );
+  const tarball = packed(slow);
+  const running = run(session, `%npm install ${tarball.replace(/\\/g, '/')}`);
+  const started = Date.now();
+  while (!existsSync(marker) || readFileSync(marker, 'utf8') === '') {
+    assert.ok(Date.now() - started < 60_000, 'the install script never started');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const scriptPid = Number(readFileSync(marker, 'utf8'));
+  await session.restart();
+  const r = await running;
+  assert.equal(r.stateLost, true);
+  const gone = Date.now();
+  while (isAlive(scriptPid)) {
+    assert.ok(Date.now() - gone < 10_000, `the install script (pid ${scriptPid}) outlived the restart`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal((await run(session, '1 + 1')).value, '2');
+});
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -1,6 +1,7 @@
 /**
  * Kernel benchmarks: cold start (new worker → first result), round trip of an empty
- * cell, and throughput of streamed console.log lines. Uses the bundled worker (dist/worker.js).
+ * cell, throughput of streamed console.log lines, and the variables view's request with 100
+ * variables (tensors, models, arrays, numbers, strings). Uses the bundled worker (dist/worker.js).
  * Prints a table and a BENCH_JSON line; nothing is asserted.
  */
 import { join } from 'node:path';
@@ -40,17 +41,44 @@ async function main(): Promise<void> {
     if (o.type === 'stream') received += o.text.split('\n').length - 1;
   });
   const streamSeconds = (performance.now() - t0) / 1000;
+
+  // What the Variables view asks after each cell: 100 names of every kind the rows describe.
+  await session.execute(
+    [
+      "import { LSTM, Tensor } from 'lstm-notebook';",
+      'for (let k = 0; k < 20; k++) {',
+      '  (globalThis as any)[`t${k}`] = Tensor.zeros([64, 32, 128]);',
+      '  (globalThis as any)[`m${k}`] = new LSTM({ inputSize: 16, hiddenSize: 64 });',
+      '  (globalThis as any)[`a${k}`] = Array.from({ length: 1000 }, (_, i) => i);',
+      '  (globalThis as any)[`n${k}`] = k;',
+      "  (globalThis as any)[`s${k}`] = 'x'.repeat(1000);",
+      '}',
+    ].join('\n'),
+    'Cell',
+  );
+  const asks: number[] = [];
+  let described = 0;
+  for (let i = 0; i < 50; i++) {
+    const t1 = performance.now();
+    described = (await session.variables()).length;
+    asks.push(performance.now() - t1);
+  }
   await session.dispose();
+  if (described < 100) throw new Error(`the variables request described ${described} names, expected ≥ 100`);
   if (received !== lines) throw new Error(`received ${received} of ${lines} lines`);
 
   const results = {
     coldStartMs: +median(cold).toFixed(1),
     emptyCellRoundTripMs: +median(trips).toFixed(3),
     consoleLinesPerSec: Math.round(lines / streamSeconds),
+    variablesRequestMs: +median(asks).toFixed(2),
   };
   console.log(`kernel cold start (new worker → first result)  ${results.coldStartMs} ms (median of 5)`);
   console.log(`empty cell round trip                         ${results.emptyCellRoundTripMs} ms (median of 200)`);
   console.log(`console.log throughput                        ${results.consoleLinesPerSec} lines/s (${lines} lines)`);
+  console.log(
+    `${`variables view request (${described} names)`.padEnd(46)}${results.variablesRequestMs} ms (median of 50)`,
+  );
   console.log('BENCH_JSON ' + JSON.stringify({ bench: 'kernel', node: process.version, results }));
 }
 

@@ -5,8 +5,10 @@
  * proposed API that a published extension may not use, so this is a tree view of our own.
  *
  * It asks the kernel (session.variables(), answered by the worker once it is free) after each
- * cell ends, when another notebook becomes active and when the view becomes visible — never
- * while hidden, and never starting a kernel. Types in lstmNotebook.variables.hiddenTypes
+ * cell ends, when another notebook becomes active and when the view becomes visible, and every
+ * second while a cell runs (a training loop answers between steps; a loop that never awaits
+ * answers when it ends, and no second question is asked meanwhile) — never while hidden, and
+ * never starting a kernel. Types in lstmNotebook.variables.hiddenTypes
  * (functions and classes by default: mostly imports) are left out, and the view says how many.
  */
 import * as vscode from 'vscode';
@@ -42,6 +44,9 @@ export class VariablesView implements vscode.TreeDataProvider<VariableRow>, vsco
   private generation = 0;
   /** A refresh skipped while hidden, done when the view shows. */
   private stale = true;
+  /** Refreshes while the active notebook's cell runs; one question at a time. */
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private asking = false;
 
   constructor(private readonly controller: LstmController) {
     this.view = vscode.window.createTreeView(VARIABLES_VIEW_ID, { treeDataProvider: this });
@@ -51,11 +56,16 @@ export class VariablesView implements vscode.TreeDataProvider<VariableRow>, vsco
       this.changed,
       this.refreshedEmitter,
       controller.onDidEndCell((notebook) => isActive(notebook) && this.refresh()),
-      controller.onDidChangeState(
-        ({ notebook, state }) =>
-          isActive(notebook) && (state === 'restarting' || state === 'disposed') && this.refresh(),
-      ),
-      vscode.window.onDidChangeActiveNotebookEditor(() => this.refresh()),
+      controller.onDidChangeState(({ notebook, state }) => {
+        if (!isActive(notebook)) return;
+        this.tickWhileBusy();
+        if (state === 'restarting' || state === 'disposed') this.refresh();
+      }),
+      vscode.window.onDidChangeActiveNotebookEditor(() => {
+        this.tickWhileBusy();
+        this.refresh();
+      }),
+      { dispose: () => clearInterval(this.ticker) },
       vscode.workspace.onDidOpenNotebookDocument(() => this.updateContext()),
       vscode.workspace.onDidCloseNotebookDocument(() => this.updateContext()),
       controller.onDidChangeSelection(() => this.updateContext()),
@@ -72,6 +82,20 @@ export class VariablesView implements vscode.TreeDataProvider<VariableRow>, vsco
   async show(): Promise<void> {
     await vscode.commands.executeCommand('setContext', HAS_NOTEBOOK_CONTEXT, true);
     await vscode.commands.executeCommand(`${VARIABLES_VIEW_ID}.focus`);
+  }
+
+  /** Every second while the active notebook's kernel is busy: its variables as the cell changes them. */
+  private tickWhileBusy(): void {
+    const notebook = vscode.window.activeNotebookEditor?.notebook;
+    const busy = notebook !== undefined && this.controller.stateOf(notebook) === 'busy';
+    if (busy && !this.ticker)
+      this.ticker = setInterval(() => {
+        if (this.view.visible && !this.asking) this.refresh();
+      }, 1000);
+    else if (!busy && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
   }
 
   private updateContext(): void {
@@ -116,7 +140,8 @@ export class VariablesView implements vscode.TreeDataProvider<VariableRow>, vsco
       const answer = this.controller.variablesOf(notebook);
       if (!answer) message = 'The kernel has not started: run a cell to see its variables.';
       else {
-        const all = await answer;
+        this.asking = true;
+        const all = await answer.finally(() => (this.asking = false));
         if (generation !== this.generation) return;
         const hidden = new Set(
           vscode.workspace

@@ -1,8 +1,8 @@
 /**
  * The Variables view in a real VS Code, outside debugging: "Show Variables" reveals it, it lists
  * the notebook's names after each cell (functions and classes hidden by the default setting,
- * which can change), it follows the active notebook, empties on restart and says why; `%whos` in
- * a cell shows the same rows as a table.
+ * which can change) and while a cell runs, it follows the active notebook, empties on restart
+ * and says why; `%whos` in a cell shows the same rows as a table.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -35,11 +35,12 @@ describe('the Variables view and %whos', function () {
   const settings = () => vscode.workspace.getConfiguration('lstmNotebook.variables');
   after(() => settings().update('hiddenTypes', undefined, vscode.ConfigurationTarget.Global));
 
-  it('lists the notebook’s variables after each cell, follows the active notebook and empties on restart', async () => {
+  it('lists the notebook’s variables after each cell and while one runs, follows the active notebook and empties on restart', async () => {
     const notebook = await openNotebook([
       "import { LSTM, Tensor } from 'lstm-notebook';\nconst x = Tensor.from([[0.5, -1]]);\nconst model = new LSTM({ inputSize: 2, hiddenSize: 3 });",
       'let steps = 40;\nfunction double(n: number) { return 2 * n; }',
       '%whos\n%whos Tensor',
+      'let progress = 0;\nfor (let k = 1; k <= 40; k++) {\n  progress = k;\n  await new Promise((r) => setTimeout(r, 100));\n}',
     ]);
     const view = await variablesView();
     await vscode.commands.executeCommand('lstm-notebook.showVariables');
@@ -84,6 +85,17 @@ describe('the Variables view and %whos', function () {
     assert.deepEqual(firstWords(tensors), ['Variable', 'x']);
     assert.match(text(notebook.cellAt(2), 'text/html'), /<caption>6 variables<\/caption>/);
 
+    // While a cell runs (awaiting between steps, as training does), the view follows it every second.
+    const running = runCells(notebook, 3);
+    const progress = () => Number(view.rows.find((r) => r.name === 'progress')?.value ?? NaN);
+    await waitFor(
+      () => progress() > 0 && progress() < 40,
+      10_000,
+      `progress between 1 and 39 while the cell runs (the view has ${JSON.stringify(view.rows.find((r) => r.name === 'progress'))})`,
+    );
+    await running;
+    await waitFor(() => progress() === 40, 10_000, 'progress 40 once the cell ended');
+
     // Another notebook becomes active: its own (not yet started) kernel; back again: the first's rows.
     const other = await openNotebook(['const y = 1;']);
     await waitFor(
@@ -94,7 +106,7 @@ describe('the Variables view and %whos', function () {
     await runCells(other, 0);
     await waitFor(() => names(view) === 'y', 10_000, `y in the view (it has ${names(view)})`);
     await vscode.window.showNotebookDocument(notebook);
-    await waitFor(() => names(view) === 'model,steps,x', 10_000, `the first notebook's rows (${names(view)})`);
+    await waitFor(() => names(view) === 'model,progress,steps,x', 10_000, `the first notebook's rows (${names(view)})`);
 
     await vscode.commands.executeCommand('lstm-notebook.restartKernel');
     await waitFor(

@@ -8,13 +8,12 @@
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseNotebook } from '../kernel/nbformat';
+import { optionValue, usageFailure, UsageError } from '../kernel/usage';
 import { chartCount, notebookHtml, type ExportNotebook } from './html';
 
 export { notebookHtml };
 
 const USAGE = 'usage: lstm-notebook export <notebook.ipynb> --to html [--out <file.html>]';
-
-class UsageError extends Error {}
 
 interface Args {
   input: string;
@@ -28,8 +27,7 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--to' || arg === '--out') {
-      const value = argv[++i];
-      if (value === undefined) throw new UsageError(`${arg} expects a value`);
+      const value = optionValue(argv, ++i, arg);
       if (arg === '--to') to = value;
       else out = value;
     } else if (arg.startsWith('--to=')) to = arg.slice(5);
@@ -50,9 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     args = parseArgs(argv);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`lstm-notebook export: ${error.message}\n${USAGE}`);
-    return 2;
+    return usageFailure('lstm-notebook export', USAGE, error);
   }
   const input = resolve(args.input);
   let nb: ExportNotebook;

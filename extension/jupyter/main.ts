@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KernelSession } from '../kernel/session';
+import { optionValue, usageFailure, UsageError } from '../kernel/usage';
 import { readConnection } from './connection';
 import { JupyterKernel } from './kernel';
 import { DEFAULT_NAME, DISPLAY_NAME, install, uninstall, type Place } from './kernelspec';
@@ -24,8 +25,6 @@ const USAGE = `usage: lstm-notebook kernel install [--user | --sys-prefix | --pr
        lstm-notebook kernel uninstall [--user | --sys-prefix | --prefix DIR] [--name NAME]
        lstm-notebook kernel --connection-file FILE`;
 
-class UsageError extends Error {}
-
 /** dist/, where this bundle, the kernel worker and the language worker live. */
 const DIST = __dirname;
 
@@ -35,9 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     if (first === 'install' || first === 'uninstall') return specCommand(first, rest);
     return await runKernel(connectionFileOf(argv));
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`lstm-notebook kernel: ${error.message}\n${USAGE}`);
-    return 2;
+    return usageFailure('lstm-notebook kernel', USAGE, error);
   }
 }
 
@@ -55,10 +52,7 @@ function specCommand(command: 'install' | 'uninstall', argv: string[]): number {
   let place: Place = { kind: 'user' };
   let name = DEFAULT_NAME;
   let displayName = DISPLAY_NAME;
-  const value = (i: number, option: string) => {
-    if (argv[i] === undefined || argv[i].startsWith('--')) throw new UsageError(`${option} expects a value`);
-    return argv[i];
-  };
+  const value = (i: number, option: string) => optionValue(argv, i, option);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--user') place = { kind: 'user' };

@@ -13,6 +13,7 @@ import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:
 import { basename, dirname, join, resolve } from 'node:path';
 import { foreignKernel, NotebookFormatError, parseNotebook, serializeNotebook } from './nbformat';
 import { comparableOutputs, outputDifferences, runNotebook } from './run-notebook';
+import { optionValue, usageFailure, UsageError } from './usage';
 
 const USAGE =
   'usage: lstm-notebook run <notebook.ipynb> [--out <out.ipynb>] [--timeout <seconds per cell>] [--check] [--engine wasm|js] [--threads 1|2]';
@@ -37,19 +38,19 @@ function parseArgs(argv: string[]): Args {
   const args: Partial<Args> = { check: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
-    if (arg === '--out') args.out = value(rest, ++i, '--out');
+    if (arg === '--out') args.out = optionValue(rest, ++i, '--out');
     else if (arg === '--timeout') {
-      const seconds = Number(value(rest, ++i, '--timeout'));
+      const seconds = Number(optionValue(rest, ++i, '--timeout'));
       if (!(seconds > 0))
         throw new UsageError(`--timeout expects a positive number of seconds, got ${JSON.stringify(rest[i])}`);
       args.timeout = seconds;
     } else if (arg === '--engine') {
-      const engine = value(rest, ++i, '--engine');
+      const engine = optionValue(rest, ++i, '--engine');
       if (engine !== 'wasm' && engine !== 'js')
         throw new UsageError(`--engine expects "wasm" or "js", got ${JSON.stringify(engine)}`);
       args.engine = engine;
     } else if (arg === '--threads') {
-      const threads = value(rest, ++i, '--threads');
+      const threads = optionValue(rest, ++i, '--threads');
       if (threads !== '1' && threads !== '2')
         throw new UsageError(`--threads expects 1 or 2, got ${JSON.stringify(threads)}`);
       args.threads = Number(threads);
@@ -63,21 +64,12 @@ function parseArgs(argv: string[]): Args {
   return args as Args;
 }
 
-function value(list: string[], index: number, option: string): string {
-  if (list[index] === undefined) throw new UsageError(`${option} expects a value`);
-  return list[index];
-}
-
-class UsageError extends Error {}
-
 export async function main(argv: string[]): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`lstm-notebook: ${error.message}\n${USAGE}`);
-    return 2;
+    return usageFailure('lstm-notebook', USAGE, error);
   }
   const input = resolve(args.input);
   let notebook;

@@ -177,6 +177,17 @@ test('the CLI writes the page beside the notebook, or to --out; bad usage exits 
     assert.match(result.stderr, /expected "nbformat": 4, got 3/);
     result = await run([input, '--to', 'html', '--pdf']);
     assert.match(result.stderr, /unknown option --pdf: expected --to or --out/);
+    // An option without its value, at the end or before another option.
+    for (const argv of [
+      [input, '--to'],
+      [input, '--out', '--to', 'html'],
+    ]) {
+      result = await run(argv);
+      assert.deepEqual(
+        [result.code, result.stderr.split('\n')[0]],
+        [2, `lstm-notebook export: ${argv.at(-1) === '--to' ? '--to' : '--out'} expects a value`],
+      );
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { errorOf, openNotebook, runCells, text } from './notebook-helpers';
+import { errorOf, openNotebook, runCells, text, waitFor } from './notebook-helpers';
 
 describe('the kernel memory limit (lstmNotebook.kernel.heapLimitMb)', function () {
   this.timeout(120_000);
@@ -47,10 +47,12 @@ describe('the kernel memory limit (lstmNotebook.kernel.heapLimitMb)', function (
       /passed the memory limit \(192 MiB, lstmNotebook\.kernel\.heapLimitMb\) and it was restarted/,
     );
     assert.equal(text(fresh, 'text/plain'), "'undefined'");
-    const grew = process.memoryUsage().rss - rssBefore;
-    assert.ok(
-      grew < 512 * 2 ** 20,
-      `the extension host grew by ${(grew / 2 ** 20).toFixed(0)} MiB for a 192 MiB limit`,
+    // The replaced worker is ended without waiting (session.ts), and its memory goes back to the
+    // system as its isolate is torn down: give that a few seconds before reading the growth.
+    const grew = () => process.memoryUsage().rss - rssBefore;
+    await waitFor(() => grew() < 512 * 2 ** 20, 10_000, 'the extension host to stay within 512 MiB of its start').catch(
+      () => assert.fail(`the extension host grew by ${(grew() / 2 ** 20).toFixed(0)} MiB for a 192 MiB limit`),
     );
+    console.log(`memory limit: the extension host grew by ${(grew() / 2 ** 20).toFixed(0)} MiB (bound 512 MiB)`);
   });
 });

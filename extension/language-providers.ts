@@ -1,6 +1,7 @@
 /**
  * VS Code's language features for the TypeScript cells of LSTM notebooks, answered by the
- * cells' language worker: completions (details and JSDoc resolved per item), hover, signature
+ * cells' language worker: completions (details and JSDoc resolved per item; the magics at a
+ * line's start from protocol/magics.ts), hover, signature
  * help, go to definition (into earlier cells, into packages' .d.ts files on disk, and into the
  * core's and Node's declarations through a read-only `lstm-notebook-types:` document).
  * Diagnostics are language-notebooks.ts's. Each provider answers nothing for a cell that is not
@@ -9,6 +10,7 @@
  */
 import * as vscode from 'vscode';
 import { TYPES_ROOT, type CellPosition, type CompletionItem } from '../protocol/language';
+import { magicCompletionsAt } from '../protocol/magics';
 import { CancelledError, type LanguageClient } from './language/client';
 import { toRange, type LanguageNotebooks } from './language-notebooks';
 
@@ -71,17 +73,30 @@ export function registerLanguageProviders(notebooks: LanguageNotebooks, client: 
     };
   };
 
-  const completions: vscode.CompletionItemProvider<CellCompletionItem> = {
+  const completions: vscode.CompletionItemProvider<vscode.CompletionItem> = {
     provideCompletionItems: (document, position, token) =>
       quietly('completions', async () => {
         const where = await at(document, position);
         if (!where) return undefined;
+        // `%`, `%wh`… at a line's start: the magics (protocol/magics.ts), not TypeScript.
+        const magic = magicCompletionsAt(document.getText(), document.offsetAt(position));
+        if (magic) {
+          const range = new vscode.Range(document.positionAt(magic.start), position);
+          return magic.items.map(({ text, detail }) => {
+            const item = new vscode.CompletionItem(text.trimEnd(), vscode.CompletionItemKind.Keyword);
+            item.insertText = text;
+            item.detail = detail;
+            item.range = range;
+            return item;
+          });
+        }
         const { cells: _, ...params } = where;
         const items = await client.request('completions', params, token);
         return items.map((item) => new CellCompletionItem(item, params));
       }),
     resolveCompletionItem: (item, token) =>
       quietly('completion details', async () => {
+        if (!(item instanceof CellCompletionItem)) return item; // a magic: its detail is already there
         const name = typeof item.label === 'string' ? item.label : item.label.label;
         const details = await client.request('completionDetails', { ...item.at, name }, token);
         if (details) {
@@ -159,7 +174,7 @@ export function registerLanguageProviders(notebooks: LanguageNotebooks, client: 
   };
 
   return vscode.Disposable.from(
-    vscode.languages.registerCompletionItemProvider(SELECTOR, completions, '.', '"', "'", '/'),
+    vscode.languages.registerCompletionItemProvider(SELECTOR, completions, '.', '"', "'", '/', '%'),
     vscode.languages.registerHoverProvider(SELECTOR, hover),
     vscode.languages.registerSignatureHelpProvider(SELECTOR, signatures, '(', ','),
     vscode.languages.registerDefinitionProvider(SELECTOR, definitions),

@@ -83,6 +83,32 @@ export function findMagics(code: string): { magics: Magic[]; problem: MagicProbl
   return { magics, problem: null };
 }
 
+/** The magics, for completions: what each inserts and what it does. */
+const MAGIC_COMPLETIONS: readonly { text: string; detail: string }[] = [
+  { text: '%npm install ', detail: "install npm packages into the notebook's folder" },
+  { text: '%npm uninstall ', detail: "remove npm packages from the notebook's folder" },
+  { text: '%whos', detail: "the notebook's variables as a table; %whos Tensor LSTM: only those types" },
+];
+
+/**
+ * Completions for a magic being typed: when the line up to `offset` in `code` is `%`, `%np`,
+ * `%npm i`… at its start (outside a template literal or comment), the magics it may become and
+ * where the typed magic starts (the range they replace); otherwise null.
+ */
+export function magicCompletionsAt(
+  code: string,
+  offset: number,
+): { start: number; items: { text: string; detail: string }[] } | null {
+  const lines = code.slice(0, offset).split('\n');
+  const typed = /^(\s*)(%[\w ]*)$/.exec(lines[lines.length - 1].replace(/\r$/, ''));
+  if (!typed) return null;
+  // Whether a magic may stand here: ask the scan with a name in place of what is typed so far.
+  lines[lines.length - 1] = `${typed[1]}%x`;
+  if (!magicLines(lines).includes(lines.length - 1)) return null;
+  const items = MAGIC_COMPLETIONS.filter((m) => m.text.startsWith(typed[2]) && m.text.trimEnd() !== typed[2]);
+  return items.length === 0 ? null : { start: offset - typed[2].length, items };
+}
+
 /** True when the cell has a `%npm` line (valid or not): the controller's untrusted-workspace sentence. */
 export function hasNpmMagic(code: string): boolean {
   const lines = code.split('\n');

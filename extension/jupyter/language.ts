@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { CompletionItem } from '../../protocol/language';
+import { magicCompletionsAt } from '../../protocol/magics';
 import { LanguageClient } from '../language/client';
 import { codePointsFromUnits, positionAt, unitsFromCodePoints, wordAt } from './cursor';
 
@@ -40,6 +41,24 @@ export class KernelLanguage {
   /** Completions at `cursorPos` (code points) of `code`, those that start with the word typed so far. */
   async complete(code: string, cursorPos: number): Promise<CompleteReply> {
     const units = unitsFromCodePoints(code, cursorPos);
+    // `%`, `%wh`… at a line's start: the magics (protocol/magics.ts), not TypeScript.
+    const magic = magicCompletionsAt(code, units);
+    if (magic) {
+      const magicStart = codePointsFromUnits(code, magic.start);
+      return {
+        matches: magic.items.map((m) => m.text.trimEnd()),
+        cursor_start: magicStart,
+        cursor_end: cursorPos,
+        metadata: {
+          _jupyter_types_experimental: magic.items.map((m) => ({
+            start: magicStart,
+            end: cursorPos,
+            text: m.text.trimEnd(),
+            type: 'magic',
+          })),
+        },
+      };
+    }
     const [start, end] = wordAt(code, units);
     const typed = code.slice(start, units);
     const items = await this.request('completions', code, units);

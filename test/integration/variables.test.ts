@@ -115,4 +115,30 @@ describe('the Variables view and %whos', function () {
       `an empty view after the restart (rows ${names(view)}, message ${JSON.stringify(view.message)})`,
     );
   });
+
+  it('typing % at the start of a line offers the magics, with what each does', async () => {
+    const notebook = await openNotebook(['const a = 1;\n%wh\n%\nconst t = `\n%']);
+    const cell = notebook.cellAt(0);
+    const magicsAt = async (line: number, character: number) => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        cell.document.uri,
+        new vscode.Position(line, character),
+      );
+      return list.items.filter((i) => String(typeof i.label === 'string' ? i.label : i.label.label).startsWith('%'));
+    };
+    let found: vscode.CompletionItem[] = [];
+    // The language worker starts with the notebook: ask until it answers.
+    for (let k = 0; k < 60 && found.length === 0; k++) {
+      found = await magicsAt(1, 3);
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.deepEqual(
+      found.map((i) => i.label),
+      ['%whos'],
+    );
+    assert.match(String(found[0].detail), /the notebook's variables as a table/);
+    assert.deepEqual((await magicsAt(2, 1)).map((i) => i.label).sort(), ['%npm install', '%npm uninstall', '%whos']);
+    assert.deepEqual(await magicsAt(4, 1), [], 'inside a template literal a % line is text');
+  });
 });

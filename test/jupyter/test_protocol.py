@@ -202,7 +202,7 @@ class ProtocolTests(unittest.TestCase):
         # PyTorch's count for nn.LSTM(2, 3): 4·3·(2 + 3) weights + 2·4·3 biases = 84.
         self.assertIn("84", data["text/plain"])
 
-    def test_whos_lists_the_variables_as_a_table(self):
+    def test_whos_lists_the_variables_as_a_table_and_is_completed(self):
         content, seen = self.kernel.run(
             "import { Tensor } from 'lstm-notebook';\nconst h = Tensor.zeros([2, 3]);\nconst steps = 12;\n%whos number Tensor"
         )
@@ -218,6 +218,12 @@ class ProtocolTests(unittest.TestCase):
         reply = self.kernel.kc.get_shell_msg(timeout=TIMEOUT)
         self.assertEqual(reply["parent_header"]["msg_id"], request)
         self.assertEqual(reply["content"]["status"], "complete")
+        # complete_request at a line's start offers the magics, replacing what is typed.
+        request = self.kernel.kc.complete("const a = 1;\n%wh", 16)
+        reply = self.kernel.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertEqual(reply["parent_header"]["msg_id"], request)
+        self.assertEqual(reply["content"]["matches"], ["%whos"])
+        self.assertEqual((reply["content"]["cursor_start"], reply["content"]["cursor_end"]), (13, 16))
 
     def test_a_chart_carries_vega_lite_svg_and_text(self):
         _, seen = self.kernel.run(

@@ -1,7 +1,7 @@
 /** The syntax of a cell's magic lines (protocol/magics.ts), without a kernel. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { blankMagics, findMagics, hasNpmMagic, replaceMagics } from '../../../protocol/magics';
+import { blankMagics, findMagics, hasNpmMagic, magicCompletionsAt, replaceMagics } from '../../../protocol/magics';
 
 test('%npm install / i / add and uninstall / rm lines, quoted words, anywhere in the cell', () => {
   const code = 'const a = 1;\n%npm i lodash \'my pkg\'\n  %npm add "@scope/x"@2\n%npm rm lodash\na % 2;\n% 3';
@@ -85,4 +85,33 @@ test('a %name line inside a template literal or a block comment is text, not a m
   );
   assert.equal(blankMagics(code).split('\n')[1], '%d items ${ {a: 1}.a }');
   assert.equal(hasNpmMagic('const x = `\n%npm i y\n`;'), false);
+});
+
+test('magicCompletionsAt: a % being typed at a line start, outside templates and comments, and where it starts', () => {
+  const at = (code: string) => magicCompletionsAt(code, code.length);
+  assert.deepEqual(
+    at('%')?.items.map((m) => m.text),
+    ['%npm install ', '%npm uninstall ', '%whos'],
+  );
+  assert.equal(at('%')?.start, 0);
+  const npm = at('const a = 1;\n  %np');
+  assert.deepEqual(
+    npm?.items.map((m) => m.text),
+    ['%npm install ', '%npm uninstall '],
+  );
+  assert.equal(npm?.start, 'const a = 1;\n  '.length);
+  assert.deepEqual(
+    at('%npm i')?.items.map((m) => m.text),
+    ['%npm install '],
+  );
+  assert.equal(at('%whos'), null, 'typed in full');
+  assert.equal(at('%pip'), null, 'no magic starts so');
+  assert.equal(at('a % 2'), null, 'a remainder, not a line start');
+  assert.equal(at('const t = `\n%'), null, 'inside a template literal');
+  assert.equal(at('/* note\n%'), null, 'inside a block comment');
+  // The offset counts: what follows the cursor is not typed yet.
+  assert.deepEqual(
+    magicCompletionsAt('%wh\nlater', 3)?.items.map((m) => m.text),
+    ['%whos'],
+  );
 });

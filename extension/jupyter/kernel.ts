@@ -221,10 +221,10 @@ export class JupyterKernel {
     const parent = request.message.header;
     this.executes.push({
       stopOnError: content.stop_on_error !== false,
-      run: async () => {
+      run: async (replying) => {
         this.current = request;
         try {
-          return await this.execute(request);
+          return await this.execute(request, replying);
         } finally {
           this.current = null;
           this.awaitingInput = null;
@@ -238,8 +238,8 @@ export class JupyterKernel {
     });
   }
 
-  /** Runs one execute_request; resolves to whether the cell succeeded. */
-  private async execute(request: Request): Promise<boolean> {
+  /** Runs one execute_request; resolves to whether the cell succeeded. `replying` is called just before its reply. */
+  private async execute(request: Request, replying: () => void): Promise<boolean> {
     const content = request.message.content;
     const parent = request.message.header;
     const code = typeof content.code === 'string' ? content.code : '';
@@ -249,6 +249,7 @@ export class JupyterKernel {
     try {
       // An empty cell runs nothing and takes no number, as in IPython.
       if (code.trim() === '') {
+        replying();
         await this.reply(request, 'execute_reply', {
           status: 'ok',
           execution_count: this.executionCount,
@@ -271,6 +272,7 @@ export class JupyterKernel {
             user_expressions: await this.userExpressions(content.user_expressions, count),
           }
         : { status: 'error', execution_count: count, ...errorContent(result.error) };
+      replying();
       await this.reply(request, 'execute_reply', reply);
       return result.ok;
     } finally {

@@ -59,14 +59,14 @@ function typeOf(value: unknown): string {
 /** A tensor's shape, a model's parameter count, a length, a size, a plain object's key count. */
 function sizeOf(value: unknown): string {
   if (value instanceof Tensor) return `[${value.shape.join(', ')}]`;
-  if (typeof value === 'string') return `${value.length} chars`;
+  if (typeof value === 'string') return `${thousands(value.length)} chars`;
   if (typeof value !== 'object' || value === null) return '';
   const parameters = parameterCount(value);
   if (parameters !== null) return `${thousands(parameters)} params`;
-  if (Array.isArray(value) || ArrayBuffer.isView(value)) return String((value as ArrayLike<unknown>).length);
-  if (value instanceof Map || value instanceof Set) return String(value.size);
+  if (Array.isArray(value) || ArrayBuffer.isView(value)) return thousands((value as ArrayLike<unknown>).length);
+  if (value instanceof Map || value instanceof Set) return thousands(value.size);
   if (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)
-    return `${Object.keys(value).length} keys`;
+    return `${thousands(Object.keys(value).length)} keys`;
   return '';
 }
 
@@ -92,7 +92,43 @@ function shortValue(value: unknown): string {
   }
   if (typeof value === 'string')
     return JSON.stringify(value.length > VALUE_CHARS ? value.slice(0, VALUE_CHARS) : value);
+  if (isKeyed(value)) {
+    const keys = Object.keys(value);
+    if (keys.length > SHOWN_KEYS) return firstKeys(value, keys);
+  }
   return inspect(value, { depth: 0, breakLength: Infinity, maxArrayLength: 8, maxStringLength: VALUE_CHARS });
+}
+
+/**
+ * util.inspect shows every own key of an object (its maxArrayLength bounds arrays, maps and sets
+ * only): a vocabulary of 50,000 keys would be walked on every refresh. Past this many, the first
+ * ones and a count.
+ */
+const SHOWN_KEYS = 12;
+
+function isKeyed(value: unknown): value is object {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !ArrayBuffer.isView(value) &&
+    !(value instanceof Map) &&
+    !(value instanceof Set)
+  );
+}
+
+/** `Name { a: 1, b: [Object], c: [Getter], … 49988 more }`: getters are named, never called. */
+function firstKeys(value: object, keys: string[]): string {
+  const shown = keys.slice(0, SHOWN_KEYS).map((key) => {
+    const property = Object.getOwnPropertyDescriptor(value, key);
+    const text =
+      property && 'value' in property
+        ? inspect(property.value, { depth: -1, breakLength: Infinity, maxArrayLength: 4, maxStringLength: 24 })
+        : '[Getter]';
+    return `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}: ${text}`;
+  });
+  const name = typeOf(value);
+  return `${name === 'Object' ? '' : `${name} `}{ ${shown.join(', ')}, … ${keys.length - SHOWN_KEYS} more }`;
 }
 
 function shorten(line: string): string {

@@ -7,10 +7,11 @@ function recorder() {
   const events: string[] = [];
   const request = (name: string, ok: boolean, stopOnError = true) => ({
     stopOnError,
-    run: async () => {
+    run: async (replying: () => void) => {
       events.push(`start ${name}`);
       await new Promise((r) => setTimeout(r, 5));
       events.push(`end ${name}`);
+      replying();
       return ok;
     },
     abort: async () => {
@@ -56,4 +57,37 @@ test('stop_on_error false lets the next one run', async () => {
   queue.push(request('next', true));
   await settle();
   assert.deepEqual(events, ['start fails', 'end fails', 'start next', 'end next']);
+});
+
+test('a request that arrives after the failing reply went out (while idle is published) runs', async () => {
+  const events: string[] = [];
+  const queue = new ExecuteQueue();
+  let publishIdle: () => void = () => {};
+  queue.push({
+    stopOnError: true,
+    run: async (replying) => {
+      events.push('start fails');
+      queue.push({
+        stopOnError: true,
+        run: async () => (events.push('run queued-before'), true),
+        abort: async () => void events.push('abort queued-before'),
+      });
+      replying();
+      events.push('reply fails');
+      await new Promise<void>((resolve) => (publishIdle = resolve));
+      events.push('idle fails');
+      return false;
+    },
+    abort: async () => void events.push('abort fails'),
+  });
+  await settle();
+  // The client saw the error reply and sends the next cell before the idle status went out.
+  queue.push({
+    stopOnError: true,
+    run: async () => (events.push('run sent-after-reply'), true),
+    abort: async () => void events.push('abort sent-after-reply'),
+  });
+  publishIdle();
+  await settle();
+  assert.deepEqual(events, ['start fails', 'reply fails', 'idle fails', 'abort queued-before', 'run sent-after-reply']);
 });

@@ -78,6 +78,9 @@ test('describing changes nothing and survives what cannot be described: a getter
     "const odd = { [Symbol.for('debug.description')]() { throw new Error('no words for this'); } };",
     "const long = 'y'.repeat(500);",
     'const wide = Array.from({ length: 50 }, (_, i) => ({ index: i, name: `item ${i}` }));',
+    'const vocabulary: Record<string, number> = {};',
+    'for (let i = 0; i < 50000; i++) vocabulary[`w${i}`] = i;',
+    "Object.defineProperty(vocabulary, 'w3', { get() { reads++; return 3; }, enumerable: true });",
   ].join('\n');
   assert.equal((await run(session, cell)).ok, true);
   const row = byName(await session.variables());
@@ -89,7 +92,15 @@ test('describing changes nothing and survives what cannot be described: a getter
   assert.equal(row.get('wide')?.size, '50');
   assert.ok(!row.get('wide')!.value.includes('\n'));
   assert.ok(row.get('wide')!.value.length <= 120);
-  assert.equal((await run(session, 'reads')).value, '0', 'the getter was never called');
+  // 50,000 keys: the first 12 and a count, the getter among them named, not called.
+  assert.deepEqual(row.get('vocabulary'), {
+    name: 'vocabulary',
+    type: 'Object',
+    size: '50,000 keys',
+    value:
+      '{ w0: 0, w1: 1, w2: 2, w3: [Getter], w4: 4, w5: 5, w6: 6, w7: 7, w8: 8, w9: 9, w10: 10, w11: 11, … 49988 more }',
+  });
+  assert.equal((await run(session, 'reads')).value, '0', 'the getters were never called');
 });
 
 test('asked while a cell awaits, the worker answers before the cell ends', async () => {

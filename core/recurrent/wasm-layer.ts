@@ -253,21 +253,50 @@ export function weightGradWasm(
 
 /** Adds the column sums of a (rows, width) block at pM (leading dimension ld) into each of `grads` — computed once. */
 export function biasGradsWasm(
-  { k, arena }: WasmKernels,
+  kw: WasmKernels,
   rows: number,
   width: number,
   pM: number,
   ld: number,
   grads: Array<FloatArray | null>,
 ): void {
+  const { arena } = kw;
   const targets = grads.filter((g): g is FloatArray => g !== null);
   if (targets.length === 0) return;
   const mark = arena.mark();
   const pS = arena.zeros(width);
-  k.addColumnSums(pS, pM, rows, width, ld);
+  runProfiledCalls(
+    kw,
+    columnRanges(rows, width).map(([c0, c1]) => [
+      'addColumnSums',
+      [pS + VALUE_BYTES * c0, pM + VALUE_BYTES * c0, rows, c1 - c0, ld],
+    ]),
+    [''],
+  );
   const sums = arena.f32(pS, width);
   for (const g of targets) for (let j = 0; j < width; j++) g[j] += sums[j];
   arena.release(mark);
+}
+
+/**
+ * Below this many multiply-adds a column-wise pass stays on one thread: these passes stream
+ * memory, and at 2048 rows × 512 columns (2²⁰) splitting gained nothing measurable here, the
+ * wake-up (20–110 µs, threads.ts) eating it; at 6400 × 2048 the bias sums took 6 ms less split.
+ */
+const PARALLEL_COLUMN_MACS = 1 << 21;
+
+/**
+ * The column ranges [c0, c1) of a pass of `count` rows over `width` columns for the threads: two,
+ * split at a multiple of 4 (a SIMD lane group), when the pass is large enough. Each column's sum
+ * runs over the rows in order either way: the same bits with one thread or two.
+ */
+function columnRanges(count: number, width: number): Array<[number, number]> {
+  if (count * width < PARALLEL_COLUMN_MACS || width < 8) return [[0, width]];
+  const mid = 4 * Math.ceil(width / 8);
+  return [
+    [0, mid],
+    [mid, width],
+  ];
 }
 
 /** Gradients of W_ih and x from ∂L/∂Z at pdZ [T·B, G·H] (the biases: biasGradsWasm). */
@@ -279,7 +308,7 @@ export function inputSideGradsWasm(
   pdZ: number,
   dx: FloatArray | null,
 ): void {
-  const { k, arena } = kw;
+  const { arena } = kw;
   const { T, B, I, H, G } = run;
   const width = G * H;
   const rows = T * B;
@@ -289,7 +318,14 @@ export function inputSideGradsWasm(
     // ∂L/∂W_ihᵀ[k, :] += v · dZ[r, :] for each non-zero x[r, k] = v, then added transposed.
     const { rowStart, cols, vals } = putSparse(kw, sp);
     const dwt = arena.zeros(I * width); // ∂L/∂W_ihᵀ: [I, G·H]
-    k.sparseRowsTransposeTimes(rows, width, rowStart, cols, vals, pdZ, dwt);
+    runProfiledCalls(
+      kw,
+      columnRanges(sp.cols.length, width).map(([c0, c1]) => [
+        'sparseRowsTransposeTimes',
+        [rows, c1 - c0, width, rowStart, cols, vals, pdZ + VALUE_BYTES * c0, dwt + VALUE_BYTES * c0],
+      ]),
+      [''],
+    );
     const d = arena.f32(dwt, I * width);
     const gw = g.wih;
     for (let m = 0; m < width; m++) for (let c = 0; c < I; c++) gw[m * I + c] += d[c * width + m];

@@ -201,10 +201,10 @@ export interface KernelExports {
     /** The interventions' block (or 0): see assembly/fixed.ts. */
     fix: number,
   ): void;
-  softmaxRowStats(N: number, C: number, x: number, m: number, s: number): void;
-  softmaxGradRows(N: number, C: number, x: number, m: number, logS: number, w: number, dX: number): void;
+  softmaxRowStats(N: number, C: number, x: number, m: number, s: number, prof: number): void;
+  softmaxGradRows(N: number, C: number, x: number, m: number, logS: number, w: number, dX: number, prof: number): void;
   broadcastRows(dst: number, rows: number, width: number, ld: number, v: number): void;
-  addColumnSums(out: number, m: number, rows: number, width: number, ld: number): void;
+  addColumnSums(out: number, m: number, rows: number, width: number, ld: number, prof: number): void;
   addColumnDots(out: number, a: number, lda: number, b: number, ldb: number, rows: number, width: number): void;
   sparseRowsTimes(
     rows: number,
@@ -220,11 +220,14 @@ export interface KernelExports {
   sparseRowsTransposeTimes(
     rows: number,
     width: number,
+    ld: number,
     rowStart: number,
     cols: number,
     vals: number,
     dZ: number,
     dwt: number,
+    /** A profile block (or 0): see core/kernels/phases.ts. */
+    prof: number,
   ): void;
   heapBase(): number;
 }

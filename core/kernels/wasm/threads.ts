@@ -39,11 +39,23 @@ const HELPER_KERNELS = [
   'rnnForwardSeq',
   'rnnBackwardSeq',
   'sparseRowsTimes',
+  'softmaxRowStats',
+  'softmaxGradRows',
+  'addColumnSums',
+  'sparseRowsTransposeTimes',
 ] as const;
 type HelperKernel = (typeof HELPER_KERNELS)[number];
 
 /** The kernels whose last parameter is a profile block (`prof`), which runProfiledCalls appends. */
-type ProfiledKernel = 'gemmRows' | 'lstmForwardSeq' | 'lstmBackwardSeq' | 'sparseRowsTimes';
+type ProfiledKernel =
+  | 'gemmRows'
+  | 'lstmForwardSeq'
+  | 'lstmBackwardSeq'
+  | 'sparseRowsTimes'
+  | 'softmaxRowStats'
+  | 'softmaxGradRows'
+  | 'addColumnSums'
+  | 'sparseRowsTransposeTimes';
 
 type WithoutLast<T extends readonly unknown[]> = T extends readonly [...infer Head, unknown] ? Head : never;
 

@@ -189,6 +189,15 @@ const CASES: Case[] = [
     B: 3,
     forward: { gradNorms: true },
   },
+  // Large enough for the gradient passes split by columns between threads
+  // (core/recurrent/wasm-layer.ts): bias sums and the one-hot ∂W_ih over 4096 rows × 512 columns.
+  {
+    name: 'LSTM, one-hot input, 4096 rows × 512 gate columns',
+    make: (rng) => new LSTM({ inputSize: 11, hiddenSize: 128, rng }),
+    T: 32,
+    B: 128,
+    oneHot: true,
+  },
   {
     name: 'RNN tanh, 290 steps in pieces',
     make: (rng) => new RNN({ inputSize: I, hiddenSize: 4, rng }),
@@ -279,6 +288,25 @@ for (const c of CASES) {
     }
   });
 }
+
+test('cross-entropy over 2048 × 128 logits, its rows split between threads, on wasm as on js (loss and gradient)', () => {
+  const rng = new Rng(11);
+  const [N, C] = [2048, 128];
+  const values = Float32Array.from({ length: N * C }, () => 4 * rng.normal());
+  const labels = Array.from({ length: N }, () => rng.int(C));
+  const run = (engine: Engine) =>
+    withEngine(engine, () => {
+      const logits = Tensor.from(values, [N, C]).requireGrad();
+      const tape = new Tape();
+      const loss = crossEntropyLoss(logits, labels, { tape });
+      tape.backward(loss);
+      return { loss: loss.item(), grad: logits.gradTensor()!.data };
+    });
+  const [js, wasm] = [run('js'), run('wasm')];
+  assert.ok(Math.abs(wasm.loss - js.loss) <= 1e-6 * Math.abs(js.loss), `loss ${wasm.loss} vs ${js.loss}`);
+  const { err, index } = maxRelDiff(wasm.grad, js.grad);
+  assert.ok(err < 1e-4, `gradient differs by ${err} at ${index}`);
+});
 
 test('the wasm engine is bit-identical run to run', () => {
   for (const c of CASES) assert.deepEqual(observe(c, 'wasm').arrays, observe(c, 'wasm').arrays, c.name);

@@ -13,10 +13,14 @@ export function broadcastRows(dst: usize, rows: i32, width: i32, ld: i32, v: usi
 
 /**
  * out[k] += Σ_r m[r·ld + k] for k < width. Row by row, each row added into the sums in one
- * contiguous pass (rows in order, so the sum is deterministic).
+ * contiguous pass (rows in order, so the sum is deterministic). Each column's sum is its own, so
+ * the host may give two threads a range of columns each (out, m and width of that range). prof
+ * (or 0): a profile block (clock.ts), the whole call its first part.
  */
-export function addColumnSums(out: usize, m: usize, rows: i32, width: i32, ld: i32): void {
+export function addColumnSums(out: usize, m: usize, rows: i32, width: i32, ld: i32, prof: usize): void {
+  const clock = clockStart(prof);
   for (let r = 0; r < rows; r++) axpy(width, 1, m + ((<usize>r * <usize>ld) << 2), out);
+  lap(prof, 0, clock);
 }
 
 /** y[k] += a · x[k] for k < n. */
@@ -60,24 +64,33 @@ export function sparseRowsTimes(
   lap(prof, 0, clock);
 }
 
-/** The transpose product for the weight gradient: dWt[k, :] += v · dZ[r, :] for each stored (r, k, v). */
+/**
+ * The transpose product for the weight gradient: dWt[k, :] += v · dZ[r, :] for each stored
+ * (r, k, v), over `width` columns of rows `ld` apart (in dZ and dWt alike). Rows in order, so
+ * each column's sum is deterministic and the host may give two threads a range of columns each.
+ * prof (or 0): a profile block (clock.ts), the whole call its first part.
+ */
 export function sparseRowsTransposeTimes(
   rows: i32,
   width: i32,
+  ld: i32,
   rowStart: usize,
   cols: usize,
   vals: usize,
   dZ: usize,
   dwt: usize,
+  prof: usize,
 ): void {
-  const w4 = <usize>width << 2;
+  const clock = clockStart(prof);
+  const l4 = <usize>ld << 2;
   for (let r = 0; r < rows; r++) {
     const end = load<i32>(rowStart + (<usize>(r + 1) << 2));
     for (let p = load<i32>(rowStart + (<usize>r << 2)); p < end; p++) {
       const k = load<i32>(cols + (<usize>p << 2));
-      axpy(width, load<f32>(vals + (<usize>p << 2)), dZ + <usize>r * w4, dwt + <usize>k * w4);
+      axpy(width, load<f32>(vals + (<usize>p << 2)), dZ + <usize>r * l4, dwt + <usize>k * l4);
     }
   }
+  lap(prof, 0, clock);
 }
 
 /**

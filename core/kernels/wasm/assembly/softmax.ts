@@ -9,9 +9,15 @@
  * lse_r rounded to float32 could be off by a thousandth for logits near 10⁴.
  */
 import { ld, st, vexp } from './activations';
+import { clockStart, lap } from './clock';
 
-/** m[r] = max of row r, s[r] = Σ exp(x − m[r]) over it, for r < N; x is (N, C) row-major. */
-export function softmaxRowStats(N: i32, C: i32, x: usize, m: usize, s: usize): void {
+/**
+ * m[r] = max of row r, s[r] = Σ exp(x − m[r]) over it, for r < N; x is (N, C) row-major. Rows are
+ * independent, so the host may give two threads a range each. prof (or 0): a profile block
+ * (clock.ts), the whole call its first part.
+ */
+export function softmaxRowStats(N: i32, C: i32, x: usize, m: usize, s: usize, prof: usize): void {
+  const clock = clockStart(prof);
   for (let r = 0; r < N; r++) {
     const row = x + ((<usize>r * <usize>C) << 2);
     let mx = load<f32>(row);
@@ -26,10 +32,21 @@ export function softmaxRowStats(N: i32, C: i32, x: usize, m: usize, s: usize): v
     store<f32>(m + (<usize>r << 2), mx);
     store<f32>(s + (<usize>r << 2), sum);
   }
+  lap(prof, 0, clock);
 }
 
-/** dX[r, c] += w[r] · exp((x[r, c] − m[r]) − logS[r]) for r < N, c < C. */
-export function softmaxGradRows(N: i32, C: i32, x: usize, m: usize, logS: usize, w: usize, dX: usize): void {
+/** dX[r, c] += w[r] · exp((x[r, c] − m[r]) − logS[r]) for r < N, c < C; rows independent, as above. */
+export function softmaxGradRows(
+  N: i32,
+  C: i32,
+  x: usize,
+  m: usize,
+  logS: usize,
+  w: usize,
+  dX: usize,
+  prof: usize,
+): void {
+  const clock = clockStart(prof);
   for (let r = 0; r < N; r++) {
     const wr = load<f32>(w + (<usize>r << 2));
     if (wr == 0) continue;
@@ -54,4 +71,5 @@ export function softmaxGradRows(N: i32, C: i32, x: usize, m: usize, logS: usize,
       );
     }
   }
+  lap(prof, 0, clock);
 }

@@ -1,9 +1,10 @@
 /**
  * The notebook's variables, described for the variables view and `%whos`: every top-level name
  * a cell made (the worker's globals that were not there before the first cell), one short row
- * each. Nothing here runs user code but a value's own description (a tensor's or a model's
- * `[Symbol.for('debug.description')]()`, as the debugger shows it) and util.inspect, and a
- * getter is never called: describing a variable changes nothing.
+ * each. The only methods called are those a value offers to be described by: its
+ * `[Symbol.for('debug.description')]()`, as the debugger calls it (a tensor's, a model's), and a
+ * module's namedParameters() for its parameter count; beyond them util.inspect, and a getter is
+ * never called, so describing a variable changes nothing.
  */
 import { inspect } from 'node:util';
 import { Tensor } from '../../core/index';

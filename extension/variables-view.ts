@@ -9,7 +9,8 @@
  * second while a cell runs (a training loop answers between steps; a loop that never awaits
  * answers when it ends, and no second question is asked meanwhile) — never while hidden, and
  * never starting a kernel. Types in lstmNotebook.variables.hiddenTypes
- * (functions and classes by default: mostly imports) are left out, and the view says how many.
+ * (functions and classes by default: mostly imports) are left out, and the view says how many,
+ * of which types, above its rows.
  */
 import * as vscode from 'vscode';
 import type { LstmController } from './controller';
@@ -149,10 +150,12 @@ export class VariablesView implements vscode.TreeDataProvider<VariableRow>, vsco
             .get<string[]>('hiddenTypes', ['function', 'class']),
         );
         rows = all.filter((row) => !hidden.has(row.type));
-        const left = all.length - rows.length;
-        if (left > 0) description += ` · ${left} hidden (lstmNotebook.variables.hiddenTypes)`;
+        // Said above the rows (a view alone in its panel shows no description): how many are left out, of which types.
+        const left = all.filter((row) => hidden.has(row.type));
+        const why = `${[...new Set(left.map((row) => row.type))].join(', ')} (lstmNotebook.variables.hiddenTypes)`;
         if (all.length === 0) message = 'No variables yet: no cell has declared a top-level name.';
-        else if (rows.length === 0) message = `All ${all.length} variables are of hidden types.`;
+        else if (rows.length === 0) message = `All ${all.length} variables are of hidden types: ${why}.`;
+        else if (left.length > 0) message = `${left.length} hidden: ${why}`;
       }
     }
     if (generation !== this.generation) return;

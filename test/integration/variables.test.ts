@@ -53,6 +53,8 @@ describe('the Variables view and %whos', function () {
 
     await runCells(notebook, 0);
     await waitFor(() => names(view) === 'model,x', 10_000, `model and x in the view (it has ${names(view)})`);
+    // The imported classes are left out, and the view says so above its rows.
+    assert.equal(view.message, '2 hidden: class (lstmNotebook.variables.hiddenTypes)');
     const x = view.rows.find((r) => r.name === 'x')!;
     assert.deepEqual(x, { name: 'x', type: 'Tensor', size: '[1, 2]', value: 'float32 [0.5000, -1.0000]' });
     const item = view.getTreeItem(x);
@@ -65,12 +67,14 @@ describe('the Variables view and %whos', function () {
 
     await runCells(notebook, 1);
     await waitFor(() => names(view) === 'model,steps,x', 10_000, `steps added (the view has ${names(view)})`);
+    assert.equal(view.message, '3 hidden: class, function (lstmNotebook.variables.hiddenTypes)');
     await settings().update('hiddenTypes', ['Tensor'], vscode.ConfigurationTarget.Global);
     await waitFor(
       () => names(view) === 'LSTM,Tensor,double,model,steps',
       10_000,
       `classes and functions shown, tensors hidden (the view has ${names(view)})`,
     );
+    assert.equal(view.message, '1 hidden: Tensor (lstmNotebook.variables.hiddenTypes)');
     await settings().update('hiddenTypes', undefined, vscode.ConfigurationTarget.Global);
 
     // %whos: every variable (functions and classes too), then only tensors.

@@ -291,12 +291,8 @@ const PARALLEL_COLUMN_MACS = 1 << 21;
  * runs over the rows in order either way: the same bits with one thread or two.
  */
 function columnRanges(count: number, width: number): Array<[number, number]> {
-  if (count * width < PARALLEL_COLUMN_MACS || width < 8) return [[0, width]];
-  const mid = 4 * Math.ceil(width / 8);
-  return [
-    [0, mid],
-    [mid, width],
-  ];
+  if (count * width < PARALLEL_COLUMN_MACS) return [[0, width]];
+  return halves(Math.ceil(width / 4), 2).map(([g0, g1]) => [4 * g0, Math.min(4 * g1, width)]);
 }
 
 /** Gradients of W_ih and x from ∂L/∂Z at pdZ [T·B, G·H] (the biases: biasGradsWasm). */

@@ -5,8 +5,9 @@ import * as vscode from 'vscode';
 export const EXTENSION_ID = 'lstm-notebook.lstm-notebook';
 const KERNELSPEC = { name: 'lstm-notebook', display_name: 'LSTM (TypeScript)', language: 'typescript' };
 
-export async function api(): Promise<{ controller: { controller: vscode.NotebookController } }> {
-  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+/** The extension's exports (activate's result); T names the part a test reads. */
+export async function api<T = { controller: { controller: vscode.NotebookController } }>(): Promise<T> {
+  const extension = vscode.extensions.getExtension<T>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not installed`);
   return extension.activate();
 }

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, openNotebook, runCells, text, waitFor } from './notebook-helpers';
+import { api, openNotebook, runCells, text, waitFor } from './notebook-helpers';
 
 interface Row {
   name: string;
@@ -22,11 +22,7 @@ interface VariablesApi {
   getTreeItem(row: Row): vscode.TreeItem;
 }
 
-async function variablesView(): Promise<VariablesApi> {
-  const extension = vscode.extensions.getExtension<{ variables: VariablesApi }>(EXTENSION_ID);
-  assert.ok(extension);
-  return (await extension.activate()).variables;
-}
+const variablesView = async () => (await api<{ variables: VariablesApi }>()).variables;
 
 const names = (view: VariablesApi) => view.rows.map((r) => r.name).join(',');
 

@@ -111,11 +111,18 @@ test('an unknown magic, a cell magic and another npm command are refused by name
   }
 });
 
-test('Interrupt kills npm (and its install script) and ends the cell with Interrupted', async () => {
-  const marker = join(root, 'slow-started');
+/**
+ * Starts `%npm install` of a package whose install script writes its pid and sleeps for two
+ * minutes (`after`: more lines of the cell); resolves once the script runs, with its pid.
+ */
+async function startSlowInstall(
+  name: string,
+  after = '',
+): Promise<{ running: ReturnType<typeof run>; scriptPid: number }> {
+  const marker = join(root, `${name}-started`);
   const slow = localPackage(
     root,
-    'slow-pkg',
+    name,
     {
       'index.js': '',
       'install.js': `require('fs').writeFileSync(${JSON.stringify(marker)}, String(process.pid)); setTimeout(() => {}, 120000);`,
@@ -123,13 +130,26 @@ test('Interrupt kills npm (and its install script) and ends the cell with Interr
     { scripts: { install: 'node install.js' } },
   );
   const tarball = packed(slow);
-  const running = run(session, `%npm install ${tarball.replace(/\\/g, '/')}\nconsole.log('after npm')`);
+  const running = run(session, `%npm install ${tarball.replace(/\\/g, '/')}${after}`);
   const started = Date.now();
   while (!existsSync(marker) || readFileSync(marker, 'utf8') === '') {
     assert.ok(Date.now() - started < 60_000, 'the install script never started');
     await new Promise((r) => setTimeout(r, 50));
   }
-  const scriptPid = Number(readFileSync(marker, 'utf8'));
+  return { running, scriptPid: Number(readFileSync(marker, 'utf8')) };
+}
+
+/** Waits up to 10 s for process `pid` to end, failing with `what` otherwise. */
+async function untilGone(pid: number, what: string): Promise<void> {
+  const since = Date.now();
+  while (isAlive(pid)) {
+    assert.ok(Date.now() - since < 10_000, what);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('Interrupt kills npm (and its install script) and ends the cell with Interrupted', async () => {
+  const { running, scriptPid } = await startSlowInstall('slow-pkg', "\nconsole.log('after npm')");
   const asked = Date.now();
   session.interrupt();
   const r = await running;
@@ -139,42 +159,17 @@ test('Interrupt kills npm (and its install script) and ends the cell with Interr
   assert.ok(Date.now() - asked < 2000);
   assert.ok(!r.stdout.includes('after npm'));
   // npm passes the signal on to the script it runs.
-  const gone = Date.now();
-  while (isAlive(scriptPid)) {
-    assert.ok(Date.now() - gone < 10_000, `the install script (pid ${scriptPid}) still runs`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilGone(scriptPid, `the install script (pid ${scriptPid}) still runs`);
   const after = await run(session, '1 + 1');
   assert.equal(after.value, '2');
 });
 
 test('a restart during an install kills npm and its install script: nothing outlives the worker', async () => {
-  const marker = join(root, 'restart-started');
-  const slow = localPackage(
-    root,
-    'slow-restart-pkg',
-    {
-      'index.js': '',
-      'install.js': `require('fs').writeFileSync(${JSON.stringify(marker)}, String(process.pid)); setTimeout(() => {}, 120000);`,
-    },
-    { scripts: { install: 'node install.js' } },
-  );
-  const tarball = packed(slow);
-  const running = run(session, `%npm install ${tarball.replace(/\\/g, '/')}`);
-  const started = Date.now();
-  while (!existsSync(marker) || readFileSync(marker, 'utf8') === '') {
-    assert.ok(Date.now() - started < 60_000, 'the install script never started');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const scriptPid = Number(readFileSync(marker, 'utf8'));
+  const { running, scriptPid } = await startSlowInstall('slow-restart-pkg');
   await session.restart();
   const r = await running;
   assert.equal(r.stateLost, true);
-  const gone = Date.now();
-  while (isAlive(scriptPid)) {
-    assert.ok(Date.now() - gone < 10_000, `the install script (pid ${scriptPid}) outlived the restart`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilGone(scriptPid, `the install script (pid ${scriptPid}) outlived the restart`);
   assert.equal((await run(session, '1 + 1')).value, '2');
 });
 

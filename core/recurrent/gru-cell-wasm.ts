@@ -47,7 +47,9 @@ export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: bo
     const rh = resetAfter ? 0 : arena.alloc(rows * H); // Cho: r_t ⊙ h_{t−1}, [T, B, H]
     keep({ gates: zx, hPrev, cPrev: 0, c: 0, hn, rh });
     withScratch(kw, () => {
-      const pre = run.trace ? arena.alloc(rows * G3) : 0; // [T, B, 3H], for a trace
+      // For a trace: pre-activations and activations, [3, T, B, H] each (gate block by gate block).
+      const pre = run.trace ? arena.alloc(rows * G3) : 0;
+      const act = run.trace ? arena.alloc(rows * G3) : 0;
       const h = arena.alloc(rows * H); // h_t: [T, B, H]
       const bhh = w.bhh ? arena.put(w.bhh) : arena.zeros(G3);
       const whh = arena.put(w.whh); // [3H, H]
@@ -74,6 +76,7 @@ export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: bo
           resetAfter ? 1 : 0,
           zx,
           pre,
+          act,
           hPrev,
           hn,
           rh,
@@ -87,7 +90,7 @@ export function gruForwardWasm(run: SequenceRun, w: LayerWeights, resetAfter: bo
           fix,
         ],
       ]);
-      finishForward(kw, run, h, zx, pre);
+      finishForward(kw, run, h, act, pre);
     });
   });
 }

@@ -64,7 +64,9 @@ export function lstmForwardWasm(
     const c = arena.alloc(rows * H); // c_t: [T, B, H]
     keep({ gates: z, hPrev, cPrev, c, hn: 0, rh: 0 });
     withScratch(kw, () => {
-      const pre = run.trace ? arena.alloc(rows * G4) : 0; // [T, B, 4H], for a trace
+      // For a trace: pre-activations and activations, [4, T, B, H] each (gate block by gate block).
+      const pre = run.trace ? arena.alloc(rows * G4) : 0;
+      const act = run.trace ? arena.alloc(rows * G4) : 0;
       const h = arena.alloc(rows * H); // h_t: [T, B, H]
       const peep = flags.peephole && w.peephole ? arena.put(w.peephole) : arena.zeros(3 * H); // [3H]: p_i, p_f, p_o
       const whh = arena.put(w.whh);
@@ -93,6 +95,7 @@ export function lstmForwardWasm(
             run.reverse ? 1 : 0,
             z,
             pre,
+            act,
             hPrev,
             cPrev,
             c,
@@ -106,7 +109,7 @@ export function lstmForwardWasm(
         ],
         FORWARD_PARTS,
       );
-      finishForward(kw, run, h, z, pre);
+      finishForward(kw, run, h, act, pre);
       const cv = arena.f32(c, rows * H);
       const last = timeAt(run, T - 1) * B * H;
       run.cLast!.set(cv.subarray(last, last + B * H));

@@ -13,9 +13,9 @@
  *
  * On the WebAssembly engine ('wasm' runs) the buffers the backward needs stay in the engine's
  * memory between forward and backward (`wasm`); of gates, pre, hPrev, cPrev and c only c is
- * allocated, for a trace, the others are empty. A traced 'wasm' run copies its gates out of the
- * engine's memory straight into the trace's per-gate arrays (`gateBlocks`): one copy of each
- * value rather than a [T, B, G·H] copy and then a split of it.
+ * allocated, for a trace, the others are empty. A traced 'wasm' run's kernels also write its
+ * gates one gate block after another, [G, T, B, H], and each block is copied out once into the
+ * trace's per-gate arrays (`gateBlocks`).
  */
 import { allocate, DType, dtypeOf, FloatArray } from '../dtype';
 
@@ -71,7 +71,7 @@ export interface SequenceRun {
 }
 
 /** One run's gates for a trace, per gate block in the weights' order: pre-activations and activations, [T, B, H] each. */
-interface GateBlocks {
+export interface GateBlocks {
   pre: FloatArray[];
   act: FloatArray[];
 }

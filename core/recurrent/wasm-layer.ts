@@ -8,7 +8,7 @@
  *   Z[τ]     = x[τ]·W_ihᵀ + b_ih (+ b_hh)       ∂L/∂x += ∂L/∂Z · W_ih
  *   ∂L/∂W_ih += Σ_τ ∂L/∂Z[τ]ᵀ · x[τ]             ∂L/∂b += Σ_τ,b ∂L/∂Z[τ]
  */
-import type { FloatArray } from '../dtype';
+import { allocate, type FloatArray } from '../dtype';
 import { LstmError } from '../errors';
 import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
 import { transpose } from '../kernels/gemm';
@@ -16,8 +16,16 @@ import { gemmPtr, packedASize } from '../kernels/wasm/products';
 import type { Pin, WasmKernels } from '../kernels/wasm/runtime';
 import { halves, runCalls, runProfiledCalls, type KernelCall, type ProfiledCall } from '../kernels/wasm/threads';
 import { sparseRows } from './projection';
-import type { LayerGrads, LayerWeights, SequenceRun, SparseRows, UnitOverrides, WasmRunBuffers } from './run';
-import { splitBlocks, timeAt } from './run';
+import type {
+  GateBlocks,
+  LayerGrads,
+  LayerWeights,
+  SequenceRun,
+  SparseRows,
+  UnitOverrides,
+  WasmRunBuffers,
+} from './run';
+import { timeAt } from './run';
 
 /** Bytes per arena value (f32 and i32 alike): value n of a buffer at pointer p is at p + VALUE_BYTES·n. */
 export const VALUE_BYTES = 4;
@@ -340,28 +348,47 @@ export function inputSideGradsWasm(
 
 /**
  * After a forward loop: this direction's columns of the layer output and the final h from
- * h_t [T·B, H] at pH, and for a trace the activations and pre-activations [T·B, G·H] at pZ,
- * pPre, each copied once, straight into the trace's per-gate arrays. Returns the view of h_t.
+ * h_t [T·B, H] at pH, and for a trace the activations and pre-activations [G, T·B, H] at pAct,
+ * pPre (one gate block after another), as the trace's per-gate arrays. Returns the view of h_t.
  */
-export function finishForward(
-  { arena }: WasmKernels,
-  run: SequenceRun,
-  pH: number,
-  pZ: number,
-  pPre: number,
-): Float32Array {
+export function finishForward(kw: WasmKernels, run: SequenceRun, pH: number, pAct: number, pPre: number): Float32Array {
   const { T, B, H, G } = run;
   const rows = T * B;
-  const hv = arena.f32(pH, rows * H);
+  const hv = kw.arena.f32(pH, rows * H);
   scatterOutput(run, hv);
   const last = timeAt(run, T - 1) * B * H;
   run.hLast.set(hv.subarray(last, last + B * H));
-  if (run.trace)
-    run.gateBlocks = {
-      pre: splitBlocks(arena.f32(pPre, rows * G * H), rows, G, H),
-      act: splitBlocks(arena.f32(pZ, rows * G * H), rows, G, H),
-    };
+  if (run.trace) run.gateBlocks = traceBlocks(kw, rows, G, H, pPre, pAct);
   return hv;
+}
+
+/**
+ * A trace's per-gate arrays [T·B, H] from the pre-activations at pPre and the activations at
+ * pAct, both [G, T·B, H]: the kernels write a trace gate block by gate block, so each block
+ * comes out in one copy (one copy per row from [T·B, G·H] cost 1.6 ms of a 7 ms small forward
+ * in calls alone).
+ */
+function traceBlocks(
+  { arena }: WasmKernels,
+  rows: number,
+  G: number,
+  H: number,
+  pPre: number,
+  pAct: number,
+): GateBlocks {
+  const n = rows * H;
+  const block = (p: number, g: number): Float32Array => copyOut(arena.f32(p + VALUE_BYTES * g * n, n));
+  return {
+    pre: Array.from({ length: G }, (_, g) => block(pPre, g)),
+    act: Array.from({ length: G }, (_, g) => block(pAct, g)),
+  };
+}
+
+/** A float32 array of its own with the values of an arena view (which the arena reuses). */
+function copyOut(view: Float32Array): Float32Array {
+  const out = allocate('float32', view.length, 'a trace') as Float32Array;
+  out.set(view);
+  return out;
 }
 
 /** The layer output's columns of this direction, from h [T·B, H]. */

@@ -24,6 +24,8 @@ import { gemmPacked, packA } from './gemm';
   zx: usize,
   zh: usize,
   pre: usize,
+  act: usize,
+  plane: usize,
   hPrev: usize,
   rh: usize,
   fx: usize,
@@ -34,16 +36,33 @@ import { gemmPacked, packA } from './gemm';
   const ar = f32x4.add(ld(zx, full), ld(zh, full));
   const az = f32x4.add(ld(zx + H4, full), ld(zh + H4, full));
   const r = pin(vsigmoid(ar), fx, 0, H4, full);
+  const z = pin(vsigmoid(az), fx, 1, H4, full);
+  // A trace's copies, one gate block after another (plane bytes apart), so each block leaves in one piece.
   if (pre) {
-    st(pre, ar, full); st(pre + H4, az, full);
+    st(pre, ar, full); st(pre + plane, az, full);
+    st(act, r, full); st(act + plane, z, full);
   }
   st(zx, r, full);
-  st(zx + H4, pin(vsigmoid(az), fx, 1, H4, full), full);
+  st(zx + H4, z, full);
   if (rh) st(rh, f32x4.mul(r, ld(hPrev, full)), full);
 }
 
-/** r and z of one step: zx's r, z blocks become σ(…); rh (when not 0, Cho form) gets r ⊙ h_{t−1}. */
-function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: usize, rh: usize, fix: usize): void {
+/**
+ * r and z of one step: zx's r, z blocks become σ(…); rh (when not 0, Cho form) gets r ⊙ h_{t−1};
+ * for a trace (pre not 0) pre and act get [H] rows of the gate blocks, plane bytes apart.
+ */
+function gruGatesStep(
+  B: i32,
+  H: i32,
+  zx: usize,
+  zh: usize,
+  pre: usize,
+  act: usize,
+  plane: usize,
+  hPrev: usize,
+  rh: usize,
+  fix: usize,
+): void {
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
     const zr = <usize>b * 3 * h4;
@@ -54,7 +73,9 @@ function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: u
       gruGates4(
         zx + zr + o,
         zh + zr + o,
-        pre ? pre + zr + o : 0,
+        pre ? pre + sr + o : 0,
+        pre ? act + sr + o : 0,
+        plane,
         hPrev + sr + o,
         rh ? rh + sr + o : 0,
         fix ? fix + o : 0,
@@ -67,7 +88,9 @@ function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: u
       gruGates4(
         zx + zr + o,
         zh + zr + o,
-        pre ? pre + zr + o : 0,
+        pre ? pre + sr + o : 0,
+        pre ? act + sr + o : 0,
+        plane,
         hPrev + sr + o,
         rh ? rh + sr + o : 0,
         fix ? fix + o : 0,
@@ -82,6 +105,8 @@ function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: u
   zx: usize,
   zh: usize,
   pre: usize,
+  act: usize,
+  plane: usize,
   hPrev: usize,
   hn: usize,
   h: usize,
@@ -100,7 +125,10 @@ function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: u
   const n = pin(vtanh(an), fx, 2, H4, full);
   const hp = ld(hPrev, full);
   const ht = pin(f32x4.add(f32x4.mul(f32x4.sub(one, z), n), f32x4.mul(z, hp)), fx, 3, H4, full);
-  if (pre) st(pre + 2 * H4, an, full);
+  if (pre) {
+    st(pre + 2 * plane, an, full);
+    st(act + 2 * plane, n, full);
+  }
   st(zx + 2 * H4, n, full);
   st(hn, hnv, full);
   st(h, ht, full);
@@ -109,7 +137,7 @@ function gruGatesStep(B: i32, H: i32, zx: usize, zh: usize, pre: usize, hPrev: u
 
 /**
  * n and h_t of one step (after gruGatesStep): zx's n block becomes n; hn gets zh_n; h (and hNext
- * when not 0) get h_t.
+ * when not 0) get h_t; a trace's pre and act (as in gruGatesStep) the n block.
  */
 function gruCandidateStep(
   B: i32,
@@ -117,6 +145,8 @@ function gruCandidateStep(
   zx: usize,
   zh: usize,
   pre: usize,
+  act: usize,
+  plane: usize,
   hPrev: usize,
   hn: usize,
   h: usize,
@@ -134,7 +164,9 @@ function gruCandidateStep(
       gruCandidate4(
         zx + zr + o,
         zh + zr + o,
-        pre ? pre + zr + o : 0,
+        pre ? pre + sr + o : 0,
+        pre ? act + sr + o : 0,
+        plane,
         hPrev + sr + o,
         hn + sr + o,
         h + sr + o,
@@ -150,7 +182,9 @@ function gruCandidateStep(
       gruCandidate4(
         zx + zr + o,
         zh + zr + o,
-        pre ? pre + zr + o : 0,
+        pre ? pre + sr + o : 0,
+        pre ? act + sr + o : 0,
+        plane,
         hPrev + sr + o,
         hn + sr + o,
         h + sr + o,
@@ -332,7 +366,8 @@ function gruResetBackwardStep(
  * Forward over the sequence for rows b0 … b0+Bs. zx [T, B, 3H] holds x·W_ihᵀ + b_ih and becomes
  * the activations r, z, n; hPrev must hold h0 at the first step processed and receives every
  * later h_{t−1}; hn [T, B, H] receives the recurrent term of n; rh [T, B, H] (reset-before form
- * only, else 0) receives r ⊙ h_{t−1}; h receives h_t; pre (when not 0) the pre-activations.
+ * only, else 0) receives r ⊙ h_{t−1}; h receives h_t; for a trace (pre not 0) pre and act
+ * [3, T, B, H] receive the pre-activations and activations, gate block by gate block.
  * whhP packs the first `direct` rows of W_hh transposed (3H reset-after, 2H reset-before), whnP
  * (reset-before) W_hnᵀ. zh ([Bs, 3H]), ap (⌈Bs/4⌉·4·H) and edge (32) are this slice's scratch;
  * fix (or 0) the interventions' block.
@@ -349,6 +384,7 @@ export function gruForwardSeq(
   resetAfter: bool,
   zx: usize,
   pre: usize,
+  act: usize,
   hPrev: usize,
   hn: usize,
   rh: usize,
@@ -363,6 +399,7 @@ export function gruForwardSeq(
 ): void {
   const G3 = 3 * H;
   const direct = resetAfter ? G3 : 2 * H;
+  const plane = rowAt(T, B, 0, H); // one gate block of a trace: [T, B, H]
   for (let s = s0; s < s1; s++) {
     const t = reverse ? T - 1 - s : s;
     const zt = rowAt(t, B, b0, G3);
@@ -371,7 +408,9 @@ export function gruForwardSeq(
     broadcastBias(zh, Bs, G3, bhh);
     packA(Bs, H, hPrev + st, H, 1, ap);
     gemmPacked(Bs, direct, H, ap, whhP, zh, G3, edge);
-    gruGatesStep(Bs, H, zx + zt, zh, pre ? pre + zt : 0, hPrev + st, resetAfter ? 0 : rh + st, fix);
+    const pt = pre ? pre + st : 0;
+    const at = pre ? act + st : 0;
+    gruGatesStep(Bs, H, zx + zt, zh, pt, at, plane, hPrev + st, resetAfter ? 0 : rh + st, fix);
     if (!resetAfter) {
       // Zh_n = b_hn + (r ⊙ h_{t−1})·W_hnᵀ
       packA(Bs, H, rh + st, H, 1, ap);
@@ -384,7 +423,9 @@ export function gruForwardSeq(
       H,
       zx + zt,
       zh,
-      pre ? pre + zt : 0,
+      pt,
+      at,
+      plane,
       hPrev + st,
       hn + st,
       h + st,

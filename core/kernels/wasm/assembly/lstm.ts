@@ -31,6 +31,8 @@ import { gemmPacked, packA } from './gemm';
 @inline function lstmForward4(
   z: usize,
   pre: usize,
+  act: usize,
+  plane: usize,
   cPrev: usize,
   p: usize,
   c: usize,
@@ -53,8 +55,10 @@ import { gemmPacked, packA } from './gemm';
   const zo = f32x4.add(ld(z + 3 * H4, full), f32x4.mul(ld(p + 2 * H4, full), cn));
   const o = pin(vsigmoid(zo), fx, 3, H4, full);
   const hn = pin(f32x4.mul(o, vtanh(cn)), fx, 5, H4, full);
+  // A trace's copies, one gate block after another (plane bytes apart), so each block leaves in one piece.
   if (pre) {
-    st(pre, zi, full); st(pre + H4, zf, full); st(pre + 2 * H4, zg, full); st(pre + 3 * H4, zo, full);
+    st(pre, zi, full); st(pre + plane, zf, full); st(pre + 2 * plane, zg, full); st(pre + 3 * plane, zo, full);
+    st(act, i, full); st(act + plane, f, full); st(act + 2 * plane, g, full); st(act + 3 * plane, o, full);
   }
   st(z, i, full); st(z + H4, f, full); st(z + 2 * H4, g, full); st(z + 3 * H4, o, full);
   st(c, cn, full);
@@ -64,15 +68,18 @@ import { gemmPacked, packA } from './gemm';
 }
 
 /**
- * One forward step for B rows. z becomes the activations (i, f, g, o); pre (when not 0)
- * receives the pre-activations; c and h receive c_t and h_t, and cNext / hNext (when not 0)
- * a second copy, the next step's c_{t−1} and h_{t−1}.
+ * One forward step for B rows. z becomes the activations (i, f, g, o); for a trace (pre not 0)
+ * pre and act receive the pre-activations and activations as [H] rows of four blocks plane
+ * bytes apart; c and h receive c_t and h_t, and cNext / hNext (when not 0) a second copy, the
+ * next step's c_{t−1} and h_{t−1}.
  */
 function lstmForwardStep(
   B: i32,
   H: i32,
   z: usize,
   pre: usize,
+  act: usize,
+  plane: usize,
   cPrev: usize,
   p: usize,
   c: usize,
@@ -84,14 +91,17 @@ function lstmForwardStep(
   const h4 = <usize>H << 2;
   for (let b = 0; b < B; b++) {
     const zr = z + <usize>b * 4 * h4;
-    const pr = pre ? pre + <usize>b * 4 * h4 : 0;
     const sr = <usize>b * h4;
+    const pr = pre ? pre + sr : 0;
+    const ar = pre ? act + sr : 0;
     let j = 0;
     for (; j + 4 <= H; j += 4) {
       const o = <usize>j << 2;
       lstmForward4(
         zr + o,
         pr ? pr + o : 0,
+        ar ? ar + o : 0,
+        plane,
         cPrev + sr + o,
         p + o,
         c + sr + o,
@@ -108,6 +118,8 @@ function lstmForwardStep(
       lstmForward4(
         zr + o,
         pr ? pr + o : 0,
+        ar ? ar + o : 0,
+        plane,
         cPrev + sr + o,
         p + o,
         c + sr + o,
@@ -246,8 +258,9 @@ function lstmBackwardStep(
 /**
  * Forward over the sequence for rows b0 … b0+Bs. z [T, B, 4H] holds the input projection with
  * both biases and becomes the activations; hPrev and cPrev must hold h0, c0 at the first step
- * processed and receive every later h_{t−1}, c_{t−1}; c and h receive c_t and h_t; pre (when not
- * 0) the pre-activations. whhP is W_hhᵀ packed (packB); ap (⌈Bs/4⌉·4·H floats) and edge (32)
+ * processed and receive every later h_{t−1}, c_{t−1}; c and h receive c_t and h_t; for a trace
+ * (pre not 0) pre and act [4, T, B, H] receive the pre-activations and activations, gate block
+ * by gate block. whhP is W_hhᵀ packed (packB); ap (⌈Bs/4⌉·4·H floats) and edge (32)
  * are this slice's scratch; fix (or 0) the interventions' block (12 [H] arrays, see above);
  * prof (or 0) a profile block (clock.ts): packing, product, gate math.
  */
@@ -262,6 +275,7 @@ export function lstmForwardSeq(
   reverse: bool,
   z: usize,
   pre: usize,
+  act: usize,
   hPrev: usize,
   cPrev: usize,
   c: usize,
@@ -274,6 +288,7 @@ export function lstmForwardSeq(
   prof: usize,
 ): void {
   const G4 = 4 * H;
+  const plane = rowAt(T, B, 0, H); // one gate block of a trace: [T, B, H]
   let clock = clockStart(prof);
   for (let s = s0; s < s1; s++) {
     const t = reverse ? T - 1 - s : s;
@@ -290,7 +305,9 @@ export function lstmForwardSeq(
       Bs,
       H,
       zt,
-      pre ? pre + rowAt(t, B, b0, G4) : 0,
+      pre ? pre + st : 0,
+      pre ? act + st : 0,
+      plane,
       cPrev + st,
       p,
       c + st,

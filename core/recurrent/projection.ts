@@ -15,27 +15,31 @@ import type { LayerGrads, LayerWeights, SequenceRun, SparseRows } from './run';
 /** Inputs with at most this fraction of non-zeros take the sparse path (one-hot text: 1/V). */
 const SPARSE_DENSITY = 0.25;
 
-/** The compressed-row form of a [rows, cols] matrix if it is sparse enough to pay off, else null. */
+/**
+ * The compressed-row form of a [rows, cols] matrix if it is sparse enough to pay off, else null.
+ * One pass that gives up once the non-zeros pass the density bound (a dense input is not scanned
+ * twice); the arrays are cut to the count found.
+ */
 export function sparseRows(x: FloatArray, rows: number, cols: number): SparseRows | null {
-  let nnz = 0;
-  for (let k = 0; k < x.length; k++) if (x[k] !== 0) nnz++;
-  if (nnz > SPARSE_DENSITY * x.length) return null;
+  const most = Math.floor(SPARSE_DENSITY * rows * cols);
   const rowStart = new Int32Array(rows + 1);
-  const colIdx = new Int32Array(nnz);
-  const vals = new Float64Array(nnz);
+  const colIdx = new Int32Array(most);
+  const vals = new Float64Array(most);
   let p = 0;
   for (let r = 0; r < rows; r++) {
     rowStart[r] = p;
+    const base = r * cols;
     for (let c = 0; c < cols; c++) {
-      const v = x[r * cols + c];
+      const v = x[base + c];
       if (v !== 0) {
+        if (p === most) return null;
         colIdx[p] = c;
         vals[p++] = v;
       }
     }
   }
   rowStart[rows] = p;
-  return { rowStart, cols: colIdx, vals };
+  return { rowStart, cols: colIdx.slice(0, p), vals: vals.slice(0, p) };
 }
 
 /** Fills run.gates with x·W_ihᵀ + b_ih, plus b_hh when `withHiddenBias`. */

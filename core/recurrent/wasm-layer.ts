@@ -204,22 +204,23 @@ export function projectInputsWasm(
   const mark = arena.mark();
   const bias = new Float32Array(width);
   for (let j = 0; j < width; j++) bias[j] = (w.bih ? w.bih[j] : 0) + (withHiddenBias && w.bhh ? w.bhh[j] : 0);
-  k.broadcastRows(pZ, rows, width, width, arena.put(bias));
+  const pBias = arena.put(bias);
   run.sparseX = sparseRows(run.x, rows, I);
   const sp = run.sparseX;
   if (sp) {
-    // One row of W_ihᵀ per non-zero input (one-hot characters: one per row); rows split between threads.
+    // The bias plus one row of W_ihᵀ per non-zero input (one-hot characters: one per row); rows split between threads.
     const { rowStart, cols, vals } = putSparse(kw, sp);
     const wt = arena.put(transpose(w.wih, 0, I, width, I)); // W_ihᵀ: [I, G·H]
     runProfiledCalls(
       kw,
       halves(rows, 64).map(([r0, r1]) => [
         'sparseRowsTimes',
-        [r1 - r0, width, rowStart + VALUE_BYTES * r0, cols, vals, wt, pZ + VALUE_BYTES * r0 * width],
+        [r1 - r0, width, pBias, rowStart + VALUE_BYTES * r0, cols, vals, wt, pZ + VALUE_BYTES * r0 * width],
       ]),
       [''],
     );
   } else {
+    k.broadcastRows(pZ, rows, width, width, pBias);
     const x = arena.put(run.x.subarray(0, rows * I));
     const wih = arena.put(w.wih);
     gemmPtr(kw, rows, width, I, x, I, 1, wih, 1, I, pZ, width);

@@ -211,6 +211,7 @@ export interface KernelExports {
   sparseRowsTimes(
     rows: number,
     width: number,
+    bias: number,
     rowStart: number,
     cols: number,
     vals: number,

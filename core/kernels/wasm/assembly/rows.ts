@@ -23,6 +23,20 @@ export function addColumnSums(out: usize, m: usize, rows: i32, width: i32, ld: i
   lap(prof, 0, clock);
 }
 
+/** out[k] = y[k] + a · x[k] for k < n (out may be y). */
+@inline function axpyInto(n: i32, a: f32, x: usize, y: usize, out: usize): void {
+  const va = f32x4.splat(a);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const o = <usize>k << 2;
+    v128.store(out + o, f32x4.add(v128.load(y + o), f32x4.mul(va, v128.load(x + o))));
+  }
+  for (; k < n; k++) {
+    const o = <usize>k << 2;
+    store<f32>(out + o, load<f32>(y + o) + a * load<f32>(x + o));
+  }
+}
+
 /** y[k] += a · x[k] for k < n. */
 @inline function axpy(n: i32, a: f32, x: usize, y: usize): void {
   const va = f32x4.splat(a);
@@ -38,13 +52,17 @@ export function addColumnSums(out: usize, m: usize, rows: i32, width: i32, ld: i
 }
 
 /**
- * Sparse rows (compressed: row r holds cols[rowStart[r] … rowStart[r+1]) with values vals)
- * times a dense matrix: Z[r, :] += Σ_(k, v) in row r  v · Wt[k, :]   (Z, Wt: width columns).
- * prof (or 0): a profile block (clock.ts); the whole call is its first part.
+ * The input projection of a sparse input: Z[r, :] = bias + Σ_(k, v) in row r  v · Wt[k, :], for
+ * sparse rows in compressed form (row r holds cols[rowStart[r] … rowStart[r+1]) with values
+ * vals) and Z, Wt, bias of `width` columns. The bias is added as the first term's pass writes
+ * the row (bias + v·w, the same sums in the same order as writing the bias first): one pass over
+ * Z per one-hot row instead of two. prof (or 0): a profile block (clock.ts), the whole call its
+ * first part.
  */
 export function sparseRowsTimes(
   rows: i32,
   width: i32,
+  bias: usize,
   rowStart: usize,
   cols: usize,
   vals: usize,
@@ -55,10 +73,16 @@ export function sparseRowsTimes(
   const clock = clockStart(prof);
   const w4 = <usize>width << 2;
   for (let r = 0; r < rows; r++) {
+    const zr = z + <usize>r * w4;
+    const start = load<i32>(rowStart + (<usize>r << 2));
     const end = load<i32>(rowStart + (<usize>(r + 1) << 2));
-    for (let p = load<i32>(rowStart + (<usize>r << 2)); p < end; p++) {
+    if (start == end) {
+      axpyInto(width, 0, bias, bias, zr); // 0·b + b = b: the bias alone
+      continue;
+    }
+    for (let p = start; p < end; p++) {
       const k = load<i32>(cols + (<usize>p << 2));
-      axpy(width, load<f32>(vals + (<usize>p << 2)), wt + <usize>k * w4, z + <usize>r * w4);
+      axpyInto(width, load<f32>(vals + (<usize>p << 2)), wt + <usize>k * w4, p == start ? bias : zr, zr);
     }
   }
   lap(prof, 0, clock);

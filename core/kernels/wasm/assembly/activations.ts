@@ -9,17 +9,17 @@
  *   exp(r), below half an ulp), 2ⁿ built in the exponent bits. x is clamped to [−87, 88],
  *   where exp stays a normal float; gates saturate long before.
  * σ(x) = 1 / (1 + exp(−x)).
- * tanh(x) = sign(x) · t(|x|):
- *   |x| < ln 2 / 2:  t = e / (e + 2) with e = expm1(2|x|) by its Taylor series to u⁹ — no
- *                    cancellation, so small arguments keep their relative precision;
- *   otherwise:       t = 1 − 2 / (exp(2|x|) + 1).
+ * tanh(x) = sign(x) · e / (e + 2) with e = expm1(2|x|), one division for every argument:
+ *   expm1(u) = 2ⁿ · (expm1(r) + 1) − 1 = 2ⁿ · expm1(r) + (2ⁿ − 1), with u = n·ln 2 + r as for
+ *   exp and expm1(r) by its Taylor series to r⁸ (the next term is < 6·10⁻¹⁰ of it). For
+ *   u < ln 2 / 2, n = 0 and e = expm1(r) itself: no cancellation, so small arguments keep their
+ *   relative precision. 2|x| is clamped to 40, where tanh is 1 in float32 and 2ⁿ stays finite.
  */
 
 const LOG2E: f32 = 1.44269504088896341;
 // ln 2 split so that n·LN2_HI is exact for |n| < 2¹¹ (Cody & Waite 1980).
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
-const SMALL_TANH: f32 = 0.34657359; // ln 2 / 2
 
 @inline export function vexp(x: v128): v128 {
   x = f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.0)), f32x4.splat(-87.0));
@@ -47,23 +47,24 @@ const SMALL_TANH: f32 = 0.34657359; // ln 2 / 2
 
 @inline export function vtanh(x: v128): v128 {
   const one = f32x4.splat(1.0);
-  const two = f32x4.splat(2.0);
-  const a = f32x4.abs(x);
-  const u = f32x4.add(a, a);
-  // expm1(u) = u · (1 + u/2! + u²/3! + … + u⁸/9!)
-  let q = f32x4.splat(1.0 / 362880.0);
-  q = f32x4.add(f32x4.mul(q, u), f32x4.splat(1.0 / 40320.0));
-  q = f32x4.add(f32x4.mul(q, u), f32x4.splat(1.0 / 5040.0));
-  q = f32x4.add(f32x4.mul(q, u), f32x4.splat(1.0 / 720.0));
-  q = f32x4.add(f32x4.mul(q, u), f32x4.splat(1.0 / 120.0));
-  q = f32x4.add(f32x4.mul(q, u), f32x4.splat(1.0 / 24.0));
-  q = f32x4.add(f32x4.mul(q, u), f32x4.splat(1.0 / 6.0));
-  q = f32x4.add(f32x4.mul(q, u), f32x4.splat(0.5));
-  q = f32x4.add(f32x4.mul(q, u), one);
-  const em1 = f32x4.mul(q, u);
-  const small = f32x4.div(em1, f32x4.add(em1, two));
-  const large = f32x4.sub(one, f32x4.div(two, f32x4.add(vexp(u), one)));
-  const t = v128.bitselect(small, large, f32x4.lt(a, f32x4.splat(SMALL_TANH)));
+  const u = f32x4.pmin(f32x4.add(f32x4.abs(x), f32x4.abs(x)), f32x4.splat(40.0));
+  const n = f32x4.nearest(f32x4.mul(u, f32x4.splat(LOG2E)));
+  let r = f32x4.sub(u, f32x4.mul(n, f32x4.splat(LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  // expm1(r) = r · (1 + r/2! + r²/3! + … + r⁷/8!)  (Horner)
+  let q = f32x4.splat(1.0 / 40320.0);
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 5040.0));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 720.0));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 120.0));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 24.0));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 6.0));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(0.5));
+  q = f32x4.add(f32x4.mul(q, r), one);
+  const em1r = f32x4.mul(q, r);
+  // 2ⁿ: n + 127 in the exponent field; then e = 2ⁿ·expm1(r) + (2ⁿ − 1), exact 2ⁿ − 1 for n ≤ 24.
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const e = f32x4.add(f32x4.mul(scale, em1r), f32x4.sub(scale, one));
+  const t = f32x4.div(e, f32x4.add(e, f32x4.splat(2.0)));
   // t ≥ 0: give it the sign bit of x.
   return v128.or(t, v128.and(x, i32x4.splat(0x80000000)));
 }

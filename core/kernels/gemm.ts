@@ -242,3 +242,8 @@ export function transpose(src: FloatArray, off: number, ld: number, rows: number
   }
   return out;
 }
+
+/** out[k] += Σ_r m[r·width + k] for k < width, the rows added in order (a bias gradient). */
+export function columnSums(out: FloatArray, m: FloatArray, rows: number, width: number): void {
+  for (let r = 0; r < rows; r++) for (let k = 0; k < width; k++) out[k] += m[r * width + k];
+}

@@ -5,8 +5,8 @@
  */
 import { dtypeOf, FloatArray } from '../dtype';
 import { usesWasm } from './engine';
-import { gemmAB, gemmABt, gemmAtB } from './gemm';
-import { wasmAB, wasmABt, wasmAtB } from './wasm/products';
+import { columnSums, gemmAB, gemmABt, gemmAtB } from './gemm';
+import { wasmAB, wasmABt, wasmAtB, wasmColumnSums } from './wasm/products';
 
 type Product = (
   M: number,
@@ -37,3 +37,10 @@ export const matmulABt: Product = routed(gemmABt, wasmABt as (...args: Parameter
 export const matmulAB: Product = routed(gemmAB, wasmAB as (...args: Parameters<Product>) => void);
 /** C[m, n] += Σ_k A[k, m] · B[k, n] */
 export const matmulAtB: Product = routed(gemmAtB, wasmAtB as (...args: Parameters<Product>) => void);
+
+/** out[k] += Σ_r m[r·width + k] for k < width, rows in order: the same bits on either engine. */
+export function addColumnSums(out: FloatArray, m: FloatArray, rows: number, width: number): void {
+  if (usesWasm(dtypeOf(out)) && out instanceof Float32Array && m instanceof Float32Array)
+    wasmColumnSums(out, m, rows, width);
+  else columnSums(out, m, rows, width);
+}

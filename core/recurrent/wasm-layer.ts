@@ -11,7 +11,6 @@
 import { allocate, type FloatArray } from '../dtype';
 import { LstmError } from '../errors';
 import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
-import { transpose } from '../kernels/gemm';
 import { gemmPtr, packedASize } from '../kernels/wasm/products';
 import type { Pin, WasmKernels } from '../kernels/wasm/runtime';
 import { halves, runCalls, runProfiledCalls, type KernelCall, type ProfiledCall } from '../kernels/wasm/threads';
@@ -210,7 +209,8 @@ export function projectInputsWasm(
   if (sp) {
     // The bias plus one row of W_ihᵀ per non-zero input (one-hot characters: one per row); rows split between threads.
     const { rowStart, cols, vals } = putSparse(kw, sp);
-    const wt = arena.put(transpose(w.wih, 0, I, width, I)); // W_ihᵀ: [I, G·H]
+    const wt = arena.alloc(I * width); // W_ihᵀ: [I, G·H]
+    k.transposeTo(arena.put(w.wih), width, I, wt);
     runProfiledCalls(
       kw,
       halves(rows, 64).map(([r0, r1]) => [

@@ -208,6 +208,7 @@ export interface KernelExports {
   broadcastRows(dst: number, rows: number, width: number, ld: number, v: number): void;
   addColumnSums(out: number, m: number, rows: number, width: number, ld: number, prof: number): void;
   addColumnDots(out: number, a: number, lda: number, b: number, ldb: number, rows: number, width: number): void;
+  transposeTo(src: number, rows: number, cols: number, dst: number): void;
   sparseRowsTimes(
     rows: number,
     width: number,

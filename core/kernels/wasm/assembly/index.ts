@@ -10,7 +10,14 @@ export { lstmForwardSeq, lstmBackwardSeq } from './lstm';
 export { gruForwardSeq, gruBackwardSeq } from './gru';
 export { rnnForwardSeq, rnnBackwardSeq } from './rnn';
 export { softmaxRowStats, softmaxGradRows } from './softmax';
-export { broadcastRows, addColumnSums, addColumnDots, sparseRowsTimes, sparseRowsTransposeTimes } from './rows';
+export {
+  broadcastRows,
+  addColumnSums,
+  addColumnDots,
+  sparseRowsTimes,
+  sparseRowsTransposeTimes,
+  transposeTo,
+} from './rows';
 
 /** Where the host may start allocating: after the kernels' own static scratch. */
 export function heapBase(): usize {

@@ -147,3 +147,15 @@ export function addColumnDots(out: usize, a: usize, lda: i32, b: usize, ldb: i32
     store<f32>(q, load<f32>(q) + s);
   }
 }
+
+/**
+ * dst [cols, rows] = the transpose of src [rows, cols]: W_ihᵀ for the sparse input projection,
+ * one contiguous row of it per input column. JS twin: transpose in core/kernels/gemm.ts.
+ */
+export function transposeTo(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let c = 0; c < cols; c++) {
+    const to = dst + ((<usize>c * <usize>rows) << 2);
+    for (let r = 0; r < rows; r++)
+      store<f32>(to + (<usize>r << 2), load<f32>(src + ((<usize>r * <usize>cols + <usize>c) << 2)));
+  }
+}

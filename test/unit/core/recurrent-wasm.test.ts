@@ -93,6 +93,8 @@ interface Case {
   T: number;
   B: number;
   oneHot?: boolean;
+  /** With oneHot: every fifth row all zeros, as padding is (the sparse projection's bias-only rows). */
+  padded?: boolean;
   states?: boolean;
   forward?: Omit<ForwardOptions, 'tape' | 'state'>;
 }
@@ -123,11 +125,12 @@ const CASES: Case[] = [
     B: 1,
   },
   {
-    name: 'LSTM, one-hot input, truncated BPTT (k = 3)',
+    name: 'LSTM, one-hot input with zero (padding) rows, truncated BPTT (k = 3)',
     make: (rng) => new LSTM({ inputSize: 11, hiddenSize: 9, rng }),
     T: 10,
     B: 6,
     oneHot: true,
+    padded: true,
     forward: { truncate: 3, gradNorms: true },
   },
   {
@@ -221,8 +224,9 @@ function observe(c: Case, engine: Engine): Outcome {
     const L = model.numLayers;
     const x = Tensor.zeros(model.batchFirst ? [c.B, c.T, model.inputSize] : [c.T, c.B, model.inputSize]);
     for (let r = 0; r < c.T * c.B; r++) {
-      if (c.oneHot) x.data[r * model.inputSize + rng.int(model.inputSize)] = 1;
-      else for (let k = 0; k < model.inputSize; k++) x.data[r * model.inputSize + k] = rng.normal(0, 1);
+      if (c.oneHot) {
+        if (!(c.padded && r % 5 === 4)) x.data[r * model.inputSize + rng.int(model.inputSize)] = 1;
+      } else for (let k = 0; k < model.inputSize; k++) x.data[r * model.inputSize + k] = rng.normal(0, 1);
     }
     x.requireGrad();
     const state = c.states ? model.zeroState(c.B) : undefined;

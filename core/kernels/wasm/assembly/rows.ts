@@ -77,7 +77,7 @@ export function sparseRowsTimes(
     const start = load<i32>(rowStart + (<usize>r << 2));
     const end = load<i32>(rowStart + (<usize>(r + 1) << 2));
     if (start == end) {
-      axpyInto(width, 0, bias, bias, zr); // 0·b + b = b: the bias alone
+      for (let k = 0; k < width; k++) store<f32>(zr + (<usize>k << 2), load<f32>(bias + (<usize>k << 2))); // the bias alone
       continue;
     }
     for (let p = start; p < end; p++) {

@@ -58,7 +58,7 @@ export function lstmForwardWasm(
   const G4 = 4 * H;
   const rows = T * B;
   withRunMemory(kw, run, (keep) => {
-    const z = arena.alloc(rows * G4); // gates: [T, B, 4H], blocks i, f, g, o — Z in, activations out
+    const z = arena.alloc(rows * G4); // gates: [T, B, 4H], blocks i, f, g, o — Z in, activations out when kept for a backward
     const hPrev = arena.alloc(rows * H); // [T, B, H], the state that fed step t
     const cPrev = arena.alloc(rows * H); // [T, B, H]
     const c = arena.alloc(rows * H); // c_t: [T, B, H]
@@ -93,6 +93,7 @@ export function lstmForwardWasm(
             s.size,
             H,
             run.reverse ? 1 : 0,
+            run.keep ? 1 : 0,
             z,
             pre,
             act,

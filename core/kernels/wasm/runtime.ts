@@ -64,6 +64,8 @@ export interface KernelExports {
     Bs: number,
     H: number,
     reverse: number,
+    /** 1: a backward follows, z keeps the activations. */
+    keep: number,
     z: number,
     pre: number,
     act: number,

@@ -30,6 +30,7 @@ import { gemmPacked, packA } from './gemm';
 
 @inline function lstmForward4(
   z: usize,
+  keep: bool,
   pre: usize,
   act: usize,
   plane: usize,
@@ -60,7 +61,10 @@ import { gemmPacked, packA } from './gemm';
     st(pre, zi, full); st(pre + plane, zf, full); st(pre + 2 * plane, zg, full); st(pre + 3 * plane, zo, full);
     st(act, i, full); st(act + plane, f, full); st(act + 2 * plane, g, full); st(act + 3 * plane, o, full);
   }
-  st(z, i, full); st(z + H4, f, full); st(z + 2 * H4, g, full); st(z + 3 * H4, o, full);
+  // The backward reads the activations from z; a run without one (inference) never does.
+  if (keep) {
+    st(z, i, full); st(z + H4, f, full); st(z + 2 * H4, g, full); st(z + 3 * H4, o, full);
+  }
   st(c, cn, full);
   st(h, hn, full);
   if (cNext) st(cNext, cn, full);
@@ -68,7 +72,8 @@ import { gemmPacked, packA } from './gemm';
 }
 
 /**
- * One forward step for B rows. z becomes the activations (i, f, g, o); for a trace (pre not 0)
+ * One forward step for B rows. z becomes the activations (i, f, g, o) when `keep` (a backward
+ * follows; else it is left as it is); for a trace (pre not 0)
  * pre and act receive the pre-activations and activations as [H] rows of four blocks plane
  * bytes apart; c and h receive c_t and h_t, and cNext / hNext (when not 0) a second copy, the
  * next step's c_{t−1} and h_{t−1}.
@@ -77,6 +82,7 @@ function lstmForwardStep(
   B: i32,
   H: i32,
   z: usize,
+  keep: bool,
   pre: usize,
   act: usize,
   plane: usize,
@@ -99,6 +105,7 @@ function lstmForwardStep(
       const o = <usize>j << 2;
       lstmForward4(
         zr + o,
+        keep,
         pr ? pr + o : 0,
         ar ? ar + o : 0,
         plane,
@@ -117,6 +124,7 @@ function lstmForwardStep(
       const o = <usize>j << 2;
       lstmForward4(
         zr + o,
+        keep,
         pr ? pr + o : 0,
         ar ? ar + o : 0,
         plane,
@@ -257,7 +265,7 @@ function lstmBackwardStep(
 
 /**
  * Forward over the sequence for rows b0 … b0+Bs. z [T, B, 4H] holds the input projection with
- * both biases and becomes the activations; hPrev and cPrev must hold h0, c0 at the first step
+ * both biases and becomes the activations when `keep` (for the backward); hPrev and cPrev must hold h0, c0 at the first step
  * processed and receive every later h_{t−1}, c_{t−1}; c and h receive c_t and h_t; for a trace
  * (pre not 0) pre and act [4, T, B, H] receive the pre-activations and activations, gate block
  * by gate block. whhP is W_hhᵀ packed (packB); ap (⌈Bs/4⌉·4·H floats) and edge (32)
@@ -273,6 +281,7 @@ export function lstmForwardSeq(
   Bs: i32,
   H: i32,
   reverse: bool,
+  keep: bool,
   z: usize,
   pre: usize,
   act: usize,
@@ -305,6 +314,7 @@ export function lstmForwardSeq(
       Bs,
       H,
       zt,
+      keep,
       pre ? pre + st : 0,
       pre ? act + st : 0,
       plane,

@@ -238,6 +238,13 @@ test('bad input gets an error that names what was expected and what was given', 
   const nan = Tensor.zeros([2, 1, 3]);
   nan.data[4] = NaN;
   assert.throws(() => model.forward(nan), /input: expected finite numbers, got NaN at index \[1, 0, 1\]/);
+  // ±∞ at every index of 6 values (4 in the check's vector loop, 2 in its tail): each is found.
+  for (const bad of [Infinity, -Infinity])
+    for (let k = 0; k < 6; k++) {
+      const x = Tensor.zeros([2, 1, 3]);
+      x.data[k] = bad;
+      assert.throws(() => model.forward(x), new RegExp(`input: expected finite numbers, got ${bad} at index`));
+    }
   assert.throws(
     () => model.forward(Tensor.zeros([2, 1, 3], 'float64')),
     /the model is float32 but the input is float64/,

@@ -73,9 +73,8 @@ import { gemmPacked, packA } from './gemm';
 
 /**
  * One forward step for B rows. z becomes the activations (i, f, g, o) when `keep` (a backward
- * follows; else it is left as it is); for a trace (pre not 0)
- * pre and act receive the pre-activations and activations as [H] rows of four blocks plane
- * bytes apart; c and h receive c_t and h_t, and cNext / hNext (when not 0) a second copy, the
+ * follows; else it is left as it is); for a trace (pre not 0) pre and act receive the
+ * pre-activations and activations as [H] rows of four blocks plane bytes apart; c and h receive c_t and h_t, and cNext / hNext (when not 0) a second copy, the
  * next step's c_{t−1} and h_{t−1}.
  */
 function lstmForwardStep(
@@ -265,11 +264,11 @@ function lstmBackwardStep(
 
 /**
  * Forward over the sequence for rows b0 … b0+Bs. z [T, B, 4H] holds the input projection with
- * both biases and becomes the activations when `keep` (for the backward); hPrev and cPrev must hold h0, c0 at the first step
- * processed and receive every later h_{t−1}, c_{t−1}; c and h receive c_t and h_t; for a trace
- * (pre not 0) pre and act [4, T, B, H] receive the pre-activations and activations, gate block
- * by gate block. whhP is W_hhᵀ packed (packB); ap (⌈Bs/4⌉·4·H floats) and edge (32)
- * are this slice's scratch; fix (or 0) the interventions' block (12 [H] arrays, see above);
+ * both biases and becomes the activations when `keep` (for the backward); hPrev and cPrev must
+ * hold h0, c0 at the first step processed and receive every later h_{t−1}, c_{t−1}; c and h
+ * receive c_t and h_t; for a trace (pre not 0) pre and act [4, T, B, H] receive the
+ * pre-activations and activations, gate block by gate block. whhP is W_hhᵀ packed (packB); ap
+ * (⌈Bs/4⌉·4·H floats) and edge (32) are this slice's scratch; fix (or 0) the interventions' block (12 [H] arrays, see above);
  * prof (or 0) a profile block (clock.ts): packing, product, gate math.
  */
 export function lstmForwardSeq(

@@ -8,7 +8,7 @@ import { DEBUG_DESCRIPTION } from './debug-description';
 import { DType, FloatArray, getDefaultDType } from './dtype';
 import { LstmError, checkInt, checkKeys, describe } from './errors';
 import { checkInit, fillGlorot, fillUniform, WeightInit } from './init';
-import { addColumnSums, matmulAB, matmulABt, matmulAtB } from './kernels/products';
+import { columnSumsInto, matmulAB, matmulABt, matmulAtB } from './kernels/products';
 import { Module, parameter } from './module';
 import { exportStateDict, importStateDict, Layout, StateDictJSON } from './statedict';
 import { Rng, globalRng } from './random';
@@ -136,7 +136,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, tape?: Ta
         const dY = y.grad!;
         if (x.grad) matmulAB(N, I, O, dY, 0, O, weight.data, 0, I, x.grad, 0, I);
         if (weight.grad) matmulAtB(O, I, N, dY, 0, O, x.data, 0, I, weight.grad, 0, I);
-        if (bias?.grad) addColumnSums(bias.grad, dY, N, O);
+        if (bias?.grad) columnSumsInto(bias.grad, dY, N, O);
       }),
     );
   }

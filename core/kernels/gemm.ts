@@ -243,7 +243,10 @@ export function transpose(src: FloatArray, off: number, ld: number, rows: number
   return out;
 }
 
-/** out[k] += Σ_r m[r·width + k] for k < width, the rows added in order (a bias gradient). */
-export function columnSums(out: FloatArray, m: FloatArray, rows: number, width: number): void {
-  for (let r = 0; r < rows; r++) for (let k = 0; k < width; k++) out[k] += m[r * width + k];
+/** Adds the column sums of a [rows, width] matrix (at stride ld, from off) into `out`, rows in order (bias gradients). */
+export function addColumnSums(out: FloatArray, m: FloatArray, rows: number, width: number, ld = width, off = 0): void {
+  for (let r = 0; r < rows; r++) {
+    const base = off + r * ld;
+    for (let k = 0; k < width; k++) out[k] += m[base + k];
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { dtypeOf, FloatArray } from '../dtype';
 import { usesWasm } from './engine';
-import { columnSums, gemmAB, gemmABt, gemmAtB } from './gemm';
+import { addColumnSums, gemmAB, gemmABt, gemmAtB } from './gemm';
 import { wasmAB, wasmABt, wasmAtB, wasmColumnSums } from './wasm/products';
 
 type Product = (
@@ -38,9 +38,9 @@ export const matmulAB: Product = routed(gemmAB, wasmAB as (...args: Parameters<P
 /** C[m, n] += Σ_k A[k, m] · B[k, n] */
 export const matmulAtB: Product = routed(gemmAtB, wasmAtB as (...args: Parameters<Product>) => void);
 
-/** out[k] += Σ_r m[r·width + k] for k < width, rows in order: the same bits on either engine. */
-export function addColumnSums(out: FloatArray, m: FloatArray, rows: number, width: number): void {
+/** out[k] += Σ_r m[r·width + k] for k < width, rows in order: addColumnSums, the same bits on either engine. */
+export function columnSumsInto(out: FloatArray, m: FloatArray, rows: number, width: number): void {
   if (usesWasm(dtypeOf(out)) && out instanceof Float32Array && m instanceof Float32Array)
     wasmColumnSums(out, m, rows, width);
-  else columnSums(out, m, rows, width);
+  else addColumnSums(out, m, rows, width);
 }

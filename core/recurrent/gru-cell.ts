@@ -20,8 +20,8 @@
  * are computed; the backward treats them as constants (their dz or dh is 0).
  */
 import { allocate, dtypeOf, FloatArray } from '../dtype';
-import { gemmABt, gemmAtB, transpose } from '../kernels/gemm';
-import { addColumnSums, inputSideGrads, projectInputs } from './projection';
+import { addColumnSums, gemmABt, gemmAtB, transpose } from '../kernels/gemm';
+import { inputSideGrads, projectInputs } from './projection';
 import type { BackwardOptions, LayerGrads, LayerWeights, SequenceRun } from './run';
 import { isPinned, pinned, timeAt } from './run';
 import { sigmoid } from './sigmoid';

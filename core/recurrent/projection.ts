@@ -9,7 +9,7 @@
  *   ∂L/∂x    += ∂L/∂Z · W_ih
  */
 import type { FloatArray } from '../dtype';
-import { gemmAB, gemmABt, gemmAtB, transpose } from '../kernels/gemm';
+import { addColumnSums, gemmAB, gemmABt, gemmAtB, transpose } from '../kernels/gemm';
 import type { LayerGrads, LayerWeights, SequenceRun, SparseRows } from './run';
 
 /** Inputs with at most this fraction of non-zeros take the sparse path (one-hot text: 1/V). */
@@ -71,14 +71,6 @@ export function projectInputs(run: SequenceRun, w: LayerWeights, withHiddenBias:
     }
   } else {
     gemmABt(rows, width, I, run.x, 0, I, w.wih, 0, I, gates, 0, width);
-  }
-}
-
-/** Adds the column sums of a [rows, width] matrix (at stride ld) into `out`. */
-export function addColumnSums(out: FloatArray, m: FloatArray, rows: number, width: number, ld = width, off = 0): void {
-  for (let r = 0; r < rows; r++) {
-    const base = off + r * ld;
-    for (let k = 0; k < width; k++) out[k] += m[base + k];
   }
 }
 

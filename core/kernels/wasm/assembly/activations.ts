@@ -21,11 +21,26 @@ const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 
+/** n = the integer nearest x / ln 2, per lane (as a float). */
+@inline function nearestLog2(x: v128): v128 {
+  return f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+}
+
+/** r = x − n·ln 2, in two steps (LN2_HI, then LN2_LO) so that it stays exact: |r| ≤ ln 2 / 2. */
+@inline function reduceLn2(x: v128, n: v128): v128 {
+  const r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
+  return f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+}
+
+/** 2ⁿ for an integer-valued n: n + 127 in the exponent field. */
+@inline function pow2(n: v128): v128 {
+  return i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+}
+
 @inline export function vexp(x: v128): v128 {
   x = f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.0)), f32x4.splat(-87.0));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  const n = nearestLog2(x);
+  const r = reduceLn2(x, n);
   // 1 + r + r²/2! + … + r⁷/7!  (Horner)
   let p = f32x4.splat(1.0 / 5040.0);
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 720.0));
@@ -35,9 +50,7 @@ const LN2_LO: f32 = -2.12194440e-4;
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
-  // 2ⁿ: n + 127 in the exponent field.
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return f32x4.mul(p, scale);
+  return f32x4.mul(p, pow2(n));
 }
 
 @inline export function vsigmoid(x: v128): v128 {
@@ -48,9 +61,8 @@ const LN2_LO: f32 = -2.12194440e-4;
 @inline export function vtanh(x: v128): v128 {
   const one = f32x4.splat(1.0);
   const u = f32x4.pmin(f32x4.add(f32x4.abs(x), f32x4.abs(x)), f32x4.splat(40.0));
-  const n = f32x4.nearest(f32x4.mul(u, f32x4.splat(LOG2E)));
-  let r = f32x4.sub(u, f32x4.mul(n, f32x4.splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  const n = nearestLog2(u);
+  const r = reduceLn2(u, n);
   // expm1(r) = r · (1 + r/2! + r²/3! + … + r⁷/8!)  (Horner)
   let q = f32x4.splat(1.0 / 40320.0);
   q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 5040.0));
@@ -61,8 +73,8 @@ const LN2_LO: f32 = -2.12194440e-4;
   q = f32x4.add(f32x4.mul(q, r), f32x4.splat(0.5));
   q = f32x4.add(f32x4.mul(q, r), one);
   const em1r = f32x4.mul(q, r);
-  // 2ⁿ: n + 127 in the exponent field; then e = 2ⁿ·expm1(r) + (2ⁿ − 1), exact 2ⁿ − 1 for n ≤ 24.
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // e = 2ⁿ·expm1(r) + (2ⁿ − 1), with 2ⁿ − 1 exact for n ≤ 24.
+  const scale = pow2(n);
   const e = f32x4.add(f32x4.mul(scale, em1r), f32x4.sub(scale, one));
   const t = f32x4.div(e, f32x4.add(e, f32x4.splat(2.0)));
   // t ≥ 0: give it the sign bit of x.

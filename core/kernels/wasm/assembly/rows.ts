@@ -1,7 +1,8 @@
 /**
  * Row-wise helpers around the products: broadcast a bias, column sums (bias gradients),
  * and the sparse input side used when the input is mostly zeros (one-hot characters).
- * JS twins: core/recurrent/projection.ts (projectInputs, addColumnSums, inputSideGrads).
+ * JS twins: core/recurrent/projection.ts (projectInputs, inputSideGrads), core/kernels/gemm.ts
+ * (addColumnSums).
  */
 import { clockStart, lap } from './clock';
 
@@ -39,16 +40,7 @@ export function addColumnSums(out: usize, m: usize, rows: i32, width: i32, ld: i
 
 /** y[k] += a · x[k] for k < n. */
 @inline function axpy(n: i32, a: f32, x: usize, y: usize): void {
-  const va = f32x4.splat(a);
-  let k = 0;
-  for (; k + 4 <= n; k += 4) {
-    const o = <usize>k << 2;
-    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(va, v128.load(x + o))));
-  }
-  for (; k < n; k++) {
-    const o = <usize>k << 2;
-    store<f32>(y + o, load<f32>(y + o) + a * load<f32>(x + o));
-  }
+  axpyInto(n, a, x, y, y);
 }
 
 /**

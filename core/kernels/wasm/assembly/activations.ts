@@ -14,7 +14,13 @@
  *   exp and expm1(r) by its Taylor series to r⁸ (the next term is < 6·10⁻¹⁰ of it). For
  *   u < ln 2 / 2, n = 0 and e = expm1(r) itself: no cancellation, so small arguments keep their
  *   relative precision. 2|x| is clamped to 40, where tanh is 1 in float32 and 2ⁿ stays finite.
+ *
+ * The Horner steps and the two-step reduction are multiply-adds (madd.ts): fused on relaxed
+ * SIMD, which took exp from 1.09 to 0.78 ns a value, σ from 1.48 to 1.08 and tanh from 1.83 to
+ * 1.37 here, and left the worst errors over 8.4 M points at 0.91 ulps (exp, was 1.19), 2.48 (σ)
+ * and 2.95 (tanh, was 2.92). A fused n·LN2_HI step is the same exact product as before.
  */
+import { madd } from './madd';
 
 const LOG2E: f32 = 1.44269504088896341;
 // ln 2 split so that n·LN2_HI is exact for |n| < 2¹¹ (Cody & Waite 1980).
@@ -28,8 +34,8 @@ const LN2_LO: f32 = -2.12194440e-4;
 
 /** r = x − n·ln 2, in two steps (LN2_HI, then LN2_LO) so that it stays exact: |r| ≤ ln 2 / 2. */
 @inline function reduceLn2(x: v128, n: v128): v128 {
-  const r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
-  return f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  const m = f32x4.neg(n);
+  return madd(m, f32x4.splat(LN2_LO), madd(m, f32x4.splat(LN2_HI), x));
 }
 
 /** 2ⁿ for an integer-valued n: n + 127 in the exponent field. */
@@ -43,13 +49,13 @@ const LN2_LO: f32 = -2.12194440e-4;
   const r = reduceLn2(x, n);
   // 1 + r + r²/2! + … + r⁷/7!  (Horner)
   let p = f32x4.splat(1.0 / 5040.0);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 720.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 120.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  p = madd(p, r, f32x4.splat(1.0 / 720.0));
+  p = madd(p, r, f32x4.splat(1.0 / 120.0));
+  p = madd(p, r, f32x4.splat(1.0 / 24.0));
+  p = madd(p, r, f32x4.splat(1.0 / 6.0));
+  p = madd(p, r, f32x4.splat(0.5));
+  p = madd(p, r, f32x4.splat(1.0));
+  p = madd(p, r, f32x4.splat(1.0));
   return f32x4.mul(p, pow2(n));
 }
 
@@ -65,17 +71,17 @@ const LN2_LO: f32 = -2.12194440e-4;
   const r = reduceLn2(u, n);
   // expm1(r) = r · (1 + r/2! + r²/3! + … + r⁷/8!)  (Horner)
   let q = f32x4.splat(1.0 / 40320.0);
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 5040.0));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 720.0));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 120.0));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 24.0));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 6.0));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(0.5));
-  q = f32x4.add(f32x4.mul(q, r), one);
+  q = madd(q, r, f32x4.splat(1.0 / 5040.0));
+  q = madd(q, r, f32x4.splat(1.0 / 720.0));
+  q = madd(q, r, f32x4.splat(1.0 / 120.0));
+  q = madd(q, r, f32x4.splat(1.0 / 24.0));
+  q = madd(q, r, f32x4.splat(1.0 / 6.0));
+  q = madd(q, r, f32x4.splat(0.5));
+  q = madd(q, r, one);
   const em1r = f32x4.mul(q, r);
   // e = 2ⁿ·expm1(r) + (2ⁿ − 1), with 2ⁿ − 1 exact for n ≤ 24.
   const scale = pow2(n);
-  const e = f32x4.add(f32x4.mul(scale, em1r), f32x4.sub(scale, one));
+  const e = madd(scale, em1r, f32x4.sub(scale, one));
   const t = f32x4.div(e, f32x4.add(e, f32x4.splat(2.0)));
   // t ≥ 0: give it the sign bit of x.
   return v128.or(t, v128.and(x, i32x4.splat(0x80000000)));

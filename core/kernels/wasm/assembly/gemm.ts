@@ -19,6 +19,7 @@
  * the relaxed-SIMD flag the hosts set, Node 22+, VS Code, code-server).
  */
 import { clockStart, lap } from './clock';
+import { madd } from './madd';
 
 /** Ap := A packed in panels of 4 rows (see above). Ap holds ceil(M/4)·4·K floats. */
 export function packA(M: i32, K: i32, a: usize, sam: i32, sak: i32, ap: usize): void {
@@ -94,17 +95,6 @@ export function packB(K: i32, N: i32, b: usize, sbk: i32, sbn: i32, bp: usize): 
       }
     }
   }
-}
-
-/**
- * acc + x·b. The relaxed-SIMD build (see scripts/build-wasm.mjs) fuses it into one
- * multiply-add where the CPU has one (every x86-64 since 2013, every ARM64): ~35 % more gemm
- * throughput, one rounding instead of two. The SIMD128 build, for runtimes without relaxed
- * SIMD, multiplies then adds.
- */
-@inline function madd(x: v128, b: v128, acc: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, b, acc);
-  return f32x4.add(acc, f32x4.mul(x, b));
 }
 
 /** Depth of a k-block: the A panels of one block (M·KC floats) stay in L2 while every B panel passes. */

@@ -18,6 +18,11 @@
  * read against is our gemm's rate on in-cache products, measured here on one thread and on both
  * at once ("kernel peak"): a row is read against the ceiling of the threads it ran on.
  *
+ * Then the ceiling of each row: our one-thread time divided by how much two threads gain over
+ * one on the in-cache product (the kernel peaks' ratio) — what a two-thread step would take if
+ * its work were shared perfectly, no thread ever waiting — and PyTorch's best over that. Better
+ * scheduling cannot take a row past its ceiling ratio; only less work per step can.
+ *
  * Then the phases of a medium training step (bench/phases.ts): where its time goes.
  *
  * Then memory: 10,000 tiny training steps, process RSS and the engine's arena at 1,000 and
@@ -219,6 +224,8 @@ async function main(): Promise<void> {
     );
   const peaks = kernelPeaks();
   const peak = peaks.one;
+  // Two threads' gain over one on compute alone; 2 when the two-thread figure is missing.
+  const scaling = peaks.two > 0 ? peaks.two / peak : 2;
   console.log(
     `kernel peak (in-cache gemm): one thread ${peak.toFixed(1)} GFLOP/s, two threads together ${peaks.two.toFixed(1)} GFLOP/s (${(peaks.two / peak).toFixed(2)}× one); ${wasmMemoryUse().build} build; node ${process.version}\n`,
   );
@@ -282,6 +289,8 @@ async function main(): Promise<void> {
       torch1tMs: torch1 === null ? null : +torch1.toFixed(3),
       torch2tMs: torch2 === null ? null : +torch2.toFixed(3),
       ratio: torchBest === null ? null : +(torchBest / Math.min(two, one)).toFixed(3),
+      shared2tMs: +(one / scaling).toFixed(3),
+      ceilingRatio: torchBest === null ? null : +((torchBest * scaling) / one).toFixed(3),
       gflops: +gflops.toFixed(2),
       peakPercent: +((100 * gflops) / (two <= one && peaks.two > 0 ? peaks.two : peak)).toFixed(1),
     };
@@ -295,6 +304,13 @@ async function main(): Promise<void> {
   console.log(
     '(ms per step, medians of alternating samples; % peak is against the kernel peak of the threads that ran the faster of ours: both together, or one)',
   );
+  console.log(
+    `\nceiling: our one-thread step ÷ ${scaling.toFixed(2)} (two threads' gain on the in-cache product), the step if both threads shared its work perfectly${torch ? ", and PyTorch's best over it" : ''}:`,
+  );
+  for (const r of results)
+    console.log(
+      `${String(r.config).padEnd(26)} ${Number(r.shared2tMs).toFixed(2).padStart(10)} ms${r.ceilingRatio === null ? '' : `  ${Number(r.ceilingRatio).toFixed(2)}×`}`,
+    );
   // What a trace (the charts' data) costs: our traced forward over our untraced one, per size.
   const traceCost: Record<string, number> = {};
   for (const r of results.filter((x) => x.what === 'forward-trace')) {

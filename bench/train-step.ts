@@ -24,6 +24,9 @@
  * can. (The two threads' measured gain, printed with the kernel peak, moved between 1.36× and
  * 1.89× from run to run on this project's VM, so the ceiling uses the hardware bound, 2×.)
  *
+ * Trace cost: each traced row also samples the untraced forward of the same model beside every
+ * traced sample, on the same threads; the cost is the median of those pairs' ratios.
+ *
  * Then the phases of a medium training step (bench/phases.ts): where its time goes.
  *
  * Then memory: 10,000 tiny training steps, process RSS and the engine's arena at 1,000 and
@@ -237,22 +240,29 @@ async function main(): Promise<void> {
     if (only && !only.includes(c.id) && !only.includes(name)) continue;
     const rounds = quick ? Math.max(2, c.rounds >> 1) : c.rounds;
     const step = ours(c);
+    // A traced row also times the untraced forward of the same model, sample by sample beside
+    // the traced one, so its cost is a ratio of neighbours rather than of two rows run a minute
+    // apart (as separate rows, it moved between 1.15× and 1.60× across runs of the same code).
+    const plain = c.what === 'forward-trace' ? ours({ ...c, what: 'forward' }) : null;
     const torchWhat: TorchWhat = c.what === 'train' ? 'train' : 'forward';
     const torchId = `${c.id}-${c.what}`;
     if (torch) await torch.setup({ id: torchId, kind: c.kind, V: c.V, H: c.H, B: c.B, T: c.T });
     // Warm-up: the WebAssembly tiers up, PyTorch allocates.
     useThreads(true);
     sample(step, Math.max(1, c.reps));
+    if (plain) sample(plain, Math.max(1, c.reps));
     if (torch) {
       await torch.time(torchId, torchWhat, Math.max(1, c.reps), 1);
       await torch.time(torchId, torchWhat, Math.max(1, c.reps), 2);
     }
-    const t: Record<string, number[]> = { two: [], one: [], torch1: [], torch2: [] };
+    const t: Record<string, number[]> = { two: [], one: [], torch1: [], torch2: [], cost2: [], cost1: [] };
     for (let r = 0; r < rounds; r++) {
       useThreads(true);
       t.two.push(sample(step, c.reps));
+      if (plain) t.cost2.push(t.two[r] / sample(plain, c.reps));
       useThreads(false);
       t.one.push(sample(step, c.reps));
+      if (plain) t.cost1.push(t.one[r] / sample(plain, c.reps));
       useThreads(true);
       if (torch) {
         t.torch1.push(median(await torch.time(torchId, torchWhat, c.reps, 1)));
@@ -292,6 +302,9 @@ async function main(): Promise<void> {
       ceilingRatio: torchBest === null ? null : +((2 * torchBest) / one).toFixed(3),
       gflops: +gflops.toFixed(2),
       peakPercent: +((100 * gflops) / (two <= one && peaks.two > 0 ? peaks.two : peak)).toFixed(1),
+      // traced ÷ untraced forward, median of the per-round ratios (traced rows only)
+      traceCost2t: plain ? +median(t.cost2).toFixed(3) : null,
+      traceCost1t: plain ? +median(t.cost1).toFixed(3) : null,
     };
     results.push(row);
     const f = (v: number | null, w = 10): string =>
@@ -310,17 +323,17 @@ async function main(): Promise<void> {
     console.log(
       `${String(r.config).padEnd(26)} ${Number(r.shared2tMs).toFixed(2).padStart(10)} ms${r.ceilingRatio === null ? '' : `  ${Number(r.ceilingRatio).toFixed(2)}×`}`,
     );
-  // What a trace (the charts' data) costs: our traced forward over our untraced one, per size.
+  // What a trace (the charts' data) costs: our traced forward over our untraced one, per size,
+  // on the threads the traced row ran faster on, from the samples taken side by side.
   const traceCost: Record<string, number> = {};
-  for (const r of results.filter((x) => x.what === 'forward-trace')) {
-    const plain = results.find((x) => x.what === 'forward' && x.V === r.V && x.H === r.H && x.B === r.B && x.T === r.T);
-    if (plain) traceCost[`${r.kind} H ${r.H}`] = +(Number(r.oursMs) / Number(plain.oursMs)).toFixed(3);
-  }
+  for (const r of results.filter((x) => x.what === 'forward-trace'))
+    traceCost[`${r.kind} H ${r.H}`] = Number(Number(r.ours2tMs) <= Number(r.ours1tMs) ? r.traceCost2t : r.traceCost1t);
   if (Object.keys(traceCost).length)
     console.log(
-      `trace cost (forward with trace: true ÷ forward): ${Object.entries(traceCost)
-        .map(([id, x]) => `${id} ${x.toFixed(2)}×`)
-        .join(', ')}`,
+      `trace cost (forward with trace: true ÷ forward, sampled side by side; two threads, one): ${results
+        .filter((x) => x.what === 'forward-trace')
+        .map((r) => `${r.kind} H ${r.H} ${Number(r.traceCost2t).toFixed(2)}×, ${Number(r.traceCost1t).toFixed(2)}×`)
+        .join('; ')}`,
     );
   torch?.close();
 

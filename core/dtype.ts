@@ -43,8 +43,26 @@ export function checkDType(dtype: unknown): DType {
  * length".
  */
 export function allocate(dtype: DType, size: number, what = 'an array'): FloatArray {
+  return sized(dtype, size, what, () => (dtype === 'float64' ? new Float64Array(size) : new Float32Array(size)));
+}
+
+/**
+ * A new array of src's dtype holding a copy of its values — for a fresh array that is filled
+ * whole at once (a trace's blocks). Made from src in one pass: the runtime skips zeroing what it
+ * fills anyway, which allocate-then-set pays for (8 arrays of 1 MiB: 1.00 → 0.77 ms here).
+ * Fails as allocate does.
+ */
+export function copyOf(src: FloatArray, what = 'an array'): FloatArray {
+  const dtype = dtypeOf(src);
+  return sized(dtype, src.length, what, () =>
+    src instanceof Float64Array ? new Float64Array(src) : new Float32Array(src),
+  );
+}
+
+/** make(), with a RangeError for a size the runtime refuses turned into an LstmError that says what it was for. */
+function sized(dtype: DType, size: number, what: string, make: () => FloatArray): FloatArray {
   try {
-    return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+    return make();
   } catch (error) {
     // A subclass is a host's refusal (the kernel's memory limit), which says its own reason.
     if (!(error instanceof RangeError) || error.constructor !== RangeError) throw error;

@@ -13,7 +13,7 @@
  * The gates, c and h_{t−1}, c_{t−1} of every step stay in the engine's memory from the forward
  * to the backward (withRunMemory); only the output, the final state and a trace come out.
  */
-import type { FloatArray } from '../dtype';
+import { copyOf, type FloatArray } from '../dtype';
 import { inPhase } from '../kernels/phases';
 import { packedBSize } from '../kernels/wasm/products';
 import { wasmKernels } from '../kernels/wasm/runtime';
@@ -114,7 +114,7 @@ export function lstmForwardWasm(
       const cv = arena.f32(c, rows * H);
       const last = timeAt(run, T - 1) * B * H;
       run.cLast!.set(cv.subarray(last, last + B * H));
-      if (run.trace) run.c!.set(cv);
+      if (run.trace) run.c = copyOf(cv, 'a trace');
     });
   });
 }

@@ -12,12 +12,12 @@
  *   out     [T, B, ldOut]       the layer output; this direction writes columns outOff … outOff+H
  *
  * On the WebAssembly engine ('wasm' runs) the buffers the backward needs stay in the engine's
- * memory between forward and backward (`wasm`); of gates, pre, hPrev, cPrev and c only c is
- * allocated, for a trace, the others are empty. A traced 'wasm' run's kernels also write its
- * gates one gate block after another, [G, T, B, H], and each block is copied out once into the
- * trace's per-gate arrays (`gateBlocks`).
+ * memory between forward and backward (`wasm`); gates, pre, hPrev, cPrev and c are empty. A
+ * traced 'wasm' run's kernels also write its gates one gate block after another, [G, T, B, H],
+ * and its forward copies each block out once into the trace's per-gate arrays (`gateBlocks`),
+ * and c into `c`.
  */
-import { allocate, DType, dtypeOf, FloatArray } from '../dtype';
+import { allocate, copyOf, DType, dtypeOf, FloatArray } from '../dtype';
 
 export interface LayerWeights {
   /** [G·H, I] */ wih: FloatArray;
@@ -146,7 +146,8 @@ export function allocateRun(
 ): SequenceRun {
   const { T, B, H, G } = s;
   const steps = T * B;
-  // A 'wasm' run keeps what its backward needs in the engine; a trace takes c from here, its gates from gateBlocks.
+  // A 'wasm' run keeps what its backward needs in the engine; its forward copies a trace's c and
+  // gates (gateBlocks) out of the engine into arrays of their own.
   const js = s.engine === 'js';
   return {
     T,
@@ -168,7 +169,7 @@ export function allocateRun(
     gateBlocks: null,
     hPrev: allocate(dtype, js ? steps * H : 0),
     cPrev: s.hasCell ? allocate(dtype, js ? steps * H : 0) : null,
-    c: s.hasCell ? allocate(dtype, js || s.trace ? steps * H : 0) : null,
+    c: s.hasCell ? allocate(dtype, js ? steps * H : 0) : null,
     hn: s.extra.hn ? allocate(dtype, js ? steps * H : 0) : null,
     rh: s.extra.rh ? allocate(dtype, js ? steps * H : 0) : null,
     fixed: s.fixed,
@@ -184,11 +185,10 @@ export function allocateRun(
  */
 export function splitBlocks(src: FloatArray, rows: number, G: number, H: number): FloatArray[] {
   const dtype = dtypeOf(src);
+  if (G === 1) return [copyOf(src.subarray(0, rows * H), 'a trace')];
   const blocks = Array.from({ length: G }, () => allocate(dtype, rows * H, 'a trace'));
-  if (G === 1) blocks[0].set(src.subarray(0, rows * H));
-  else
-    for (let r = 0; r < rows; r++)
-      for (let g = 0; g < G; g++) blocks[g].set(src.subarray((r * G + g) * H, (r * G + g + 1) * H), r * H);
+  for (let r = 0; r < rows; r++)
+    for (let g = 0; g < G; g++) blocks[g].set(src.subarray((r * G + g) * H, (r * G + g + 1) * H), r * H);
   return blocks;
 }
 

@@ -8,7 +8,7 @@
  *   Z[τ]     = x[τ]·W_ihᵀ + b_ih (+ b_hh)       ∂L/∂x += ∂L/∂Z · W_ih
  *   ∂L/∂W_ih += Σ_τ ∂L/∂Z[τ]ᵀ · x[τ]             ∂L/∂b += Σ_τ,b ∂L/∂Z[τ]
  */
-import { allocate, type FloatArray } from '../dtype';
+import { copyOf, type FloatArray } from '../dtype';
 import { LstmError } from '../errors';
 import { pollInterrupt, STEPS_PER_POLL } from '../interrupt';
 import { gemmPtr, packedASize } from '../kernels/wasm/products';
@@ -378,18 +378,11 @@ function traceBlocks(
   pAct: number,
 ): GateBlocks {
   const n = rows * H;
-  const block = (p: number, g: number): Float32Array => copyOut(arena.f32(p + VALUE_BYTES * g * n, n));
+  const block = (p: number, g: number): FloatArray => copyOf(arena.f32(p + VALUE_BYTES * g * n, n), 'a trace');
   return {
     pre: Array.from({ length: G }, (_, g) => block(pPre, g)),
     act: Array.from({ length: G }, (_, g) => block(pAct, g)),
   };
-}
-
-/** A float32 array of its own with the values of an arena view (which the arena reuses). */
-function copyOut(view: Float32Array): Float32Array {
-  const out = allocate('float32', view.length, 'a trace') as Float32Array;
-  out.set(view);
-  return out;
 }
 
 /** The layer output's columns of this direction, from h [T·B, H]. */

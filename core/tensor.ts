@@ -5,7 +5,7 @@
  */
 import { DEBUG_DESCRIPTION, INSPECT, leadingValues } from './debug-description';
 import { formatTensor } from './format/tensor';
-import { DType, FloatArray, allocate, checkDType, dtypeOf, getDefaultDType } from './dtype';
+import { DType, FloatArray, allocate, checkDType, copyOf, dtypeOf, getDefaultDType } from './dtype';
 import { LstmError, checkKeys, describe } from './errors';
 import { globalRng, type Rng } from './random';
 
@@ -243,9 +243,7 @@ export class Tensor {
    * @example const x64 = x.clone('float64');
    */
   clone(dtype: DType = this.dtype): Tensor {
-    const data = allocate(dtype, this.size);
-    data.set(this.data);
-    return new Tensor(data, this.shape);
+    return new Tensor(copyOf(this.data, 'an array', dtype), this.shape);
   }
 
   /** Gives this tensor a (zeroed) gradient buffer, so ops compute ∂L/∂(this). */
@@ -262,9 +260,7 @@ export class Tensor {
   /** The gradient as a tensor (a copy), or null when none was asked for. */
   gradTensor(): Tensor | null {
     if (this.grad === null) return null;
-    const data = allocate(this.dtype, this.size);
-    data.set(this.grad);
-    return new Tensor(data, this.shape);
+    return new Tensor(copyOf(this.grad), this.shape);
   }
 
   /** The values as nested arrays (a scalar for shape []). */

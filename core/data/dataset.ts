@@ -15,7 +15,7 @@
 import { LstmError, checkInt, checkNumber, describe } from '../errors';
 import { Rng, globalRng } from '../random';
 import { Tensor, checkFinite, formatShape, shapeSize } from '../tensor';
-import { allocate } from '../dtype';
+import { allocate, copyOf } from '../dtype';
 
 /** Where a dataset's targets are: 'last' (one per sequence, at its last step) or 'sequence' (one per step). */
 export type TargetKind = 'last' | 'sequence';
@@ -174,8 +174,7 @@ export class SequenceDataset {
     let targets: Tensor;
     if (this.target === 'last') {
       const row = shapeSize(this.targets.shape.slice(1));
-      const data = allocate(this.targets.dtype, B * row);
-      data.set(this.targets.data.subarray(start * row, end * row));
+      const data = copyOf(this.targets.data.subarray(start * row, end * row));
       targets = new Tensor(data, [B, ...this.targets.shape.slice(1)]);
     } else {
       const O = this.classes !== undefined ? 1 : this.targets.shape[2];

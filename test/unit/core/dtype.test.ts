@@ -1,4 +1,4 @@
-/** Arrays of either dtype (core/dtype.ts): copyOf, which a trace's blocks are made with. */
+/** Arrays of either dtype (core/dtype.ts): copyOf, which trace blocks, clones and batches are made with. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { copyOf } from '../../../core/dtype';
@@ -17,4 +17,14 @@ test('copyOf gives an array of the same dtype and values, with storage of its ow
     view[0] = 7;
     assert.equal(copy[0], src[0], 'a later write to the source does not reach the copy');
   }
+});
+
+test('copyOf into another dtype converts each value as set would', () => {
+  const src = Float32Array.of(0.1, -0, 3e38, NaN);
+  const wide = copyOf(src, 'a test', 'float64');
+  assert.ok(wide instanceof Float64Array);
+  assert.deepEqual(Array.from(wide), Array.from(src));
+  const narrow = copyOf(Float64Array.of(0.1, 1e300), 'a test', 'float32');
+  assert.ok(narrow instanceof Float32Array);
+  assert.deepEqual(Array.from(narrow), [Math.fround(0.1), Infinity]);
 });
